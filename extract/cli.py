@@ -1,0 +1,95 @@
+"""Command line: ``zh-extract run|diff|dedup|export|show`` (``python -m extract`` is the same)."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from extract import pipeline
+from extract.export import write_outputs
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Turn Chinese news articles into verifiable facts: numbers, dates, entities.")
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr)
+
+
+def _check_date(value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise typer.BadParameter("expected YYYY-MM-DD")
+    return value
+
+
+@app.command()
+def run(
+    inputs: Annotated[list[str], typer.Argument(help="files, directories, .jsonl batches, or - for stdin")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("outputs"),
+    ref_date: Annotated[str | None, typer.Option(help="fallback reference date YYYY-MM-DD for relative dates",
+                                                 callback=_check_date)] = None,
+    threshold: Annotated[float | None, typer.Option(help="near-duplicate Jaccard threshold (MinHash LSH)")] = None,
+    repair_from_versions: Annotated[bool, typer.Option(help="repair mojibake from a clean sibling version")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no summary on stderr")] = False,
+) -> None:
+    """Process articles and write the contract's JSONL files to OUT."""
+    opts = pipeline.Options(ref_date=ref_date, threshold=threshold, repair_from_versions=repair_from_versions)
+    skipped: list[str] = []
+
+    def report(msg: str) -> None:
+        skipped.append(msg)
+        _err(msg)
+
+    with pipeline.timed(opts, "read"):
+        docs = pipeline.load_docs(inputs, report)
+    with pipeline.timed(opts, "process"):
+        docs, facts = pipeline.process_batch(docs, opts, report)
+    if not docs:
+        _err("nothing could be processed")
+        raise typer.Exit(1)
+    with pipeline.timed(opts, "write"):
+        counts = write_outputs(out, docs, facts, skipped=skipped, timings=opts.timings,
+                               options={"ref_date": ref_date, "threshold": threshold,
+                                        "repair_from_versions": repair_from_versions})
+    if not quiet:
+        _err(f"{len(docs)} documents -> {out}: " + ", ".join(f"{k} {v}" for k, v in counts.items())
+             + (f"; {len(skipped)} inputs skipped" if skipped else ""))
+
+
+@app.command()
+def diff(
+    old: Path,
+    new: Path,
+    format: Annotated[str, typer.Option("--format", "-f", help="text | json | html")] = "text",
+    min_change: Annotated[float, typer.Option(help="hide changed pairs with fewer changed characters (share)")] = 0.0,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="write to a file instead of stdout")] = None,
+) -> None:
+    """Compare two versions of an article: changed passages, sentences and facts."""
+    from extract import diff as diff_mod
+
+    if format not in ("text", "json", "html"):
+        raise typer.BadParameter("format must be text, json or html")
+    raise typer.Exit(diff_mod.cli_diff(old, new, format, min_change, out))
+
+
+@app.command()
+def dedup(
+    inputs: list[str],
+    threshold: Annotated[float | None, typer.Option(help="near-duplicate Jaccard threshold")] = None,
+) -> None:
+    """Report clusters of duplicate and near-duplicate articles with their similarity."""
+    from extract import dedup as dedup_mod
+
+    raise typer.Exit(dedup_mod.cli_dedup(inputs, threshold))
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,598 @@
+"""Repeated passages inside a document, and versions of one article across documents (issue 6).
+
+Two scales, two tools:
+
+* **Passages** (:func:`dedup_passages`): page extraction repeats whole blocks, single paragraphs
+  and the tails of broken paragraphs.  Each paragraph is compared on a *key* (letters and digits
+  only, lower-cased) so punctuation width, whitespace and a broken line cannot hide a repeat.
+  A paragraph is dropped when its key equals an earlier one, occurs inside the running text of
+  the earlier kept paragraphs (this also catches a repeat whose first copy was broken over two
+  lines), is a near-exact copy (similarity >= 0.9) of an earlier one, or lies inside a strictly
+  larger later paragraph (a fragment of a passage given whole elsewhere).  A long repeated head
+  or tail of a paragraph (a fragment glued to an unrelated line) is cut.  Deletions go through
+  ``MappedText.delete_spans`` and each is recorded in ``doc.removed``.
+
+* **Documents** (:class:`Clusterer`, :func:`cluster`): MinHash sketches of character 5-gram
+  shingles of the key, indexed with datasketch's MinHash LSH, so each new document costs one
+  sketch and a few bucket look-ups (linear in the corpus), never a comparison with every other
+  document.  Candidates are verified on the estimated Jaccard similarity (``threshold``); the
+  verified pairs are joined with union-find.  Only sketches and a few counts stay in memory, and
+  they can be persisted for incremental runs.
+
+The canonical version of a cluster (``duplicate_of`` of the others) is, by rule, the member with
+the most *clean* key characters (characters outside spans marked corrupt: the most complete and
+least corrupted text); ties go to fewer corrupted characters, then fewer removed repeats, then the
+smaller doc_id (deterministic).
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import pickle
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from pathlib import Path
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from extract.model import Doc, Removed, Span
+
+# --- keys -------------------------------------------------------------------------------------------
+
+_NONWORD = re.compile(r"[\W_]+")
+_WORD_RUN = re.compile(r"[^\W_]+")
+
+# Passage thresholds (in key characters).  Short lines (bylines, "图为…") repeat legitimately less
+# often than they repeat by accident, but below ~6 characters a repeat is more likely a list item.
+MIN_EXACT = 6  # exact repeat of an earlier paragraph
+MIN_CONTAIN = 12  # paragraph contained in earlier text or in a larger later paragraph
+MIN_NEAR = 30  # near-exact repeat (edit-level differences)
+NEAR_RATIO = 0.9  # SequenceMatcher ratio for a near-exact repeat
+MIN_PART = 30  # repeated head/tail cut from a paragraph
+
+
+def key(text: str) -> str:
+    """Letters and digits only, lower-cased: what a repeat is compared on."""
+    return _NONWORD.sub("", text).lower()
+
+
+def key_positions(text: str) -> list[int]:
+    """Index in ``text`` of each character of ``key(text)``."""
+    out: list[int] = []
+    for m in _WORD_RUN.finditer(text):
+        out.extend(range(m.start(), m.end()))
+    return out
+
+
+def lines(text: str) -> list[Span]:
+    """Non-empty lines stripped of surrounding blanks (the normalised text has one paragraph a line)."""
+    out: list[Span] = []
+    for m in re.finditer(r"[^\n]+", text):
+        s, e = m.span()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            out.append((s, e))
+    return out
+
+
+# --- passages ---------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Drop:
+    start: int
+    end: int
+    para: int
+    note: str
+    whole: bool  # the whole paragraph (also delete its line break)
+
+
+def _shingles(k: str, n: int = 4) -> set[str]:
+    return {k[i:i + n] for i in range(max(1, len(k) - n + 1))}
+
+
+def _overlaps(spans: list[Span], s: int, e: int) -> bool:
+    return any(a < e and s < b for a, b in spans)
+
+
+def _longest_affix_in(k: str, hay: str, suffix: bool) -> int:
+    """Length of the longest suffix (or prefix) of ``k`` found in ``hay`` (containment is monotone)."""
+    lo, hi = 0, len(k)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        part = k[len(k) - mid:] if suffix else k[:mid]
+        if part in hay:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def find_repeats(text: str, corrupt: list[Span] | None = None) -> list[_Drop]:
+    """Decide which paragraphs (or paragraph heads/tails) of ``text`` repeat other text of it."""
+    corrupt = corrupt or []
+    paras = lines(text)
+    keys = [key(text[s:e]) for s, e in paras]
+    # All keys end to end, to find a fragment inside a strictly larger later paragraph.
+    all_starts: list[int] = []
+    pos = 0
+    for k in keys:
+        all_starts.append(pos)
+        pos += len(k)
+    everything = "".join(keys)
+
+    kept_stream = ""  # keys of the kept paragraphs so far, end to end (a broken line cannot hide a repeat)
+    kept_starts: list[int] = []
+    kept_ids: list[int] = []
+    exact: dict[str, int] = {}
+    shingle_sets: dict[int, set[str]] = {}
+    drops: dict[int, _Drop] = {}
+
+    def keep(i: int) -> None:
+        nonlocal kept_stream
+        kept_starts.append(len(kept_stream))
+        kept_ids.append(i)
+        kept_stream += keys[i]
+        exact.setdefault(keys[i], i)
+        if len(keys[i]) >= MIN_NEAR:
+            shingle_sets[i] = _shingles(keys[i])
+
+    def drop(i: int, note: str) -> None:
+        s, e = paras[i]
+        drops[i] = _Drop(s, e, i, note, True)
+
+    for i, k in enumerate(keys):
+        n = len(k)
+        if n < MIN_EXACT:
+            keep(i)
+            continue
+        if k in exact:
+            drop(i, f"repeat of paragraph {exact[k] + 1}")
+            continue
+        if n >= MIN_CONTAIN:
+            at = kept_stream.find(k)
+            if at >= 0:
+                j = kept_ids[bisect.bisect_right(kept_starts, at) - 1]
+                drop(i, f"repeat of paragraph {j + 1}")
+                continue
+            # inside a strictly larger later paragraph: the fragment goes, the whole passage stays
+            at = everything.find(k, all_starts[i] + n)
+            larger = None
+            while at >= 0 and larger is None:
+                j = bisect.bisect_right(all_starts, at) - 1
+                if j > i and at + n <= all_starts[j] + len(keys[j]) and len(keys[j]) > n:
+                    larger = j
+                at = everything.find(k, at + 1)
+            if larger is not None:
+                drop(i, f"part of paragraph {larger + 1}")
+                continue
+        if n >= MIN_NEAR:
+            best, best_r = _near_repeat(k, keys, shingle_sets)
+            if best is not None:
+                s_i, e_i = paras[i]
+                s_j, e_j = paras[best]
+                if _overlaps(corrupt, s_j, e_j) and not _overlaps(corrupt, s_i, e_i):
+                    # keep the clean copy: drop the corrupted earlier one instead
+                    drops[best] = _Drop(s_j, e_j, best, f"corrupted near repeat of paragraph {i + 1} "
+                                        f"(similarity {best_r:.2f})", True)
+                    keep(i)
+                else:
+                    drop(i, f"near repeat of paragraph {best + 1} (similarity {best_r:.2f})")
+                continue
+        # a long repeated tail or head glued to this paragraph (broken line joined to the wrong line)
+        if n > MIN_PART and kept_stream:
+            part = _cut_affix(text, paras[i], k, kept_stream, kept_starts, kept_ids)
+            if part is not None:
+                drops[i] = _Drop(part[0], part[1], i, part[2], False)
+        keep(i)
+    return [drops[i] for i in sorted(drops)]
+
+
+def _near_repeat(k: str, keys: list[str], shingle_sets: dict[int, set[str]]) -> tuple[int | None, float]:
+    """Best earlier kept paragraph that ``k`` nearly repeats (few paragraphs: direct comparison is fine)."""
+    mine = _shingles(k)
+    best, best_r = None, 0.0
+    for j, other in shingle_sets.items():
+        lj = len(keys[j])
+        if not 0.8 <= lj / len(k) <= 1.25:
+            continue
+        inter = len(mine & other)
+        if inter / (len(mine) + len(other) - inter) < 0.5:
+            continue
+        r = SequenceMatcher(None, k, keys[j], autojunk=False).ratio()
+        if r >= NEAR_RATIO and r > best_r:
+            best, best_r = j, r
+    return best, best_r
+
+
+def _cut_affix(text: str, para: Span, k: str, stream: str, starts: list[int],
+               ids: list[int]) -> tuple[int, int, str] | None:
+    """Span of a long head or tail of ``para`` that repeats earlier kept text, if any."""
+    s, e = para
+    tail = _longest_affix_in(k, stream, suffix=True)
+    head = _longest_affix_in(k, stream, suffix=False)
+    if max(tail, head) < MIN_PART:
+        return None
+    pos = key_positions(text[s:e])
+    if tail >= head:
+        part = k[len(k) - tail:]
+        j = ids[bisect.bisect_right(starts, stream.find(part)) - 1]
+        cut_s = s + pos[len(k) - tail]
+        return cut_s, e, f"repeated tail of paragraph {j + 1}"
+    part = k[:head]
+    j = ids[bisect.bisect_right(starts, stream.find(part)) - 1]
+    cut_e = s + pos[head - 1] + 1
+    nxt = pos[head] + s if head < len(pos) else e
+    return s, max(cut_e, nxt), f"repeated head of paragraph {j + 1}"
+
+
+def dedup_passages(doc: Doc) -> Doc:
+    """Drop exact and near-exact repeats of earlier passages; record each in ``doc.removed``.
+
+    Called on the normalised text before segmentation.  ``doc.corrupt`` and ``doc.captions`` are
+    carried over the deletion through their raw spans (the one offset map), never shifted by hand.
+    """
+    if doc.mapped is None or not doc.text:
+        return doc
+    text = doc.text
+    drops = find_repeats(text, doc.corrupt)
+    if not drops:
+        return doc
+    n = len(text)
+    spans: list[Span] = []
+    for d in drops:
+        s, e = d.start, d.end
+        if d.whole:  # take the line break too, so no empty line is left behind
+            e2 = e
+            while e2 < n and text[e2].isspace():
+                e2 += 1
+            if e2 == n:
+                while s > 0 and text[s - 1].isspace():
+                    s -= 1
+            else:
+                e = e2
+        spans.append((s, e))
+        rs, re_ = doc.mapped.raw_span(d.start, d.end)
+        doc.removed.append(Removed(kind="passage", text=text[d.start:d.end], raw_start=rs, raw_end=re_,
+                                   note=d.note))
+    spans.sort()
+    merged: list[Span] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    raw_corrupt = [doc.mapped.raw_span(s, e) for s, e in doc.corrupt]
+    raw_captions = [doc.mapped.raw_span(s, e) for s, e in doc.captions]
+    doc.mapped = doc.mapped.delete_spans(merged)
+    doc.corrupt = doc.mapped.spans_from_raw(raw_corrupt) if raw_corrupt else []
+    doc.captions = doc.mapped.spans_from_raw(raw_captions) if raw_captions else []
+    doc.paragraphs, doc.sentences, doc.tokens = [], [], []
+    if "repeated_passages" not in doc.flags:
+        doc.flags.append("repeated_passages")
+    return doc
+
+
+# --- documents --------------------------------------------------------------------------------------
+
+# Chosen on measured data (benchmarks/bench_dedup.py and the sample corpus): on character 5-gram
+# shingles, the two versions of the sample article score 0.89, unrelated articles on the same topic
+# (the other seeds, all about Xinjiang ports) 0.003-0.011; in the synthetic benchmark planted versions
+# (typos, dropped/added/reordered sentences, repeats, truncation) score 0.25-1.0 and random pairs of
+# distinct articles stay below 0.15.  0.4 sits in the empty gap with room on both sides.
+DEFAULT_THRESHOLD = 0.4
+SHINGLE = 5
+NUM_PERM = 128
+_SEED = 20240601
+_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+def _fmix64(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3 finaliser: spreads the rolling hash over all 64 bits."""
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xFF51AFD7ED558CCD)
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xC4CEB93FE53BCA63)
+    return h ^ (h >> np.uint64(33))
+
+
+def shingle_hashes(k: str, size: int = SHINGLE) -> np.ndarray:
+    """Distinct 64-bit hashes of the character ``size``-grams of a key, vectorised (deterministic across runs)."""
+    if not k:
+        return np.zeros(0, dtype=np.uint64)
+    cps = np.frombuffer(k.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(cps) < size:
+        size = len(cps)
+    n = len(cps) - size + 1
+    h = np.zeros(n, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for j in range(size):
+            h = h * np.uint64(1_000_003) + cps[j:j + n]
+        return np.unique(_fmix64(h))
+
+
+class Sketcher:
+    """MinHash of a key: ``num_perm`` affine permutations of the shingle hashes, minimum of each."""
+
+    def __init__(self, num_perm: int = NUM_PERM, seed: int = _SEED, shingle: int = SHINGLE) -> None:
+        rng = np.random.RandomState(seed)
+        self.num_perm = num_perm
+        self.shingle = shingle
+        self.a = (rng.randint(0, 1 << 62, num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1))
+        self.b = rng.randint(0, 1 << 62, num_perm, dtype=np.uint64)
+
+    def __call__(self, k: str) -> tuple[np.ndarray, int]:
+        """(hash values, number of distinct shingles)."""
+        hv = shingle_hashes(k, self.shingle)
+        out = np.full(self.num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for i in range(0, len(hv), 4096):  # bounded memory on long documents
+                chunk = hv[i:i + 4096, None] * self.a[None, :] + self.b[None, :]
+                out = np.minimum(out, chunk.min(axis=0))
+        return out, int(len(hv))
+
+
+@dataclass(slots=True)
+class DocSketch:
+    """What the clusterer keeps of a document: its sketch and the counts the canonical rule needs."""
+
+    doc_id: str
+    hashvalues: np.ndarray
+    shingles: int
+    chars: int  # key characters
+    corrupt: int  # key characters inside corrupt spans
+    repeats: int  # removed passages
+    digest: str  # hash of the key: exact duplicates
+
+
+def jaccard(a: DocSketch, b: DocSketch) -> float:
+    """Estimated Jaccard similarity of the shingle sets."""
+    if a.digest == b.digest:
+        return 1.0
+    return float(np.count_nonzero(a.hashvalues == b.hashvalues)) / len(a.hashvalues)
+
+
+def containment(a: DocSketch, b: DocSketch) -> float:
+    """Estimated share of the smaller shingle set found in the larger one (from Jaccard and sizes)."""
+    j = jaccard(a, b)
+    small = min(a.shingles, b.shingles)
+    if small == 0:
+        return 0.0
+    inter = j * (a.shingles + b.shingles) / (1 + j)
+    return min(1.0, inter / small)
+
+
+class Clusterer:
+    """Streaming near-duplicate clustering: add documents one by one; persist and reload the sketches."""
+
+    def __init__(self, threshold: float = DEFAULT_THRESHOLD, num_perm: int = NUM_PERM, shingle: int = SHINGLE) -> None:
+        self.threshold = threshold
+        self.sketcher = Sketcher(num_perm=num_perm, shingle=shingle)
+        # candidates from a slightly lower LSH threshold, so pairs just above `threshold` are not missed
+        self.lsh = MinHashLSH(threshold=max(0.05, threshold - 0.1), num_perm=num_perm)
+        self.sketches: dict[str, DocSketch] = {}
+        self.by_digest: dict[str, str] = {}
+        self.parent: dict[str, str] = {}
+
+    # union-find
+    def _find(self, x: str) -> str:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def _union(self, a: str, b: str) -> None:
+        ra, rb = self._find(a), self._find(b)
+        if ra != rb:
+            if rb < ra:
+                ra, rb = rb, ra
+            self.parent[rb] = ra
+
+    def add(self, doc_id: str, text: str, corrupt: list[Span] | None = None, repeats: int = 0) -> list[str]:
+        """Index one document; returns the already indexed doc_ids it was found to duplicate."""
+        if doc_id in self.sketches:
+            return []
+        k = key(text)
+        bad = sum(len(key(text[s:e])) for s, e in (corrupt or []))
+        hv, n = self.sketcher(k)
+        sk = DocSketch(doc_id, hv, n, len(k), bad, repeats, hashlib.blake2b(k.encode(), digest_size=16).hexdigest())
+        return self.add_sketch(sk)
+
+    def add_sketch(self, sk: DocSketch) -> list[str]:
+        """Index a precomputed sketch (used by :meth:`add` and by parallel callers)."""
+        self.sketches[sk.doc_id] = sk
+        self.parent[sk.doc_id] = sk.doc_id
+        found: list[str] = []
+        twin = self.by_digest.get(sk.digest)
+        if twin is not None:
+            found.append(twin)
+        else:
+            self.by_digest[sk.digest] = sk.doc_id
+        if sk.shingles:
+            mh = MinHash(num_perm=len(sk.hashvalues), hashvalues=sk.hashvalues, scheme="affine64")
+            for other in sorted(self.lsh.query(mh)):
+                if other not in found and jaccard(sk, self.sketches[other]) >= self.threshold:
+                    found.append(other)
+            self.lsh.insert(sk.doc_id, mh, check_duplication=False)
+        for other in found:
+            self._union(sk.doc_id, other)
+        return found
+
+    @staticmethod
+    def _rank(sk: DocSketch) -> tuple[int, int, int, str]:
+        """The canonical rule: most clean characters, then fewest corrupt, fewest repeats, smallest id."""
+        return (-(sk.chars - sk.corrupt), sk.corrupt, sk.repeats, sk.doc_id)
+
+    def clusters(self) -> dict[str, list[str]]:
+        """Canonical doc_id -> members (canonical first, then by doc_id)."""
+        groups: dict[str, list[str]] = {}
+        for d in sorted(self.sketches):
+            groups.setdefault(self._find(d), []).append(d)
+        out: dict[str, list[str]] = {}
+        for members in groups.values():
+            members.sort(key=lambda d: self._rank(self.sketches[d]))
+            out[members[0]] = members
+        return dict(sorted(out.items()))
+
+    def similarity(self, a: str, b: str) -> dict[str, float]:
+        """Estimated Jaccard and containment of two indexed documents."""
+        sa, sb = self.sketches[a], self.sketches[b]
+        return {"jaccard": round(jaccard(sa, sb), 4), "containment": round(containment(sa, sb), 4)}
+
+    def persist(self, path: str | Path) -> None:
+        """Save sketches, index and cluster links (no text) for the next incremental run."""
+        state = {"version": 1, "threshold": self.threshold, "num_perm": self.sketcher.num_perm,
+                 "shingle": self.sketcher.shingle, "sketches": self.sketches, "parent": self.parent,
+                 "by_digest": self.by_digest, "lsh": self.lsh}
+        Path(path).write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+
+    @classmethod
+    def load(cls, path: str | Path) -> Clusterer:
+        state = pickle.loads(Path(path).read_bytes())
+        c = cls(threshold=state["threshold"], num_perm=state["num_perm"], shingle=state["shingle"])
+        c.sketches, c.parent, c.by_digest, c.lsh = state["sketches"], state["parent"], state["by_digest"], state["lsh"]
+        return c
+
+
+def cluster(docs: list[Doc], threshold: float = DEFAULT_THRESHOLD, clusterer: Clusterer | None = None) -> dict:
+    """Set ``cluster_id`` (the canonical doc_id), ``duplicate_of`` and ``cluster_similarity`` on every doc.
+
+    Returns ``{canonical: [{"doc_id", "jaccard", "containment"}, ...]}`` for reporting.  Pass a loaded
+    :class:`Clusterer` to cluster against documents of earlier runs.
+    """
+    c = clusterer or Clusterer(threshold=threshold)
+    for d in docs:
+        repeats = sum(1 for r in d.removed if r.kind == "passage")
+        c.add(d.doc_id, d.text, d.corrupt, repeats)
+    groups = c.clusters()
+    canon_of = {m: canon for canon, members in groups.items() for m in members}
+    report: dict[str, list[dict]] = {}
+    for d in docs:
+        canon = canon_of[d.doc_id]
+        d.cluster_id = canon
+        d.duplicate_of = None if canon == d.doc_id else canon
+        sim = c.similarity(d.doc_id, canon)
+        if hasattr(d, "cluster_similarity"):
+            d.cluster_similarity = sim["jaccard"]
+    for canon, members in groups.items():
+        if any(m in canon_of for m in members):
+            report[canon] = [{"doc_id": m, **c.similarity(m, canon)} for m in members]
+    return report
+
+
+# --- repair from sibling versions -------------------------------------------------------------------
+
+
+def repair_from_versions(docs: list[Doc]) -> list[Doc]:
+    """Replace corrupted (mojibake) spans by the aligned clean text of another version of the article.
+
+    For each document with ``doc.corrupt`` spans and a sibling in its cluster, sentences are aligned
+    (as for the version diff); where a corrupt span lies in a sentence whose partner is clean, the
+    characters between the nearest agreeing anchors around the span are taken from the partner.
+    Each repair is one ``MappedText.rewrite`` piece, recorded as ``Removed(kind="repair")``, and the
+    repaired span leaves ``doc.corrupt``.  Returns the changed documents: the caller must segment and
+    extract them again (their text changed).
+    """
+    from extract.diff import align_docs  # the diff module owns the alignment; imported late (no cycle)
+
+    by_cluster: dict[str, list[Doc]] = {}
+    for d in docs:
+        by_cluster.setdefault(d.cluster_id or d.doc_id, []).append(d)
+    changed: list[Doc] = []
+    for members in by_cluster.values():
+        if len(members) < 2:
+            continue
+        for d in members:
+            if not d.corrupt or d.mapped is None:
+                continue
+            pieces: dict[Span, str] = {}
+            sources: dict[Span, str] = {}
+            for o in members:
+                if o is d or o.mapped is None:
+                    continue
+                for pair in align_docs(d, o):
+                    if pair.old is None or pair.new is None:
+                        continue
+                    for span, repl in _repairs_in_pair(d, o, pair.old, pair.new):
+                        if span not in pieces and not any(a < span[1] and span[0] < b for a, b in pieces):
+                            pieces[span] = repl
+                            sources[span] = o.doc_id
+            if pieces:
+                _apply_repairs(d, pieces, sources)
+                changed.append(d)
+    return changed
+
+
+def _repairs_in_pair(d: Doc, o: Doc, ds: Span, os_: Span) -> list[tuple[Span, str]]:
+    """(span of d.text, replacement from o) for each corrupt span of d inside the sentence ``ds``."""
+    if o.is_corrupt(*os_):
+        return []
+    a = d.text[ds[0]:ds[1]]
+    b = o.text[os_[0]:os_[1]]
+    sm = SequenceMatcher(None, a, b, autojunk=False)
+    blocks = [bl for bl in sm.get_matching_blocks() if bl.size]
+    if not blocks or sum(bl.size for bl in blocks) < 0.5 * min(len(a), len(b)):
+        return []
+    out = []
+    for cs, ce in d.corrupt:
+        if not (ds[0] <= cs and ce <= ds[1]):
+            continue
+        ls, le = cs - ds[0], ce - ds[0]
+        before = [bl for bl in blocks if bl.a + bl.size <= ls]
+        after = [bl for bl in blocks if bl.a >= le]
+        a0 = before[-1].a + before[-1].size if before else 0
+        b0 = before[-1].b + before[-1].size if before else 0
+        a1 = after[0].a if after else len(a)
+        b1 = after[0].b if after else len(b)
+        if b1 < b0 or (a1 - a0) > 3 * (b1 - b0) + 10:
+            continue
+        out.append(((ds[0] + a0, ds[0] + a1), b[b0:b1]))
+    return out
+
+
+def _apply_repairs(d: Doc, pieces: dict[Span, str], sources: dict[Span, str]) -> None:
+    assert d.mapped is not None
+    spans = sorted(pieces)
+    for s, e in spans:
+        rs, re_ = d.mapped.raw_span(s, e)
+        d.removed.append(Removed(kind="repair", text=d.text[s:e], raw_start=rs, raw_end=re_,
+                                 note=f"replaced by {pieces[(s, e)]!r} from version {sources[(s, e)]}"))
+    keep = [c for c in d.corrupt if not any(s <= c[0] and c[1] <= e for s, e in spans)]
+    raw_keep = [d.mapped.raw_span(s, e) for s, e in keep]
+    d.mapped = d.mapped.rewrite([(s, e, pieces[(s, e)]) for s, e in spans])
+    d.corrupt = d.mapped.spans_from_raw(raw_keep) if raw_keep else []
+    d.paragraphs, d.sentences, d.tokens = [], [], []
+    if "repaired_from_versions" not in d.flags:
+        d.flags.append("repaired_from_versions")
+
+
+def cli_dedup(paths: list[str], threshold: float = DEFAULT_THRESHOLD, out=None) -> int:
+    """``zh-extract dedup INPUT...``: print the clusters with each member's similarity to the canonical."""
+    import sys
+
+    from extract.pipeline import process_paths
+
+    out = out or sys.stdout
+    docs = process_paths(paths, ref_date=None)
+    if not docs:
+        print("no documents could be processed", file=sys.stderr)
+        return 1
+    report = cluster(docs, threshold=threshold)
+    src = {d.doc_id: d.source for d in docs}
+    for canon, members in report.items():
+        if len(members) == 1:
+            print(f"{canon}  {src.get(canon, '')}  (alone)", file=out)
+            continue
+        print(f"cluster {canon}: {len(members)} versions", file=out)
+        for m in members:
+            tag = "canonical" if m["doc_id"] == canon else f"jaccard {m['jaccard']:.3f}  containment {m['containment']:.3f}"
+            print(f"  {m['doc_id']}  {src.get(m['doc_id'], '')}  {tag}", file=out)
+    return 0

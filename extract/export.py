@@ -1,0 +1,96 @@
+"""Export: the contract's output files, written atomically and deterministically.
+
+Each file is written to a temporary name in the output folder and renamed over the old one
+(``os.replace`` is atomic on POSIX), so a killed run leaves every file either the old complete
+one or the new complete one.  ``manifest.json`` is written last.  JSON comes from orjson
+(fast, UTF-8, no ASCII escaping); record order is the input order, so the same inputs give
+byte-identical files.  Only ``manifest.json``'s ``timings`` differ between runs.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from extract.model import Doc, Fact
+
+KINDS = ("documents", "quantities", "dates", "entities", "facts")
+
+
+def atomic_write(path: Path, chunks: Iterable[bytes]) -> None:
+    """Write ``chunks`` to ``path`` through a temporary file and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
+        with os.fdopen(fd, "wb") as f:
+            for c in chunks:
+                f.write(c)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def jsonl(records: Iterable[dict[str, Any]]) -> Iterable[bytes]:
+    for r in records:
+        yield orjson.dumps(r) + b"\n"
+
+
+def records(docs: list[Doc], facts: list[Fact]) -> dict[str, Iterable[dict[str, Any]]]:
+    """Every output kind as a stream of JSON-ready dicts."""
+    return {
+        "documents": (d.to_json() for d in docs),
+        "quantities": (q.to_json() for d in docs for q in d.quantities),
+        "dates": (x.to_json() for d in docs for x in d.dates),
+        "entities": (x.to_json() for d in docs for x in d.entities),
+        "facts": (f.to_json() for f in facts),
+    }
+
+
+def versions() -> dict[str, str]:
+    out = {}
+    for pkg in ("zh-extract", "jieba", "opencc", "spacy", "datasketch"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = "unknown"
+    return out
+
+
+def write_outputs(out: Path, docs: list[Doc], facts: list[Fact], *, skipped: list[str],
+                  timings: dict[str, float], options: dict[str, Any]) -> dict[str, int]:
+    """Write all output files, then the manifest; return the record counts."""
+    counts = {}
+    for kind, recs in records(docs, facts).items():
+        n = 0
+
+        def counted(rs=recs):
+            nonlocal n
+            for r in rs:
+                n += 1
+                yield r
+
+        atomic_write(out / f"{kind}.jsonl", jsonl(counted()))
+        counts[kind] = n
+    manifest = {
+        "inputs": [{"source": d.source, "line": d.line, "doc_id": d.doc_id, "sha256": d.content_hash,
+                    "chars": len(d.raw)} for d in docs],
+        "skipped": skipped,
+        "counts": counts,
+        "options": options,
+        "versions": versions(),
+        "timings": timings,
+    }
+    atomic_write(out / "manifest.json", [orjson.dumps(manifest, option=orjson.OPT_INDENT_2) + b"\n"])
+    return counts

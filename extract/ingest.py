@@ -1,0 +1,209 @@
+"""Ingest: every input form of the contract, decoded, as :class:`Doc` objects or clear errors.
+
+Inputs are files (.txt .md .html .htm), directories (walked recursively, in sorted order),
+``.jsonl`` batches (one article a line) and ``-`` for standard input.  Encodings are detected,
+not assumed: a BOM decides; else strict UTF-8; else charset-normalizer chooses among the
+Chinese encodings (GB18030 covers GBK and GB2312; Big5).  Bad input never raises: it yields an
+:class:`InputError` naming ``path[:line]`` and the batch goes on.
+
+For HTML the article body is taken with trafilatura (paragraphs kept as lines); the raw text
+that raw offsets index is then the extracted text, since positions inside markup would not be
+the article's characters.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import orjson
+from charset_normalizer import from_bytes
+
+from extract.model import Doc
+
+SUFFIXES = {".txt", ".md", ".html", ".htm", ".jsonl"}
+_CANDIDATES = ["utf_8", "gb18030", "big5", "big5hkscs", "utf_16"]
+
+
+@dataclass(slots=True)
+class InputError:
+    """One bad input: where, and what is wrong with it."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
+
+
+def parse_datetime(s: str) -> str | None:
+    """ISO form of a stated publication date/time (2023-10-24, 2024/9/9 10:58:07, 2023年10月24日 09:30)."""
+    m = re.fullmatch(
+        r"\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*", s)
+    if not m:
+        return None
+    y, mo, d, hh, mm, ss = m.groups()
+    try:
+        if hh is None:
+            return datetime(int(y), int(mo), int(d)).date().isoformat()
+        return datetime(int(y), int(mo), int(d), int(hh), int(mm), int(ss or 0)).isoformat()
+    except ValueError:
+        return None
+
+
+def decode(data: bytes) -> tuple[str | None, str]:
+    """Text and encoding name, or (None, reason) for binary or undecodable bytes."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    if b"\x00" in data[:4096]:
+        return None, "binary file (NUL bytes)"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data, cp_isolation=_CANDIDATES).best()
+    if best is None:
+        return None, "undecodable (not UTF-8, GB18030 or Big5)"
+    text = str(best)
+    if _controls(text) > 0.05:
+        return None, "binary file (control characters)"
+    return text, best.encoding
+
+
+def _controls(text: str) -> float:
+    sample = text[:20000]
+    if not sample:
+        return 0.0
+    bad = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t")
+    return bad / len(sample)
+
+
+def _from_text(source: str, text: str, is_html: bool = False, **meta) -> Doc | InputError:
+    if is_html:
+        text = html_to_text(text)
+    if not text.strip():
+        return InputError(source, "empty text")
+    if _controls(text) > 0.05:
+        return InputError(source, "binary content (control characters)")
+    doc = Doc(source=source, raw=text, **meta)
+    return doc
+
+
+def html_to_text(page: str) -> str:
+    """Article body of an HTML page, one paragraph a line (trafilatura handles Chinese pages)."""
+    import trafilatura
+
+    out = trafilatura.extract(page, include_comments=False, include_tables=True, favor_recall=True,
+                              deduplicate=False, output_format="txt")
+    return out or ""
+
+
+def read_file(path: Path) -> Iterator[Doc | InputError]:
+    """Docs (or errors) from one file."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        yield InputError(str(path), f"unreadable: {e.strerror or e}")
+        return
+    if path.suffix.lower() == ".jsonl":
+        yield from read_jsonl(str(path), data)
+        return
+    if not data.strip():
+        yield InputError(str(path), "empty file")
+        return
+    text, enc = decode(data)
+    if text is None:
+        yield InputError(str(path), enc)
+        return
+    yield _from_text(str(path), text, is_html=path.suffix.lower() in (".html", ".htm"))
+
+
+def read_jsonl(source: str, data: bytes) -> Iterator[Doc | InputError]:
+    """One article per line; every bad line is reported with its number and skipped."""
+    text, enc = decode(data)
+    if text is None:
+        yield InputError(source, enc)
+        return
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{source}:{n}"
+        try:
+            rec = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            try:  # lone surrogates: orjson refuses them, the stdlib reads them and we replace them
+                import json
+
+                rec = json.loads(line)
+            except ValueError as e:
+                yield InputError(where, f"invalid JSON ({e.args[0] if e.args else e})")
+                continue
+        if not isinstance(rec, dict):
+            yield InputError(where, "not a JSON object")
+            continue
+        body = rec.get("text")
+        if not isinstance(body, str):
+            yield InputError(where, "missing string field 'text'")
+            continue
+        body = _fix_surrogates(body)
+        rid = rec.get("id")
+        if rid is None:
+            yield InputError(where, "missing field 'id'")
+            continue
+        published = rec.get("published")
+        iso = parse_datetime(published) if isinstance(published, str) else None
+        if published is not None and iso is None:
+            yield InputError(where, f"field 'published' is not YYYY-MM-DD[ HH:MM[:SS]]: {published!r} (ignored)")
+        meta = {"line": n, "title": _str(rec.get("title")), "url": _str(rec.get("url")),
+                "site": _str(rec.get("source")), "published": iso}
+        doc = _from_text(str(rid), body, is_html=bool(rec.get("html")), **meta)
+        if isinstance(doc, InputError):
+            doc.where = where
+        elif iso:
+            doc.ref_date_source = "jsonl"
+        yield doc
+
+
+def _str(v: object) -> str | None:
+    return _fix_surrogates(v) if isinstance(v, str) and v.strip() else None
+
+
+def _fix_surrogates(s: str) -> str:
+    """Lone surrogates cannot be written as UTF-8: each becomes U+FFFD (same length, offsets kept)."""
+    return re.sub("[\ud800-\udfff]", "\ufffd", s)
+
+
+def walk(paths: list[str]) -> Iterator[Path | str | InputError]:
+    """Expand directories (sorted, recursive) to files of the known kinds; '-' stays '-'."""
+    for p in paths:
+        if p == "-":
+            yield "-"
+            continue
+        path = Path(p)
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                if f.is_file() and f.suffix.lower() in SUFFIXES and not f.name.startswith("."):
+                    yield f
+        elif path.is_file():
+            yield path
+        else:
+            yield InputError(p, "no such file or directory")
+
+
+def read_inputs(paths: list[str]) -> Iterator[Doc | InputError]:
+    """Every article of every input, in a deterministic order."""
+    for item in walk(paths):
+        if isinstance(item, InputError):
+            yield item
+        elif item == "-":
+            data = sys.stdin.buffer.read()
+            text, enc = decode(data)
+            yield InputError("-", enc) if text is None else _from_text("-", text)
+        else:
+            yield from read_file(item)

@@ -1,0 +1,225 @@
+"""The typed records shared by every stage, and their JSON form.
+
+Field names follow ``../shared/contract.md`` exactly; extra fields are allowed, renaming is not.
+A :class:`Doc` is the unit of work that travels through the pipeline: raw text, the mapped
+normalised text, metadata and the records extracted from it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from extract.offsets import MappedText
+
+Span = tuple[int, int]
+
+
+def json_number(value: Decimal | int | float | None) -> int | float | None:
+    """Decimals are exact inside the pipeline; JSON gets an int when integral, else a float."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        return float(value)
+    return value
+
+
+def content_id(text: str) -> str:
+    """Stable id from content, not path: the same article text gives the same doc_id."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+@dataclass(slots=True)
+class Record:
+    """Fields common to every span record: where it is, in the text and in the raw input."""
+
+    doc_id: str
+    id: str
+    text: str
+    start: int
+    end: int
+    raw_start: int
+    raw_end: int
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class Quantity(Record):
+    value: Decimal | int | float = 0
+    value_max: Decimal | int | float | None = None
+    unit: str | None = None
+    approx: str | None = None
+    kind: str = "number"  # number | percent | money | dimension | count | duration | multiple | fraction
+    unit_text: str | None = None
+    sentence: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["value"] = json_number(self.value)
+        d["value_max"] = json_number(self.value_max)
+        return d
+
+
+@dataclass(slots=True)
+class DateRec(Record):
+    value_start: str | None = None
+    value_end: str | None = None
+    granularity: str = "day"
+    relative: bool = False
+    ref_date_source: str | None = None
+    time: str | None = None
+    sentence: int | None = None
+
+
+@dataclass(slots=True)
+class Entity(Record):
+    label: str = "LOC"
+    title: str | None = None
+    org: str | None = None
+    source: str | None = None  # gazetteer | suffix | pattern | byline
+
+
+@dataclass(slots=True)
+class Mention:
+    doc_id: str
+    start: int
+    end: int
+    raw_start: int | None = None
+    raw_end: int | None = None
+
+
+@dataclass(slots=True)
+class Fact:
+    id: str
+    subject: str | None
+    metric: str | None
+    value: Decimal | int | float
+    value_max: Decimal | int | float | None
+    unit: str | None
+    approx: str | None
+    period_start: str | None
+    period_end: str | None
+    change: dict[str, Any] | None
+    sentence: str
+    mentions: list[Mention] = field(default_factory=list)
+    doc_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["value"] = json_number(self.value)
+        d["value_max"] = json_number(self.value_max)
+        if self.change is not None:
+            d["change"] = {k: json_number(v) if isinstance(v, Decimal) else v for k, v in self.change.items()}
+            if d["change"].get("before") is not None:
+                d["change"]["before"] = json_number(self.change["before"])
+        return d
+
+
+@dataclass(slots=True)
+class Removed:
+    """Something cleaning or de-duplication took out (or marked), with where it was in the raw text."""
+
+    kind: str  # pinyin | entity | furniture | caption | image | mojibake | passage | join | ...
+    text: str
+    raw_start: int
+    raw_end: int
+    count: int = 1
+    note: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Doc:
+    """One article on its way through the pipeline."""
+
+    source: str
+    raw: str
+    line: int | None = None
+    title: str | None = None
+    published: str | None = None  # ISO date or datetime
+    url: str | None = None
+    site: str | None = None  # 来源
+    authors: list[str] = field(default_factory=list)
+    editors: list[str] = field(default_factory=list)
+    ref_date: str | None = None
+    ref_date_source: str | None = None  # published | jsonl | cli | inferred | None
+    script: str = "simplified"
+    mapped: MappedText | None = None
+    corrupt: list[Span] = field(default_factory=list)  # spans of `text` marked as mojibake
+    captions: list[Span] = field(default_factory=list)  # photo captions kept in `text`
+    paragraphs: list[Span] = field(default_factory=list)
+    sentences: list[Span] = field(default_factory=list)
+    tokens: list[Span] = field(default_factory=list)  # jieba words, as spans of `text`
+    removed: list[Removed] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    dates: list[DateRec] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    cluster_id: str | None = None
+    duplicate_of: str | None = None
+    doc_id: str = ""
+    content_hash: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.mapped.text if self.mapped is not None else ""
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        assert self.mapped is not None
+        return self.mapped.raw_span(start, end)
+
+    def is_corrupt(self, start: int, end: int) -> bool:
+        """True when [start, end) overlaps a span the cleaner marked as corrupted."""
+        return any(s < end and start < e for s, e in self.corrupt)
+
+    def sentence_index(self, pos: int) -> int | None:
+        """Index of the sentence containing text position ``pos``."""
+        starts = [s for s, _ in self.sentences]
+        i = bisect.bisect_right(starts, pos) - 1
+        if i >= 0 and self.sentences[i][0] <= pos < self.sentences[i][1]:
+            return i
+        return None
+
+    def span_fields(self, start: int, end: int) -> dict[str, Any]:
+        """The common record fields for a span of ``text``."""
+        rs, re_ = self.raw_span(start, end)
+        return {"doc_id": self.doc_id, "text": self.text[start:end], "start": start, "end": end,
+                "raw_start": rs, "raw_end": re_}
+
+    def to_json(self) -> dict[str, Any]:
+        """The documents.jsonl record."""
+        counts: dict[str, int] = {}
+        for r in self.removed:
+            counts[r.kind] = counts.get(r.kind, 0) + r.count
+        return {
+            "doc_id": self.doc_id,
+            "source": self.source,
+            "title": self.title,
+            "published": self.published,
+            "ref_date": self.ref_date,
+            "ref_date_source": self.ref_date_source,
+            "script": self.script,
+            "text": self.text,
+            "cluster_id": self.cluster_id or self.doc_id,
+            "duplicate_of": self.duplicate_of,
+            "removed": {"counts": counts, "items": [r.to_json() for r in self.removed]},
+            "flags": self.flags,
+            "corrupt": [list(s) for s in self.corrupt],
+            "captions": [list(s) for s in self.captions],
+            "site": self.site,
+            "url": self.url,
+            "authors": self.authors,
+            "editors": self.editors,
+            "content_hash": self.content_hash,
+            "chars": len(self.text),
+        }

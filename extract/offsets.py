@@ -1,0 +1,130 @@
+"""One offset map from the normalised text back to the raw input.
+
+Every stage that changes the text (pinyin removal, entity decoding, width folding, OpenCC,
+line joining, passage removal) goes through :class:`MappedText`.  Each character of the
+current text carries the half-open raw span it came from, so composing stages is free and
+no stage ever patches offsets of its own.  Records ask ``raw_span(start, end)`` once, at
+the end.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections.abc import Callable, Iterable
+
+
+class MappedText:
+    """A string whose every character knows the raw span ``[rs[i], re[i])`` it came from."""
+
+    __slots__ = ("text", "rs", "re", "raw_len")
+
+    def __init__(self, text: str, rs: array, re_: array, raw_len: int) -> None:
+        self.text = text
+        self.rs = rs
+        self.re = re_
+        self.raw_len = raw_len
+
+    @classmethod
+    def identity(cls, raw: str) -> MappedText:
+        """The raw text itself: character i comes from [i, i+1)."""
+        n = len(raw)
+        return cls(raw, array("q", range(n)), array("q", range(1, n + 1)), n)
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Raw span covering the normalised span ``[start, end)``."""
+        n = len(self.text)
+        if n == 0:
+            return 0, 0
+        start = max(0, min(start, n))
+        end = max(start, min(end, n))
+        if start == end:
+            pos = self.rs[start] if start < n else self.re[n - 1]
+            return pos, pos
+        return min(self.rs[start], self.rs[end - 1]), max(self.re[end - 1], self.re[start])
+
+    def rewrite(self, pieces: Iterable[tuple[int, int, str | None]]) -> MappedText:
+        """Apply edits given as ``(start, end, replacement)`` over the current text.
+
+        ``pieces`` must be sorted and non-overlapping.  A replacement of the same length as
+        its source keeps the character-to-character map (OpenCC, width folding); any other
+        replacement maps each new character to the whole source span (entities, joins).
+        ``None`` means delete.  Text between pieces is copied with its map.
+        """
+        out: list[str] = []
+        rs = array("q")
+        re_ = array("q")
+        pos = 0
+        src = self.text
+        for start, end, repl in pieces:
+            if start < pos:
+                raise ValueError("overlapping edits")
+            if start > pos:
+                out.append(src[pos:start])
+                rs.extend(self.rs[pos:start])
+                re_.extend(self.re[pos:start])
+            repl = repl or ""
+            if repl:
+                out.append(repl)
+                if len(repl) == end - start:
+                    rs.extend(self.rs[start:end])
+                    re_.extend(self.re[start:end])
+                else:
+                    a, b = self.raw_span(start, end) if end > start else self.raw_span(start, start)
+                    rs.extend([a] * len(repl))
+                    re_.extend([b] * len(repl))
+            pos = end
+        if pos < len(src):
+            out.append(src[pos:])
+            rs.extend(self.rs[pos:])
+            re_.extend(self.re[pos:])
+        return MappedText("".join(out), rs, re_, self.raw_len)
+
+    def sub(self, pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str | None]) -> MappedText:
+        """Like ``re.sub`` but keeping the offset map; returns self when nothing matched."""
+        pieces = []
+        for m in pattern.finditer(self.text):
+            r = repl(m) if callable(repl) else m.expand(repl)
+            if r != m.group(0):
+                pieces.append((m.start(), m.end(), r))
+        return self.rewrite(pieces) if pieces else self
+
+    def translate(self, table: dict[int, str]) -> MappedText:
+        """Same-length character translation (``str.translate`` with 1:1 entries)."""
+        new = self.text.translate(table)
+        if new == self.text:
+            return self
+        if len(new) != len(self.text):
+            raise ValueError("translate table must map one character to one character")
+        return MappedText(new, self.rs, self.re, self.raw_len)
+
+    def delete_spans(self, spans: Iterable[tuple[int, int]]) -> MappedText:
+        """Remove the given spans (sorted, non-overlapping)."""
+        return self.rewrite((s, e, None) for s, e in spans)
+
+    def spans_from_raw(self, raw_spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Text spans whose characters come from the given raw spans.
+
+        Marks found early (mojibake, captions) are kept as raw spans and brought to the final
+        text through this, so later rewrites never have to shift them.  Our rewrites never
+        reorder text, so ``rs`` is non-decreasing and a bisection finds each span.
+        """
+        import bisect
+
+        out: list[tuple[int, int]] = []
+        for a, b in raw_spans:
+            i = bisect.bisect_left(self.re, a + 1)
+            j = bisect.bisect_left(self.rs, b)
+            if i < j:
+                out.append((i, j))
+        out.sort()
+        merged: list[tuple[int, int]] = []
+        for s, e in out:
+            if merged and s <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+            else:
+                merged.append((s, e))
+        return merged
