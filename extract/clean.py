@@ -79,8 +79,10 @@ def clean_chars(doc: Doc) -> Doc:
     toneless = set(rules["pinyin"]["toneless"])
 
     def pinyin(m: re.Match[str]) -> str | None:
-        syl = m.group(1)
-        return None if (_TONE.search(syl) or syl in toneless) else m.group(0)
+        syl, before = m.group(2), m.group(1)
+        if _TONE.search(syl) or (syl in toneless and "\u3400" <= before <= "\u9fff"):
+            return before
+        return m.group(0)
 
     mt = _tracked(doc, mt, _pinyin_re(), pinyin, "pinyin", summarise=True)
     doc.mapped = mt
@@ -100,7 +102,7 @@ def _tracked(doc: Doc, mt: MappedText, pattern: re.Pattern[str], repl, kind: str
     if summarise:
         a, _ = mt.raw_span(pieces[0][0], pieces[0][1])
         _, b = mt.raw_span(pieces[-1][0], pieces[-1][1])
-        sample = " ".join(sorted({mt.text[s:e] for s, e, _ in pieces})[:8])
+        sample = " ".join(sorted({mt.text[s:e] for s, e, _ in pieces})[:8])  # a few distinct forms
         doc.removed.append(Removed(kind, sample, a, b, count=len(pieces), note="first..last occurrence"))
     else:
         for s, e, r in pieces:
@@ -116,7 +118,7 @@ _ANCHOR = re.compile("[\ufffd\ue000-\uf8ff]|[?？](?=[^\\s，。、？?！!：:�
 
 def _improbable(ch: str, common: frozenset[str]) -> bool:
     """Characters that do not belong in running Chinese text at this place."""
-    if ch in "\ufffd?？;)(" or "\ue000" <= ch <= "\uf8ff":
+    if ch in "\ufffd?？;；)）(（" or "\ue000" <= ch <= "\uf8ff":
         return True
     if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf":
         return ch not in common
@@ -144,27 +146,36 @@ def find_mojibake(text: str) -> list[tuple[int, int]]:
 
 
 def _extend(text: str, i: int, common: frozenset[str], gap: int) -> tuple[int, int]:
-    """Grow a corrupted span from anchor ``i`` over improbable characters, bridging short gaps."""
+    """Grow a corrupted span from anchor ``i`` over improbable characters.
+
+    Up to ``gap`` ordinary Chinese characters are bridged when improbable ones follow (mojibake
+    decodes some byte pairs to common characters: 氐募庸て), but never punctuation or a line end.
+    """
     n = len(text)
     e = i + 1
     j = e
-    while j < n and text[j] != "\n":
+    while j < n:
         if _improbable(text[j], common):
             e = j = j + 1
-        elif j - e < gap:
+        elif j - e < gap and "\u4e00" <= text[j] <= "\u9fff":
             j += 1
         else:
             break
     s = i
     j = s - 1
-    while j >= 0 and text[j] != "\n":
-        if _improbable(text[j], common) and text[j] not in "?？":
+    while j >= 0:
+        if _improbable(text[j], common):
             s = j
             j -= 1
-        elif s - j <= gap and j > 0 and _improbable(text[j - 1], common) and text[j - 1] not in "?？":
+        elif s - j <= gap and "\u4e00" <= text[j] <= "\u9fff":
             j -= 1
         else:
             break
+    # Digits touching the span are unreliable (the garbage may have eaten some): 缬?0多家.
+    while e < n and (text[e].isdigit() or text[e] == "."):
+        e += 1
+    while s > 0 and text[s - 1].isdigit():
+        s -= 1
     return s, e
 
 

@@ -52,6 +52,7 @@ MIN_CONTAIN = 12  # paragraph contained in earlier text or in a larger later par
 MIN_NEAR = 30  # near-exact repeat (edit-level differences)
 NEAR_RATIO = 0.9  # SequenceMatcher ratio for a near-exact repeat
 MIN_PART = 30  # repeated head/tail cut from a paragraph
+_SENTENCE_END = set("。！？!?；;…”」』）)")
 
 
 def key(text: str) -> str:
@@ -118,6 +119,8 @@ def find_repeats(text: str, corrupt: list[Span] | None = None) -> list[_Drop]:
     """Decide which paragraphs (or paragraph heads/tails) of ``text`` repeat other text of it."""
     corrupt = corrupt or []
     paras = lines(text)
+    if not paras:
+        return []
     keys = [key(text[s:e]) for s, e in paras]
     # All keys end to end, to find a fragment inside a strictly larger later paragraph.
     all_starts: list[int] = []
@@ -161,8 +164,10 @@ def find_repeats(text: str, corrupt: list[Span] | None = None) -> list[_Drop]:
                 j = kept_ids[bisect.bisect_right(kept_starts, at) - 1]
                 drop(i, f"repeat of paragraph {j + 1}")
                 continue
-            # inside a strictly larger later paragraph: the fragment goes, the whole passage stays
-            at = everything.find(k, all_starts[i] + n)
+            # inside a strictly larger later paragraph: the fragment goes, the whole passage stays.
+            # Only for text that reads as a sentence (a heading or title is often quoted later).
+            sentence_like = n >= MIN_NEAR or text[paras[i][1] - 1] in _SENTENCE_END
+            at = everything.find(k, all_starts[i] + n) if sentence_like else -1
             larger = None
             while at >= 0 and larger is None:
                 j = bisect.bisect_right(all_starts, at) - 1
@@ -241,7 +246,10 @@ def dedup_passages(doc: Doc) -> Doc:
     if doc.mapped is None or not doc.text:
         return doc
     text = doc.text
-    drops = find_repeats(text, doc.corrupt)
+    # before the pipeline brings them to text positions, mojibake marks live as raw spans in removed
+    corrupt = doc.corrupt or doc.mapped.spans_from_raw(
+        [(r.raw_start, r.raw_end) for r in doc.removed if r.kind == "mojibake"])
+    drops = find_repeats(text, corrupt)
     if not drops:
         return doc
     n = len(text)

@@ -1,9 +1,551 @@
-"""Entities: PERSON, ORG, LOC, WORK, EVENT, PRODUCT (issue 5). STUB."""
+"""Entities: PERSON, ORG, LOC, WORK, EVENT, PRODUCT, TITLE (issue 5).
+
+No pretrained Chinese model can be used here, so the rules carry the work:
+
+* a ``spacy.blank("zh")`` pipeline runs over the project's own jieba words (``doc.tokens``; spaCy's
+  segmenter never runs), with an EntityRuler holding every gazetteer name of ``rules/gazetteers/``
+  and a Matcher holding the token patterns of ``rules/entities.toml`` (titles in 《》);
+* suffix rules (``…有限公司``, ``…海关``, ``…口岸``, ``…综合保税区``) grow names to the left up to a
+  boundary (punctuation or a boundary word), so nested forms stay whole (喀什海关物流监管处);
+* a job title between an organisation and a name gives PERSON with ``title`` and ``org``;
+  bylines (本报记者 耿丹丹 乔文汇) and ·-names (居来提·苏合力提) give PERSON too, and every later
+  mention of a found name is tagged.
+
+Character spans are the truth (jieba may cut 处处长 as 处处/长); tokens only decide where a word
+may end.  Overlaps resolve to the longest span, rule persons first.
+"""
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import cache
+
+import spacy
+from spacy.matcher import Matcher
+from spacy.tokens import Doc as SpacyDoc
+
 from extract.model import Doc, Entity
+from extract.rules import load_list, load_toml, rules_dir
+from extract.segment import cut_spans
+
+_HAN = r"\u4e00-\u9fff"
+_IS_HAN = re.compile(f"[{_HAN}]")
+
+
+@dataclass(slots=True)
+class Cand:
+    """A candidate span before overlap resolution."""
+
+    start: int
+    end: int
+    label: str
+    source: str
+    tier: int = 1  # 0 = rule persons/works (win overlaps), 1 = the rest by length, 2 = propagated names
+    title: str | None = None
+    org: str | None = None
+
+
+def _alt(words: list[str] | tuple[str, ...]) -> str:
+    """Regex alternation, longest first, so a longer word wins at the same position."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@dataclass
+class _Rules:
+    """The compiled form of rules/entities.toml and the gazetteers (built once per process)."""
+
+    nlp: spacy.Language
+    matcher: Matcher
+    gazetteer: dict[str, str]
+    org_strong: set[str]
+    org_weak: set[str]
+    org_re: re.Pattern[str]
+    org_max_middle: int
+    org_max_len: int
+    not_before: dict[str, str]
+    loc_strong: set[str]
+    loc_re: re.Pattern[str]
+    loc_max_middle: int
+    loc_generic: set[str]
+    bound_multi: re.Pattern[str]
+    bound_single: set[str]
+    punct: set[str]
+    title_re: re.Pattern[str]
+    titles: set[str]
+    triggers: tuple[str, ...]
+    not_in_name: set[str]
+    surnames: set[str]
+    compound: set[str]
+    byline_re: re.Pattern[str]
+    roles: set[str]
+    event_re: re.Pattern[str]
+    event_fixed: re.Pattern[str]
+    dot_re: re.Pattern[str]
+
+
+def _gazetteer() -> dict[str, str]:
+    """Every gazetteer name with its label (from the file-name prefix); a longer file order never matters."""
+    labels = load_toml("entities")["gazetteer_labels"]
+    out: dict[str, str] = {}
+    gaz = rules_dir() / "gazetteers"
+    for path in sorted(gaz.glob("*.txt")):
+        label = next((lab for pre, lab in labels.items() if path.name.startswith(pre)), None)
+        if label is None:
+            continue
+        for line in load_list(f"gazetteers/{path.name}"):
+            name = line.split("\t")[0].split()[0]
+            if len(name) > 1:
+                out.setdefault(name, label)
+    return out
+
+
+@cache
+def rules() -> _Rules:
+    """Compile the rules once: the spaCy pipeline, the suffix and title regexes."""
+    cfg = load_toml("entities")
+    gaz = _gazetteer()
+    nlp = spacy.blank("zh")
+    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
+    patterns = []
+    for name, label in sorted(gaz.items()):
+        words = [name[s:e] for s, e in cut_spans(name)]
+        patterns.append({"label": label, "pattern": [{"ORTH": w} for w in words], "id": name})
+    ruler.add_patterns(patterns)
+    matcher = Matcher(nlp.vocab)
+    for pat in cfg["work"]["patterns"]:
+        matcher.add(pat["label"], [pat["pattern"]])
+    org, loc, bnd, per, byl, ev = (cfg[k] for k in ("org", "loc", "boundary", "person", "byline", "event"))
+    multi = [w for w in bnd["words"] if len(w) > 1]
+    titles = list(per["titles"])
+    return _Rules(
+        nlp=nlp,
+        matcher=matcher,
+        gazetteer=gaz,
+        org_strong=set(org["strong"]),
+        org_weak=set(org["weak"]) - set(org["strong"]),
+        org_re=re.compile(_alt(org["strong"] + org["weak"])),
+        org_max_middle=org["max_middle"],
+        org_max_len=org["max_len"],
+        not_before=dict(org["not_before"]),
+        loc_strong=set(loc["strong"]),
+        loc_re=re.compile(_alt(loc["strong"] + loc["weak"])),
+        loc_max_middle=loc["max_middle"],
+        loc_generic=set(loc["generic"]),
+        bound_multi=re.compile(_alt(multi)),
+        bound_single={w for w in bnd["words"] if len(w) == 1},
+        punct=set(bnd["punct"]),
+        title_re=re.compile(_alt(titles)),
+        titles=set(titles),
+        triggers=tuple(sorted(per["triggers"], key=len, reverse=True)),
+        not_in_name=set(per["not_in_name"]),
+        surnames=set(per["surnames"].strip()),
+        compound=set(per["compound_surnames"]),
+        byline_re=re.compile(
+            rf"({_alt(byl['roles'])})[ \t\u3000:：]*"
+            rf"([{_HAN}]{{2,4}}(?:·[{_HAN}]{{1,8}})?(?:[ \t\u3000|｜、]+[{_HAN}]{{2,4}})*)"
+            rf"(?=[ \t\u3000]*(?:摄|\n|$|）|\)))"
+        ),
+        roles=set(byl["roles"]),
+        event_re=re.compile(
+            rf"(?:第[一二三四五六七八九十百零〇\d]+届|(?:19|20)\d\d年?)[^，。；！？、\s（）()\d月日]{{0,{ev['max_len']}}}?"
+            rf"(?:{_alt(ev['suffixes'])})"
+        ),
+        event_fixed=re.compile(_alt(ev["fixed"])),
+        dot_re=re.compile(rf"[{_HAN}]{{1,8}}·[{_HAN}]{{1,8}}(?:·[{_HAN}]{{1,8}})?"),
+    )
+
+
+# --------------------------------------------------------------------------------------------- spaCy
+
+
+def spacy_doc(doc: Doc) -> SpacyDoc:
+    """A spaCy Doc over the jieba words (gaps between paragraphs become their own tokens).
+
+    Every character of ``doc.text`` is in exactly one token, so ``token.idx`` is a text offset.
+    """
+    text = doc.text
+    words: list[str] = []
+    pos = 0
+    for s, e in doc.tokens or cut_spans(text):
+        if s > pos:
+            words.append(text[pos:s])
+        if e > s:
+            words.append(text[s:e])
+        pos = max(pos, e)
+    if pos < len(text):
+        words.append(text[pos:])
+    return SpacyDoc(rules().nlp.vocab, words=words, spaces=[False] * len(words))
+
+
+# --------------------------------------------------------------------------------------------- helpers
+
+
+class _Ctx:
+    """Per-document state: text, token ends, barriers and the anchors found so far."""
+
+    def __init__(self, doc: Doc, sp: SpacyDoc, gaz: list[Cand]) -> None:
+        self.r = rules()
+        self.text = doc.text
+        self.tok_ends = {t.idx + len(t.text) for t in sp}
+        self.tok_spans = {(t.idx, t.idx + len(t.text)) for t in sp}
+        self.gaz = gaz
+        self.anchor_by_end: dict[int, list[Cand]] = {}
+        self.anchor_starts: list[int] = []
+        self.anchors: list[Cand] = []
+        for c in gaz:
+            if c.label in ("LOC", "ORG"):
+                self.add_anchor(c)
+        self.barrier = self._barriers()
+
+    def add_anchor(self, c: Cand) -> None:
+        i = bisect_left(self.anchor_starts, c.start)
+        self.anchor_starts.insert(i, c.start)
+        self.anchors.insert(i, c)
+        self.anchor_by_end.setdefault(c.end, []).append(c)
+
+    def _barriers(self) -> bytearray:
+        """barrier[i] == 1: a name may not extend left past position i (it starts at i or later)."""
+        text, r = self.text, self.r
+        n = len(text)
+        bar = bytearray(n + 1)
+        bar[0] = 1
+        inside = bytearray(n + 1)  # positions strictly inside a gazetteer name
+        for c in self.gaz:
+            for k in range(c.start + 1, c.end):
+                inside[k] = 1
+        paren_ok = set()
+        for c in self.gaz:  # （新疆） inside a company or zone name is not a barrier
+            if c.label == "LOC" and c.start > 0 and c.end < n and text[c.start - 1] in "（(" and text[c.end] in "）)":
+                paren_ok.update((c.start - 1, c.end))
+        for i, ch in enumerate(text):
+            if (ch in r.punct or ch.isdigit()) and i not in paren_ok:
+                bar[i] = 1
+                bar[i + 1] = 1
+        for m in r.bound_multi.finditer(text):
+            if not inside[m.start()] and not inside[m.end()]:
+                bar[m.end()] = 1
+        gaz_ends = {c.end for c in self.gaz}
+        for i, ch in enumerate(text):
+            if ch in r.bound_single and not inside[i] and ((i, i + 1) in self.tok_spans or i in gaz_ends):
+                bar[i] = 1
+                bar[i + 1] = 1
+        return bar
+
+    def window(self, pos: int, limit: int) -> int:
+        """Leftmost start of a name that ends at ``pos``: back to the nearest barrier, at most ``limit`` chars."""
+        j = pos
+        lo = max(0, pos - limit)
+        while j > lo and not self.barrier[j]:
+            j -= 1
+        while j < pos and (self.text[j] in self.r.punct or self.text[j].isdigit()):
+            j += 1
+        return j
+
+    def anchors_in(self, lo: int, hi: int) -> list[Cand]:
+        """Known LOC/ORG spans lying inside [lo, hi)."""
+        i = bisect_left(self.anchor_starts, lo)
+        out = []
+        while i < len(self.anchors) and self.anchor_starts[i] < hi:
+            c = self.anchors[i]
+            if c.end <= hi:
+                out.append(c)
+            i += 1
+        return out
+
+
+def _gazetteer_cands(sp: SpacyDoc) -> list[Cand]:
+    """EntityRuler matches as character spans."""
+    out = []
+    for ent in rules().nlp.get_pipe("entity_ruler")(sp).ents:
+        s = sp[ent.start].idx
+        e = sp[ent.end - 1].idx + len(sp[ent.end - 1].text)
+        out.append(Cand(s, e, ent.label_, "gazetteer"))
+    return out
+
+
+def _matcher_cands(sp: SpacyDoc) -> list[Cand]:
+    """Token patterns of entities.toml (WORK in 《》), longest match per start."""
+    r = rules()
+    out = []
+    for match_id, i, j in r.matcher(sp):
+        s = sp[i].idx
+        e = sp[j - 1].idx + len(sp[j - 1].text)
+        out.append(Cand(s, e, r.nlp.vocab.strings[match_id], "pattern", tier=0))
+    return out
+
+
+def _suffix_ok(ctx: _Ctx, suffix: str, a: int, b: int) -> bool:
+    """A suffix must end a word: at a jieba word end, before a title, punctuation or a boundary."""
+    text = ctx.text
+    nxt = text[b] if b < len(text) else ""
+    if nxt and nxt in ctx.r.not_before.get(suffix, ""):
+        return False
+    if b in ctx.tok_ends or not nxt or nxt in ctx.r.punct or ctx.barrier[b]:
+        return True
+    return ctx.r.title_re.match(text, b) is not None or ctx.r.org_re.match(text, b) is not None
+
+
+def _org_cands(ctx: _Ctx) -> list[Cand]:
+    """Organisations by suffix; each found ORG becomes an anchor for the ones to its right."""
+    r, text = ctx.r, ctx.text
+    out = []
+    for m in r.org_re.finditer(text):
+        suffix, a, b = m.group(), m.start(), m.end()
+        if not _suffix_ok(ctx, suffix, a, b):
+            continue
+        w = ctx.window(a, r.org_max_len)
+        if suffix in r.org_strong:
+            start = w
+            if a - start < 2 or not _IS_HAN.search(text[start:a]):
+                continue
+        else:
+            anchors = ctx.anchors_in(w, a)
+            if not anchors:
+                continue
+            start = anchors[0].start
+            middle = a - max(c.end for c in anchors)
+            if middle > r.org_max_middle or (len(suffix) == 1 and middle < 2):
+                continue
+        if b - start > r.org_max_len:
+            continue
+        c = Cand(start, b, "ORG", "suffix")
+        out.append(c)
+        ctx.add_anchor(c)
+    return out
+
+
+def _loc_cands(ctx: _Ctx) -> list[Cand]:
+    """Places by suffix: a known place + a short middle + suffix, or an unknown 2-4 char name + strong suffix."""
+    r, text = ctx.r, ctx.text
+    out = []
+    for m in r.loc_re.finditer(text):
+        suffix, a, b = m.group(), m.start(), m.end()
+        if b < len(text) and b not in ctx.tok_ends and not ctx.barrier[b]:
+            continue
+        w = ctx.window(a, 24)
+        anchors = [c for c in ctx.anchors_in(w, a) if c.label == "LOC"]
+        if suffix not in r.loc_strong:
+            if any(c.end == a for c in anchors):
+                start = min(c.start for c in anchors if c.end == a)
+                out.append(Cand(start, b, "LOC", "suffix"))
+            continue
+        if anchors and a - max(c.end for c in anchors) <= r.loc_max_middle:
+            start = anchors[0].start
+        else:
+            name = text[w:a]
+            if not 2 <= len(name) <= 4 or name in r.loc_generic or not all(_IS_HAN.match(ch) for ch in name):
+                continue
+            if any(name.startswith(g) or name.endswith(g) for g in r.loc_generic if len(g) > 1):
+                continue
+            start = w
+        c = Cand(start, b, "LOC", "suffix")
+        out.append(c)
+        ctx.add_anchor(c)
+    return out
+
+
+def _event_cands(ctx: _Ctx) -> list[Cand]:
+    r = ctx.r
+    out = [Cand(m.start(), m.end(), "EVENT", "pattern") for m in r.event_re.finditer(ctx.text)]
+    out += [Cand(m.start(), m.end(), "EVENT", "gazetteer") for m in r.event_fixed.finditer(ctx.text)]
+    return out
+
+
+# --------------------------------------------------------------------------------------------- persons
+
+
+def _valid_name(r: _Rules, name: str) -> bool:
+    return 2 <= len(name) <= 12 and not any(ch in r.not_in_name for ch in name) and name not in r.titles \
+        and name not in r.gazetteer
+
+
+def _cut_at_trigger(r: _Rules, s: str) -> str:
+    """The part of ``s`` before the first trigger word (at index >= 1)."""
+    for i in range(1, len(s)):
+        if s.startswith(r.triggers, i):
+            return s[:i]
+    return s
+
+
+def _name_at(ctx: _Ctx, p: int) -> tuple[int, int] | None:
+    """A personal name starting at ``p`` (right after a title), or None."""
+    r, text = ctx.r, ctx.text
+    m = r.dot_re.match(text, p)
+    if m:
+        head, _, tail = m.group().rpartition("·")
+        tail = _cut_at_trigger(r, tail)
+        e = p + len(head) + 1 + len(tail)
+        return (p, e) if tail else None
+    run = 0
+    while p + run < len(text) and run < 6 and _IS_HAN.match(text[p + run]):
+        run += 1
+    surname = run >= 2 and (text[p] in r.surnames or text[p:p + 2] in r.compound)
+    for n in range(2, min(run, 5) + 1):
+        cand = text[p:p + n]
+        if not _valid_name(r, cand):
+            break
+        if p + n == len(text) or text.startswith(r.triggers, p + n):
+            if surname and n > 4:
+                break
+            return p, p + n
+    if surname:
+        for n in (3, 2):
+            if (p, p + n) in ctx.tok_spans and _valid_name(r, text[p:p + n]):
+                return p, p + n
+    return None
+
+
+def _title_persons(ctx: _Ctx, orgs: list[Cand]) -> list[Cand]:
+    """ORG? TITLE NAME: 喀什海关物流监管处副处长张力 -> PERSON 张力 (title 副处长, org 喀什海关物流监管处)."""
+    r, text = ctx.r, ctx.text
+    title_ends: dict[int, int] = {}
+    matches = list(r.title_re.finditer(text))
+    for m in matches:
+        title_ends[m.end()] = m.start()
+    by_end: dict[int, list[Cand]] = {}
+    for c in orgs + ctx.gaz:
+        if c.label in ("ORG", "LOC"):
+            by_end.setdefault(c.end, []).append(c)
+    out: list[Cand] = []
+    for m in matches:
+        span = _name_at(ctx, m.end())
+        if span is None:
+            continue
+        ts = m.start()
+        while True:  # 党组书记、副厅长 / 党委委员、管委会副主任
+            w = ctx.window(ts, 8)
+            pre = text[w:ts]
+            if pre and pre.endswith(tuple(r.org_strong | r.org_weak)) and w > 0 and text[w - 1] == "、" \
+                    and (w - 1) in title_ends:
+                ts = title_ends[w - 1]
+                continue
+            if ts > 0 and text[ts - 1] == "、" and (ts - 1) in title_ends:
+                ts = title_ends[ts - 1]
+                continue
+            break
+        org, ts2 = _org_before(ctx, ts, by_end)
+        title = text[ts2:m.end()]
+        out.append(Cand(span[0], span[1], "PERSON", "title", tier=0, title=title, org=org))
+        out.append(Cand(ts2, m.end(), "TITLE", "title", tier=0))
+    return out
+
+
+def _org_before(ctx: _Ctx, ts: int, by_end: dict[int, list[Cand]]) -> tuple[str | None, int]:
+    """The organisation in front of a title starting at ``ts``, and where the title really starts."""
+    text = ctx.text
+    w = ctx.window(ts, ctx.r.org_max_len)
+    ending = [c for c in by_end.get(ts, []) if c.start >= w]
+    if ending:
+        c = min(ending, key=lambda c: c.start)
+        return text[c.start:ts], ts
+    for e in range(ts - 1, max(w, ts - 8), -1):
+        inside = [c for c in by_end.get(e, []) if c.start >= w and c.label == "ORG"]
+        if inside and all(_IS_HAN.match(ch) for ch in text[e:ts]):
+            c = min(inside, key=lambda c: c.start)
+            return text[c.start:e], e
+    pre = text[w:ts]
+    if pre and len(pre) <= 4 and pre[0] not in "该这此本其" and all(_IS_HAN.match(ch) for ch in pre):
+        return None, w
+    return None, ts
+
+
+def _byline_persons(ctx: _Ctx) -> list[Cand]:
+    """本报记者 耿丹丹 乔文汇 / 记者 蔡增乐 摄 / 作者:陈蔷薇 / 本版编辑 王薇薇 美编 吴迪."""
+    r, text = ctx.r, ctx.text
+    out = []
+    for m in r.byline_re.finditer(text):
+        role = m.group(1)
+        for nm in re.finditer(r"[^ \t\u3000|｜、]+", m.group(2)):
+            name = nm.group()
+            if name in r.roles:
+                role = name
+                continue
+            if _valid_name(r, name):
+                s = m.start(2) + nm.start()
+                out.append(Cand(s, s + len(name), "PERSON", "byline", tier=0, title=role))
+    return out
+
+
+def _dot_persons(ctx: _Ctx) -> list[Cand]:
+    """Transliterated names with ·, e.g. 阿依古丽·依明, wherever they stand."""
+    r, text = ctx.r, ctx.text
+    out = []
+    for m in r.dot_re.finditer(text):
+        head, _, tail = m.group().rpartition("·")
+        tail = _cut_at_trigger(r, tail)
+        s = max(m.start(), ctx.window(m.start() + len(head), 6))
+        t = r.title_re.search(text, s, m.start() + len(head))
+        while t:
+            s = t.end()
+            t = r.title_re.search(text, s, m.start() + len(head))
+        name = text[s:m.start() + len(head) + 1 + len(tail)]
+        if len(head) - (s - m.start()) >= 1 and tail and _valid_name(r, name.replace("·", "")) \
+                and not name.endswith(("网", "报", "社", "区", "省", "市", "县", "局", "会", "站")):
+            out.append(Cand(s, s + len(name), "PERSON", "pattern", tier=0))
+    return out
+
+
+def _propagate(text: str, persons: list[Cand]) -> list[Cand]:
+    """Later (and earlier) bare mentions of a name already found with a title or byline."""
+    names = sorted({text[c.start:c.end] for c in persons if c.end - c.start >= 2})
+    out = []
+    for name in names:
+        i = text.find(name)
+        while i >= 0:
+            out.append(Cand(i, i + len(name), "PERSON", "propagated", tier=2))
+            i = text.find(name, i + len(name))
+    return out
+
+
+# --------------------------------------------------------------------------------------------- resolve
+
+
+_SOURCE_RANK = {"title": 0, "byline": 0, "gazetteer": 1, "pattern": 2, "suffix": 3, "propagated": 4}
+
+
+def _resolve(cands: list[Cand], n: int) -> list[Cand]:
+    """Non-overlapping spans: tier first, then longer, then gazetteer over suffix, then leftmost."""
+    taken = bytearray(n + 1)
+    keep = []
+    for c in sorted(cands, key=lambda c: (c.tier, -(c.end - c.start), _SOURCE_RANK.get(c.source, 5), c.start)):
+        if c.end <= c.start or any(taken[c.start:c.end]):
+            continue
+        for k in range(c.start, c.end):
+            taken[k] = 1
+        keep.append(c)
+    keep.sort(key=lambda c: (c.start, c.end))
+    return keep
+
+
+def find(doc: Doc) -> list[Cand]:
+    """All entity spans of a segmented document, overlaps resolved (no corrupt spans)."""
+    text = doc.text
+    if not text:
+        return []
+    sp = spacy_doc(doc)
+    gaz = _gazetteer_cands(sp)
+    ctx = _Ctx(doc, sp, gaz)
+    orgs = _org_cands(ctx)
+    locs = _loc_cands(ctx)
+    persons = _title_persons(ctx, orgs + locs) + _byline_persons(ctx) + _dot_persons(ctx)
+    titles = [c for c in persons if c.label == "TITLE"]
+    persons = [c for c in persons if c.label == "PERSON"]
+    persons += [c for c in gaz if c.label == "PERSON"]
+    cands = gaz + orgs + locs + _event_cands(ctx) + _matcher_cands(sp) + persons + _propagate(text, persons)
+    ents = _resolve(cands, len(text))
+    # titles live beside persons (they never overlap the name), resolved among themselves
+    ents += [c for c in _resolve(titles, len(text)) if not any(e.start < c.end and c.start < e.end for e in ents)]
+    ents = [c for c in ents if not doc.is_corrupt(c.start, c.end)]
+    ents.sort(key=lambda c: (c.start, c.end, c.label))
+    return ents
 
 
 def extract(doc: Doc) -> list[Entity]:
-    return []
+    """Entity records of a segmented document, in text order."""
+    out = []
+    for i, c in enumerate(find(doc)):
+        out.append(Entity(**doc.span_fields(c.start, c.end), id=f"{doc.doc_id}:e{i}", label=c.label,
+                          title=c.title, org=c.org, source=c.source))
+    return out

@@ -1,0 +1,169 @@
+"""The result store in an output folder: what makes runs incremental and safe to kill.
+
+Layout (all under ``DIR/.cache/``)::
+
+    lock                      held (flock) by the run that writes DIR; a second run waits for nothing, it stops
+    docs/ab/<key>.pkl         one file per processed document: its records, facts and near-duplicate sketch
+    clusterer.pkl             sketches of every document ever clustered in DIR (no text)
+
+``<key>`` is a hash of the pipeline version (package version, the ``extract`` sources and every
+file under ``rules/``), the options that change per-document results (``--ref-date``) and the
+document itself (content hash, doc_id, metadata).  A document whose key is stored is not processed
+again; a rules or code change gives new keys, so stale results are never reused.
+
+Every file is written to a temporary name and renamed (``os.replace`` is atomic on POSIX), so a
+run killed at any moment (kill -9) leaves each file old-and-complete or new-and-complete; stray
+temporaries are removed by the next run.  Entries are pickles written by this program for this
+folder: do not point ``--out`` at a folder written by someone you do not trust.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import pickle
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+import extract
+from extract.rules import rules_dir
+
+STORE_FORMAT = 1
+
+
+@cache
+def version_key() -> str:
+    """Hash of everything that decides a document's results: package, code and rules."""
+    h = hashlib.sha256(f"zh-extract {extract.__version__} store {STORE_FORMAT}".encode())
+    src = Path(extract.__file__).resolve().parent
+    for p in sorted(src.glob("*.py")):
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    rules = rules_dir()
+    if rules.is_dir():
+        for p in sorted(rules.rglob("*")):
+            if p.is_file() and not p.name.startswith("."):
+                h.update(str(p.relative_to(rules)).encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()[:20]
+
+
+def doc_key(content_hash: str, doc_id: str, meta: dict[str, Any], options: dict[str, Any]) -> str:
+    """Store key of one document's results (see the module docstring)."""
+    head = orjson.dumps([version_key(), options, doc_id, meta], option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(head + b"\0" + content_hash.encode()).hexdigest()
+
+
+def write_atomic(path: Path, data: bytes, sync: bool = False) -> None:
+    """``data`` to ``path`` through a temporary file in the same folder and an atomic rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            if sync:
+                f.flush()
+                os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+class StoreBusy(RuntimeError):
+    """Another run is writing the same output folder."""
+
+
+class Store:
+    """Per-document results and clustering state kept in ``DIR/.cache``."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = Path(out)
+        self.root = self.out / ".cache"
+        self.docs = self.root / "docs"
+        self._lock_fd: int | None = None
+
+    # -- lifetime ------------------------------------------------------------------------------
+
+    def open(self) -> Store:
+        """Create the folders, take the lock and remove temporaries left by a killed run."""
+        self.docs.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.root / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise StoreBusy(f"{self.out}: another zh-extract run is writing this folder") from None
+        self._lock_fd = fd
+        self._remove_stray()
+        return self
+
+    def close(self) -> None:
+        if self._lock_fd is not None:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+            os.close(self._lock_fd)
+            self._lock_fd = None
+
+    def __enter__(self) -> Store:
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _remove_stray(self) -> None:
+        """Temporaries (``.name.*.tmp``) of a run that was killed: never complete, never read."""
+        for folder in (self.out, self.root):
+            for p in folder.glob(".*.tmp"):
+                p.unlink(missing_ok=True)
+        for p in self.docs.glob("*/.*.tmp"):
+            p.unlink(missing_ok=True)
+
+    # -- documents -----------------------------------------------------------------------------
+
+    def path(self, key: str) -> Path:
+        return self.docs / key[:2] / f"{key}.pkl"
+
+    def has(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The stored entry, or None when absent or unreadable (it is then simply redone)."""
+        try:
+            entry = pickle.loads(self.path(key).read_bytes())
+        except FileNotFoundError:
+            return None
+        except Exception:  # noqa: BLE001 - a damaged entry is recomputed, never trusted
+            return None
+        return entry if isinstance(entry, dict) and entry.get("format") == STORE_FORMAT else None
+
+    def put(self, key: str, data: bytes) -> None:
+        write_atomic(self.path(key), data)
+
+    # -- clustering state ----------------------------------------------------------------------
+
+    @property
+    def clusterer_path(self) -> Path:
+        return self.root / "clusterer.pkl"
+
+    def load_clusterer(self):
+        """The persisted :class:`extract.dedup.Clusterer`, or None."""
+        from extract import dedup
+
+        if not self.clusterer_path.is_file():
+            return None
+        with contextlib.suppress(Exception):
+            return dedup.Clusterer.load(self.clusterer_path)
+        return None
+
+    def save_clusterer(self, clusterer) -> None:
+        """Persist through a temporary file, so a kill never leaves half a state."""
+        tmp = self.root / f".clusterer.pkl.{os.getpid()}.tmp"
+        try:
+            clusterer.persist(tmp)
+            os.replace(tmp, self.clusterer_path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise

@@ -1,0 +1,38 @@
+"""Shared fixtures: one run of the pipeline over the sample corpus per test session."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CORPUS = ROOT / "corpus"
+SAMPLE_ARGS = ["run", "corpus/", "--ref-date", "2024-03-01", "--quiet"]
+
+
+def run_cli(*args: str, cwd: Path = ROOT, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "extract", *args], cwd=cwd, input=stdin, capture_output=True)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def sample_out(tmp_path_factory) -> Path:
+    """The sample corpus run exactly as outputs/sample/ is made (see README)."""
+    out = tmp_path_factory.mktemp("sample")
+    r = run_cli(*SAMPLE_ARGS, "--out", str(out))
+    assert r.returncode == 0, r.stderr.decode()
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_docs(sample_out) -> dict[str, dict]:
+    """documents.jsonl of the sample run, by seed number (000 ... 004)."""
+    return {Path(d["source"]).name[:3]: d for d in read_jsonl(sample_out / "documents.jsonl")}
