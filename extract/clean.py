@@ -257,7 +257,7 @@ def clean_lines(doc: Doc) -> Doc:
     prev_image = False
     for s, e in _lines(text):
         line = text[s:e]
-        meta = read_metadata(line)
+        meta = read_metadata(line) if len(line) <= 80 or "记者" in line else {}
         kind = furniture_kind(line)
         if kind in ("metadata", "credit", "datetime line") or (kind is None and meta and _is_meta_only(line)):
             _merge_meta(doc, meta)

@@ -34,10 +34,41 @@ def run(
                                                  callback=_check_date)] = None,
     threshold: Annotated[float | None, typer.Option(help="near-duplicate Jaccard threshold (MinHash LSH)")] = None,
     repair_from_versions: Annotated[bool, typer.Option(help="repair mojibake from a clean sibling version")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no summary on stderr")] = False,
+    workers: Annotated[int, typer.Option("--workers", "-j", min=0,
+                                         help="parallel worker processes (default: one per core)")] = 0,
+    engine: Annotated[str, typer.Option(help="process (this machine) | dask (a Dask cluster) | inline")] = "process",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786 "
+                                                       "(default: a local cluster)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="reprocess every document, even unchanged ones")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar and no summary on stderr")] = False,
 ) -> None:
-    """Process articles and write the contract's JSONL files to OUT."""
+    """Process articles and write the contract's JSONL files to OUT (incrementally: unchanged documents are reused)."""
+    from extract import batch
+    from extract.store import StoreBusy
+
+    if engine not in ("process", "dask", "inline"):
+        raise typer.BadParameter("engine must be process, dask or inline", param_hint="--engine")
+    if scheduler and engine != "dask":
+        raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
     opts = pipeline.Options(ref_date=ref_date, threshold=threshold, repair_from_versions=repair_from_versions)
+    if repair_from_versions:
+        _run_in_memory(inputs, out, opts, quiet)
+        return
+    cfg = batch.RunConfig(workers=workers, engine=engine, scheduler=scheduler, force=force, quiet=quiet)
+    try:
+        rep = batch.run(inputs, out, opts, cfg)
+    except StoreBusy as e:
+        _err(str(e))
+        raise typer.Exit(1) from None
+    if not rep.counts.get("documents"):
+        _err("nothing could be processed")
+        raise typer.Exit(1)
+    if not quiet:
+        _err(batch.run_summary(out, rep))
+
+
+def _run_in_memory(inputs: list[str], out: Path, opts: pipeline.Options, quiet: bool) -> None:
+    """Repair from versions needs whole sibling documents together: the in-memory batch (not incremental)."""
     skipped: list[str] = []
 
     def report(msg: str) -> None:
@@ -53,8 +84,8 @@ def run(
         raise typer.Exit(1)
     with pipeline.timed(opts, "write"):
         counts = write_outputs(out, docs, facts, skipped=skipped, timings=opts.timings,
-                               options={"ref_date": ref_date, "threshold": threshold,
-                                        "repair_from_versions": repair_from_versions})
+                               options={"ref_date": opts.ref_date, "threshold": opts.threshold,
+                                        "repair_from_versions": opts.repair_from_versions})
     if not quiet:
         _err(f"{len(docs)} documents -> {out}: " + ", ".join(f"{k} {v}" for k, v in counts.items())
              + (f"; {len(skipped)} inputs skipped" if skipped else ""))

@@ -122,14 +122,6 @@ def find_repeats(text: str, corrupt: list[Span] | None = None) -> list[_Drop]:
     if not paras:
         return []
     keys = [key(text[s:e]) for s, e in paras]
-    # All keys end to end, to find a fragment inside a strictly larger later paragraph.
-    all_starts: list[int] = []
-    pos = 0
-    for k in keys:
-        all_starts.append(pos)
-        pos += len(k)
-    everything = "".join(keys)
-
     kept_stream = ""  # keys of the kept paragraphs so far, end to end (a broken line cannot hide a repeat)
     kept_starts: list[int] = []
     kept_ids: list[int] = []
@@ -164,19 +156,6 @@ def find_repeats(text: str, corrupt: list[Span] | None = None) -> list[_Drop]:
                 j = kept_ids[bisect.bisect_right(kept_starts, at) - 1]
                 drop(i, f"repeat of paragraph {j + 1}")
                 continue
-            # inside a strictly larger later paragraph: the fragment goes, the whole passage stays.
-            # Only for text that reads as a sentence (a heading or title is often quoted later).
-            sentence_like = n >= MIN_NEAR or text[paras[i][1] - 1] in _SENTENCE_END
-            at = everything.find(k, all_starts[i] + n) if sentence_like else -1
-            larger = None
-            while at >= 0 and larger is None:
-                j = bisect.bisect_right(all_starts, at) - 1
-                if j > i and at + n <= all_starts[j] + len(keys[j]) and len(keys[j]) > n:
-                    larger = j
-                at = everything.find(k, at + 1)
-            if larger is not None:
-                drop(i, f"part of paragraph {larger + 1}")
-                continue
         if n >= MIN_NEAR:
             best, best_r = _near_repeat(k, keys, shingle_sets)
             if best is not None:
@@ -196,7 +175,37 @@ def find_repeats(text: str, corrupt: list[Span] | None = None) -> list[_Drop]:
             if part is not None:
                 drops[i] = _Drop(part[0], part[1], i, part[2], False)
         keep(i)
+    _fragments_of_larger(text, paras, keys, drops)
     return [drops[i] for i in sorted(drops)]
+
+
+def _fragments_of_larger(text: str, paras: list[Span], keys: list[str], drops: dict[int, _Drop]) -> None:
+    """Drop a kept fragment whose key lies inside a strictly larger kept paragraph (the whole passage stays).
+
+    Run after the forward pass, so a passage that merely repeats earlier text cannot be the reason
+    to drop the earlier one.  Only for text that reads as a sentence: a heading or title is often
+    quoted later in the body.
+    """
+    kept = [i for i in range(len(keys)) if i not in drops]
+    starts: list[int] = []
+    pos = 0
+    for i in kept:
+        starts.append(pos)
+        pos += len(keys[i]) + 1
+    joined = "\x00".join(keys[i] for i in kept)
+    for i in kept:
+        k = keys[i]
+        n = len(k)
+        if n < MIN_CONTAIN or not (n >= MIN_NEAR or text[paras[i][1] - 1] in _SENTENCE_END):
+            continue
+        at = joined.find(k)
+        while at >= 0:
+            j = kept[bisect.bisect_right(starts, at) - 1]
+            if j != i and len(keys[j]) > n and j not in drops:
+                s, e = paras[i]
+                drops[i] = _Drop(s, e, i, f"part of paragraph {j + 1}", True)
+                break
+            at = joined.find(k, at + 1)
 
 
 def _near_repeat(k: str, keys: list[str], shingle_sets: dict[int, set[str]]) -> tuple[int | None, float]:

@@ -28,7 +28,7 @@ from spacy.tokens import Doc as SpacyDoc
 
 from extract.model import Doc, Entity
 from extract.rules import load_list, load_toml, rules_dir
-from extract.segment import cut_spans
+from extract.segment import cut_spans, tokenizer
 
 _HAN = r"\u4e00-\u9fff"
 _IS_HAN = re.compile(f"[{_HAN}]")
@@ -65,7 +65,11 @@ class _Rules:
     org_max_middle: int
     org_max_len: int
     not_before: dict[str, str]
+    org_bad_start: str
     loc_strong: set[str]
+    loc_tight: set[str]
+    loc_tight_middle: tuple[str, ...]
+    freq: dict[str, int]
     loc_re: re.Pattern[str]
     loc_max_middle: int
     loc_generic: set[str]
@@ -129,7 +133,11 @@ def rules() -> _Rules:
         org_max_middle=org["max_middle"],
         org_max_len=org["max_len"],
         not_before=dict(org["not_before"]),
+        org_bad_start=org["bad_start"],
         loc_strong=set(loc["strong"]),
+        loc_tight=set(loc["tight"]),
+        loc_tight_middle=tuple(loc["tight_middle"]),
+        freq=tokenizer().FREQ,
         loc_re=re.compile(_alt(loc["strong"] + loc["weak"])),
         loc_max_middle=loc["max_middle"],
         loc_generic=set(loc["generic"]),
@@ -223,6 +231,8 @@ class _Ctx:
             if (ch in r.punct or ch.isdigit()) and i not in paren_ok:
                 bar[i] = 1
                 bar[i + 1] = 1
+            elif ch in "年月日号" and i and text[i - 1].isdigit():  # 2023年11月1日新疆… : no name across a date
+                bar[i + 1] = 1
         for m in r.bound_multi.finditer(text):
             if not inside[m.start()] and not inside[m.end()]:
                 bar[m.end()] = 1
@@ -298,7 +308,7 @@ def _org_cands(ctx: _Ctx) -> list[Cand]:
         w = ctx.window(a, r.org_max_len)
         if suffix in r.org_strong:
             start = w
-            if a - start < 2 or not _IS_HAN.search(text[start:a]):
+            if a - start < 2 or not _IS_HAN.search(text[start:a]) or text[start] in r.org_bad_start:
                 continue
         else:
             anchors = ctx.anchors_in(w, a)
@@ -306,6 +316,8 @@ def _org_cands(ctx: _Ctx) -> list[Cand]:
                 continue
             start = anchors[0].start
             middle = a - max(c.end for c in anchors)
+            if len(suffix) == 1 and r.freq.get(text[a - 1:b], 0) > 0:  # 布局, 格局: the suffix ends a common word
+                continue
             if middle > r.org_max_middle or (len(suffix) == 1 and middle < 2):
                 continue
         if b - start > r.org_max_len:
@@ -331,19 +343,30 @@ def _loc_cands(ctx: _Ctx) -> list[Cand]:
                 start = min(c.start for c in anchors if c.end == a)
                 out.append(Cand(start, b, "LOC", "suffix"))
             continue
-        if anchors and a - max(c.end for c in anchors) <= r.loc_max_middle:
-            start = anchors[0].start
+        if suffix in r.loc_tight:
+            near = [c for c in anchors if c.end == a or (c.end < a and text[c.end:a] in r.loc_tight_middle)]
+        else:
+            near = anchors if anchors and a - max(c.end for c in anchors) <= r.loc_max_middle else []
+        if near:
+            start = near[0].start
         else:
             name = text[w:a]
-            if not 2 <= len(name) <= 4 or name in r.loc_generic or not all(_IS_HAN.match(ch) for ch in name):
-                continue
-            if any(name.startswith(g) or name.endswith(g) for g in r.loc_generic if len(g) > 1):
+            if not _unknown_place(r, name) or _has_common_word(ctx, w, a, 1):
                 continue
             start = w
         c = Cand(start, b, "LOC", "suffix")
         out.append(c)
         ctx.add_anchor(c)
     return out
+
+
+def _unknown_place(r: _Rules, name: str) -> bool:
+    """An unknown name in front of …口岸: 2-4 Han characters, not a dictionary word (提升, 百年), not generic."""
+    if not 2 <= len(name) <= 4 or not all(_IS_HAN.match(ch) for ch in name) or name[0] in r.org_bad_start:
+        return False
+    if name in r.loc_generic or r.freq.get(name, 0) > 0 and name not in r.gazetteer:
+        return False
+    return not any(name.startswith(g) or name.endswith(g) for g in r.loc_generic if len(g) > 1)
 
 
 def _event_cands(ctx: _Ctx) -> list[Cand]:
@@ -358,7 +381,7 @@ def _event_cands(ctx: _Ctx) -> list[Cand]:
 
 def _valid_name(r: _Rules, name: str) -> bool:
     return 2 <= len(name) <= 12 and not any(ch in r.not_in_name for ch in name) and name not in r.titles \
-        and name not in r.gazetteer
+        and r.gazetteer.get(name, "PERSON") == "PERSON"
 
 
 def _cut_at_trigger(r: _Rules, s: str) -> str:
@@ -387,7 +410,7 @@ def _name_at(ctx: _Ctx, p: int) -> tuple[int, int] | None:
         if not _valid_name(r, cand):
             break
         if p + n == len(text) or text.startswith(r.triggers, p + n):
-            if surname and n > 4:
+            if surname and n > 4 or not surname and _has_common_word(ctx, p, p + n):
                 break
             return p, p + n
     if surname:
@@ -395,6 +418,14 @@ def _name_at(ctx: _Ctx, p: int) -> tuple[int, int] | None:
             if (p, p + n) in ctx.tok_spans and _valid_name(r, text[p:p + n]):
                 return p, p + n
     return None
+
+
+def _has_common_word(ctx: _Ctx, s: int, e: int, threshold: int = 50) -> bool:
+    """A transliterated name is made of rare syllables; a dictionary word inside (互市, 政策) means it is not a name."""
+    r = ctx.r
+    if r.gazetteer.get(ctx.text[s:e]) == "PERSON":
+        return False
+    return any(s <= a and b <= e and b - a >= 2 and r.freq.get(ctx.text[a:b], 0) >= threshold for a, b in ctx.tok_spans)
 
 
 def _title_persons(ctx: _Ctx, orgs: list[Cand]) -> list[Cand]:
@@ -445,9 +476,6 @@ def _org_before(ctx: _Ctx, ts: int, by_end: dict[int, list[Cand]]) -> tuple[str 
         if inside and all(_IS_HAN.match(ch) for ch in text[e:ts]):
             c = min(inside, key=lambda c: c.start)
             return text[c.start:e], e
-    pre = text[w:ts]
-    if pre and len(pre) <= 4 and pre[0] not in "该这此本其" and all(_IS_HAN.match(ch) for ch in pre):
-        return None, w
     return None, ts
 
 

@@ -76,6 +76,9 @@ class DateRec(Record):
     ref_date_source: str | None = None
     time: str | None = None
     sentence: int | None = None
+    kind: str = "point"  # point | period | relative_period | time
+    holiday: str | None = None  # canonical holiday name (春节, 国庆 ...)
+    bound: str | None = None  # until (截至X: the cut-off point) | since (X以来: X up to ref_date)
 
 
 @dataclass(slots=True)

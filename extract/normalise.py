@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from functools import cache
 
 import opencc
@@ -32,6 +33,7 @@ WIDTH_TABLE = {k: chr(v) for k, v in _WIDTH.items()}
 del WIDTH_TABLE[0xFF0E], WIDTH_TABLE[0xFF0D]
 
 _CJK = "\u3400-\u9fff"
+_HAN = re.compile(f"[{_CJK}]")
 _PUNCT = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；", "(": "（", ")": "）"}
 _PUNCT_RE = re.compile(rf"(?<=[{_CJK}“”《》])[,?!:;()]|[,?!:;()](?=[{_CJK}“”《》])")
 _DIGIT_DOT = re.compile(r"(?<=\d)[．－](?=\d)")
@@ -48,16 +50,23 @@ def converter(config: str) -> opencc.OpenCC:
 
 
 def detect_script(text: str) -> str:
-    """``traditional``, ``simplified`` or ``mixed`` by the share of script-specific characters."""
-    han = "".join(re.findall(rf"[{_CJK}]", text))
+    """``traditional``, ``simplified`` or ``mixed`` by the share of script-specific characters.
+
+    Traditional characters are counted with OpenCC's phrase-aware t2s (so 乾隆 or 著名 in
+    simplified text do not count); simplified-only characters, needed only when there are
+    traditional ones, are counted per distinct character with s2t, which is much cheaper.
+    """
+    han = "".join(_HAN.findall(text))
     if not han:
         return "simplified"
-    to_s = converter(T2S).convert(han)
-    to_t = converter("s2t").convert(han)
-    trad = sum(a != b for a, b in zip(han, to_s, strict=False))  # characters only traditional text has
-    simp = sum(a != b for a, b in zip(han, to_t, strict=False))  # characters only simplified text has
+    to_s = converter("t2s").convert(han)
+    trad = sum(a != b for a, b in zip(han, to_s, strict=False))
     if trad == 0:
         return "simplified"
+    counts = Counter(han)
+    distinct = "".join(counts)
+    to_t = converter("s2t").convert("\n".join(distinct)).split("\n")
+    simp = sum(counts[c] for c, t in zip(distinct, to_t, strict=False) if c != t)
     if simp == 0 or trad >= 20 * simp:
         return "traditional"
     if simp >= 20 * trad:

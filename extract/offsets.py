@@ -54,6 +54,9 @@ class MappedText:
         replacement maps each new character to the whole source span (entities, joins).
         ``None`` means delete.  Text between pieces is copied with its map.
         """
+        pieces = list(pieces)
+        if all(repl is not None and len(repl) == end - start for start, end, repl in pieces):
+            return self._rewrite_same_length(pieces)
         out: list[str] = []
         rs = array("q")
         re_ = array("q")
@@ -83,6 +86,19 @@ class MappedText:
             re_.extend(self.re[pos:])
         return MappedText("".join(out), rs, re_, self.raw_len)
 
+    def _rewrite_same_length(self, pieces: list[tuple[int, int, str | None]]) -> MappedText:
+        """Edits that keep every length keep the map itself (arrays are never mutated, so shared)."""
+        out: list[str] = []
+        pos = 0
+        for start, end, repl in pieces:
+            if start < pos:
+                raise ValueError("overlapping edits")
+            out.append(self.text[pos:start])
+            out.append(repl or "")
+            pos = end
+        out.append(self.text[pos:])
+        return MappedText("".join(out), self.rs, self.re, self.raw_len)
+
     def sub(self, pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str | None]) -> MappedText:
         """Like ``re.sub`` but keeping the offset map; returns self when nothing matched."""
         pieces = []
@@ -94,6 +110,8 @@ class MappedText:
 
     def translate(self, table: dict[int, str]) -> MappedText:
         """Same-length character translation (``str.translate`` with 1:1 entries)."""
+        if not any(chr(c) in self.text for c in table):  # str.translate is slow; most texts need nothing
+            return self
         new = self.text.translate(table)
         if new == self.text:
             return self

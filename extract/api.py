@@ -1,0 +1,58 @@
+"""Python API: ``extract.load(DIR)`` for the tables of a run, ``extract.extract_text(text)`` for one string.
+
+Both return what the files hold, in the form analysts use: ``load`` gives pandas DataFrames per
+record kind (see :mod:`extract.tables`), ``extract_text`` gives the JSON-ready records of one
+article (the same dicts as the JSONL lines), or DataFrames with ``as_tables=True``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from extract.tables import KINDS
+
+__all__ = ["extract_text", "load"]
+
+
+def load(path: str | Path) -> dict[str, Any]:
+    """DataFrames per kind (``documents``, ``quantities``, ``dates``, ``entities``, ``facts``, ``fact_mentions``).
+
+    ``path`` is a ``zh-extract run`` output folder, a Parquet export folder or a SQLite export file.
+    """
+    from extract.tables import load as _load
+
+    return _load(path)
+
+
+def extract_text(text: str, ref_date: str | None = None, *, title: str | None = None,
+                 published: str | None = None, source: str = "<text>", as_tables: bool = False) -> dict[str, Any]:
+    """Run the whole pipeline on one article and return its records per kind.
+
+    ``ref_date`` (YYYY-MM-DD) resolves relative dates (今年, 上月) when ``published`` is not given.
+    The result maps ``documents`` (one record), ``quantities``, ``dates``, ``entities`` and ``facts``
+    to lists of dicts exactly as in the JSONL outputs; ``as_tables=True`` gives DataFrames instead.
+    """
+    from extract import facts as facts_mod
+    from extract import pipeline
+    from extract.export import records
+    from extract.ingest import parse_datetime
+    from extract.model import Doc, content_id
+
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("text is empty")
+    iso = parse_datetime(published) if published else None
+    if published and iso is None:
+        raise ValueError(f"published is not YYYY-MM-DD[ HH:MM[:SS]]: {published!r}")
+    doc = Doc(source=source, raw=text, title=title, published=iso)
+    doc.doc_id = content_id(text)
+    opts = pipeline.Options(ref_date=ref_date)
+    pipeline.process_doc(doc, opts)
+    pipeline.finish_batch([doc], opts)
+    recs = {k: list(v) for k, v in records([doc], facts_mod.merge([doc])).items()}
+    if as_tables:
+        from extract.tables import flatten
+
+        return flatten(recs)
+    assert set(recs) == set(KINDS)
+    return recs
