@@ -254,6 +254,22 @@ def chunks(stream: Iterable[tuple[str, Doc]], max_docs: int = CHUNK_DOCS, max_ch
         yield buf
 
 
+def _lookahead(it: Iterator[Chunk], n: int) -> tuple[Iterator[Chunk], bool]:
+    """The same chunks, and whether there are at most ``n`` of them (too few to pay for a pool)."""
+    head = []
+    for c in it:
+        head.append(c)
+        if len(head) > n:
+            break
+    small = len(head) <= n
+
+    def chained() -> Iterator[Chunk]:
+        yield from head
+        yield from it
+
+    return chained(), small
+
+
 def run_inline(tasks: Iterable[Chunk], opts: pipeline.Options) -> Iterator[list[Result]]:
     for chunk in tasks:
         yield work_chunk(chunk, opts)
@@ -270,8 +286,11 @@ def run_processes(tasks: Iterable[Chunk], opts: pipeline.Options, workers: int) 
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    fork = sys.platform.startswith("linux")
+    ctx = mp.get_context("fork" if fork else "spawn")
     window = 2 * workers + 2
+    if fork:
+        warm()  # once here: forked workers share the loaded dictionary instead of each building it
 
     def new_pool() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=warm)
@@ -444,10 +463,10 @@ def run(paths: list[str], out: Path, opts: pipeline.Options, cfg: RunConfig,
                 waiting[item.key] = (item, nbytes)
                 yield item.key, x
 
-        tasks = chunks(todo())
+        tasks, small = _lookahead(chunks(todo()), 2)
         if cfg.engine == "dask":
             results = run_dask(tasks, opts, workers, cfg.scheduler)
-        elif cfg.engine == "inline" or workers <= 1:
+        elif cfg.engine == "inline" or workers <= 1 or small:
             results = run_inline(tasks, opts)
         else:
             results = run_processes(tasks, opts, workers)

@@ -118,6 +118,39 @@ def dedup(
     raise typer.Exit(dedup_mod.cli_dedup(inputs, threshold))
 
 
+@app.command()
+def export(
+    outdir: Annotated[Path, typer.Argument(help="a zh-extract run output folder")],
+    format: Annotated[str, typer.Option("--format", "-f", help="csv | parquet | sqlite | xlsx")] = "csv",
+    to: Annotated[Path | None, typer.Option("--to", help="target (folder for csv/parquet, file for sqlite/xlsx); "
+                                                        "default: inside OUTDIR")] = None,
+) -> None:
+    """Every record kind as a table: UTF-8 CSV with BOM, Parquet, SQLite or an Excel workbook."""
+    from extract import tables
+
+    if format not in tables.FORMATS:
+        raise typer.BadParameter("format must be csv, parquet, sqlite or xlsx", param_hint="--format")
+    raise typer.Exit(tables.cli_export(outdir, format, to))
+
+
+@app.command()
+def show(
+    target: Annotated[str, typer.Argument(help="an input file (processed now), a doc_id in --out, "
+                                               "or an output folder")],
+    html: Annotated[Path | None, typer.Option("--html", help="write HTML: a page (one document, PATH.html) "
+                                                            "or a folder with index.html")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="output folder to look doc_ids up in")] = Path("outputs"),
+    ref_date: Annotated[str | None, typer.Option(help="fallback reference date for inputs processed now",
+                                                 callback=_check_date)] = None,
+    color: Annotated[bool | None, typer.Option("--color/--no-color", help="ANSI colours (default: on a terminal)")]
+    = None,
+) -> None:
+    """An article with its quantities, dates and entities highlighted, and its facts."""
+    from extract import view
+
+    raise typer.Exit(view.cli_show(target, html, out, ref_date, color))
+
+
 def main() -> None:
     app()
 

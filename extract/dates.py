@@ -108,11 +108,13 @@ class Relative:
 @dataclass(frozen=True, slots=True)
 class Holiday:
     name: str
-    calendar: str  # solar | lunar | eve | qingming
+    calendar: str  # solar | lunar | eve | qingming | weekday (the n-th weekday of the month)
     month: int
     day: int
     span: tuple[int, int]
     period_only: bool
+    weekday: int = 6
+    nth: int = 1
 
     def day_in(self, y: int) -> date | None:
         """The holiday of (Gregorian or lunar) year ``y``."""
@@ -125,6 +127,9 @@ class Holiday:
                 return lunardate.LunarDate(y, 1, 1).to_solar_date() - timedelta(days=1)
             if self.calendar == "qingming":
                 return qingming(y)
+            if self.calendar == "weekday":
+                first = date(y, self.month, 1)
+                return first + timedelta(days=(self.weekday - first.weekday()) % 7 + 7 * (self.nth - 1))
         except ValueError:
             return None
         return None
@@ -144,6 +149,7 @@ def _strip_names(pattern: str) -> str:
 class Rules:
     relative: dict[str, Relative]
     year_part: dict[str, tuple[int, int, str]]
+    needs_year: frozenset[str]
     month_part: dict[str, tuple[int, int]]
     holidays: dict[str, Holiday]
     holiday_period: tuple[str, ...]
@@ -155,10 +161,12 @@ class Rules:
     bare_day_days: int
     main: re.Pattern
     tail_ext: re.Pattern
+    tail_re: re.Pattern
     gap_range: re.Pattern
     gap_list: re.Pattern
     until_re: re.Pattern
     since_re: re.Pattern
+    between_re: re.Pattern
     period_res: tuple[re.Pattern, ...]
     period_units: dict[str, str]
     future_markers: tuple[str, ...] = ()
@@ -181,13 +189,15 @@ def rules() -> Rules:
             relative[w] = Relative(r["unit"], int(r["offset"]), r.get("anchor", "ref"))
     year_part = {w: (r["months"][0], r["months"][1], r.get("granularity", "month"))
                  for r in t["year_part"] for w in r["words"]}
+    needs_year = frozenset(w for r in t["year_part"] if r.get("needs_year") for w in r["words"])
     month_part = {w: (r["days"][0], r["days"][1]) for r in t["month_part"] for w in r["words"]}
     period_words = tuple(t["holiday_period"]["words"])
     holidays: dict[str, Holiday] = {}
     hol_pats: list[tuple[str, str]] = []
     for h in t["holiday"]:
         hol = Holiday(h["name"], h["calendar"], int(h.get("month", 1)), int(h.get("day", 1)),
-                      (int(h["span"][0]), int(h["span"][1])), bool(h.get("period_only", False)))
+                      (int(h["span"][0]), int(h["span"][1])), bool(h.get("period_only", False)),
+                      int(h.get("weekday", 6)), int(h.get("nth", 1)))
         for w in h["words"]:
             holidays[w] = hol
             pat = re.escape(w)
@@ -205,9 +215,13 @@ def rules() -> Rules:
     # 次日 after a measure word is 班次/车次/人次 + 日...: guard those words by what precedes them.
     rd_words = "|".join(f"(?<![{_MEASURE_CI}]){re.escape(w)}" if w.startswith("次") else re.escape(w)
                         for w in sorted(words["day"], key=lambda w: (-len(w), w)))
+    m_head = r"\s?(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月"
     y_abs = (r"(?<!\d)(?<!\d\.)(?:1[6-9]|20|21)\d{2}(?!\d)|(?<![" + _CN + r"])[〇○零一二三四五六七八九]{4}"
-             r"|两千(?:零[一二三四五六七八九]|[一二三四五六七八九]?十[一二三四五六七八九]?)?")
-    m_num = (r"(?<!\d)(?<!\d\.)(?:1[0-2]|0?[1-9])(?!\d)"
+             r"|两千(?:零[一二三四五六七八九]|[一二三四五六七八九]?十[一二三四五六七八九]?)?"
+             # two-digit years only where they cannot be a count of years: 07年, 零八年, 18年10月
+             r"|(?<![\d.])0\d(?=\s?年)|(?<![" + _CN + r"])零[一二三四五六七八九](?=年)"
+             r"|(?<![\d.])[1-9]\d(?=\s?年" + m_head + r")")
+    m_num = (r"(?<!\d)(?<!\d\.)(?<!每年)(?<!每)(?:1[0-2]|0?[1-9])(?!\d)"
              r"|(?<![" + _CN + r"统单同逐每个这那第])(?:十[一二]|十|[一二三四五六七八九])(?![" + _CN + "])")
     d_num = (r"(?<!\d)(?<!\d\.)(?:3[01]|[12]\d|0?[1-9])(?!\d)"
              r"|(?<![" + _CN + r"])(?:三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|廿[一二三四五六七八九]?"
@@ -215,37 +229,51 @@ def rules() -> Rules:
     yp_after = _alt([w for w in year_part if len(w) == 1])
     yp_alone = _alt([w for w in year_part if len(w) > 1] + ["年" + w for w in year_part if len(w) == 1])
     mp = _alt(list(month_part))
-    year = (f"(?:(?P<ya>{y_abs})年度?|(?P<yr>{_alt(words['year'])}))"
+    year = (f"(?:(?P<ya>{y_abs})\\s?年度?\\s?|(?P<yr>{_alt(words['year'])}))"
             f"(?P<yp>(?:{yp_after})(?!步|级|期|心|衷|始|中|审|赛))?")
     month = (f"(?:(?P<m>{m_num})月份?(?!度)|(?P<mr>{_alt(words['month'])}))"
              f"(?:(?P<d1>{d_num})[日号]?{_CONN_RANGE_RE}(?P<d2>{d_num})[日号]"
              f"|(?P<d>{d_num})[日号](?![线楼院机台库站厂车门位窗])"
+             f"|(?P<dn>二十[一二三四五六七八九]?|三十一?|十[一二三四五六七八九]|廿[一二三四五六七八九]|初[一二三四五六七八九十])"
+             f"(?![{_CN}日号个多余万亿千百%])"
              f"|(?P<mp>{mp}))?")
     tail = (f"(?:(?P<mr1>{m_num})(?:月份?)?{_CONN_RANGE_RE}(?P<mr2>{m_num})月份?"
             f"|{month}"
-            f"|第?(?P<q1>[一二三四1-4])(?:{_CONN_RANGE_RE}|、)?(?P<q2>[一二三四1-4])?季度"
+            f"|第?(?P<q1>[一二三四1-4])(?:{_CONN_RANGE_RE}|、)?(?P<q2>[一二三四1-4])?季度(?P<qe>末|初)?"
             f"|前(?P<qn>[一二两三1-3])个?季度"
             f"|前(?P<mf>十[一二]|1[0-2]|[一二两三四五六七八九十]|[1-9])个?月"
             f"|(?P<yp0>{yp_alone})(?!步|级|期|心|衷|始)"
             f"|(?P<hol>{hol_re})(?P<hp>{_alt(period_words)})?"
             f"|(?P<tq>同期))")
-    lead = f"(?={_strip_names(year)}|{_strip_names(tail)})"
+    lm = "正|腊|冬|十[一二]|[一二三四五六七八九十]"
+    ld = "初[一二三四五六七八九十]|十[一二三四五六七八九]|二十[一二三四五六七八九]?|廿[一二三四五六七八九]|三十"
     clock = (r"(?<![\d.:])(?P<hh>[01]?\d|2[0-4])[:：](?P<mi>[0-5]\d)(?:[:：](?P<ss>[0-5]\d))?(?![\d:])")
     main = "|".join([
         r"(?<!\d)(?<!\d\.)(?P<ny>(?:1[6-9]|20|21)\d{2})(?P<sep>[-/.])(?P<nm>1[0-2]|0?[1-9])(?P=sep)"
         r"(?P<nd>3[01]|[12]\d|0?[1-9])(?!\d|\.\d)",
-        f"(?<!\\d)(?<!\\d\\.)(?P<yy1>(?:1[6-9]|20|21)\\d{{2}}){_CONN_RANGE_RE}(?P<yy2>(?:1[6-9]|20|21)\\d{{2}})年(?!来)",
-        f"{lead}(?:{year})?{tail}?",
+        f"(?P<yfrom>从)?(?<!\\d)(?<!\\d\\.)(?P<yy1>(?:1[6-9]|20|21)\\d{{2}})\\s?{_CONN_RANGE_RE}\\s?"
+        f"(?P<yy2>(?:1[6-9]|20|21)\\d{{2}})(?P<yyn>\\s?年(?!来))?(?!\\d|\\s?[{_CN}\\d]+月)",
+        # decades: 上世纪90年代, 20世纪80年代, 九十年代
+        "(?:(?P<cent>\\d{2}|[一二三四五六七八九十]{1,3}|上个?|本|这个?)世纪)?(?P<dec>[1-9]0|[一二三四五六七八九]十)年代"
+        "|(?<!\\d)(?P<dec4>(?:1[6-9]|20)\\d0)年代",
+        # lunar dates: 农历2015年十月初一, 2015年农历正月初一, 正月十五, 腊月廿三
+        f"(?:(?P<ly>{y_abs})年)?(?:农历(?:(?P<ly2>{y_abs})年)?(?P<lm>{lm})月(?P<ld>{ld})"
+        f"|(?P<lm2>正|腊|冬)月(?P<ld2>{ld})|(?P<lm3>{lm})月(?P<ld3>[初廿][一二三四五六七八九十]))(?![{_CN}日号])",
+        # a year with an optional tail, or a tail alone (its groups are read again with tail_re)
+        f"(?:{year}){tail}?|(?P<tailonly>{_strip_names(tail)})",
         f"(?P<rd>{rd_words})(?![渐益趋])",
-        f"(?P<rw>{_alt(words['week'])})(?P<rwd>[一二三四五六日天](?![直些般样致切]))?",
+        f"(?P<rw>{_alt(words['week'])})(?:(?P<rwe>末)|(?P<rwd>[一二三四五六日天](?![直些般样致切])))?",
+        "(?<![每上下本这])(?P<we0>周末)",
         r"(?<![每一两三四五六七八九十\d])(?:星期|礼拜)(?P<wd>[一二三四五六日天])",
         r"(?<![每一两三四五六七八九十\d])周(?P<wd2>[一二三四五六日])(?:(?![\u4e00-\u9fff])|(?=[上下晚早起至到中凌]))",
         f"(?<![每个岁\\d{_CN}正腊冬])月(?P<mp0>{mp})",
         f"(?<![\\d.月第每个{_CN}])(?P<bd>(?:3[01]|[12]\\d|0?[1-9])(?!\\d)|(?:二十|三十|十|廿)[一二三四五六七八九]?)"
         f"日(?![内以之左余多间均])",
         clock,
+        # a day part followed by a clock time, with no date: 下午5:00, 凌晨2点半 (kind "time")
+        f"(?P<tdp>{_DAYPARTS})(?=\\s?(?:[01]?\\d|2[0-4]|[{_CN}]{{1,3}})[:：点时])",
     ])
-    tail_ext = (r"(?:\s*[（(]?(?:星期|周|礼拜)(?P<wd>[一二三四五六日天])[）)]?)?"
+    tail_ext = (r"(?:[，,]?\s*[（(]?(?:星期|周|礼拜)(?P<wd>[一二三四五六日天])[）)]?)?"
                 f"(?:\\s*(?P<dp>{_DAYPARTS}))?"
                 r"(?:\s*(?:(?P<hh>[01]?\d|2[0-4])[:：](?P<mi>[0-5]\d)(?:[:：](?P<ss>[0-5]\d))?(?![\d:])"
                 r"|(?P<hc>[01]?\d|2[0-4]|[零一二两三四五六七八九十]{1,3})[时点]"
@@ -253,21 +281,29 @@ def rules() -> Rules:
     rp = t["relative_period"]
     units = rp["units"]
     n = r"(?P<n>\d{1,3}|[一二两三四五六七八九十][一二三四五六七八九十百]{0,2})(?P<more>多|余)?"
+    u = f"(?P<u>{_alt(list(units))})"
+    guard = f"(?<![{rp['not_after']}])"
     period_res = (
-        re.compile(f"(?:{_alt(rp['prefixes'])}){n}(?P<u>{_alt(list(units))})(?:{_alt(rp['suffixes'])})?"),
-        re.compile(f"(?<![\\d{_CN}百千万几数多]){n}(?P<u>{_alt(list(units))})(?:{_alt(rp['suffixes'])})"),
+        re.compile(f"{guard}(?P<past>{_alt(rp['past_prefixes'])})\\s?{n}\\s?{u}(?:{_alt(rp['suffixes'])})?"),
+        re.compile(f"{guard}(?P<fut>{_alt(rp['future_prefixes'])})\\s?{n}\\s?{u}"),
+        re.compile(f"(?<![\\d{_CN}百千万几数多]){n}{u}(?:{_alt(rp['suffixes'])})"),
     )
+    # Every alternative starts with one of these characters: a cheap first test at each position.
+    firsts = set("0123456789" + _CN + "〇○两廿卅第前同年月从自上本这星礼周农正腊冬")
+    firsts |= {w[0] for w in list(relative) + list(holidays) + list(year_part) + _DAYPARTS.split("|")}
     res = t["resolve"]
     return Rules(
-        relative=relative, year_part=year_part, month_part=month_part, holidays=holidays,
+        relative=relative, year_part=year_part, needs_year=needs_year, month_part=month_part, holidays=holidays,
         holiday_period=period_words, range_conn=tuple(conn["range"]), list_conn=tuple(conn["list"]),
         until=tuple(conn["until"]), since=tuple(conn["since"]),
         future_days=int(res["future_tolerance_days"]), bare_day_days=int(res["bare_day_future_days"]),
-        main=re.compile(main), tail_ext=re.compile(tail_ext),
+        main=re.compile(f"(?=[{re.escape(''.join(sorted(firsts)))}])(?:{main})"), tail_ext=re.compile(tail_ext),
+        tail_re=re.compile(tail),
         gap_range=re.compile(f"\\s*(?:{_alt(conn['range'])})\\s*"),
         gap_list=re.compile(f"\\s*(?:{_alt(conn['list'])})\\s*"),
         until_re=re.compile(f"(?:{_alt(conn['until'])})\\s*$"),
         since_re=re.compile(f"\\s*(?:{_alt(conn['since'])})"),
+        between_re=re.compile(f"(?:{_alt(conn['between'])})"),
         period_res=period_res, period_units=dict(units),
         future_markers=tuple(t.get("inference", {}).get("future_markers", ())),
     )
@@ -290,6 +326,7 @@ class DateMatch:
     time: str | None = None
     holiday: str | None = None
     bound: str | None = None  # until | since
+    anchor: str | None = None  # ref (resolved against the reference date) | context (当年, 同期) | None
 
 
 @dataclass(slots=True)
@@ -315,6 +352,9 @@ class _Parts:
     holiday: Holiday | None = None
     holiday_period: bool = False
     same_period: bool = False
+    decade: tuple[str | None, int] | None = None
+    weekend: bool = False
+    lunar: tuple[int, int] | None = None  # lunar (month, day)
     clock_only: bool = False
     time: str | None = None
     has_clock: bool = False
@@ -322,8 +362,16 @@ class _Parts:
     inherited: bool = False
     extra: dict = field(default_factory=dict)
 
+    def anchor(self, relative: bool) -> str | None:
+        """What a relative match was resolved against: the context (当年, 次日, 同期) or the reference."""
+        if self.same_period or self.clock_only or any(x is not None and x.anchor == "context"
+                                   for x in (self.year_rel, self.month_rel, self.day_rel)):
+            return "context"
+        return "ref" if relative else None
+
     def has_day(self) -> bool:
-        return self.day is not None or self.day_rel is not None or self.weekday is not None
+        return (self.day is not None or self.day_rel is not None or self.weekday is not None
+                or self.lunar is not None)
 
     def has_year(self) -> bool:
         return self.year is not None or self.year_rel is not None
@@ -331,26 +379,49 @@ class _Parts:
     def has_calendar_tail(self) -> bool:
         """True when the match names something inside a year (month, quarter, holiday ...)."""
         return (self.month is not None or self.month_rel is not None or self.months is not None
+                or self.lunar is not None
                 or self.quarters is not None or self.holiday is not None or self.year_part is not None)
 
 
 def _parts(m: re.Match, r: Rules) -> _Parts | None:
     """Read one scanning match into parts; ``None`` when it is not a valid date after all."""
     g = m.groupdict()
+    if g["tailonly"]:
+        t = r.tail_re.match(m.string, m.start())
+        assert t is not None and t.end() == m.end()
+        g.update(t.groupdict())
     p = _Parts(m.start(), m.end())
     if g["ny"]:
         p.year, p.month, p.day = int(g["ny"]), int(g["nm"]), int(g["nd"])
         return p
+    lm_text = g["lm"] or g["lm2"] or g["lm3"]
+    if lm_text:  # lunar: written with 农历, or 正月/腊月, or a day 初一/廿三
+        lm = {"正": 1, "冬": 11, "腊": 12}.get(lm_text) or cn_int(lm_text)
+        ld = cn_int((g["ld"] or g["ld2"] or g["ld3"]).lstrip("初"))
+        if g["ly"] or g["ly2"]:
+            p.year = cn_int(g["ly"] or g["ly2"])
+        p.lunar = (lm or 1, ld or 1)
+        return p
     if g["yy1"]:
+        if not (g["yfrom"] or g["yyn"]):
+            return None  # 2016-2018 alone may be a number range; 从2016到2018 and 2023—2026年 are years
         p.year, p.year2 = int(g["yy1"]), int(g["yy2"])
         return p if p.year < p.year2 else None
+    if g["dec"]:
+        cent = g["cent"]
+        p.decade = (cent[0] if cent and cent[0] in "上本这" else cent, cn_int(g["dec"]) or 0)
+        return p
+    if g["dec4"]:  # 1990年代
+        p.decade = (str(int(g["dec4"]) // 100 + 1), int(g["dec4"]) % 100)
+        return p
     if g["rd"]:
         p.day_rel = r.relative[g["rd"]]
         return p
-    if g["rw"]:
-        p.week_rel = r.relative[g["rw"]]
+    if g["rw"] or g["we0"]:
+        p.week_rel = r.relative[g["rw"]] if g["rw"] else Relative("week", 0, "ref")
         if g["rwd"]:
             p.weekday = _WEEKDAY[g["rwd"]]
+        p.weekend = bool(g["rwe"] or g["we0"])
         return p
     if g["wd"] or g["wd2"]:
         p.weekday = _WEEKDAY[g["wd"] or g["wd2"]]
@@ -367,9 +438,21 @@ def _parts(m: re.Match, r: Rules) -> _Parts | None:
         p.clock_only = True
         p.time = _clock(g["hh"], g["mi"], g["ss"], None)
         return p
+    if g["tdp"]:
+        t = r.tail_ext.match(m.string, m.start())
+        if t is None or not (t["hh"] or t["hc"]):
+            return None
+        p.clock_only, p.end = True, t.end()
+        if t["hh"]:
+            p.time = _clock(t["hh"], t["mi"], t["ss"], t["dp"])
+        else:
+            p.time = _clock(t["hc"], t["mc"], None, t["dp"], bool(t["half"]))
+        return p if p.time else None
     # year + tail
     if g["ya"]:
         p.year = cn_int(g["ya"])
+        if p.year is not None and p.year < 100:
+            p.year += 2000 if p.year <= 40 else 1900  # 07年 -> 2007, 98年10月 -> 1998
         if p.year is None or not 1000 <= p.year <= 2200:
             return None
     elif g["yr"]:
@@ -386,8 +469,8 @@ def _parts(m: re.Match, r: Rules) -> _Parts | None:
             p.month = cn_int(g["m"])
         else:
             p.month_rel = r.relative[g["mr"]]
-        if g["d"]:
-            p.day = cn_int(g["d"])
+        if g["d"] or g["dn"]:
+            p.day = cn_int(g["d"] or g["dn"].lstrip("初"))
         elif g["d1"]:
             a, b = cn_int(g["d1"]), cn_int(g["d2"])
             if not (a and b and a < b <= 31):
@@ -401,15 +484,19 @@ def _parts(m: re.Match, r: Rules) -> _Parts | None:
         if not (a and b and a <= b):
             return None
         p.quarters = (a, b)
+        if g["qe"]:  # 一季度末 = the quarter's last month, 三季度初 its first
+            m = 3 * b if g["qe"] == "末" else 3 * a - 2
+            p.quarters, p.month = None, m
     elif g["qn"]:
         p.quarters = (1, cn_int(g["qn"]) or 1)
-    elif g["mf"]:
-        if not p.has_year():
-            return None  # 前4个月 alone: left to the relative periods
+    elif g["mf"]:  # 前4个月: January to April (of the reference year when no year is written)
         p.months = (1, cn_int(g["mf"]) or 1)
     elif g["yp0"]:
         w = g["yp0"]
-        p.year_part = r.year_part[w[1:] if w.startswith("年") else w]
+        w = w[1:] if w.startswith("年") else w
+        if w in r.needs_year and not p.has_year():
+            return None  # 夏天 alone is a season of no year in particular
+        p.year_part = r.year_part[w]
     elif g["hol"]:
         p.holiday = r.holidays[g["hol"]]
         p.holiday_period = bool(g["hp"]) or p.holiday.period_only
@@ -429,9 +516,7 @@ def _clock(hh: str, mi: str | None, ss: str | None, daypart: str | None, half: b
     mins = 30 if half else (cn_int(mi) if mi else 0)
     if mins is None or mins > 59:
         return None
-    if daypart in _PM and h < 12:
-        h += 12
-    elif daypart == "中午" and h < 11:
+    if daypart in _PM and h < 12 or daypart == "中午" and h < 11:
         h += 12
     out = f"{h:02d}:{mins:02d}"
     return out + f":{int(ss):02d}" if ss else out
@@ -445,13 +530,14 @@ def _extend(text: str, p: _Parts, r: Rules) -> None:
     if not m or m.end() == p.end:
         return
     g = m.groupdict()
+    dp = g["dp"] or ("晚" if text[p.end - 1] in "晚夜" else None)  # 今晚6点 is 18:00
     clock = None
     if g["hh"]:
-        clock = _clock(g["hh"], g["mi"], g["ss"], g["dp"])
+        clock = _clock(g["hh"], g["mi"], g["ss"], dp)
     elif g["hc"]:
-        clock = _clock(g["hc"], g["mc"], None, g["dp"], bool(g["half"]))
-    if clock is None and (g["hh"] or g["hc"]):
-        return
+        clock = _clock(g["hc"], g["mc"], None, dp, bool(g["half"]))
+    if (clock is None and (g["hh"] or g["hc"])) or (g["wd"] and p.weekday is not None):
+        return  # an invalid clock, or a second weekday (周四，星期天) that is a date of its own
     if g["wd"] and p.weekday is None:
         p.extra["weekday"] = _WEEKDAY[g["wd"]]
     if clock:
@@ -477,6 +563,12 @@ Interval = tuple[date, date, str]
 
 def _calendar_interval(p: _Parts, y: int, ref: date | None, ctx: _Ctx) -> Interval | None:
     """The interval of a match once its year ``y`` is known."""
+    if p.lunar is not None:
+        try:
+            d = lunardate.LunarDate(y, *p.lunar).to_solar_date()
+        except ValueError:
+            return None
+        return d, d, "day"
     if p.holiday is not None:
         d = p.holiday.day_in(y)
         if d is None:
@@ -511,8 +603,8 @@ def _calendar_interval(p: _Parts, y: int, ref: date | None, ctx: _Ctx) -> Interv
             return date(y, month, p.month_part[0]), date(y, month, min(p.month_part[1], last)), "xun"
         return date(y, month, 1), date(y, month, last), "month"
     if p.year_part is not None:
-        a, b, gran = p.year_part
-        return date(y, a, 1), month_end(y, b), gran
+        a, b, gran = p.year_part  # b > 12 runs into the next year (冬季: 12 to 14)
+        return date(y, a, 1), month_end(*add_months(y, b, 0)) if b <= 12 else month_end(y + 1, b - 12), gran
     if p.year2 is not None:
         return date(y, 1, 1), date(p.year2, 12, 31), "range"
     return date(y, 1, 1), date(y, 12, 31), "year"
@@ -520,8 +612,12 @@ def _calendar_interval(p: _Parts, y: int, ref: date | None, ctx: _Ctx) -> Interv
 
 def _resolve(p: _Parts, ref: date | None, ctx: _Ctx, r: Rules) -> tuple[Interval | None, bool]:
     """(interval or None when unresolvable, relative?) of one match."""
-    if p.clock_only:
-        return None, True
+    if p.clock_only:  # a time alone is on the day last mentioned (10月14日上午开幕……下午3时签约)
+        if ctx.end is None or ctx.granularity not in ("day", "datetime"):
+            return None, True
+        return (ctx.end, ctx.end, "datetime"), True
+    if p.decade is not None:
+        return _decade(p.decade, ref)
     if p.same_period:
         if ctx.start is None or ctx.end is None:
             return None, True
@@ -540,6 +636,8 @@ def _resolve(p: _Parts, ref: date | None, ctx: _Ctx, r: Rules) -> tuple[Interval
         if p.weekday is not None:
             d = monday + timedelta(days=p.weekday)
             return (d, d, "day"), True
+        if p.weekend:
+            return (monday + timedelta(days=5), monday + timedelta(days=6), "range"), True
         return (monday, monday + timedelta(days=6), "range"), True
     # month relative to the reference or to the context, with no year of its own (本月, 上月, 当月)
     if p.month_rel is not None and not p.has_year():
@@ -580,12 +678,31 @@ def _resolve(p: _Parts, ref: date | None, ctx: _Ctx, r: Rules) -> tuple[Interval
     if not p.has_calendar_tail() or ref is None:
         return None, True
     iv = _calendar_interval(p, ref.year, ref, ctx)
-    if iv is not None and iv[0] > ref + timedelta(days=r.future_days):
+    only_year_part = p.year_part is not None and p.month is None and p.months is None and p.quarters is None
+    if iv is not None and not only_year_part and iv[0] > ref + timedelta(days=r.future_days):
         iv = _calendar_interval(p, ref.year - 1, ref, ctx)
     return iv, True
 
 
-def _inherit(p2: _Parts, resolved_end: date, p1: _Parts) -> None:
+def _decade(decade: tuple[str | None, int], ref: date | None) -> tuple[Interval | None, bool]:
+    """上世纪90年代 -> 1990..1999; 20世纪80年代 -> 1980s; 九十年代 alone -> the 1900s (as news mean it)."""
+    cent, dec = decade
+    if cent in ("上", "本", "这"):
+        if ref is None:
+            return None, True
+        base = (ref.year // 100 - (1 if cent == "上" else 0)) * 100
+        rel = True
+    elif cent:
+        n = cn_int(cent)
+        if not n:
+            return None, False
+        base, rel = (n - 1) * 100, False
+    else:
+        base, rel = 1900, False
+    return (date(base + dec, 1, 1), date(base + dec + 9, 12, 31), "range"), rel
+
+
+def _inherit(p2: _Parts, resolved_end: date, relative: bool) -> None:
     """The second date of a range or list takes the year (and month) it leaves out: 5月1日至5日."""
     if p2.has_year() or p2.day_rel is not None or p2.week_rel is not None or p2.same_period:
         return
@@ -594,7 +711,7 @@ def _inherit(p2: _Parts, resolved_end: date, p1: _Parts) -> None:
     elif not p2.has_calendar_tail():
         return
     p2.year = resolved_end.year
-    p2.inherited = True
+    p2.inherited = relative  # relative when the date it inherits from was
 
 
 # ---------------------------------------------------------------------------- public API
@@ -607,6 +724,8 @@ def _scan(text: str, r: Rules) -> list[_Parts]:
         p = _parts(m, r)
         if p is None:
             continue
+        while p.end > p.start and text[p.end - 1].isspace():
+            p.end -= 1
         _extend(text, p, r)
         if out and p.start < out[-1].end:
             continue
@@ -628,19 +747,22 @@ def _periods(text: str, taken: list[tuple[int, int]], ref: date | None, r: Rules
             unit = r.period_units[m["u"]]
             vs = ve = None
             if ref is not None:
-                if unit == "year":
-                    vs = add_years(ref, -n) + timedelta(days=1)
-                elif unit == "month":
-                    y, mo = add_months(ref.year, ref.month, -n)
-                    vs = date(y, mo, min(ref.day, calendar.monthrange(y, mo)[1])) + timedelta(days=1)
-                elif unit == "week":
-                    vs = ref - timedelta(weeks=n) + timedelta(days=1)
-                else:
-                    vs = ref - timedelta(days=n) + timedelta(days=1)
-                ve = ref
-            out.append(DateMatch(s, e, m.group(), vs, ve, "range", True, kind="relative_period"))
+                future = bool(m.groupdict().get("fut"))
+                other = _shift(ref, unit, n if future else -n)
+                vs, ve = (ref + timedelta(days=1), other) if future else (other, ref)
+            out.append(DateMatch(s, e, m.group(), vs, ve, "range", True, kind="relative_period", anchor="ref"))
             taken.append((s, e))
     return out
+
+
+def _shift(d: date, unit: str, k: int) -> date:
+    """``d`` moved by k units (month ends clamp: 3月31日 - 1 month = 2月29日)."""
+    if unit == "year":
+        return add_years(d, k)
+    if unit == "month":
+        y, mo = add_months(d.year, d.month, k)
+        return date(y, mo, min(d.day, calendar.monthrange(y, mo)[1]))
+    return d + timedelta(weeks=k) if unit == "week" else d + timedelta(days=k)
 
 
 def find_dates(text: str, ref_date: date | None = None, *, periods: bool = True) -> list[DateMatch]:
@@ -662,7 +784,7 @@ def find_dates(text: str, ref_date: date | None = None, *, periods: bool = True)
         vs, ve = (iv[0], iv[1]) if iv else (None, None)
         joined = False
         if nxt is not None and iv is not None and r.gap_range.fullmatch(text, p.end, nxt.start):
-            _inherit(nxt, ve, p)
+            _inherit(nxt, ve, rel)
             ctx_tmp = _Ctx(vs, ve, gran)
             iv2, rel2 = _resolve(nxt, ref_date, ctx_tmp, r)
             if iv2 is not None and iv2[1] >= vs:
@@ -670,9 +792,19 @@ def find_dates(text: str, ref_date: date | None = None, *, periods: bool = True)
                 p.time = p.time or nxt.time
                 joined = True
         elif nxt is not None and iv is not None and r.gap_list.fullmatch(text, p.end, nxt.start):
-            _inherit(nxt, ve, p)
+            _inherit(nxt, ve, rel)
         if joined:
             i += 1
+        elif (nxt is not None and iv is not None and r.gap_list.fullmatch(text, p.end, nxt.start)
+              and r.between_re.match(text, nxt.end)):
+            # 2007年与2009年之间: one range
+            iv2, rel2 = _resolve(nxt, ref_date, _Ctx(vs, ve, gran), r)
+            if iv2 is not None and iv2[1] >= vs:
+                ve, gran, rel = iv2[1], "range", rel or rel2
+                end = r.between_re.match(text, nxt.end).end()
+                i += 1
+        if (joined or p.days or p.months or p.year2) and start > 0 and text[start - 1] in "从自":
+            start -= 1  # 从2016年到2018年: the range includes its 从
         bound = None
         um = r.until_re.search(text, max(0, start - 4), start)
         if um and vs is not None:
@@ -688,7 +820,7 @@ def find_dates(text: str, ref_date: date | None = None, *, periods: bool = True)
             gran = "datetime"
         kind = "time" if p.clock_only else ("period" if gran == "range" else "point")
         out.append(DateMatch(start, end, text[start:end], vs, ve, gran, rel, kind=kind, time=p.time,
-                             holiday=p.holiday.name if p.holiday else None, bound=bound))
+                             holiday=p.holiday.name if p.holiday else None, bound=bound, anchor=p.anchor(rel)))
         if vs is not None and not p.same_period:
             ctx = _Ctx(vs, ve, gran)
         i += 1
@@ -717,9 +849,6 @@ def _guess_granularity(p: _Parts) -> str:
 
 # ---------------------------------------------------------------------------- reference date
 
-_FUTURE = ("到", "至", "预计", "计划", "力争", "争取", "目标", "将于", "将在", "规划", "展望", "于")
-
-
 def infer_ref_date(matches: list[DateMatch], text: str) -> tuple[date | None, str | None]:
     """Reference date of an article that has none, from its own absolute dates.
 
@@ -734,7 +863,7 @@ def infer_ref_date(matches: list[DateMatch], text: str) -> tuple[date | None, st
         if d.relative or d.value_start is None or d.kind in ("relative_period", "time"):
             continue
         before = text[max(0, d.start - 2):d.start]
-        if any(before.endswith(w) for w in _FUTURE if w != "于"):
+        if any(before.endswith(w) for w in rules().future_markers):
             continue
         (years if d.granularity == "year" else fine).append(d.value_start)
     if fine:
@@ -799,7 +928,7 @@ def extract(doc: Doc) -> list[DateRec]:
                       value_start=d.value_start.isoformat() if d.value_start else None,
                       value_end=d.value_end.isoformat() if d.value_end else None,
                       granularity=d.granularity, relative=d.relative,
-                      ref_date_source=doc.ref_date_source if d.relative else None,
+                      ref_date_source={"context": "context", "ref": doc.ref_date_source}.get(d.anchor or ""),
                       time=d.time, sentence=doc.sentence_index(d.start) if doc.sentences else None,
                       kind=d.kind, holiday=d.holiday, bound=d.bound)
         recs.append(rec)

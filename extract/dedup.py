@@ -610,6 +610,7 @@ def cli_dedup(paths: list[str], threshold: float = DEFAULT_THRESHOLD, out=None) 
             continue
         print(f"cluster {canon}: {len(members)} versions", file=out)
         for m in members:
-            tag = "canonical" if m["doc_id"] == canon else f"jaccard {m['jaccard']:.3f}  containment {m['containment']:.3f}"
+            tag = ("canonical" if m["doc_id"] == canon
+                   else f"jaccard {m['jaccard']:.3f}  containment {m['containment']:.3f}")
             print(f"  {m['doc_id']}  {src.get(m['doc_id'], '')}  {tag}", file=out)
     return 0

@@ -44,8 +44,7 @@ _END = set("。！？!?；;…”」』")
 _PINYIN = re.compile(r"[(（][a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ]{1,7}[)）]")
 _TONE = re.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ]")
 # variant forms OpenCC leaves alone but that are the same character to a reader
-_VARIANTS = str.maketrans({"陜": "陕", "綫": "线", "衆": "众", "峯": "峰", "啓": "启", "喫": "吃", "爲": "为", "僞": "伪",
-                           "溼": "湿", "牀": "床", "纔": "才", "甯": "宁", "鉅": "巨", "麪": "面", "囘": "回"})
+_VARIANTS = str.maketrans(dict(zip("陜綫衆峯啓喫爲僞溼牀纔甯鉅麪囘", "陕线众峰启吃为伪湿床才宁巨面回", strict=True)))
 
 
 @cache
@@ -211,7 +210,9 @@ def _align_units(ou: list[Unit], nu: list[Unit]) -> list[Pair]:
     return pairs
 
 
-def _absorb(pairs: list[Pair], ou: list[Unit], nu: list[Unit], o_match: dict[int, int], n_match: dict[int, int]) -> None:
+def _absorb(pairs: list[Pair], ou: list[Unit], nu: list[Unit], o_match: dict[int, int],
+            n_match: dict[int, int]) -> None:
+    """Grow a pair by an unpaired neighbour when that raises its similarity (a sentence split in one version)."""
     for p in pairs:
         for side, units_, match in (("old", ou, o_match), ("new", nu, n_match)):
             idx = p.oi if side == "old" else p.ni

@@ -21,7 +21,9 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
+import jieba
 import spacy
 from spacy.matcher import Matcher
 from spacy.tokens import Doc as SpacyDoc
@@ -69,6 +71,7 @@ class _Rules:
     loc_strong: set[str]
     loc_tight: set[str]
     loc_tight_middle: tuple[str, ...]
+    loc_broad: frozenset[str]
     freq: dict[str, int]
     loc_re: re.Pattern[str]
     loc_max_middle: int
@@ -111,12 +114,9 @@ def rules() -> _Rules:
     cfg = load_toml("entities")
     gaz = _gazetteer()
     nlp = spacy.blank("zh")
+    nlp.tokenizer = JiebaTokenizer(nlp.vocab)  # never spaCy's own segmenter: patterns cut like documents
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
-    patterns = []
-    for name, label in sorted(gaz.items()):
-        words = [name[s:e] for s, e in cut_spans(name)]
-        patterns.append({"label": label, "pattern": [{"ORTH": w} for w in words], "id": name})
-    ruler.add_patterns(patterns)
+    ruler.add_patterns([{"label": label, "pattern": name, "id": name} for name, label in sorted(gaz.items())])
     matcher = Matcher(nlp.vocab)
     for pat in cfg["work"]["patterns"]:
         matcher.add(pat["label"], [pat["pattern"]])
@@ -137,6 +137,7 @@ def rules() -> _Rules:
         loc_strong=set(loc["strong"]),
         loc_tight=set(loc["tight"]),
         loc_tight_middle=tuple(loc["tight_middle"]),
+        loc_broad=frozenset(n.split()[0] for f in loc["broad_files"] for n in load_list(f"gazetteers/{f}")),
         freq=tokenizer().FREQ,
         loc_re=re.compile(_alt(loc["strong"] + loc["weak"])),
         loc_max_middle=loc["max_middle"],
@@ -157,7 +158,7 @@ def rules() -> _Rules:
         ),
         roles=set(byl["roles"]),
         event_re=re.compile(
-            rf"(?:第[一二三四五六七八九十百零〇\d]+届|(?:19|20)\d\d年?)[^，。；！？、\s（）()\d月日]{{0,{ev['max_len']}}}?"
+            rf"(?:第[一二三四五六七八九十百零〇\d]+届|(?:19|20)\d\d年?)[^，。；！？、\s（）()\d月日的是在将了和与]{{0,{ev['max_len']}}}?"
             rf"(?:{_alt(ev['suffixes'])})"
         ),
         event_fixed=re.compile(_alt(ev["fixed"])),
@@ -168,22 +169,37 @@ def rules() -> _Rules:
 # --------------------------------------------------------------------------------------------- spaCy
 
 
-def spacy_doc(doc: Doc) -> SpacyDoc:
-    """A spaCy Doc over the jieba words (gaps between paragraphs become their own tokens).
+class JiebaTokenizer:
+    """spaCy tokenizer that cuts with the project's jieba (so phrase patterns split like documents do)."""
 
-    Every character of ``doc.text`` is in exactly one token, so ``token.idx`` is a text offset.
-    """
+    def __init__(self, vocab: spacy.Vocab) -> None:
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> SpacyDoc:
+        words = [text[s:e] for s, e in cut_spans(text)]
+        return SpacyDoc(self.vocab, words=words, spaces=[False] * len(words))
+
+
+def word_spans(doc: Doc) -> list[tuple[int, int]]:
+    """The jieba words of the document, gaps between paragraphs as words of their own: they tile the text."""
     text = doc.text
-    words: list[str] = []
+    out: list[tuple[int, int]] = []
     pos = 0
     for s, e in doc.tokens or cut_spans(text):
         if s > pos:
-            words.append(text[pos:s])
+            out.append((pos, s))
         if e > s:
-            words.append(text[s:e])
+            out.append((s, e))
         pos = max(pos, e)
     if pos < len(text):
-        words.append(text[pos:])
+        out.append((pos, len(text)))
+    return out
+
+
+def spacy_doc(doc: Doc, spans: list[tuple[int, int]] | None = None) -> SpacyDoc:
+    """A spaCy Doc over the jieba words; every character is in exactly one token, so ``token.idx`` is an offset."""
+    text = doc.text
+    words = [text[s:e] for s, e in (spans if spans is not None else word_spans(doc))]
     return SpacyDoc(rules().nlp.vocab, words=words, spaces=[False] * len(words))
 
 
@@ -193,11 +209,14 @@ def spacy_doc(doc: Doc) -> SpacyDoc:
 class _Ctx:
     """Per-document state: text, token ends, barriers and the anchors found so far."""
 
-    def __init__(self, doc: Doc, sp: SpacyDoc, gaz: list[Cand]) -> None:
+    def __init__(self, doc: Doc, spans: list[tuple[int, int]], gaz: list[Cand]) -> None:
         self.r = rules()
         self.text = doc.text
-        self.tok_ends = {t.idx + len(t.text) for t in sp}
-        self.tok_spans = {(t.idx, t.idx + len(t.text)) for t in sp}
+        self.tok_ends = {e for _, e in spans}
+        self.tok_spans = set(spans)
+        self.tok_list = spans
+        self.tok_starts = [s for s, _ in spans]
+        self.tok_start_set = set(self.tok_starts)
         self.gaz = gaz
         self.anchor_by_end: dict[int, list[Cand]] = {}
         self.anchor_starts: list[int] = []
@@ -316,7 +335,7 @@ def _org_cands(ctx: _Ctx) -> list[Cand]:
                 continue
             start = anchors[0].start
             middle = a - max(c.end for c in anchors)
-            if len(suffix) == 1 and r.freq.get(text[a - 1:b], 0) > 0:  # 布局, 格局: the suffix ends a common word
+            if len(suffix) == 1 and r.freq.get(text[a - 1:b], 0) >= 100:  # 布局, 格局: the suffix ends a word
                 continue
             if middle > r.org_max_middle or (len(suffix) == 1 and middle < 2):
                 continue
@@ -344,14 +363,15 @@ def _loc_cands(ctx: _Ctx) -> list[Cand]:
                 out.append(Cand(start, b, "LOC", "suffix"))
             continue
         if suffix in r.loc_tight:
-            near = [c for c in anchors if c.end == a or (c.end < a and text[c.end:a] in r.loc_tight_middle)]
+            near = [c for c in anchors if (c.end == a and text[c.start:c.end] not in r.loc_broad)
+                    or (c.end < a and text[c.end:a] in r.loc_tight_middle)]
         else:
             near = anchors if anchors and a - max(c.end for c in anchors) <= r.loc_max_middle else []
         if near:
             start = near[0].start
         else:
             name = text[w:a]
-            if not _unknown_place(r, name) or _has_common_word(ctx, w, a, 1):
+            if not _unknown_place(r, name) or _has_common_word(ctx, w, a) or w not in ctx.tok_start_set:
                 continue
             start = w
         c = Cand(start, b, "LOC", "suffix")
@@ -364,7 +384,7 @@ def _unknown_place(r: _Rules, name: str) -> bool:
     """An unknown name in front of …口岸: 2-4 Han characters, not a dictionary word (提升, 百年), not generic."""
     if not 2 <= len(name) <= 4 or not all(_IS_HAN.match(ch) for ch in name) or name[0] in r.org_bad_start:
         return False
-    if name in r.loc_generic or r.freq.get(name, 0) > 0 and name not in r.gazetteer:
+    if name in r.loc_generic or name in r.gazetteer or name in _common_words():
         return False
     return not any(name.startswith(g) or name.endswith(g) for g in r.loc_generic if len(g) > 1)
 
@@ -420,12 +440,38 @@ def _name_at(ctx: _Ctx, p: int) -> tuple[int, int] | None:
     return None
 
 
-def _has_common_word(ctx: _Ctx, s: int, e: int, threshold: int = 50) -> bool:
-    """A transliterated name is made of rare syllables; a dictionary word inside (互市, 政策) means it is not a name."""
-    r = ctx.r
-    if r.gazetteer.get(ctx.text[s:e]) == "PERSON":
+@cache
+def _common_words() -> frozenset[str]:
+    """Words of jieba's dictionary that are tagged as anything but a name (verbs, nouns, adverbs …).
+
+    Read once from the dictionary file (a lookup table, not posseg): a transliterated name (左肉拉提,
+    别里里) is made of syllables that are unknown or tagged as names; 提升口岸, 互市政策 are not names.
+    """
+    path = Path(jieba.__file__).resolve().parent / "dict.txt"
+    out = set()
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3 and len(parts[0]) >= 2 and parts[2] not in _NAME_TAGS:
+                out.add(parts[0])
+    return frozenset(out)
+
+
+_NAME_TAGS = {"nr", "nrt", "nrfg", "ns", "nz", "x"}
+
+
+def _has_common_word(ctx: _Ctx, s: int, e: int) -> bool:
+    """True when a dictionary word that is not a name lies inside [s, e) (jieba words of the document)."""
+    if ctx.r.gazetteer.get(ctx.text[s:e]) == "PERSON":
         return False
-    return any(s <= a and b <= e and b - a >= 2 and r.freq.get(ctx.text[a:b], 0) >= threshold for a, b in ctx.tok_spans)
+    common = _common_words()
+    i = bisect_left(ctx.tok_starts, s)
+    while i < len(ctx.tok_list) and ctx.tok_list[i][1] <= e:
+        a, b = ctx.tok_list[i]
+        if ctx.text[a:b] in common:
+            return True
+        i += 1
+    return False
 
 
 def _title_persons(ctx: _Ctx, orgs: list[Cand]) -> list[Cand]:
@@ -552,9 +598,10 @@ def find(doc: Doc) -> list[Cand]:
     text = doc.text
     if not text:
         return []
-    sp = spacy_doc(doc)
+    spans = word_spans(doc)
+    sp = spacy_doc(doc, spans)
     gaz = _gazetteer_cands(sp)
-    ctx = _Ctx(doc, sp, gaz)
+    ctx = _Ctx(doc, spans, gaz)
     orgs = _org_cands(ctx)
     locs = _loc_cands(ctx)
     persons = _title_persons(ctx, orgs + locs) + _byline_persons(ctx) + _dot_persons(ctx)

@@ -1,14 +1,625 @@
-"""Facts: quantities linked to subject, metric, period and change (issue 5). STUB."""
+"""Facts: quantities linked to subject, metric, period and change (issue 5).
+
+A fact is a statistic as a table row: *who* (subject: an entity or a list item), *what*
+(metric: 进出口总值, 货运量, 通行中欧班列 …), *when* (period: a date in the clause, else in the
+sentence, else inherited within the paragraph), *how much* (value and unit), and how it moved
+(change: 同比增长 → yoy, 占…的 → share, 由X提升至Y → increase with the before value).
+
+Numbers right after a change phrase are changes of the fact before them, never facts of their
+own.  The same fact stated twice (repeated passages, versions of one article) is one row with
+several mentions: rows are keyed by subject|metric|value|unit|period and ids hash that key.
+"""
 
 from __future__ import annotations
 
-from extract.model import Doc, Fact
+import bisect
+import hashlib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from extract.model import DateRec, Doc, Entity, Fact, Mention, Quantity, Span
+
+_CLAUSE_SEP = "，；：,;:。！？!?"
+_CONTINUATION = tuple("的地得之和与及或、，占同")
+_TERMINAL = tuple("。！？!?；;…”’）)")
+_SUBJECT_LABELS = ("LOC", "ORG", "PRODUCT", "EVENT")
+_CLASSIFIERS = set("个家项条座批种类台辆列车架艘件笔单票只头名位所处片块套份次趟班")
+_PCT_UNITS = ("%", "pp", "‰")
+_IS_HAN = re.compile(r"[\u4e00-\u9fff]")
+_DEMONSTRATIVE = tuple("该此这其")
+_PARTNER = "对与向同"
+_BAD_NP_START = tuple("每各该本此这那其某")
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@dataclass
+class _Rules:
+    metric_re: re.Pattern[str]
+    filler: tuple[str, ...]
+    up: tuple[str, ...]
+    down: tuple[str, ...]
+    average: tuple[str, ...]
+    share: tuple[str, ...]
+    increase: tuple[str, ...]
+    decrease: tuple[str, ...]
+    from_: tuple[str, ...]
+    respectively: str
+    skip_after: tuple[str, ...]
+    skip_before_re: re.Pattern[str]
+    cumulative: tuple[str, ...]
+    openers: tuple[str, ...]
+
+
+def _longest_first(words: list[str]) -> tuple[str, ...]:
+    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@cache
+def rules() -> _Rules:
+    """Compile rules/facts.toml once per process."""
+    from extract.rules import load_toml
+
+    cfg = load_toml("facts")
+    ch = cfg["change"]
+    return _Rules(
+        metric_re=re.compile(_alt(cfg["metric"]["words"])),
+        filler=_longest_first(cfg["filler"]["words"]),
+        up=_longest_first(ch["yoy_up"]),
+        down=_longest_first(ch["yoy_down"]),
+        average=_longest_first(ch["average"]),
+        share=_longest_first(ch["share"]),
+        increase=_longest_first(ch["increase"]),
+        decrease=_longest_first(ch["decrease"]),
+        from_=tuple(ch["from"]),
+        respectively=ch["respectively"],
+        skip_after=_longest_first(cfg["skip"]["after"]),
+        skip_before_re=re.compile(cfg["skip"]["before_re"]),
+        cumulative=_longest_first(cfg["period"]["cumulative"]),
+        openers=_longest_first(cfg["list"]["openers"]),
+    )
+
+
+@dataclass
+class _Row:
+    """A fact under construction (positions in the document text)."""
+
+    q: Quantity
+    sent: int
+    para: int
+    subject: str | None = None
+    metric: str | None = None
+    period: tuple[str | None, str | None] = (None, None)
+    change: dict[str, Any] | None = None
+    start: int = 0
+    end: int = 0
+    item: bool = False
+    modifier: bool = False  # 4个综合保税区…: a count inside a noun phrase, not what a following change is about
+    extras: list[Quantity] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------- text helpers
+
+
+def _index_of(spans: list[Span], starts: list[int], pos: int) -> int:
+    """Index of the span holding ``pos`` (spans sorted, non-overlapping), or -1."""
+    i = bisect.bisect_right(starts, pos) - 1
+    return i if i >= 0 and spans[i][0] <= pos < spans[i][1] else -1
+
+
+def _logical_sentences(doc: Doc) -> list[Span]:
+    """Sentences, with a line broken mid-sentence (占新疆外贸进出口总值 / 的23.4%) joined back."""
+    text = doc.text
+    out: list[Span] = []
+    for s, e in doc.sentences:
+        if out and not text[out[-1][0]:out[-1][1]].rstrip().endswith(_TERMINAL) \
+                and text[s:e].lstrip().startswith(_CONTINUATION):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def _clause_start(text: str, lo: int, pos: int) -> int:
+    """Start of the clause holding ``pos`` (after the last ，；： before it, not before ``lo``)."""
+    i = pos
+    while i > lo and text[i - 1] not in _CLAUSE_SEP:
+        i -= 1
+    return i
+
+
+def _clause_end(text: str, pos: int, hi: int) -> int:
+    i = pos
+    while i < hi and text[i] not in _CLAUSE_SEP:
+        i += 1
+    return i
+
+
+def _compact(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def _strip_filler(s: str, filler: tuple[str, ...]) -> str:
+    """Drop filler words (达, 累计, 约 …) from both ends."""
+    changed = True
+    while changed and s:
+        changed = False
+        for w in filler:
+            if s.endswith(w):
+                s = s[: -len(w)]
+                changed = True
+            if s.startswith(w):
+                s = s[len(w):]
+                changed = True
+    return s.strip("“”\"' 　")
+
+
+def _ends_with(s: str, words: tuple[str, ...], filler: tuple[str, ...]) -> str | None:
+    """The change word ``s`` ends with, allowing a little filler after it (增长了, 增长达)."""
+    for _ in range(3):
+        for w in words:
+            if s.endswith(w):
+                return w
+        for f in ("了", "达到", "达", "为", "约", "近", "超过", "超", "逾", "至"):
+            if s.endswith(f):
+                s = s[: -len(f)]
+                break
+        else:
+            return None
+    return None
+
+
+# --------------------------------------------------------------------------------------------- linking
+
+
+class _Builder:
+    """Walks the quantities of one document in order and builds rows."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.r = rules()
+        self.sents = _logical_sentences(doc)
+        self.ents = sorted((e for e in doc.entities if e.label in _SUBJECT_LABELS), key=lambda e: e.start)
+        self.all_ents = sorted(doc.entities, key=lambda e: e.start)
+        self.dates = sorted(doc.dates, key=lambda d: d.start)
+        self.sent_starts = [s for s, _ in self.sents]
+        self.para_starts = [s for s, _ in doc.paragraphs]
+        self.ent_starts = [e.start for e in self.ents]
+        self.date_starts = [d.start for d in self.dates]
+        self.rows: list[_Row] = []
+        self.consumed: set[int] = set()
+
+    # -- where things are
+    def sent_of(self, pos: int) -> int:
+        return _index_of(self.sents, self.sent_starts, pos)
+
+    def para_of(self, pos: int) -> int:
+        return _index_of(self.doc.paragraphs, self.para_starts, pos)
+
+    def ents_in(self, lo: int, hi: int) -> list[Entity]:
+        """Subject-label entities lying inside [lo, hi), in text order."""
+        i = bisect.bisect_left(self.ent_starts, lo)
+        out = []
+        while i < len(self.ents) and self.ents[i].start < hi:
+            if self.ents[i].end <= hi:
+                out.append(self.ents[i])
+            i += 1
+        return out
+
+    def dates_in(self, lo: int, hi: int) -> list[DateRec]:
+        i = bisect.bisect_left(self.date_starts, lo)
+        out = []
+        while i < len(self.dates) and self.dates[i].start < hi:
+            if self.dates[i].end <= hi:
+                out.append(self.dates[i])
+            i += 1
+        return out
+
+    def in_entity(self, q: Quantity) -> bool:
+        return any(e.start < q.end and q.start < e.end for e in self.all_ents
+                   if e.label in ("EVENT", "WORK", "LOC", "ORG"))
+
+    # -- classification of a quantity
+    def skip(self, q: Quantity, sent: Span) -> bool:
+        """Not a statistic: a threshold (400亿元大关), a comparison (高于全国1.2个百分点), a bare or
+        small spelled-out count (两个市场), an ordinal, a number inside a name."""
+        t = self.text
+        after = _compact(t[q.end:min(q.end + 6, sent[1])])
+        before = _compact(t[max(sent[0], q.start - 10):q.start])
+        if q.unit is None or not re.search(r"\d", q.text) and Decimal(q.value) <= 10:
+            return True
+        return after.startswith(self.r.skip_after) or self.r.skip_before_re.search(before) is not None \
+            or self.doc.is_corrupt(q.start, q.end) or self.in_entity(q)
+
+    def change_of(self, q: Quantity, cs: int) -> dict[str, Any] | None:
+        """A change dict when ``q`` is the number of a change phrase (同比增长71.2%, 占…的23.4%)."""
+        r = self.r
+        pre = _compact(self.text[cs:q.start])
+        if q.unit not in _PCT_UNITS and q.kind not in ("percent", "multiple", "pp"):
+            return None
+        t = self.text
+        w = _ends_with(pre, r.average, r.filler)
+        if w:
+            return {"kind": "yoy", "value": q.value, "unit": q.unit, "average": True, "at": t.rfind(w, cs, q.start)}
+        w = _ends_with(pre, r.down, r.filler)
+        if w:
+            return {"kind": "yoy", "value": -Decimal(q.value), "unit": q.unit, "at": t.rfind(w, cs, q.start)}
+        w = _ends_with(pre, r.up, r.filler)
+        if w:
+            return {"kind": "yoy", "value": q.value, "unit": q.unit, "at": t.rfind(w, cs, q.start)}
+        i = pre.rfind("占")
+        if i >= 0 and len(pre) - i <= 30:
+            of = pre[i + 1:]
+            for w in r.share:
+                if pre[i:].startswith(w):
+                    of = pre[i + len(w):]
+                    break
+            of = _strip_filler(re.sub(r"的$", "", of), r.filler)
+            ch: dict[str, Any] = {"kind": "share", "value": q.value, "unit": q.unit, "at": t.rfind("占", cs, q.start)}
+            if of:
+                ch["of"] = of
+            return ch
+        return None
+
+    def before_value(self, q: Quantity, cs: int, quantities: list[Quantity]) -> tuple[str, Quantity] | None:
+        """由X提升至Y: the X of a Y, with the direction."""
+        pre = _compact(self.text[cs:q.start])
+        for kind, words in (("increase", self.r.increase), ("decrease", self.r.decrease)):
+            if not pre.endswith(words):
+                continue
+            for q0 in reversed(quantities):
+                if cs <= q0.start and q0.end <= q.start:
+                    lead = _compact(self.text[cs:q0.start])
+                    if lead.endswith(self.r.from_) and (q0.unit == q.unit or q0.unit is None):
+                        return kind, q0
+        return None
+
+    # -- linking
+    def _usable(self, e: Entity, excluded: list[Span]) -> bool:
+        """An entity that can be a subject: not the source (据…统计), not a bracketed aside (中欧（中亚）班列)."""
+        t = self.text
+        if any(a <= e.start < b for a, b in excluded):
+            return False
+        return not (e.start > 0 and e.end < len(t) and t[e.start - 1] in "（(" and t[e.end] in "）)")
+
+    def _excluded(self, sent: Span) -> list[Span]:
+        """Clauses that name the source of a statistic (据喀什海关统计) rather than its subject."""
+        t = self.text
+        out: list[Span] = []
+        s0 = sent[0]
+        while s0 < sent[1]:
+            ce = _clause_end(t, s0, sent[1])
+            c = _compact(t[s0:ce])
+            if c.startswith("据") and re.search(r"统计|数据|显示|介绍|了解|消息|测算", c):
+                out.append((s0, ce))
+            s0 = ce + 1
+        return out
+
+    def metric_for(self, q: Quantity, cs: int, upto: int, sent: Span) -> tuple[str | None, int]:
+        """The metric of ``q`` and where it starts.
+
+        It is the first metric word after the subject (and the date) in the clause, extended to the
+        value but cut at 由/从 or an earlier number: 进口通关环节 / 外贸进出口总值 / 监管进出境TIR车辆.
+        A count (20个国家一类口岸) is named by the noun after its measure word instead.
+        """
+        t, r = self.text, self.r
+        lo = cs
+        for d in self.dates_in(cs, upto):
+            lo = max(lo, d.end)
+        excluded = self._excluded(sent)
+        se = lo
+        partner = None  # 新疆对中亚五国进出口: the partner belongs to the metric, not the subject
+        for e in self.ents_in(lo, upto):
+            if e.label != "PRODUCT" and self._usable(e, excluded):
+                if e.start > lo - 1 and t[e.start - 1] in _PARTNER and (se > lo or e.start - 1 == lo):
+                    partner = partner if partner is not None else e.start - 1
+                else:
+                    se, partner = max(se, e.end), None
+        matches = list(r.metric_re.finditer(t, se, upto)) or list(r.metric_re.finditer(t, lo, upto))
+        metric = None
+        mstart = se
+        if matches:
+            m = matches[0]
+            mstart = m.start() if partner is None or partner > m.start() else partner
+            phrase = re.split(r"[由从，、\d]", _compact(t[mstart:upto]))[0]
+            phrase = _strip_filler(phrase, r.filler)
+            metric = phrase if 0 < len(phrase) <= 14 else m.group()
+        else:
+            phrase = _strip_filler(re.split(r"[由从、\d]", _compact(t[se:upto]))[0], r.filler)
+            if 0 < len(phrase) <= 10 and not re.search(r"[%％]", phrase):
+                metric = phrase
+        if q.unit in _CLASSIFIERS:
+            mm = re.match(r"[\u4e00-\u9fffA-Za-z]{1,12}", t[q.end:])
+            if mm:
+                noun = re.split(r"[的和与及、在]", mm.group())[0]
+                cut = [m.start() for m in r.metric_re.finditer(noun) if m.start() > 0 and len(m.group()) >= 3]
+                cut += [i for w in r.up + r.down for i in [noun.find(w)] if i > 0]
+                noun = _strip_filler(noun[:min(cut)] if cut else noun, r.filler)
+                if noun:
+                    metric = noun
+        return (metric if metric and len(metric) >= 2 else None), mstart
+
+    def list_item(self, q: Quantity, cs: int) -> tuple[str, int] | None:
+        """葵花籽1249车、葵花籽仁512车: the item noun right before a number in a 、-list."""
+        t = self.text
+        i = q.start
+        while i > cs and t[i - 1] not in "、（(，,：:；;" and q.start - i < 14:
+            i -= 1
+        before = t[i - 1] if i > 0 else ""
+        after = t[q.end:q.end + 1]
+        if not (before == "、" or after == "、") or (after and after not in "、，。；）)"):
+            return None
+        item = t[i:q.start]
+        for o in self.r.openers:
+            if item.startswith(o):
+                item = item[len(o):]
+                i += len(o)
+                break
+        if 1 <= len(item) <= 12 and re.fullmatch(r"[\u4e00-\u9fffA-Za-z（）()]+", item) \
+                and not self.r.metric_re.fullmatch(item) and not item.endswith(("等", "共", "各")):
+            return item, i
+        return None
+
+    def subject_for(self, q: Quantity, limit: int, cs: int, sent: Span, para: int) -> tuple[str | None, int | None]:
+        """Nearest entity before the metric in the clause, a short noun phrase there, else earlier in the
+        sentence, else the subject of the paragraph's previous fact."""
+        t = self.text
+        excluded = self._excluded(sent)
+        share_at = t.rfind("占", cs, q.start)
+        best = None
+        for e in self.ents_in(cs, limit):
+            if self._usable(e, excluded) \
+                    and not (share_at >= 0 and e.start > share_at):
+                best = e
+        if best is not None:
+            return best.text, best.start
+        lo = cs
+        for d in self.dates_in(cs, limit):
+            lo = max(lo, d.end)
+        np_ = _strip_filler(_compact(t[lo:limit]), self.r.filler)
+        if np_.startswith(_DEMONSTRATIVE):  # 该关, 该口岸: the entity named last, even the source
+            p0 = self.para_starts[para] if para >= 0 else 0
+            for e in reversed(self.ents_in(p0, lo)):
+                if e.label in ("LOC", "ORG"):
+                    return e.text, None
+        elif 2 <= len(np_) <= 8 and re.fullmatch(r"[\u4e00-\u9fff“”\"]+", np_) and not np_.startswith(_BAD_NP_START) \
+                and not any(ch in np_ for ch in "是在把被将"):
+            return np_.strip("“”\""), lo
+        for e in self.ents_in(sent[0], cs):
+            if e.label != "PRODUCT" and self._usable(e, excluded):
+                best = e
+        if best is not None:
+            return best.text, best.start
+        for row in reversed(self.rows):
+            if row.para == para and row.subject and not row.item:
+                return row.subject, None
+        return None, None
+
+    def period_for(self, q: Quantity, cs: int, sent: Span, para: int) -> tuple[str | None, str | None]:
+        """A date in the clause, else earlier in the sentence, else the paragraph's last period."""
+        t = self.text
+        ce = _clause_end(t, q.end, sent[1])
+        cands = self.dates_in(cs, ce)
+        if not cands:
+            cands = self.dates_in(sent[0], q.start)
+        if cands:
+            before = [d for d in cands if d.end <= q.start]
+            d = before[-1] if before else cands[0]
+            return self._period(d)
+        for row in reversed(self.rows):
+            if row.para == para and row.period != (None, None):
+                return row.period
+        # a paragraph without dates of its own continues the one before it (从贸易方式看，…)
+        p0 = self.doc.paragraphs[para][0] if 0 <= para < len(self.doc.paragraphs) else q.start
+        if not self.dates_in(p0, q.start):
+            for row in reversed(self.rows):
+                if row.para == para - 1 and row.period != (None, None):
+                    return row.period
+        return None, None
+
+    def _period(self, d: DateRec) -> tuple[str | None, str | None]:
+        lead = _compact(self.text[max(0, d.start - 3):d.start])
+        if d.text.startswith(self.r.cumulative) or lead.endswith(self.r.cumulative):
+            return None, d.value_end
+        return d.value_start, d.value_end
+
+    # -- the walk
+    def build(self) -> list[_Row]:
+        t = self.text
+        qs = sorted(self.doc.quantities, key=lambda q: q.start)
+        by_sent: dict[int, list[Quantity]] = {}
+        for q in qs:
+            by_sent.setdefault(self.sent_of(q.start), []).append(q)
+        for si, sq in sorted(by_sent.items()):
+            if si < 0:
+                continue
+            sent = self.sents[si]
+            sent_rows: list[_Row] = []
+            pending: list[tuple[Quantity, dict[str, Any], int]] = []
+            for qi, q in enumerate(sq):
+                if id(q) in self.consumed or self.skip(q, sent):
+                    continue
+                cs = _clause_start(t, sent[0], q.start)
+                para = self.para_of(q.start)
+                ch = self.change_of(q, cs)
+                if ch is None and pending and pending[-1][0].end <= q.start and q.unit == pending[-1][0].unit \
+                        and _compact(t[pending[-1][0].end:q.start]) in ("和", "、", "与", "及", "，"):
+                    ch = {k: v for k, v in pending[-1][1].items() if k in ("kind", "average")}
+                    ch.update(value=q.value, unit=q.unit, at=q.start)
+                if ch is not None:
+                    pending.append((q, ch, cs))
+                    continue
+                self._flush(pending, sent_rows, si, para)
+                pending = []
+                row = self.base_row(q, cs, sent, si, para, sq[:qi], sent_rows)
+                sent_rows.append(row)
+                self.rows.append(row)
+            self._flush(pending, sent_rows, si, self.para_of(sent[0]))
+        return self.rows
+
+    def base_row(self, q: Quantity, cs: int, sent: Span, si: int, para: int, earlier: list[Quantity],
+                 sent_rows: list[_Row]) -> _Row:
+        row = _Row(q=q, sent=si, para=para, start=q.start, end=q.end)
+        row.modifier = q.unit in _CLASSIFIERS and _IS_HAN.match(self.text, q.end) is not None
+        bv = self.before_value(q, cs, earlier)
+        if bv is not None:
+            kind, q0 = bv
+            self.consumed.add(id(q0))
+            self.rows[:] = [r for r in self.rows if r.q is not q0]
+            sent_rows[:] = [r for r in sent_rows if r.q is not q0]
+            row.change = {"kind": kind, "value": abs(Decimal(q.value) - Decimal(q0.value)), "unit": q.unit,
+                          "before": q0.value}
+            row.start = min(row.start, q0.start)
+        item = self.list_item(q, cs)
+        metric, mstart = self.metric_for(q, cs, q.start, sent)
+        if item is not None:
+            row.subject, istart = item
+            row.item = True
+            row.start = min(row.start, istart)
+            same = [r for r in reversed(sent_rows) if r.q.unit == q.unit and r.metric]
+            row.metric = same[0].metric if same else (metric if metric and metric != row.subject else None)
+        else:
+            row.metric = metric
+            row.subject, sstart = self.subject_for(q, mstart, cs, sent, para)
+            if sstart is not None and sstart >= cs:
+                row.start = min(row.start, sstart)
+            row.start = min(row.start, mstart)
+        row.period = self.period_for(q, cs, sent, para)
+        return row
+
+    def _flush(self, pending: list[tuple[Quantity, dict[str, Any], int]], sent_rows: list[_Row], si: int,
+               para: int) -> None:
+        """Attach the changes of a clause to the facts before them (分别: one each, in order)."""
+        if not pending:
+            return
+        t = self.text
+        resp = any(self.r.respectively in t[cs:q.start] for q, _, cs in pending)
+        stated = [r for r in sent_rows if not r.modifier]
+        targets: list[_Row | None] | None = None
+        if resp and len(pending) > 1 and len(stated) >= len(pending):
+            targets = list(stated[-len(pending):])
+        for k, (q, ch, cs) in enumerate(pending):
+            at = ch.pop("at", q.start)
+            if targets is not None:
+                row = targets[k]
+            else:
+                stated = [r for r in sent_rows if not r.modifier]
+                row = stated[-1] if stated else None
+                if row is not None and row.q.start < cs and self.r.metric_re.search(t, cs, at):
+                    row = None  # 过货量较往年增长了40%: the clause names its own metric
+            if row is not None and _attach(row, ch):
+                row.end = max(row.end, q.end)
+                continue
+            new = _Row(q=q, sent=si, para=para, start=q.start, end=q.end, change=ch)
+            sent = self.sents[si]
+            new.metric, mstart = self.metric_for(q, cs, at, sent)
+            new.subject, _ = self.subject_for(q, mstart, cs, sent, para)
+            new.period = self.period_for(q, cs, sent, para)
+            new.start = min(new.start, mstart)
+            sent_rows.append(new)
+            self.rows.append(new)
+
+
+_PRIMARY = {"yoy": 0, "increase": 1, "decrease": 1, "share": 2}
+
+
+def _attach(row: _Row, ch: dict[str, Any]) -> bool:
+    """Put a change on a row.  The main change (yoy before increase/decrease before share) gives
+    ``kind``/``value``/``unit``; the others are kept under their kind name (``share``, ``share_of`` …)."""
+    if row.change is None:
+        row.change = dict(ch)
+        return True
+    kind = ch["kind"]
+    if row.change.get("kind") == kind or kind in row.change:
+        return False
+    main, other = (dict(ch), row.change) if _PRIMARY.get(kind, 3) < _PRIMARY.get(row.change["kind"], 3) \
+        else (row.change, ch)
+    main[other["kind"]] = other["value"]
+    for k, v in other.items():
+        if k not in ("kind", "value", "unit"):
+            main[f"{other['kind']}_{k}"] = v
+    row.change = main
+    return True
+
+
+# --------------------------------------------------------------------------------------------- records
+
+
+def fact_key(subject: str | None, metric: str | None, value: Any, unit: str | None,
+             period: tuple[str | None, str | None]) -> str:
+    v = Decimal(value).normalize() if value is not None else None
+    return "|".join(str(x) for x in (subject, metric, v, unit, period[0], period[1]))
+
+
+def fact_id(key: str) -> str:
+    return "f" + hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def extract(doc: Doc) -> list[Fact]:
-    return []
+    """Facts of one document; the same fact stated twice in it is one Fact with two mentions."""
+    if not doc.quantities or not doc.text:
+        return []
+    rows = _Builder(doc).build()
+    out: dict[str, Fact] = {}
+    for row in rows:
+        q = row.q
+        if row.metric is None and row.change is None and (q.unit or "").isascii():
+            continue  # 200元, 24小时: a number with nothing to say what it measures
+        key = fact_key(row.subject, row.metric, q.value, q.unit, row.period)
+        s, e = row.start, max(row.end, q.end)
+        rs, re_ = doc.raw_span(s, e)
+        mention = Mention(doc_id=doc.doc_id, start=s, end=e, raw_start=rs, raw_end=re_)
+        if key in out:
+            f = out[key]
+            if all(m.start != s for m in f.mentions):
+                f.mentions.append(mention)
+            if f.change is None and row.change is not None:
+                f.change = row.change
+            continue
+        ss, se = _logical_sentences_span(doc, row.sent)
+        out[key] = Fact(id=fact_id(key), subject=row.subject, metric=row.metric, value=q.value, value_max=q.value_max,
+                        unit=q.unit, approx=q.approx, period_start=row.period[0], period_end=row.period[1],
+                        change=row.change, sentence=_compact_ws(doc.text[ss:se]), mentions=[mention],
+                        doc_id=doc.doc_id)
+    return list(out.values())
+
+
+def _logical_sentences_span(doc: Doc, i: int) -> Span:
+    sents = _logical_sentences(doc)
+    return sents[i] if 0 <= i < len(sents) else (0, 0)
+
+
+def _compact_ws(s: str) -> str:
+    return re.sub(r"\s*\n\s*", "", s).strip()
 
 
 def merge(docs: list[Doc]) -> list[Fact]:
-    """One row per distinct fact across passages and the versions of one article."""
-    return [f for d in docs for f in d.facts]
+    """One row per distinct fact across passages and the versions of one article.
+
+    Equal facts (same subject, metric, value, unit, period) merge into one row whose mentions point
+    into every document that states them; the first document in input order supplies the sentence.
+    """
+    out: dict[str, Fact] = {}
+    for d in docs:
+        for f in d.facts:
+            key = fact_key(f.subject, f.metric, f.value, f.unit, (f.period_start, f.period_end))
+            if key not in out:
+                out[key] = Fact(id=f.id, subject=f.subject, metric=f.metric, value=f.value, value_max=f.value_max,
+                                unit=f.unit, approx=f.approx, period_start=f.period_start, period_end=f.period_end,
+                                change=f.change, sentence=f.sentence, mentions=list(f.mentions), doc_id=f.doc_id)
+                continue
+            g = out[key]
+            seen = {(m.doc_id, m.start) for m in g.mentions}
+            g.mentions.extend(m for m in f.mentions if (m.doc_id, m.start) not in seen)
+            if g.change is None and f.change is not None:
+                g.change = f.change
+    return list(out.values())
+
+
+__all__ = ["extract", "merge", "fact_key", "fact_id", "Entity"]

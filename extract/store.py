@@ -36,9 +36,17 @@ from extract.rules import rules_dir
 STORE_FORMAT = 1
 
 
-@cache
 def version_key() -> str:
-    """Hash of everything that decides a document's results: package, code and rules."""
+    """Hash of everything that decides a document's results: package, code and rules.
+
+    ``$ZH_EXTRACT_PIPELINE_VERSION`` replaces it (tests pin it while the sources change under them;
+    a deployment may set its own release id).
+    """
+    return os.environ.get("ZH_EXTRACT_PIPELINE_VERSION") or _code_version()
+
+
+@cache
+def _code_version() -> str:
     h = hashlib.sha256(f"zh-extract {extract.__version__} store {STORE_FORMAT}".encode())
     src = Path(extract.__file__).resolve().parent
     for p in sorted(src.glob("*.py")):
@@ -73,6 +81,20 @@ def write_atomic(path: Path, data: bytes, sync: bool = False) -> None:
         raise
 
 
+_HELD: set[int] = set()  # lock descriptors held by this process
+
+
+def _close_inherited() -> None:
+    """A forked worker must not keep the folder locked after its parent is gone (kill -9 of the run)."""
+    for fd in list(_HELD):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_close_inherited)
+
+
 class StoreBusy(RuntimeError):
     """Another run is writing the same output folder."""
 
@@ -98,11 +120,13 @@ class Store:
             os.close(fd)
             raise StoreBusy(f"{self.out}: another zh-extract run is writing this folder") from None
         self._lock_fd = fd
+        _HELD.add(fd)
         self._remove_stray()
         return self
 
     def close(self) -> None:
         if self._lock_fd is not None:
+            _HELD.discard(self._lock_fd)
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
             os.close(self._lock_fd)
             self._lock_fd = None

@@ -1,11 +1,12 @@
-"""Test data for the export, view and schema tests: hand-made records, and the sample corpus run once.
+"""Test data for the export, view and schema tests: hand-made records of every kind.
 
 The hand-made records do not depend on the extractors (they are built with ``Doc.span_fields`` on a
-prepared document, so their offsets are real); the corpus run gives whatever the pipeline produces now.
+prepared document, so their offsets are real).  The sample corpus run is conftest's ``sample_out``.
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
 import shutil
 import tempfile
@@ -17,7 +18,6 @@ from extract.export import records, write_outputs
 from extract.model import DateRec, Doc, Entity, Fact, Mention, Quantity
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "corpus"
 
 HAND_TEXT = ("新疆口岸经济带调查\n"
              "2023年，新疆口岸进出口货运量达8700.6万吨，同比增长22.5%。"
@@ -70,9 +70,9 @@ def hand_docs() -> tuple[list[Doc], list[Fact]]:
                           sentence=d.text[s:d.text.index("。", s) + 1],
                           mentions=[Mention(d.doc_id, q.start, q.end, q.raw_start, q.raw_end)], doc_id=d.doc_id))
     q0, q1 = docs[0].quantities[3], docs[1].quantities[3]
-    facts.append(Fact(id="f-2", subject="霍尔果斯口岸", metric="进出口总额", value=Decimal("83680000000"), value_max=None,
-                      unit="CNY", approx="about", period_start="2024-01-01", period_end="2024-02-29", change=None,
-                      sentence="霍尔果斯口岸今年1月至2月进出口总额约836.8亿元。",
+    facts.append(Fact(id="f-2", subject="霍尔果斯口岸", metric="进出口总额", value=Decimal("83680000000"),
+                      value_max=None, unit="CNY", approx="about", period_start="2024-01-01", period_end="2024-02-29",
+                      change=None, sentence="霍尔果斯口岸今年1月至2月进出口总额约836.8亿元。",
                       mentions=[Mention(docs[0].doc_id, q0.start, q0.end, q0.raw_start, q0.raw_end),
                                 Mention(docs[1].doc_id, q1.start, q1.end, q1.raw_start, q1.raw_end)]))
     for d in docs:
@@ -85,24 +85,12 @@ def hand_records() -> dict[str, list[dict]]:
     return {k: list(v) for k, v in records(docs, facts).items()}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def hand_outdir() -> Path:
     """An output folder (JSONL + manifest) of the hand-made records."""
     out = Path(tempfile.mkdtemp(prefix="zhx-hand-"))
+    atexit.register(shutil.rmtree, out, True)
     docs, facts = hand_docs()
     write_outputs(out, docs, facts, skipped=[], timings={}, options={})
     return out
 
-
-@functools.lru_cache(maxsize=None)
-def corpus_outdir() -> Path:
-    """The sample corpus run once per test session (ref date 2024-03-01), as an output folder."""
-    out = Path(tempfile.mkdtemp(prefix="zhx-corpus-"))
-    opts = pipeline.Options(ref_date="2024-03-01")
-    docs, facts = pipeline.process_batch(pipeline.load_docs([str(CORPUS)], lambda m: None), opts, lambda m: None)
-    write_outputs(out, docs, facts, skipped=[], timings={}, options={"ref_date": "2024-03-01"})
-    return out
-
-
-def cleanup(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)

@@ -33,7 +33,8 @@ def edits_of(result: dict) -> list[tuple[str, str]]:
 
 def test_wording_changes_with_positions():
     old = make("\n".join([S1, S2 + S3, S4]), "old")
-    new_text = "\n".join([S1.replace("监控", "监管"), S2.replace("中哈", "哈达") + S3.replace("进出境运输", "出境运输"), S4])
+    new_text = "\n".join([S1.replace("监控", "监管"),
+                          S2.replace("中哈", "哈达") + S3.replace("进出境运输", "出境运输"), S4])
     new = make(new_text, "new")
     r = diff.diff_docs(old, new)
     pairs = edits_of(r)

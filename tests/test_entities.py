@@ -1,0 +1,237 @@
+"""Tests of extract/entities.py: every rule family of the issue, the rule file's examples, invariants."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract import entities
+from extract.model import Doc, Entity
+from extract.offsets import MappedText
+from extract.rules import load_toml
+from extract.segment import segment
+
+
+def ents(text: str) -> list[Entity]:
+    doc = Doc(source="test", raw=text, mapped=MappedText.identity(text))
+    doc.doc_id = "t"
+    segment(doc)
+    return entities.extract(doc)
+
+
+def find(es: list[Entity], text: str, label: str | None = None) -> Entity:
+    hits = [e for e in es if e.text == text and (label is None or e.label == label)]
+    assert hits, f"{text!r}/{label} not in {[(e.text, e.label) for e in es]}"
+    return hits[0]
+
+
+def absent(es: list[Entity], text: str) -> None:
+    assert all(e.text != text for e in es), f"{text!r} should not be an entity"
+
+
+# ---------------------------------------------------------------- the rule file's own examples
+
+def _examples() -> list[tuple[str, dict]]:
+    out = []
+    for section in load_toml("entities").values():
+        if isinstance(section, dict):
+            for ex in section.get("examples", []):
+                for want in ex["entities"]:
+                    out.append((ex["text"], want))
+    return out
+
+
+@pytest.mark.parametrize(("text", "want"), _examples(), ids=lambda v: v if isinstance(v, str) else v["text"])
+def test_rule_examples(text: str, want: dict) -> None:
+    e = find(ents(text), want["text"], want["label"])
+    for k in ("title", "org"):
+        if k in want:
+            assert getattr(e, k) == want[k]
+
+
+# ---------------------------------------------------------------- LOC
+
+@pytest.mark.parametrize(("text", "loc"), [
+    ("哈萨克斯坦总统表示", "哈萨克斯坦"),
+    ("货物从乌鲁木齐发往阿拉木图。", "阿拉木图"),
+    ("货物从乌鲁木齐发往阿拉木图。", "乌鲁木齐"),
+    ("红其拉甫口岸常年开放", "红其拉甫口岸"),
+    ("车辆在霍尔果斯综合保税区排队", "霍尔果斯综合保税区"),
+    ("喀什综保区的货物", "喀什综保区"),
+    ("新疆自贸试验区霍尔果斯片区出台了措施", "新疆自贸试验区霍尔果斯片区"),
+    ("全货机从乌鲁木齐地窝堡国际机场出发", "乌鲁木齐地窝堡国际机场"),
+    ("兰新铁路精河至阿拉山口段", "兰新铁路"),
+    ("塔城—阿亚古兹铁路前期工作", "塔城—阿亚古兹铁路"),
+    ("在阿拉山口站停时缩短", "阿拉山口站"),
+    ("走向中亚、欧洲市场", "中亚"),
+    ("经吉木乃口岸出境", "吉木乃口岸"),
+    ("在昌吉国家农业高新技术产业示范区开幕", "昌吉国家农业高新技术产业示范区"),
+])
+def test_loc(text: str, loc: str) -> None:
+    assert find(ents(text), loc).label == "LOC"
+
+
+def test_unknown_port_by_suffix() -> None:
+    """A port not in the gazetteer is found from 口岸 after a rare, boundary-delimited name."""
+    es = ents("积极推动卡拉麦里口岸临时开放")
+    e = find(es, "卡拉麦里口岸")
+    assert e.label == "LOC" and e.source == "suffix"
+
+
+@pytest.mark.parametrize("text", ["新疆积极推进口岸建设", "不断提升口岸通关效率", "畅通口岸物流", "各公路口岸"])
+def test_generic_port_phrases_are_not_places(text: str) -> None:
+    es = ents(text)
+    assert not [e for e in es if e.text.endswith("口岸")], [(e.text, e.label) for e in es]
+
+
+# ---------------------------------------------------------------- ORG
+
+@pytest.mark.parametrize(("text", "org"), [
+    ("喀什海关物流监管处副处长张力介绍", "喀什海关物流监管处"),
+    ("据乌鲁木齐海关统计，", "乌鲁木齐海关"),
+    ("海关总署表示，", "海关总署"),
+    ("国务院批复设立", "国务院"),
+    ("新疆锡伯图商贸有限公司厂房内", "新疆锡伯图商贸有限公司"),
+    ("南方航空物流股份有限公司新疆分公司总经理王旭说", "南方航空物流股份有限公司新疆分公司"),
+    ("位于喀什综合保税区内中顺电子商务（新疆）有限公司总经理张琪告诉记者", "中顺电子商务（新疆）有限公司"),
+    ("塔城市源盛和种养殖专业合作社负责人张小平", "塔城市源盛和种养殖专业合作社"),
+    ("阿拉山口市委书记左肉拉提说", "阿拉山口市委"),
+    ("塔城地区口岸委党组成员、副主任贾兴玲表示", "塔城地区口岸委"),
+    ("喀什综保区管委会主任郭树松认为", "喀什综保区管委会"),
+    ("新疆维吾尔自治区人民政府出台", "新疆维吾尔自治区人民政府"),
+    ("这架全货机由山东航空执飞", "山东航空"),
+    ("新疆商贸物流集团打造的品牌", "新疆商贸物流集团"),
+    ("塔城海关查检三科科长魏杰介绍说", "塔城海关查检三科"),
+])
+def test_org(text: str, org: str) -> None:
+    assert find(ents(text), org).label == "ORG"
+
+
+def test_nested_org_kept_whole() -> None:
+    es = ents("中国铁路乌鲁木齐局集团有限公司阿拉山口站运转车间主任闫华鹏说。")
+    find(es, "中国铁路乌鲁木齐局集团有限公司阿拉山口站运转车间", "ORG")
+    absent(es, "阿拉山口站")
+
+
+@pytest.mark.parametrize("text", ["新疆物流整体布局进一步优化", "该公司行政总监雷兵桥说", "第一家境外银行",
+                                  "指导西部地区海关充分发挥作用", "海关、边检、铁路等部门"])
+def test_not_orgs(text: str) -> None:
+    es = ents(text)
+    assert not [e for e in es if e.label == "ORG"], [(e.text, e.label) for e in es]
+
+
+# ---------------------------------------------------------------- PERSON
+
+@pytest.mark.parametrize(("text", "name", "title", "org"), [
+    ("喀什海关物流监管处副处长张力介绍，", "张力", "副处长", "喀什海关物流监管处"),
+    ("乌鲁木齐海关副关长李开益说，", "李开益", "副关长", "乌鲁木齐海关"),
+    ("阿拉山口市委书记左肉拉提说，", "左肉拉提", "书记", "阿拉山口市委"),
+    ("中铁一院集团新疆铁道勘察设计院有限公司精阿项目设计总工程师马得祥说。", "马得祥", "精阿项目设计总工程师",
+     "中铁一院集团新疆铁道勘察设计院有限公司"),
+    ("美林购运营企业新疆合创美新科技发展有限公司董事长再杜拉·图尔松看好新疆", "再杜拉·图尔松", "董事长",
+     "新疆合创美新科技发展有限公司"),
+    ("塔城市源盛和种养殖专业合作社负责人张小平组织合作社社员", "张小平", "负责人", "塔城市源盛和种养殖专业合作社"),
+    ("都拉塔口岸党委委员、管委会副主任关翠英说，", "关翠英", "党委委员、管委会副主任", "都拉塔口岸"),
+    ("巴基斯坦总理卡卡尔到访新疆时表示", "卡卡尔", "总理", "巴基斯坦"),
+])
+def test_person_with_title_and_org(text: str, name: str, title: str, org: str) -> None:
+    e = find(ents(text), name, "PERSON")
+    assert (e.title, e.org) == (title, org)
+
+
+def test_title_is_its_own_entity() -> None:
+    es = ents("喀什海关物流监管处副处长张力介绍，")
+    assert find(es, "副处长").label == "TITLE"
+
+
+def test_demonstrative_org_is_not_kept() -> None:
+    e = find(ents("该公司行政总监雷兵桥说，"), "雷兵桥", "PERSON")
+    assert e.title == "行政总监" and e.org is None
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ("本报记者 耿丹丹 乔文汇 马呈忠\n今年的报告提出", ["耿丹丹", "乔文汇", "马呈忠"]),
+    ("一架客机起飞。记者 蔡增乐 摄\n", ["蔡增乐"]),
+    ("本版编辑 王薇薇 美编 吴迪\n", ["王薇薇", "吴迪"]),
+    ("发布时间:2023-10-24 来源:石榴云 作者:陈蔷薇\n", ["陈蔷薇"]),
+])
+def test_bylines(text: str, names: list[str]) -> None:
+    es = ents(text)
+    got = [e.text for e in es if e.label == "PERSON"]
+    assert got == names
+    absent(es, "美编")
+
+
+@pytest.mark.parametrize("text", ["记者通过调研了解到，高效通关模式", "张琪告诉记者，新疆自贸试验区",
+                                  "边民互市新篇章。"])
+def test_no_false_persons(text: str) -> None:
+    es = ents(text)
+    assert not [e for e in es if e.label == "PERSON" and e.source != "propagated" and e.text not in ("张琪",)]
+
+
+def test_dot_names() -> None:
+    es = ents("市民阿依古丽·依明边选购化妆品边对记者说。")
+    find(es, "阿依古丽·依明", "PERSON")
+    es = ents("人民论坛网·国家治理网")
+    assert not [e for e in es if e.label == "PERSON"]
+
+
+def test_later_mentions_are_tagged() -> None:
+    es = ents("自治区商务厅党组书记、副厅长李轩说。李轩表示，新疆充分发挥全区口岸优势。")
+    assert [e.start for e in es if e.text == "李轩" and e.label == "PERSON"] == [14, 18]
+
+
+def test_transliterated_leader_from_gazetteer() -> None:
+    es = ents("托卡耶夫表示，哈萨克斯坦愿持续深化合作。")
+    find(es, "托卡耶夫", "PERSON")
+
+
+# ---------------------------------------------------------------- WORK, EVENT, PRODUCT
+
+def test_work_event_product() -> None:
+    es = ents("今年的《政府工作报告》提出，在第三届“一带一路”国际合作高峰论坛上，葵花籽和摩托车出口。")
+    find(es, "《政府工作报告》", "WORK")
+    find(es, "第三届“一带一路”国际合作高峰论坛", "EVENT")
+    find(es, "葵花籽", "PRODUCT")
+    find(es, "摩托车", "PRODUCT")
+
+
+def test_fixed_event_names() -> None:
+    find(ents("中国—亚欧博览会等重大合作平台"), "中国—亚欧博览会", "EVENT")
+
+
+# ---------------------------------------------------------------- invariants
+
+def test_spans_offsets_and_no_overlap() -> None:
+    text = ("喀什海关物流监管处副处长张力介绍，阿拉山口海关监管一科科长马鹏飞说：“阿拉山口公路口岸的进口通关环节由9项"
+            "压缩为4项。”\n本报记者 耿丹丹 乔文汇\n")
+    es = ents(text)
+    assert es == sorted(es, key=lambda e: (e.start, e.end, e.label))
+    for e in es:
+        assert text[e.start:e.end] == e.text
+        assert (e.raw_start, e.raw_end) == (e.start, e.end)
+    flat = [e for e in es if e.label != "TITLE"]
+    for a, b in zip(flat, flat[1:], strict=False):
+        assert a.end <= b.start
+    assert ents(text) == es  # deterministic
+
+
+def test_corrupt_spans_are_skipped() -> None:
+    text = "乌鲁木齐海关副关长李开益说，"
+    doc = Doc(source="t", raw=text, mapped=MappedText.identity(text))
+    doc.doc_id = "t"
+    doc.corrupt = [(0, 6)]
+    segment(doc)
+    assert all(e.end <= 0 or e.start >= 6 for e in entities.extract(doc))
+
+
+def test_spacy_doc_covers_text() -> None:
+    text = "第一段\n\n第二段 喀什"
+    doc = Doc(source="t", raw=text, mapped=MappedText.identity(text))
+    segment(doc)
+    sp = entities.spacy_doc(doc)
+    assert sp.text == text
+    assert [t.idx for t in sp] == sorted(t.idx for t in sp)
+
+
+def test_empty() -> None:
+    assert ents("") == []
