@@ -166,7 +166,9 @@ def similarity_profile(texts: list[str], truth: list[int], sample: int = 3000) -
         sims = (mat == sk[i].hashvalues).mean(axis=1)
         mask = np.array([truth[j] != truth[i] for j in others])
         unrelated.append(float(sims[mask].max()))
-    q = (lambda xs, f: sorted(xs)[min(len(xs) - 1, int(f * len(xs)))])
+    def q(xs: list[float], f: float) -> float:
+        return sorted(xs)[min(len(xs) - 1, int(f * len(xs)))]
+
     print(f"planted pairs  (n={len(planted)}): exact Jaccard min {min(planted):.3f}  p1 {q(planted, .01):.3f}  "
           f"p5 {q(planted, .05):.3f}  median {q(planted, .5):.3f}")
     print(f"unrelated docs (n={len(unrelated)}): best estimated Jaccard against 2000 others: "

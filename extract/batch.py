@@ -36,7 +36,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -144,6 +144,18 @@ def _jsonl_record(where: str, line: bytes, n: int) -> Doc | InputError:
     return doc
 
 
+def identify(doc: Doc, seen_ids: dict[str, int], options: dict[str, Any]) -> Item:
+    """Give ``doc`` its content id (numbered suffix for a repeated copy) and its store key."""
+    base = content_id(doc.raw)
+    n = seen_ids.get(base, 0)
+    seen_ids[base] = n + 1
+    doc.doc_id = base if not n else f"{base}-{n + 1}"
+    sha = hashlib.sha256(doc.raw.encode("utf-8", "surrogatepass")).hexdigest()
+    meta = {"title": doc.title, "published": doc.published, "url": doc.url, "site": doc.site,
+            "ref_date_source": doc.ref_date_source}
+    return Item(doc_key(sha, doc.doc_id, meta, options), doc.source, doc.line, doc.doc_id, sha, len(doc.raw))
+
+
 # --------------------------------------------------------------------------------------------- workers
 
 
@@ -157,6 +169,7 @@ class Item:
     doc_id: str
     sha256: str
     chars: int
+    pos: int = 0  # place in this run's input order
 
 
 _WARM_TEXT = "2024年1月，新疆霍尔果斯口岸进出口货运量达836.8万吨，同比增长12.5%。"
@@ -208,12 +221,11 @@ def make_entry(doc: Doc) -> dict[str, Any]:
 
 @dataclass(slots=True)
 class Result:
-    """A worker's answer for one document: the stored bytes and the summary, or an error."""
+    """A worker's answer for one document: the bytes to store and its sketch, or an error."""
 
     key: str
     data: bytes | None = None
     sketch: Any = None
-    facts: list[Fact] = field(default_factory=list)
     chars: int = 0
     error: str | None = None
 
@@ -227,7 +239,7 @@ def work_chunk(chunk: list[tuple[str, Doc]], opts: pipeline.Options) -> list[Res
             d = pipeline.process_doc(doc, opts)
             entry = make_entry(d)
             out.append(Result(key, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL), entry["sketch"],
-                              entry["facts"], len(d.raw)))
+                              chars=len(d.raw)))
         except Exception as e:  # noqa: BLE001 - one bad article must not stop the batch
             out.append(Result(key, error=f"{type(e).__name__}: {str(e)[:300]}"))
     return out
@@ -402,6 +414,14 @@ class RunReport:
     chars: int  # characters of the processed (not cached) documents
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (pool workers): the work, whatever the load."""
+    import resource
+
+    ch = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + ch.ru_utime + ch.ru_stime
+
+
 def cpu_count() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -417,10 +437,10 @@ def run(paths: list[str], out: Path, opts: pipeline.Options, cfg: RunConfig,
     workers = cfg.workers or cpu_count()
     show = Progress.wanted(cfg.quiet) if cfg.progress is None else cfg.progress
     progress = Progress(input_bytes(paths) if show else None, show)
-    skipped: list[str] = []
+    skipped: list[tuple[int, int, str]] = []  # (input position, 0 read | 1 processing, message)
 
-    def say(msg: str) -> None:
-        skipped.append(msg)
+    def say(msg: str, pos: int | None = None) -> None:
+        skipped.append((len(items), 0, msg) if pos is None else (pos, 1, msg))
         if report is not None:
             report(msg)
         else:
@@ -428,10 +448,10 @@ def run(paths: list[str], out: Path, opts: pipeline.Options, cfg: RunConfig,
 
     options = {"ref_date": opts.ref_date}
     items: list[Item] = []
-    summaries: dict[str, tuple[Any, list[Fact]]] = {}  # key -> (sketch, facts)
+    summaries: dict[str, Any] = {}  # key -> near-duplicate sketch (facts stay in the store until merging)
     waiting: dict[str, tuple[Item, int]] = {}  # sent to a worker: the item and its input bytes
     seen_ids: dict[str, int] = {}
-    stats = {"processed": 0, "cached": 0, "failed": 0, "chars": 0}
+    stats: dict[str, Any] = {"processed": 0, "cached": 0, "failed": 0, "chars": 0}
 
     with Store(out) as store:
 
@@ -442,21 +462,15 @@ def run(paths: list[str], out: Path, opts: pipeline.Options, cfg: RunConfig,
                     say(str(x))
                     progress.update(nbytes, docs=0)
                     continue
-                base = content_id(x.raw)
-                n = seen_ids.get(base, 0)
-                seen_ids[base] = n + 1
-                x.doc_id = base if not n else f"{base}-{n + 1}"
-                sha = hashlib.sha256(x.raw.encode("utf-8", "surrogatepass")).hexdigest()
-                meta = {"title": x.title, "published": x.published, "url": x.url, "site": x.site,
-                        "ref_date_source": x.ref_date_source}
-                item = Item(doc_key(sha, x.doc_id, meta, options), x.source, x.line, x.doc_id, sha, len(x.raw))
+                item = identify(x, seen_ids, options)
+                item.pos = len(items)
                 items.append(item)
                 if item.key in summaries or item.key in waiting:
                     progress.update(nbytes, cached=True)
                     continue
                 entry = None if cfg.force else store.get(item.key)
                 if entry is not None:
-                    summaries[item.key] = (entry["sketch"], entry["facts"])
+                    summaries[item.key] = entry["sketch"]
                     stats["cached"] += 1
                     progress.update(nbytes, cached=True)
                     continue
@@ -464,57 +478,127 @@ def run(paths: list[str], out: Path, opts: pipeline.Options, cfg: RunConfig,
                 yield item.key, x
 
         tasks, small = _lookahead(chunks(todo()), 2)
+        t_start = time.perf_counter()
+        if cfg.engine != "dask" and waiting:
+            warm()  # here, not inside the first document: timings show steady-state processing
+        t_start = time.perf_counter() - t_start
         if cfg.engine == "dask":
             results = run_dask(tasks, opts, workers, cfg.scheduler)
         elif cfg.engine == "inline" or workers <= 1 or small:
             results = run_inline(tasks, opts)
+            stats["engine"] = "inline"
         else:
             results = run_processes(tasks, opts, workers)
         t_proc = time.perf_counter()
+        cpu0 = _cpu_seconds()
         for batch in results:
             for r in batch:
                 item, nbytes = waiting.pop(r.key)
                 if r.error is not None:
                     where = f"{item.source}:{item.line}" if item.line else item.source
-                    say(f"{where}: could not be processed ({r.error}); skipped")
+                    say(f"{where}: could not be processed ({r.error}); skipped", item.pos)
                     stats["failed"] += 1
                     progress.update(nbytes)
                     continue
                 store.put(r.key, r.data)
-                summaries[r.key] = (r.sketch, r.facts)
+                summaries[r.key] = r.sketch
                 stats["processed"] += 1
                 stats["chars"] += r.chars
                 progress.update(nbytes, chars=r.chars)
         t_proc = time.perf_counter() - t_proc
+        cpu_proc = _cpu_seconds() - cpu0
         progress.close()
+        skipped.sort(key=lambda x: x[:2])  # input order, whatever order the workers finished in
+        messages = [m for _, _, m in skipped]
         items = [it for it in items if it.key in summaries]
         if not items:
-            return RunReport({}, 0, 0, stats["failed"], skipped, time.perf_counter() - t0, 0)
+            return RunReport({}, 0, 0, stats["failed"], messages, time.perf_counter() - t0, 0)
 
         t_batch = time.perf_counter()
         clusters = cluster_items(store, items, summaries, opts.threshold)
-        light = []
-        for it in items:
-            canon, _ = clusters[it.doc_id]
-            d = Doc(source=it.source, raw="", line=it.line, doc_id=it.doc_id, content_hash=it.sha256,
-                    cluster_id=canon, duplicate_of=None if canon == it.doc_id else canon)
-            d.facts = summaries[it.key][1]
-            light.append(d)
-        merged = facts.merge(light)
-        del light
+        if opts.repair_from_versions:
+            stats["repaired"] = repair_stage(paths, store, items, summaries, clusters, opts, options)
+        merged = facts.merge(LightDocs(store, items, clusters))
         t_batch = time.perf_counter() - t_batch
         t_write = time.perf_counter()
         counts = assemble(out, store, items, clusters, merged)
-        timings = {"process": round(t_proc, 3), "batch": round(t_batch, 3),
+        timings = {"startup": round(t_start, 3), "process": round(t_proc, 3), "process_cpu": round(cpu_proc, 3),
+                   "batch": round(t_batch, 3),
                    "write": round(time.perf_counter() - t_write, 3)}
-        write_manifest(out, items, counts, skipped, opts, cfg, stats, timings, workers)
-    return RunReport(counts, stats["processed"], stats["cached"], stats["failed"], skipped,
+        write_manifest(out, items, counts, messages, opts, cfg, stats, timings, workers)
+    return RunReport(counts, stats["processed"], stats["cached"], stats["failed"], messages,
                      time.perf_counter() - t0, stats["chars"])
 
 
-def cluster_items(store: Store, items: list[Item], summaries: dict[str, tuple[Any, list[Fact]]],
-                  threshold: float | None) -> dict[str, tuple[str, float]]:
-    """doc_id -> (canonical doc_id, Jaccard to it) for this run's documents, against all documents seen in DIR.
+class LightDocs:
+    """This run's documents for :func:`extract.facts.merge`, in input order: ids, cluster ids and facts, no text.
+
+    Read from the store on each iteration, so the facts of the whole corpus are never all in memory
+    (only the merged rows are).
+    """
+
+    def __init__(self, store: Store, items: list[Item], clusters: dict[str, tuple[str, float | None]]) -> None:
+        self.store, self.items, self.clusters = store, items, clusters
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[Doc]:
+        for it in self.items:
+            entry = self.store.get(it.key)
+            if entry is None:
+                raise RuntimeError(f"store entry of {it.source} vanished during the run")
+            canon = self.clusters[it.doc_id][0]
+            light = entry.get("light", {})
+            d = Doc(source=it.source, raw="", line=it.line, doc_id=it.doc_id, content_hash=it.sha256,
+                    title=light.get("title"), published=light.get("published"), ref_date=light.get("ref_date"),
+                    cluster_id=canon, duplicate_of=None if canon == it.doc_id else canon)
+            d.facts = entry["facts"]
+            yield d
+
+
+def repair_stage(paths: list[str], store: Store, items: list[Item], summaries: dict[str, Any],
+                 clusters: dict[str, tuple[str, float | None]], opts: pipeline.Options,
+                 options: dict[str, Any]) -> int:
+    """``--repair-from-versions``: mend mojibake from a clean sibling (:func:`extract.dedup.repair_from_versions`).
+
+    Only clusters of this run with a corrupted member need it, so only their documents are read again
+    and processed (in this process: they are few); the repaired results replace the stored ones for this
+    run's outputs only (the store keeps per-document results, which do not depend on siblings).  Siblings
+    from earlier runs that are not among this run's inputs cannot lend text (their text is not kept).
+    """
+    by_cluster: dict[str, list[Item]] = {}
+    for it in items:
+        by_cluster.setdefault(clusters[it.doc_id][0], []).append(it)
+    need = {m.key for members in by_cluster.values() if len(members) > 1
+            and any(getattr(summaries[m.key], "corrupt", 0) for m in members) for m in members}
+    if not need:
+        return 0
+    docs: list[Doc] = []
+    key_of: dict[str, str] = {}
+    seen_ids: dict[str, int] = {}
+    for x, _ in read_stream(paths):
+        if isinstance(x, InputError):
+            continue
+        it = identify(x, seen_ids, options)
+        if it.key in need:
+            d = pipeline.process_doc(x, opts)
+            canon = clusters[d.doc_id][0]
+            d.cluster_id, d.duplicate_of = canon, (None if canon == d.doc_id else canon)
+            docs.append(d)
+            key_of[d.doc_id] = it.key
+    changed = dedup.repair_from_versions(docs) or []
+    for d in changed:
+        pipeline.extract_records(segment.segment(d))
+        store.overrides[key_of[d.doc_id]] = make_entry(d)
+    return len(changed)
+
+
+def cluster_items(store: Store, items: list[Item], summaries: dict[str, Any],
+                  threshold: float | None) -> dict[str, tuple[str, float | None]]:
+    """doc_id -> (canonical doc_id, Jaccard to it or None when alone), against all documents seen in DIR.
+
+    The same assignment as :func:`extract.dedup.cluster`, from sketches computed in the workers.
 
     The persisted clusterer is reused when it is compatible; if a document of this run is in it with
     a different sketch (a code or rules change altered its text) the index is rebuilt from all sketches.
@@ -522,7 +606,7 @@ def cluster_items(store: Store, items: list[Item], summaries: dict[str, tuple[An
     thr = dedup.DEFAULT_THRESHOLD if threshold is None else threshold
     current: dict[str, Any] = {}
     for it in items:
-        current.setdefault(it.doc_id, summaries[it.key][0])
+        current.setdefault(it.doc_id, summaries[it.key])
     c = store.load_clusterer()
     changed = c is None
     if c is not None and (c.threshold != thr or any(_differs(c.sketches.get(d), sk) for d, sk in current.items())):
@@ -539,7 +623,8 @@ def cluster_items(store: Store, items: list[Item], summaries: dict[str, tuple[An
             changed = True
     groups = c.clusters()
     canon_of = {m: canon for canon, members in groups.items() for m in members if m in current}
-    out = {d: (canon_of[d], c.similarity(d, canon_of[d])["jaccard"]) for d in current}
+    out = {d: (canon_of[d], c.similarity(d, canon_of[d])["jaccard"] if len(groups[canon_of[d]]) > 1 else None)
+           for d in current}
     if changed:
         store.save_clusterer(c)
     return out
@@ -550,7 +635,7 @@ def _differs(a: Any, b: Any) -> bool:
                               or a.repeats != b.repeats)
 
 
-def assemble(out: Path, store: Store, items: list[Item], clusters: dict[str, tuple[str, float]],
+def assemble(out: Path, store: Store, items: list[Item], clusters: dict[str, tuple[str, float | None]],
              merged: list[Fact]) -> dict[str, int]:
     """Write the output JSONL files in input order from the store, all renamed into place at the end."""
     names = ["documents", *RECORD_KINDS, "facts"]
@@ -579,7 +664,7 @@ def assemble(out: Path, store: Store, items: list[Item], clusters: dict[str, tup
 
 
 def write_manifest(out: Path, items: list[Item], counts: dict[str, int], skipped: list[str],
-                   opts: pipeline.Options, cfg: RunConfig, stats: dict[str, int], timings: dict[str, float],
+                   opts: pipeline.Options, cfg: RunConfig, stats: dict[str, Any], timings: dict[str, float],
                    workers: int) -> None:
     """``manifest.json``, written last.  Only ``timings`` and ``run`` differ between equivalent runs."""
     from extract.store import write_atomic
@@ -593,7 +678,7 @@ def write_manifest(out: Path, items: list[Item], counts: dict[str, int], skipped
                     "repair_from_versions": opts.repair_from_versions},
         "versions": {**versions(), "pipeline": version_key()},
         "timings": timings,
-        "run": {"engine": cfg.engine if cfg.engine == "dask" or workers > 1 else "inline", "workers": workers,
+        "run": {"engine": stats.get("engine", cfg.engine), "workers": workers,
                 "processed": stats["processed"], "unchanged": stats["cached"], "failed": stats["failed"],
                 "forced": cfg.force},
     }

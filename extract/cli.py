@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 
 from extract import pipeline
-from extract.export import write_outputs
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn Chinese news articles into verifiable facts: numbers, dates, entities.")
@@ -51,9 +50,6 @@ def run(
     if scheduler and engine != "dask":
         raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
     opts = pipeline.Options(ref_date=ref_date, threshold=threshold, repair_from_versions=repair_from_versions)
-    if repair_from_versions:
-        _run_in_memory(inputs, out, opts, quiet)
-        return
     cfg = batch.RunConfig(workers=workers, engine=engine, scheduler=scheduler, force=force, quiet=quiet)
     try:
         rep = batch.run(inputs, out, opts, cfg)
@@ -65,30 +61,6 @@ def run(
         raise typer.Exit(1)
     if not quiet:
         _err(batch.run_summary(out, rep))
-
-
-def _run_in_memory(inputs: list[str], out: Path, opts: pipeline.Options, quiet: bool) -> None:
-    """Repair from versions needs whole sibling documents together: the in-memory batch (not incremental)."""
-    skipped: list[str] = []
-
-    def report(msg: str) -> None:
-        skipped.append(msg)
-        _err(msg)
-
-    with pipeline.timed(opts, "read"):
-        docs = pipeline.load_docs(inputs, report)
-    with pipeline.timed(opts, "process"):
-        docs, facts = pipeline.process_batch(docs, opts, report)
-    if not docs:
-        _err("nothing could be processed")
-        raise typer.Exit(1)
-    with pipeline.timed(opts, "write"):
-        counts = write_outputs(out, docs, facts, skipped=skipped, timings=opts.timings,
-                               options={"ref_date": opts.ref_date, "threshold": opts.threshold,
-                                        "repair_from_versions": opts.repair_from_versions})
-    if not quiet:
-        _err(f"{len(docs)} documents -> {out}: " + ", ".join(f"{k} {v}" for k, v in counts.items())
-             + (f"; {len(skipped)} inputs skipped" if skipped else ""))
 
 
 @app.command()

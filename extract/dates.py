@@ -10,13 +10,20 @@ How it works, in three passes over the text:
    word tables in ``rules/dates.toml`` (relative words, parts of years and months, holidays,
    connectors) and a small fixed grammar: an optional year (2023年, 二〇二三年, 今年, 当年)
    followed by an optional tail (a month with its day, xun or part, a month range, a quarter,
-   a half year, a holiday, 同期), or a stand-alone form (2024-09-09, 今天, 上周一, 29日, 10:58).
+   a half year or season, a holiday, 同期), or a stand-alone form (2024-09-09, 今天, 上周一,
+   29日, 上世纪90年代, 农历正月初一, 下午5:00).
 2. Matches are extended (weekday and time after a day, 截至 before, 以来/至今 after) and
    joined: two dates around a range connector (至, 到, —) become one record of granularity
    ``range``; a date after a list connector (、) inherits the year and month it leaves out.
 3. Matches are resolved in document order, so that anaphoric words (当年, 当天, 次日, 同期)
-   take the last date the article mentioned.  Relative words take the reference date; without
-   one they stay unresolved (value ``None``) rather than being guessed.
+   take the last date the article mentioned (同期: the last period, not a day).  Relative words
+   take the reference date; without one they stay unresolved (value ``None``) rather than being
+   guessed.  A date without its year takes the reference year, or the year before when it would
+   lie more than ``future_tolerance_days`` after the reference date.
+
+Records carry ``kind`` (point | period | relative_period | time), ``anchor`` in the match
+(ref | context) which becomes ``ref_date_source`` in the record ("context" for anaphora), and
+``bound`` (until: 截至X is the cut-off day; since: X以来 runs to the reference date).
 
 Periods reaching back from the reference date (10年来, 近4个月来) are returned with kind
 ``relative_period``: they are not points on a time line, but their numbers must not be read as
@@ -27,7 +34,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
@@ -152,11 +159,6 @@ class Rules:
     needs_year: frozenset[str]
     month_part: dict[str, tuple[int, int]]
     holidays: dict[str, Holiday]
-    holiday_period: tuple[str, ...]
-    range_conn: tuple[str, ...]
-    list_conn: tuple[str, ...]
-    until: tuple[str, ...]
-    since: tuple[str, ...]
     future_days: int
     bare_day_days: int
     main: re.Pattern
@@ -229,7 +231,7 @@ def rules() -> Rules:
     yp_after = _alt([w for w in year_part if len(w) == 1])
     yp_alone = _alt([w for w in year_part if len(w) > 1] + ["年" + w for w in year_part if len(w) == 1])
     mp = _alt(list(month_part))
-    year = (f"(?:(?P<ya>{y_abs})\\s?年度?\\s?|(?P<yr>{_alt(words['year'])}))"
+    year = (f"(?:(?P<ya>{y_abs})\\s?年度?(?!历史|之久|多)\\s?|(?P<yr>{_alt(words['year'])}))"
             f"(?P<yp>(?:{yp_after})(?!步|级|期|心|衷|始|中|审|赛))?")
     month = (f"(?:(?P<m>{m_num})月份?(?!度)|(?P<mr>{_alt(words['month'])}))"
              f"(?:(?P<d1>{d_num})[日号]?{_CONN_RANGE_RE}(?P<d2>{d_num})[日号]"
@@ -248,6 +250,11 @@ def rules() -> Rules:
     lm = "正|腊|冬|十[一二]|[一二三四五六七八九十]"
     ld = "初[一二三四五六七八九十]|十[一二三四五六七八九]|二十[一二三四五六七八九]?|廿[一二三四五六七八九]|三十"
     clock = (r"(?<![\d.:])(?P<hh>[01]?\d|2[0-4])[:：](?P<mi>[0-5]\d)(?:[:：](?P<ss>[0-5]\d))?(?![\d:])")
+    # first characters of the year and of the tail: a cheap test before the costly alternatives
+    digits = "0123456789" + _CN + "〇○两廿卅"
+    year_first = re.escape("".join(sorted(set(digits) | {w[0] for w in words["year"]})))
+    tail_first = re.escape("".join(sorted(set(digits + "第前年同") | {w[0] for w in words["month"]}
+                                          | {w[0] for w in list(holidays) + list(year_part)})))
     main = "|".join([
         r"(?<!\d)(?<!\d\.)(?P<ny>(?:1[6-9]|20|21)\d{2})(?P<sep>[-/.])(?P<nm>1[0-2]|0?[1-9])(?P=sep)"
         r"(?P<nd>3[01]|[12]\d|0?[1-9])(?!\d|\.\d)",
@@ -260,7 +267,7 @@ def rules() -> Rules:
         f"(?:(?P<ly>{y_abs})年)?(?:农历(?:(?P<ly2>{y_abs})年)?(?P<lm>{lm})月(?P<ld>{ld})"
         f"|(?P<lm2>正|腊|冬)月(?P<ld2>{ld})|(?P<lm3>{lm})月(?P<ld3>[初廿][一二三四五六七八九十]))(?![{_CN}日号])",
         # a year with an optional tail, or a tail alone (its groups are read again with tail_re)
-        f"(?:{year}){tail}?|(?P<tailonly>{_strip_names(tail)})",
+        f"(?=[{year_first}])(?:{year}){tail}?|(?=[{tail_first}])(?P<tailonly>{_strip_names(tail)})",
         f"(?P<rd>{rd_words})(?![渐益趋])",
         f"(?P<rw>{_alt(words['week'])})(?:(?P<rwe>末)|(?P<rwd>[一二三四五六日天](?![直些般样致切])))?",
         "(?<![每上下本这])(?P<we0>周末)",
@@ -294,8 +301,6 @@ def rules() -> Rules:
     res = t["resolve"]
     return Rules(
         relative=relative, year_part=year_part, needs_year=needs_year, month_part=month_part, holidays=holidays,
-        holiday_period=period_words, range_conn=tuple(conn["range"]), list_conn=tuple(conn["list"]),
-        until=tuple(conn["until"]), since=tuple(conn["since"]),
         future_days=int(res["future_tolerance_days"]), bare_day_days=int(res["bare_day_future_days"]),
         main=re.compile(f"(?=[{re.escape(''.join(sorted(firsts)))}])(?:{main})"), tail_ext=re.compile(tail_ext),
         tail_re=re.compile(tail),
@@ -360,7 +365,6 @@ class _Parts:
     has_clock: bool = False
     bound: str | None = None
     inherited: bool = False
-    extra: dict = field(default_factory=dict)
 
     def anchor(self, relative: bool) -> str | None:
         """What a relative match was resolved against: the context (当年, 次日, 同期) or the reference."""
@@ -538,8 +542,6 @@ def _extend(text: str, p: _Parts, r: Rules) -> None:
         clock = _clock(g["hc"], g["mc"], None, dp, bool(g["half"]))
     if (clock is None and (g["hh"] or g["hc"])) or (g["wd"] and p.weekday is not None):
         return  # an invalid clock, or a second weekday (周四，星期天) that is a date of its own
-    if g["wd"] and p.weekday is None:
-        p.extra["weekday"] = _WEEKDAY[g["wd"]]
     if clock:
         p.time, p.has_clock = clock, True
     elif g["dp"]:
@@ -773,12 +775,13 @@ def find_dates(text: str, ref_date: date | None = None, *, periods: bool = True)
     r = rules()
     parts = _scan(text, r)
     ctx = _Ctx()
+    period_ctx = _Ctx()  # the last period (not a single day): what 同期 refers to in statistics
     out: list[DateMatch] = []
     i = 0
     while i < len(parts):
         p = parts[i]
         nxt = parts[i + 1] if i + 1 < len(parts) else None
-        iv, rel = _resolve(p, ref_date, ctx, r)
+        iv, rel = _resolve(p, ref_date, period_ctx if p.same_period and period_ctx.end else ctx, r)
         start, end = p.start, p.end
         gran = iv[2] if iv else _guess_granularity(p)
         vs, ve = (iv[0], iv[1]) if iv else (None, None)
@@ -823,6 +826,8 @@ def find_dates(text: str, ref_date: date | None = None, *, periods: bool = True)
                              holiday=p.holiday.name if p.holiday else None, bound=bound, anchor=p.anchor(rel)))
         if vs is not None and not p.same_period:
             ctx = _Ctx(vs, ve, gran)
+            if gran not in ("day", "datetime"):
+                period_ctx = ctx
         i += 1
     if periods:
         out.extend(_periods(text, [(d.start, d.end) for d in out], ref_date, r))
@@ -834,7 +839,7 @@ def _guess_granularity(p: _Parts) -> str:
     """Granularity of a match left unresolved (no reference or context date)."""
     if p.clock_only or p.has_clock:
         return "datetime"
-    if p.has_day():
+    if p.has_day() or p.holiday is not None and not p.holiday_period:
         return "day"
     if p.month_part is not None:
         return "xun"

@@ -36,7 +36,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHashLSH
 
 from extract.model import Doc, Removed, Span
 
@@ -126,7 +126,7 @@ def find_repeats(text: str, corrupt: list[Span] | None = None) -> list[_Drop]:
     kept_starts: list[int] = []
     kept_ids: list[int] = []
     exact: dict[str, int] = {}
-    shingle_sets: dict[int, set[str]] = {}
+    shingle_index: dict[str, list[int]] = {}
     drops: dict[int, _Drop] = {}
 
     def keep(i: int) -> None:
@@ -136,7 +136,8 @@ def find_repeats(text: str, corrupt: list[Span] | None = None) -> list[_Drop]:
         kept_stream += keys[i]
         exact.setdefault(keys[i], i)
         if len(keys[i]) >= MIN_NEAR:
-            shingle_sets[i] = _shingles(keys[i])
+            for g in _shingles(keys[i]):
+                shingle_index.setdefault(g, []).append(i)
 
     def drop(i: int, note: str) -> None:
         s, e = paras[i]
@@ -157,7 +158,7 @@ def find_repeats(text: str, corrupt: list[Span] | None = None) -> list[_Drop]:
                 drop(i, f"repeat of paragraph {j + 1}")
                 continue
         if n >= MIN_NEAR:
-            best, best_r = _near_repeat(k, keys, shingle_sets)
+            best, best_r = _near_repeat(k, keys, shingle_index)
             if best is not None:
                 s_i, e_i = paras[i]
                 s_j, e_j = paras[best]
@@ -208,16 +209,19 @@ def _fragments_of_larger(text: str, paras: list[Span], keys: list[str], drops: d
             at = joined.find(k, at + 1)
 
 
-def _near_repeat(k: str, keys: list[str], shingle_sets: dict[int, set[str]]) -> tuple[int | None, float]:
-    """Best earlier kept paragraph that ``k`` nearly repeats (few paragraphs: direct comparison is fine)."""
+def _near_repeat(k: str, keys: list[str], index: dict[str, list[int]]) -> tuple[int | None, float]:
+    """Best earlier kept paragraph that ``k`` nearly repeats, via an inverted index of 4-gram shingles."""
     mine = _shingles(k)
+    hits: dict[int, int] = {}
+    for g in mine:
+        for j in index.get(g, ()):
+            hits[j] = hits.get(j, 0) + 1
     best, best_r = None, 0.0
-    for j, other in shingle_sets.items():
+    for j, inter in sorted(hits.items()):
         lj = len(keys[j])
         if not 0.8 <= lj / len(k) <= 1.25:
             continue
-        inter = len(mine & other)
-        if inter / (len(mine) + len(other) - inter) < 0.5:
+        if inter / (len(mine) + max(1, lj - 3) - inter) < 0.5:
             continue
         r = SequenceMatcher(None, k, keys[j], autojunk=False).ratio()
         if r >= NEAR_RATIO and r > best_r:
@@ -229,8 +233,9 @@ def _cut_affix(text: str, para: Span, k: str, stream: str, starts: list[int],
                ids: list[int]) -> tuple[int, int, str] | None:
     """Span of a long head or tail of ``para`` that repeats earlier kept text, if any."""
     s, e = para
-    tail = _longest_affix_in(k, stream, suffix=True)
-    head = _longest_affix_in(k, stream, suffix=False)
+    # one search each settles the common case (no repeated head or tail of the minimum length)
+    tail = _longest_affix_in(k, stream, suffix=True) if k[-MIN_PART:] in stream else 0
+    head = _longest_affix_in(k, stream, suffix=False) if k[:MIN_PART] in stream else 0
     if max(tail, head) < MIN_PART:
         return None
     pos = key_positions(text[s:e])
@@ -328,10 +333,9 @@ def shingle_hashes(k: str, size: int = SHINGLE) -> np.ndarray:
         size = len(cps)
     n = len(cps) - size + 1
     h = np.zeros(n, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for j in range(size):
-            h = h * np.uint64(1_000_003) + cps[j:j + n]
-        return np.unique(_fmix64(h))
+    for j in range(size):  # array arithmetic wraps modulo 2**64 silently
+        h = h * np.uint64(1_000_003) + cps[j:j + n]
+    return np.unique(_fmix64(h))
 
 
 class Sketcher:
@@ -348,11 +352,27 @@ class Sketcher:
         """(hash values, number of distinct shingles)."""
         hv = shingle_hashes(k, self.shingle)
         out = np.full(self.num_perm, np.iinfo(np.uint64).max, dtype=np.uint64)
-        with np.errstate(over="ignore"):
-            for i in range(0, len(hv), 4096):  # bounded memory on long documents
-                chunk = hv[i:i + 4096, None] * self.a[None, :] + self.b[None, :]
-                out = np.minimum(out, chunk.min(axis=0))
+        for i in range(0, len(hv), 4096):  # bounded memory on long documents
+            chunk = hv[i:i + 4096, None] * self.a[None, :] + self.b[None, :]
+            out = np.minimum(out, chunk.min(axis=0))
         return out, int(len(hv))
+
+
+class _LSHView:
+    """What datasketch's LSH reads of a MinHash (hash values, length, scheme), without building one.
+
+    ``MinHash(hashvalues=...)`` regenerates its permutations on every construction (about half a
+    millisecond); the index only needs the values.
+    """
+
+    __slots__ = ("hashvalues",)
+    scheme = "affine64"
+
+    def __init__(self, hashvalues: np.ndarray) -> None:
+        self.hashvalues = hashvalues
+
+    def __len__(self) -> int:
+        return len(self.hashvalues)
 
 
 @dataclass(slots=True)
@@ -434,10 +454,14 @@ class Clusterer:
         else:
             self.by_digest[sk.digest] = sk.doc_id
         if sk.shingles:
-            mh = MinHash(num_perm=len(sk.hashvalues), hashvalues=sk.hashvalues, scheme="affine64")
-            for other in sorted(self.lsh.query(mh)):
-                if other not in found and jaccard(sk, self.sketches[other]) >= self.threshold:
-                    found.append(other)
+            mh = _LSHView(sk.hashvalues)
+            cands = sorted(self.lsh.query(mh))
+            if cands:  # verify all candidates in one vectorised comparison
+                mat = np.stack([self.sketches[o].hashvalues for o in cands])
+                sims = (mat == sk.hashvalues).sum(axis=1) / len(sk.hashvalues)
+                for o, sim in zip(cands, sims.tolist(), strict=True):
+                    if sim >= self.threshold and o not in found:
+                        found.append(o)
             self.lsh.insert(sk.doc_id, mh, check_duplication=False)
         for other in found:
             self._union(sk.doc_id, other)
@@ -479,29 +503,26 @@ class Clusterer:
         return c
 
 
-def cluster(docs: list[Doc], threshold: float = DEFAULT_THRESHOLD, clusterer: Clusterer | None = None) -> dict:
+def cluster(docs: list[Doc], threshold: float | None = DEFAULT_THRESHOLD, clusterer: Clusterer | None = None) -> dict:
     """Set ``cluster_id`` (the canonical doc_id), ``duplicate_of`` and ``cluster_similarity`` on every doc.
 
     Returns ``{canonical: [{"doc_id", "jaccard", "containment"}, ...]}`` for reporting.  Pass a loaded
     :class:`Clusterer` to cluster against documents of earlier runs.
     """
-    c = clusterer or Clusterer(threshold=threshold)
+    c = clusterer or Clusterer(threshold=DEFAULT_THRESHOLD if threshold is None else threshold)
     for d in docs:
         repeats = sum(1 for r in d.removed if r.kind == "passage")
         c.add(d.doc_id, d.text, d.corrupt, repeats)
     groups = c.clusters()
     canon_of = {m: canon for canon, members in groups.items() for m in members}
-    report: dict[str, list[dict]] = {}
     for d in docs:
         canon = canon_of[d.doc_id]
         d.cluster_id = canon
         d.duplicate_of = None if canon == d.doc_id else canon
-        sim = c.similarity(d.doc_id, canon)
-        if hasattr(d, "cluster_similarity"):
-            d.cluster_similarity = sim["jaccard"]
+        d.cluster_similarity = c.similarity(d.doc_id, canon)["jaccard"] if len(groups[canon]) > 1 else None
+    report: dict[str, list[dict]] = {}
     for canon, members in groups.items():
-        if any(m in canon_of for m in members):
-            report[canon] = [{"doc_id": m, **c.similarity(m, canon)} for m in members]
+        report[canon] = [{"doc_id": m, **c.similarity(m, canon)} for m in members]
     return report
 
 
@@ -591,7 +612,11 @@ def _apply_repairs(d: Doc, pieces: dict[Span, str], sources: dict[Span, str]) ->
         d.flags.append("repaired_from_versions")
 
 
-def cli_dedup(paths: list[str], threshold: float = DEFAULT_THRESHOLD, out=None) -> int:
+def c_threshold(threshold: float | None) -> float:
+    return DEFAULT_THRESHOLD if threshold is None else threshold
+
+
+def cli_dedup(paths: list[str], threshold: float | None = DEFAULT_THRESHOLD, out=None) -> int:
     """``zh-extract dedup INPUT...``: print the clusters with each member's similarity to the canonical."""
     import sys
 
@@ -604,6 +629,8 @@ def cli_dedup(paths: list[str], threshold: float = DEFAULT_THRESHOLD, out=None) 
         return 1
     report = cluster(docs, threshold=threshold)
     src = {d.doc_id: d.source for d in docs}
+    print(f"threshold {c_threshold(threshold):.2f} (estimated Jaccard of character {SHINGLE}-gram shingles); "
+          "canonical = most clean characters, then fewest corrupt, fewest repeats, smallest doc_id", file=out)
     for canon, members in report.items():
         if len(members) == 1:
             print(f"{canon}  {src.get(canon, '')}  (alone)", file=out)

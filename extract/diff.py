@@ -416,50 +416,58 @@ def _map_pos(opos: list[int], npos: list[int], blocks: list, pos: int) -> int | 
     return None
 
 
-def _fact_changes(old: Doc, new: Doc, pairs: list[Pair]) -> list[dict[str, Any]]:
+def _fact_changes(old: Doc, new: Doc, pairs: list[Pair], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Facts (or quantities) that differ between aligned sentences, were added or were removed.
+
+    Inside a sentence pair that reads the same (equal keys, or only noise), only a different value or
+    unit is reported: a different subject or period there comes from the extractor's context, not
+    from an editor.
+    """
     oitems, nitems = _items(old), _items(new)
     out: list[dict[str, Any]] = []
-    for p in pairs:
+    for p, row in zip(pairs, rows, strict=True):
         olds, news = _in(oitems, p.old), _in(nitems, p.new)
         if not olds and not news:
             continue
+        if row["status"] == "same" and (p.old is None or p.new is None):
+            continue  # a repeat or a split piece
         used: set[int] = set()
         if p.old is not None and p.new is not None:
             ok, opos = _key_of(old, p.old)
             nk, npos = _key_of(new, p.new)
             blocks = SequenceMatcher(None, ok, nk, autojunk=False).get_matching_blocks()
             for r in olds:
-                target = None
-                for pos in range(r["start"], r["end"]):
-                    m = _map_pos(opos, npos, blocks, pos)
-                    if m is not None:
-                        target = m
-                        break
-                best = None
+                mapped = [m for m in (_map_pos(opos, npos, blocks, x) for x in range(r["start"], r["end"]))
+                          if m is not None]
+                best, best_score = None, (0, False)
                 for k, n in enumerate(news):
                     if k in used:
                         continue
-                    if target is not None and n["start"] - 2 <= target < n["end"] + 2:
-                        best = k
-                        break
-                if best is None:  # same order, same unit or metric
-                    for k, n in enumerate(news):
-                        if k not in used and (n["unit"] == r["unit"] or n["metric"] == r["metric"] and n["metric"]):
-                            best = k
-                            break
+                    score = (sum(1 for m in mapped if n["start"] <= m < n["end"]), n["unit"] == r["unit"])
+                    if score[0] and score > best_score:
+                        best, best_score = k, score
+                if best is None:  # nothing overlaps: same unit (or metric), in order
+                    best = next((k for k, n in enumerate(news) if k not in used and (
+                        n["unit"] == r["unit"] or (n["metric"] and n["metric"] == r["metric"]))), None)
                 if best is None:
                     out.append(_fact_row("removed", r, None))
+                    if new.is_corrupt(*p.new):
+                        out[-1]["note"] = "new version corrupted here"
                     continue
                 used.add(best)
-                row = _fact_row("changed", r, news[best])
-                if row["fields"]:
-                    out.append(row)
+                fr = _fact_row("changed", r, news[best])
+                if row["status"] == "same":
+                    fr["fields"] = {k: v for k, v in fr["fields"].items() if k in ("value", "value_max", "unit")}
+                if fr["fields"]:
+                    out.append(fr)
         else:
             for r in olds:
                 out.append(_fact_row("removed", r, None))
         for k, n in enumerate(news):
             if k not in used:
                 out.append(_fact_row("added", None, n))
+                if p.old is not None and old.is_corrupt(*p.old):
+                    out[-1]["note"] = "old version corrupted here"
     return out
 
 
@@ -533,11 +541,21 @@ def diff_docs(old: Doc, new: Doc, min_change: float = 0.0) -> dict[str, Any]:
         "new": {"doc_id": new.doc_id, "source": new.source, "title": new.title, "chars": len(new.text)},
         "min_change": min_change,
         "counts": counts,
-        "similarity": round(ratio(ostream, nstream), 4) if len(ostream) + len(nstream) < 60000 else None,
+        "similarity": _overall(pairs, ou, nu, len(ostream) + len(nstream)),
         "passages": _passages(old, new, ou, nu, opara, npara, pairs, sentences),
         "sentences": sentences,
-        "facts": _fact_changes(old, new, pairs),
+        "facts": _fact_changes(old, new, pairs, sentences),
     }
+
+
+def _overall(pairs: list[Pair], ou: list[Unit], nu: list[Unit], total: int) -> float:
+    """Whole-document similarity from the pairs (2 * matched key characters / all key characters)."""
+    matched = 0.0
+    for p in pairs:
+        if p.oi and p.ni:
+            t = sum(len(ou[i].key) for i in p.oi) + sum(len(nu[j].key) for j in p.ni)
+            matched += p.similarity * t / 2
+    return round(2 * matched / total, 4) if total else 1.0
 
 
 def _corrupt_share(doc: Doc, span: Span) -> float:
@@ -657,7 +675,8 @@ def render_text(result: dict[str, Any], color: bool = False) -> str:
             where = (f"old[{o['start']}:{o['end']}] {o['text']}" if o else "") + \
                     ("  ->  " if o and n else "") + (f"new[{n['start']}:{n['end']}] {n['text']}" if n else "")
             what = ", ".join(f"{k}: {a} -> {b}" for k, (a, b) in f["fields"].items()) if f["fields"] else ""
-            lines.append(f"  {f['status']:8} {where}" + (f"   ({what})" if what else ""))
+            lines.append(f"  {f['status']:8} {where}" + (f"   ({what})" if what else "")
+                         + (f"   [{f['note']}]" if f.get("note") else ""))
     return "\n".join(lines) + "\n"
 
 
@@ -673,7 +692,7 @@ def _html_marked(text: str, base: int, spans: list[tuple[int, int]], tag: str) -
     pos = 0
     for s, e in sorted(spans):
         s, e = s - base, e - base
-        if s < pos:
+        if s < pos or s == e:
             continue
         out.append(html.escape(text[pos:s]))
         out.append(f"<{tag}>{html.escape(text[s:e])}</{tag}>")
@@ -727,7 +746,9 @@ def cli_diff(old_path: Any, new_path: Any, fmt: str = "text", min_change: float 
     elif fmt == "html":
         body = render_html(result)
     else:
-        color = out is None and sys.stdout.isatty()
+        import os
+
+        color = out is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         body = render_text(result, color=color)
     if out is None:
         sys.stdout.write(body)

@@ -93,7 +93,7 @@ class _Rules:
 
 
 def _gazetteer() -> dict[str, str]:
-    """Every gazetteer name with its label (from the file-name prefix); a longer file order never matters."""
+    """Every gazetteer name with its label (from the file-name prefix); the first file by name wins."""
     labels = load_toml("entities")["gazetteer_labels"]
     out: dict[str, str] = {}
     gaz = rules_dir() / "gazetteers"
@@ -108,11 +108,27 @@ def _gazetteer() -> dict[str, str]:
     return out
 
 
+def _jieba_places(cfg: dict) -> dict[str, str]:
+    """Administrative place names of jieba's dictionary (see ``[jieba_places]`` in entities.toml)."""
+    path = Path(jieba.__file__).resolve().parent / "dict.txt"
+    exclude = set(cfg["exclude"])
+    out: dict[str, str] = {}
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3 and parts[2] == cfg["tag"] and len(parts[0]) >= cfg["min_len"] \
+                    and parts[0][-1] in cfg["suffixes"] and parts[0] not in exclude:
+                out[parts[0]] = "LOC"
+    return out
+
+
 @cache
 def rules() -> _Rules:
     """Compile the rules once: the spaCy pipeline, the suffix and title regexes."""
     cfg = load_toml("entities")
     gaz = _gazetteer()
+    for name, label in _jieba_places(cfg["jieba_places"]).items():
+        gaz.setdefault(name, label)
     nlp = spacy.blank("zh")
     nlp.tokenizer = JiebaTokenizer(nlp.vocab)  # never spaCy's own segmenter: patterns cut like documents
     ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
@@ -247,7 +263,7 @@ class _Ctx:
             if c.label == "LOC" and c.start > 0 and c.end < n and text[c.start - 1] in "（(" and text[c.end] in "）)":
                 paren_ok.update((c.start - 1, c.end))
         for i, ch in enumerate(text):
-            if (ch in r.punct or ch.isdigit()) and i not in paren_ok:
+            if (ch in r.punct or ch.isdigit()) and i not in paren_ok and not inside[i]:
                 bar[i] = 1
                 bar[i + 1] = 1
             elif ch in "年月日号" and i and text[i - 1].isdigit():  # 2023年11月1日新疆… : no name across a date
@@ -339,12 +355,29 @@ def _org_cands(ctx: _Ctx) -> list[Cand]:
                 continue
             if middle > r.org_max_middle or (len(suffix) == 1 and middle < 2):
                 continue
-        if b - start > r.org_max_len:
+        if b - start > r.org_max_len or _unbalanced(text[start:b]):
             continue
         c = Cand(start, b, "ORG", "suffix")
         out.append(c)
         ctx.add_anchor(c)
     return out
+
+
+def _chain_start(anchors: list[Cand]) -> int:
+    """Start of a place name built on the last known place, extended left over known places that touch it
+    (新疆自贸试验区|霍尔果斯|片区) but not over a complete place before it (…示范区|新疆农业博览园)."""
+    start = anchors[-1].start
+    for c in reversed(anchors[:-1]):
+        if c.end == start and c.source == "gazetteer":
+            start = c.start
+        elif c.end <= start:
+            break
+    return start
+
+
+def _unbalanced(s: str) -> bool:
+    """乌鲁木齐）集结中心: a name never holds half a bracket."""
+    return s.count("（") + s.count("(") != s.count("）") + s.count(")")
 
 
 def _loc_cands(ctx: _Ctx) -> list[Cand]:
@@ -368,7 +401,7 @@ def _loc_cands(ctx: _Ctx) -> list[Cand]:
         else:
             near = anchors if anchors and a - max(c.end for c in anchors) <= r.loc_max_middle else []
         if near:
-            start = near[0].start
+            start = _chain_start(near)
         else:
             name = text[w:a]
             if not _unknown_place(r, name) or _has_common_word(ctx, w, a) or w not in ctx.tok_start_set:
@@ -401,7 +434,7 @@ def _event_cands(ctx: _Ctx) -> list[Cand]:
 
 def _valid_name(r: _Rules, name: str) -> bool:
     return 2 <= len(name) <= 12 and not any(ch in r.not_in_name for ch in name) and name not in r.titles \
-        and r.gazetteer.get(name, "PERSON") == "PERSON"
+        and r.gazetteer.get(name, "PERSON") == "PERSON" and name not in _common_words()
 
 
 def _cut_at_trigger(r: _Rules, s: str) -> str:
@@ -619,8 +652,12 @@ def find(doc: Doc) -> list[Cand]:
 
 def extract(doc: Doc) -> list[Entity]:
     """Entity records of a segmented document, in text order."""
-    out = []
-    for i, c in enumerate(find(doc)):
-        out.append(Entity(**doc.span_fields(c.start, c.end), id=f"{doc.doc_id}:e{i}", label=c.label,
-                          title=c.title, org=c.org, source=c.source))
-    return out
+    from extract.numbers import find_currency_mentions
+
+    found = [(c.start, c.end, c.label, c.title, c.org, c.source, None) for c in find(doc)]
+    taken = [(q.start, q.end) for q in doc.quantities] + [(f[0], f[1]) for f in found] + list(doc.corrupt)
+    found += [(s, e, "CURRENCY", None, None, "units", code) for s, e, code in find_currency_mentions(doc.text, taken)]
+    found.sort(key=lambda f: (f[0], f[1]))
+    return [Entity(**doc.span_fields(s, e), id=f"{doc.doc_id}:e{i}", label=label, title=title, org=org,
+                   source=source, norm=norm)
+            for i, (s, e, label, title, org, source, norm) in enumerate(found)]

@@ -15,12 +15,13 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from extract.model import DateRec, Doc, Entity, Fact, Mention, Quantity, Span
+from extract.rules import load_toml
 
 _CLAUSE_SEP = "，；：,;:。！？!?"
 _CONTINUATION = tuple("的地得之和与及或、，占同")
@@ -31,11 +32,12 @@ _PCT_UNITS = ("%", "pp", "‰")
 _IS_HAN = re.compile(r"[\u4e00-\u9fff]")
 _DEMONSTRATIVE = tuple("该此这其")
 _PARTNER = "对与向同"
+_SPEAKER = re.compile(r"(?:表示|认为|说|介绍|指出|称|透露|告诉记者|强调|坦言)$")
 _BAD_NP_START = tuple("每各该本此这那其某")
 
 
 def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+    return "|".join(re.escape(w) for w in _longest_first(words))
 
 
 @dataclass
@@ -63,8 +65,6 @@ def _longest_first(words: list[str]) -> tuple[str, ...]:
 @cache
 def rules() -> _Rules:
     """Compile rules/facts.toml once per process."""
-    from extract.rules import load_toml
-
     cfg = load_toml("facts")
     ch = cfg["change"]
     return _Rules(
@@ -100,7 +100,6 @@ class _Row:
     end: int = 0
     item: bool = False
     modifier: bool = False  # 4个综合保税区…: a count inside a noun phrase, not what a following change is about
-    extras: list[Quantity] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------------- text helpers
@@ -110,6 +109,10 @@ def _index_of(spans: list[Span], starts: list[int], pos: int) -> int:
     """Index of the span holding ``pos`` (spans sorted, non-overlapping), or -1."""
     i = bisect.bisect_right(starts, pos) - 1
     return i if i >= 0 and spans[i][0] <= pos < spans[i][1] else -1
+
+
+def _is_comparison(text: str, d: DateRec) -> bool:
+    return text[max(0, d.start - 1):d.start] in ("比", "较") or text[max(0, d.start - 2):d.start] in ("相比", "对比")
 
 
 def _logical_sentences(doc: Doc) -> list[Span]:
@@ -144,13 +147,13 @@ def _compact(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
-def _strip_filler(s: str, filler: tuple[str, ...]) -> str:
-    """Drop filler words (达, 累计, 约 …) from both ends."""
+def _strip_filler(s: str, filler: tuple[str, ...], end_min: int = 1) -> str:
+    """Drop filler words (达, 累计, 约 …) from the start, and those of ``end_min``+ characters from the end."""
     changed = True
     while changed and s:
         changed = False
         for w in filler:
-            if s.endswith(w):
+            if len(w) >= end_min and s.endswith(w):
                 s = s[: -len(w)]
                 changed = True
             if s.startswith(w):
@@ -187,7 +190,8 @@ class _Builder:
         self.sents = _logical_sentences(doc)
         self.ents = sorted((e for e in doc.entities if e.label in _SUBJECT_LABELS), key=lambda e: e.start)
         self.all_ents = sorted(doc.entities, key=lambda e: e.start)
-        self.dates = sorted(doc.dates, key=lambda d: d.start)
+        # 比去年, 较上年同期: a comparison base, not the period of anything
+        self.dates = sorted((d for d in doc.dates if not _is_comparison(doc.text, d)), key=lambda d: d.start)
         self.sent_starts = [s for s, _ in self.sents]
         self.para_starts = [s for s, _ in doc.paragraphs]
         self.ent_starts = [e.start for e in self.ents]
@@ -241,9 +245,9 @@ class _Builder:
         """A change dict when ``q`` is the number of a change phrase (同比增长71.2%, 占…的23.4%)."""
         r = self.r
         pre = _compact(self.text[cs:q.start])
-        if q.unit not in _PCT_UNITS and q.kind not in ("percent", "multiple", "pp"):
-            return None
         t = self.text
+        if q.unit not in _PCT_UNITS and q.kind not in ("percent", "multiple", "pp"):
+            return self.absolute_change(q, cs, pre)
         w = _ends_with(pre, r.average, r.filler)
         if w:
             return {"kind": "yoy", "value": q.value, "unit": q.unit, "average": True, "at": t.rfind(w, cs, q.start)}
@@ -265,6 +269,18 @@ class _Builder:
             if of:
                 ch["of"] = of
             return ch
+        return None
+
+    def absolute_change(self, q: Quantity, cs: int, pre: str) -> dict[str, Any] | None:
+        """比上年增加3000万元: an amount right after 增加/减少 (nothing between but 了) changes the fact before."""
+        r = self.r
+        core = pre[:-1] if pre.endswith("了") else pre
+        if any(f in pre for f in r.from_):
+            return None  # 由X增加到Y is an increase with a before value, handled with its fact
+        for words, sign in ((r.down, "decrease"), (r.up, "increase")):
+            for w in words:
+                if core.endswith(w) and not w.startswith("增幅") and not w.startswith("增速"):
+                    return {"kind": sign, "value": q.value, "unit": q.unit, "at": self.text.rfind(w, cs, q.start)}
         return None
 
     def before_value(self, q: Quantity, cs: int, quantities: list[Quantity]) -> tuple[str, Quantity] | None:
@@ -296,7 +312,8 @@ class _Builder:
         while s0 < sent[1]:
             ce = _clause_end(t, s0, sent[1])
             c = _compact(t[s0:ce])
-            if c.startswith("据") and re.search(r"统计|数据|显示|介绍|了解|消息|测算", c):
+            if c.startswith("据") and re.search(r"统计|数据|显示|介绍|了解|消息|测算", c) \
+                    or _SPEAKER.search(c):  # …处长张力介绍，: the speaker's organisation is not the subject
                 out.append((s0, ce))
             s0 = ce + 1
         return out
@@ -340,7 +357,7 @@ class _Builder:
                 noun = re.split(r"[的和与及、在]", mm.group())[0]
                 cut = [m.start() for m in r.metric_re.finditer(noun) if m.start() > 0 and len(m.group()) >= 3]
                 cut += [i for w in r.up + r.down for i in [noun.find(w)] if i > 0]
-                noun = _strip_filler(noun[:min(cut)] if cut else noun, r.filler)
+                noun = _strip_filler(noun[:min(cut)] if cut else noun, r.filler, end_min=2)  # keep 签约
                 if noun:
                     metric = noun
         return (metric if metric and len(metric) >= 2 else None), mstart
@@ -389,7 +406,7 @@ class _Builder:
                 if e.label in ("LOC", "ORG"):
                     return e.text, None
         elif 2 <= len(np_) <= 8 and re.fullmatch(r"[\u4e00-\u9fff“”\"]+", np_) and not np_.startswith(_BAD_NP_START) \
-                and not any(ch in np_ for ch in "是在把被将"):
+                and not any(ch in np_ for ch in "是在把被将") and not any(w in np_ for w in self.r.up + self.r.down):
             return np_.strip("“”\""), lo
         for e in self.ents_in(sent[0], cs):
             if e.label != "PRODUCT" and self._usable(e, excluded):
@@ -621,5 +638,3 @@ def merge(docs: list[Doc]) -> list[Fact]:
                 g.change = f.change
     return list(out.values())
 
-
-__all__ = ["extract", "merge", "fact_key", "fact_id", "Entity"]

@@ -87,6 +87,7 @@ class Entity(Record):
     title: str | None = None
     org: str | None = None
     source: str | None = None  # gazetteer | suffix | pattern | byline
+    norm: str | None = None  # normalised form where one exists (CURRENCY: ISO code)
 
 
 @dataclass(slots=True)
@@ -170,6 +171,7 @@ class Doc:
     facts: list[Fact] = field(default_factory=list)
     cluster_id: str | None = None
     duplicate_of: str | None = None
+    cluster_similarity: float | None = None  # estimated Jaccard to the cluster's canonical version (dedup)
     doc_id: str = ""
     content_hash: str = ""
 
@@ -215,6 +217,7 @@ class Doc:
             "text": self.text,
             "cluster_id": self.cluster_id or self.doc_id,
             "duplicate_of": self.duplicate_of,
+            "cluster_similarity": self.cluster_similarity,
             "removed": {"counts": counts, "items": [r.to_json() for r in self.removed]},
             "flags": self.flags,
             "corrupt": [list(s) for s in self.corrupt],

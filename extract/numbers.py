@@ -48,6 +48,9 @@ _DIG = "".join(CN_DIGITS)
 _SC = "".join(SMALL_SCALES) + "".join(BIG_SCALES)
 _DEC_DIG = "".join(c for c in CN_DIGITS if c not in _TWO)
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_DOLLAR_PREFIX = {"US": "USD", "HK": "HKD", "NT": "TWD", "S$": "SGD", "A$": "AUD", "C$": "CAD"}
+_MAX_EXP = 30  # no amount in news is written with an exponent beyond this
+_MAX_ADJUSTED = 30  # nor is any amount larger than 1e30
 _FINANCIAL = "壹贰貳叁參肆伍陆陸柒捌玖拾佰仟零〇"
 _DA_NOT = "开算造击破工卡折球电车响通出入进印扫包拼赢败听交捞压架成好"
 
@@ -65,7 +68,7 @@ _DEC_RUN = re.compile(rf"[ ]*([{_DEC_DIG}]+)")
 _SEED = re.compile(
     rf"(?=[$￥¥€£人负負\-\d.{_DIG}廿卅十拾百佰千仟几幾数數上半万萬翻对])"
     rf"(?:[$￥¥€£]|人民币|[负負]|-(?=[ ]*[\d.])|\d|\.\d|[{_DIG}廿卅十拾]|[百佰千仟](?=[ ]*[{_DIG}])"
-    rf"|[百千](?=公里|米|千米|公斤|吨|元|亩)|[几幾数數](?=[十百千万亿])|上(?=[百千万亿])|半(?=[百成折])"
+    rf"|[百千](?=[\u3400-\u9fff])|[几幾数數](?=[十百千万亿])|上(?=[百千万亿])|半(?=[百成折])"
     rf"|[百佰千仟万萬](?:[ ]*[百佰千仟万萬亿億])*[ ]*分[ ]*之|翻了?[一两三]番|对折)"
 )
 _PCT_PREFIX = re.compile(r"([百佰千仟万萬](?:[ ]*[百佰千仟万萬亿億])*)[ ]*分[ ]*之[ ]*")
@@ -165,6 +168,8 @@ _FAST_STOP = frozenset(" 0123456789.,eE^kK点點多余餘几幾/" + _DIG + _SC +
 
 def parse_number(text: str, pos: int) -> Num | None:
     """Read one number starting at ``pos`` (no sign), or None.  Stops at the first atom that breaks the grammar."""
+    if pos >= len(text):
+        return None
     if text[pos].isdigit():
         fm = _FAST_AR.match(text, pos)  # the common case: a plain Arabic number (20个, 69.7%)
         if fm is not None and (fm.end() == len(text) or text[fm.end()] not in _FAST_STOP):
@@ -172,6 +177,23 @@ def parse_number(text: str, pos: int) -> Num | None:
             v = _arabic_value(tok)
             end = fm.end()
             return Num(pos, end, v, v, v, v, end, arabic=True, atoms=[("n", v, len(tok) == 1, True)])
+        if fm is not None and fm.end() < len(text) and text[fm.end()] in "万亿":
+            # also common: 1500万, 836.8亿, 3.74万亿 (and nothing numeric after)
+            e = fm.end()
+            scales = [10**8] if text[e] == "亿" else [10**4]
+            e += 1
+            if scales == [10**4] and e < len(text) and text[e] == "亿":
+                scales.append(10**8)
+                e += 1
+            if e == len(text) or text[e] not in _FAST_STOP:
+                tok = fm.group()
+                v = _arabic_value(tok)
+                value = v
+                for sc in scales:
+                    value *= sc
+                value = _fmt_dec(value)
+                atoms = [("n", v, len(tok) == 1, True)] + [("b", sc) for sc in scales]
+                return Num(pos, e, value, value, value, value, e, arabic=True, atoms=atoms, last_scale_start=e - 1)
     atoms: list[tuple] = []
     spans: list[tuple[int, int]] = []
     prev = None  # kind of the previous atom
@@ -340,6 +362,9 @@ def parse_number(text: str, pos: int) -> Num | None:
     # scientific notation, powers and the k suffix on a plain Arabic number (2e5, 2^5, 40k)
     if len(atoms) == 1 and atoms[0][0] == "n" and atoms[0][3]:
         sm = _SCI.match(text, end)
+        if sm is not None and (sm.group(1) is not None and abs(int(sm.group(1))) > _MAX_EXP or sm.group(3) is not None
+                               and (int(sm.group(3)) > _MAX_EXP or value == 0 or value.adjusted() > 6)):
+            sm = None  # 1e999999: not an amount, and not worth a huge computation
         if sm is not None:
             if sm.group(1) is not None:
                 num.value = num.lo = num.hi = num.base = value.scaleb(int(sm.group(1)))
@@ -390,6 +415,7 @@ class UnitRule:
     boundary: bool = False
     scale_head: bool = False
     minor: tuple = ()
+    not_before: str = ""
 
 
 @dataclass
@@ -398,6 +424,8 @@ class Rules:
 
     unit_re: re.Pattern
     unit_of: dict
+    unit_maxlen: int
+    unit_lengths: dict
     scale_head_re: re.Pattern
     guarded: dict
     pre_re: re.Pattern
@@ -427,8 +455,28 @@ class Rules:
     bare_prev: frozenset
     bare_next: frozenset
     continues: frozenset
+    between_first: frozenset
+    range_first: frozenset
     pre_last: frozenset
     suffix_first: frozenset
+
+
+def _by_first_char(words: Iterable[str]) -> str:
+    """An alternation grouped by first character (一(?:带一路|切|些)|两(?:岸|会)): the engine then tries one
+    group per position instead of every word, which keeps the set-phrase scan cheap."""
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        groups.setdefault(w[0], []).append(w[1:])
+    out = []
+    for first in sorted(groups):
+        rests = sorted(set(groups[first]), key=lambda x: (-len(x), x))
+        alt = "|".join(re.escape(x) for x in rests if x)
+        if "" in rests:
+            alt = f"(?:{alt})?" if alt else ""
+        else:
+            alt = f"(?:{alt})"
+        out.append(re.escape(first) + alt)
+    return "|".join(out)
 
 
 def _norm_word(w: str) -> str:
@@ -443,10 +491,10 @@ def rules() -> Rules:
     unit_of: dict[str, UnitRule] = {}
     minor_re: dict[str, re.Pattern] = {}
     for u in units["unit"]:
-        rule = UnitRule(u["canonical"], u["kind"], u.get("ge", False), u.get("ge_required", False),
-                        u.get("boundary", False), u.get("scale_head", False),
-                        tuple((w, Decimal(f)) for w, f in u.get("minor", ())))
         for w in u["words"]:
+            rule = UnitRule(u["canonical"], u["kind"], u.get("ge", False), u.get("ge_required", False),
+                            u.get("boundary", False), u.get("scale_head", False),
+                            tuple((w, Decimal(f)) for w, f in u.get("minor", ())), u.get("not_before", {}).get(w, ""))
             unit_of.setdefault(w, rule)
         if rule.minor and rule.canonical not in minor_re:
             minor_re[rule.canonical] = re.compile(
@@ -482,14 +530,17 @@ def rules() -> Rules:
     # A leading lookahead on the possible first characters lets the regex engine skip ahead fast
     # (about ten times faster than trying every branch at every position).
     firsts = "".join(re.escape(c) for c in sorted({p[0] for p in literal} | set(_DIG + "十"))) + r"\d"
-    parts = ([f"(?<![{_DIG}{_SC}\\d])(?:{_alt(literal, spaced=False)})(?![ ]*分[ ]*之)"] if literal else []) + regexes
+    lit = _by_first_char(literal)
+    parts = ([f"(?<![{_DIG}{_SC}\\d上数几])(?:{lit})(?![ ]*分[ ]*之)"] if literal else []) + regexes
     set_phrase_re = re.compile(f"(?=[{firsts}])(?:"
                                + "|".join(parts) + ")") if parts else None
     pct = nums["percent"]
     mult = nums["multiple"]
     bare = nums["bare"]
     return Rules(
-        unit_re=unit_re, unit_of=unit_of, scale_head_re=scale_head_re,
+        unit_re=unit_re, unit_of=unit_of, unit_maxlen=max(len(w) for w in unit_of),
+        unit_lengths={c: sorted({len(w) for w in unit_of if w[0] == c}, reverse=True)
+                      for c in {w[0] for w in unit_of}}, scale_head_re=scale_head_re,
         guarded=guarded, pre_re=pre_re, pre_approx={_norm_word(k): v for k, v in pre_approx.items()},
         post_re=post_re, post_approx={_norm_word(k): v for k, v in post_approx.items()},
         range_re=range_re, between_before_re=between_before_re, between_join_re=between_join_re,
@@ -497,8 +548,10 @@ def rules() -> Rules:
         cmp_before_re=cmp_before_re, cmp_after_re=cmp_after_re, cmp_over=frozenset(comp["over"]),
         not_quantity_re=re.compile(nq),
         global_nq=global_nq,
-        local_nq=tuple(p for p in (re.compile(f"(?=[{nums['not_quantity_scan']['first']}])(?:{nq})"), set_phrase_re)
-                       if p is not None),
+        # one pass for both: not-a-quantity patterns and set phrases
+        # (?<!\d): every pattern starts at the first digit of a run, never inside one
+        local_nq=(re.compile(f"(?=[{nums['not_quantity_scan']['first']}{firsts}])(?<!\\d)(?:{nq}|"
+                             + "|".join(parts) + ")"),),
         set_phrase_re=set_phrase_re,
         pp_re=re.compile(rf"[ ]*(?:{_alt(pct['pp_words'])})"),
         pct_re=re.compile(rf"[ ]*(?:{_alt(pct['pct_signs'])})"),
@@ -517,6 +570,8 @@ def rules() -> Rules:
                             + "".join(rng["connectors"] + rng["between_joiners"] + comp["over"] + comp["under"])
                             + _DIG + _SC + "点點又多余餘几幾分之半打成折倍个個 " + pct["cheng"] + pct["zhe"]
                             + "".join(bare["single_next"])),
+        between_first=frozenset("".join(w[0] for w in rng["between_joiners"]) + " "),
+        range_first=frozenset("".join(w[0] for w in rng["connectors"]) + " "),
         pre_last=frozenset("".join(w[-1] for w in list(pre_approx) + nums["qualifier_gap"]["words"]) + " "),
         suffix_first=frozenset("".join(w[0] for w in unit_of) + "".join(
             w[0] for w in pct["pp_words"] + pct["pct_signs"] + pct["permille_signs"] + mult["words"])
@@ -579,7 +634,7 @@ def _is_cjk(ch: str) -> bool:
 def _fmt_dec(d: Decimal) -> Decimal:
     """Normalise a Decimal without exponent noise (1.64E+9 -> 1640000000)."""
     if d == d.to_integral_value():
-        return d.quantize(Decimal(1))
+        return d.quantize(Decimal(1)) if d.adjusted() < 28 else d
     return d.normalize()
 
 
@@ -612,6 +667,8 @@ class _Finder:
         p = pos
         if p < len(t) and t[p] in "负負":
             sign, p = -1, p + 1
+        elif t.startswith("零下", p):
+            sign, p = -1, p + 2  # 零下5摄氏度
         elif p < len(t) and t[p] == "-":
             if pos > 0 and (t[pos - 1].isalnum() and not _is_cjk(t[pos - 1]) or t[pos - 1] in "-.—"):
                 return None
@@ -631,8 +688,7 @@ class _Finder:
         fm = _FRAC_MID.match(t, num.end)
         if fm is not None and not num.vague:
             got = self.signed(fm.end())
-            if got is not None and got[0].digitseq is None and got[0].value != 0 or (
-                    got is not None and got[0].digitseq is None):
+            if got is not None and got[0].digitseq is None:
                 den = num.value * sign
                 if den != 0:
                     n2, _s2, sign2 = got
@@ -676,6 +732,9 @@ class _Finder:
         if ch in "$￥¥€£" or t.startswith("人民币", pos):
             wlen = 3 if ch == "人" else 1
             canon = {"$": "USD", "￥": "CNY", "¥": "CNY", "€": "EUR", "£": "GBP", "人": "CNY"}[ch]
+            if ch == "$" and t[max(0, pos - 2):pos] in _DOLLAR_PREFIX:
+                canon = _DOLLAR_PREFIX[t[pos - 2:pos]]  # HK$100, NT$50
+                start = pos - 2
             pos = _SPACES.match(t, pos + wlen).end()
             if pos >= len(t) or not (t[pos].isdigit() or t[pos] in _DIG or t[pos] in "十"):
                 return None
@@ -733,10 +792,12 @@ class _Finder:
             got = (num, pos, 1)
         else:
             got = self.signed(pos)
+            if got is not None and abs(got[0].hi).adjusted() > _MAX_ADJUSTED:
+                return None  # 万万万万万万万万: no real amount
             if got is None and ch in "百千" and pos + 1 < len(t):
-                um = r.unit_re.match(t, pos + 1)  # 不到百公里: a lone 百 before a measure
-                if um is not None and not um.group("ge") and r.unit_of[_norm_word(um.group("u"))].kind in (
-                        "dimension", "money"):
+                um = match_unit(t, pos + 1)  # 不到百公里, 近百家: a lone 百 before a measure
+                if um is not None and not um.ge and (r.unit_of[um.word].kind in (
+                        "dimension", "money") or r.pre_re.search(t[max(0, pos - 12):pos]) is not None):
                     v = Decimal(SMALL_SCALES[ch])
                     got = (Num(pos, pos + 1, v, v, v, v, pos + 1), pos, 1)
         if got is None:
@@ -765,11 +826,16 @@ class _Finder:
                 value = +value
             q = QMatch(nstart, fend, value, kind="fraction", nums=[(nstart, fend, value)], num_end=fend)
             return self.finish(q, nstart)
-        value = num.lo * sign
-        q = QMatch(nstart, num.end, _fmt_dec(value), nums=[(nstart if pre_unit is None else num.start,
-                                                             num.core_end, _fmt_dec(num.base * sign)
-                                                             if num.vague else _fmt_dec(num.value * sign))])
-        q.num_end = num.end
+        if len(num.atoms) == 1 and num.arabic and sign > 0:
+            value = num.value  # read straight from the digits: already exact and without exponent
+            q = QMatch(nstart, num.end, value, nums=[(nstart if pre_unit is None else num.start, num.end, value)],
+                       num_end=num.end)
+        else:
+            value = _fmt_dec(num.lo * sign)
+            q = QMatch(nstart, num.end, value, nums=[(nstart if pre_unit is None else num.start, num.core_end,
+                                                      _fmt_dec((num.base if num.vague and num.base else num.value)
+                                                               * sign))],
+                       num_end=num.end)
         if num.vague:
             q.value_max = _fmt_dec(num.hi * sign)
             q.approx = "about"
@@ -810,10 +876,10 @@ class _Finder:
         end = num.end
         if pre_unit is not None:
             q.unit, q.kind, q.unit_text = pre_unit[0], "money", t[pre_unit[1]:num.start].strip()
-            um = r.unit_re.match(t, end)
-            if um is not None and r.unit_of[_norm_word(um.group("u"))].canonical == pre_unit[0] and not um.group("ge"):
-                q.end = um.end()
-                q.unit_spans.append((um.start("u"), um.end()))
+            um = match_unit(t, end)
+            if um is not None and r.unit_of[um.word].canonical == pre_unit[0] and not um.ge:
+                q.end = um.end
+                q.unit_spans.append((um.ustart, um.end))
             q.unit_spans.append((pre_unit[1], num.start))
             return True
         nxt_i = end
@@ -884,14 +950,16 @@ class _Finder:
                 q.nums = [(q.nums[0][0], end, _fmt_dec(new.value * sign))]
                 if q.value_max is not None:
                     q.value_max = _fmt_dec(new.hi * sign)
-        um = r.unit_re.match(t, end)
+        um = match_unit(t, end)
         if um is not None:
-            word = _norm_word(um.group("u"))
+            word = um.word
             rule = r.unit_of[word]
-            ge, mod = um.group("ge"), um.group("mod")
-            uend = um.end()
+            ge, mod = um.ge, um.mod
+            uend = um.end
             if ge and not rule.ge or rule.ge_required and not ge or mod and not ge:
                 um = None
+            elif rule.not_before and uend < len(t) and t[uend] in rule.not_before:
+                um = None  # 十一国庆, 3人民: the word goes on
             elif rule.boundary and uend < len(t) and _is_cjk(t[uend]) and t[uend] != "钱":
                 rule = UnitRule("*", "count")  # 三块蛋糕: the measure word, not money
             elif word == "两" and (num.vague or t[num.end - 1] in _TWO):
@@ -952,7 +1020,8 @@ class _Finder:
             word = _norm_word(pm.group("q"))
             ok = True
             if word in ("多", "余", "有余"):
-                ok = q.unit is not None and q.kind in ("duration", "dimension", "money") and q.approx is None
+                ok = q.unit is not None and q.approx is None and (
+                    q.kind in ("duration", "dimension", "money") or q.unit_text == "成")
                 if ok and pm.end() < len(t) and t[pm.end()] in "种个家项元":
                     ok = False
             if ok:
@@ -1014,6 +1083,8 @@ class _Finder:
         if num is not None and num.arabic and len(num.atoms) == 1 and e - s == 4 and 1900 <= q.value <= 2100 \
                 and nxt and _is_cjk(nxt):
             return False  # 2023中国产业转移发展对接活动: a year used as a label
+        if num is not None and num.arabic and e - s >= 10 and t[s:e].isdigit():
+            return False  # 13912345678, 202107211321363588510367: an identifier, not an amount
         if num is None or not num.single_cn:
             return True
         return self._frame_ok(s, e)
@@ -1043,7 +1114,7 @@ class _Finder:
         if q.approx == "over":
             return None
         t = self.text
-        if q.end >= len(t) or t[q.end] not in self.r.continues:
+        if q.end >= len(t) or t[q.end] not in self.r.range_first:
             return None
         cm = self.r.range_re.match(t, q.end)
         if cm is None:
@@ -1075,7 +1146,7 @@ class _Finder:
 
     def _between(self, q: QMatch) -> QMatch | None:
         t = self.text
-        if q.end >= len(t) or t[q.end] not in self.r.continues:
+        if q.end >= len(t) or t[q.end] not in self.r.between_first:
             return None
         jm = self.r.between_join_re.match(t, q.end)
         if jm is None:
@@ -1118,7 +1189,7 @@ class _Finder:
             if skip_to > 0:
                 pos = skip_to  # inside a date, a code, a set phrase
                 continue
-            if t[p] in _DIG and p + 1 < n and t[p + 1] not in cont and _is_cjk(t[p + 1]):
+            if t[p] in _DIG and p + 1 < n and t[p + 1] not in cont and _is_cjk(t[p + 1]) and t[p + 1] != "下":
                 pos = p + 1  # 一些 / 统一的: a one-character numeral that nothing can follow
                 continue
             q = self.at(p)
@@ -1133,6 +1204,44 @@ class _Finder:
         return _join_comparisons(t, out, self.r)
 
 
+@dataclass(slots=True)
+class UnitHit:
+    ge: str | None  # 个 between number and unit (3个月)
+    mod: str | None  # 多 / 余 / 半 between them (两个多月, 一个半小时)
+    word: str  # the unit word, spaces removed
+    ustart: int
+    end: int
+
+
+def match_unit(t: str, pos: int) -> UnitHit | None:
+    """The unit word at ``pos`` (longest first), by dictionary lookup: much cheaper than the big regex,
+    which is kept for the rare text with spaces inside or before the unit."""
+    r = rules()
+    p = pos
+    n = len(t)
+    if p < n and t[p] == " " or " " in t[p:p + r.unit_maxlen + 2]:
+        m = r.unit_re.match(t, pos)
+        if m is None:
+            return None
+        return UnitHit(m.group("ge"), m.group("mod"), _norm_word(m.group("u")), m.start("u"), m.end())
+    units = r.unit_of
+    ge = mod = None
+    q = p
+    if q < n and t[q] in "个個":
+        ge, q = t[q], q + 1
+    if q < n and t[q] in "多余半":
+        mod, q = t[q], q + 1
+    lengths = r.unit_lengths
+    for start, g, md in ((q, ge, mod), (p, None, None)) if (ge or mod) else ((p, None, None),):
+        if start >= n:
+            continue
+        for length in lengths.get(t[start], ()):
+            w = t[start:start + length]
+            if len(w) == length and w in units:
+                return UnitHit(g, md, w, start, start + length)
+    return None
+
+
 def um_end_ge(t: str, end: int) -> int:
     """End of a bare 个 after ``end`` (spaces allowed)."""
     p = _SPACES.match(t, end).end()
@@ -1145,6 +1254,8 @@ _UPPER = ("under", "at_most")
 
 def _join_comparisons(t: str, qs: list[QMatch], r: Rules) -> list[QMatch]:
     """大于10小于20, 1000以上，1500以下, 最多100最少20: two one-sided bounds make one interval."""
+    if sum(1 for q in qs if q.approx in _LOWER or q.approx in _UPPER) < 2:
+        return qs
     out: list[QMatch] = []
     i = 0
     while i < len(qs):
@@ -1194,4 +1305,29 @@ def extract(doc: Doc) -> list[Quantity]:
             approx=_OUT_APPROX.get(q.approx, q.approx) if q.approx else None,
             kind=q.kind, unit_text=q.unit_text, sentence=doc.sentence_index(q.start),
         ))
+    return out
+
+
+@cache
+def _currency_re() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Currency names of two or more characters (人民币, 美元, 坚戈) from the money rules in units.toml."""
+    names = {w: u.canonical for w, u in rules().unit_of.items()
+             if u.kind == "money" and len(w) >= 2 and not u.boundary and w[0] not in "元块"}
+    return re.compile(_alt(names, spaced=False)), names
+
+
+def find_currency_mentions(text: str, skip: Iterable[Span] = ()) -> list[tuple[int, int, str]]:
+    """Currency names standing alone, with their ISO code: (start, end, code).
+
+    人民币、美元 without an amount are not quantities (a quantity has a value), but a reader
+    still wants to know which currencies an article talks about, so the entity stage labels
+    them CURRENCY.  Names inside a quantity (1200亿美元) are skipped with ``skip``.
+    """
+    pattern, names = _currency_re()
+    spans = sorted(skip)
+    out = []
+    for m in pattern.finditer(text):
+        s, e = m.span()
+        if not any(a < e and s < b for a, b in spans):
+            out.append((s, e, names[m.group(0)]))
     return out

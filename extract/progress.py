@@ -45,6 +45,10 @@ class Progress:
         now = time.perf_counter()
         if now - self._last > 0.5:
             self._last = now
+            self._postfix(now)
+
+    def _postfix(self, now: float) -> None:
+        if self.bar is not None:
             rate = self.chars / max(now - self.t0, 1e-9)
             self.bar.set_postfix_str(f"{self.docs} docs ({self.cached} cached), {rate / 1000:.0f}k chars/s",
                                      refresh=False)
@@ -58,6 +62,7 @@ class Progress:
 
     def close(self) -> None:
         if self.bar is not None:
+            self._postfix(time.perf_counter())
             self.bar.close()
             self.bar = None
 

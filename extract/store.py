@@ -107,12 +107,17 @@ class Store:
         self.root = self.out / ".cache"
         self.docs = self.root / "docs"
         self._lock_fd: int | None = None
+        self.overrides: dict[str, dict[str, Any]] = {}  # this run's replacements (repair from versions)
 
     # -- lifetime ------------------------------------------------------------------------------
 
     def open(self) -> Store:
         """Create the folders, take the lock and remove temporaries left by a killed run."""
         self.docs.mkdir(parents=True, exist_ok=True)
+        ignore = self.root / ".gitignore"
+        if not ignore.exists():  # an output folder under version control never commits the store
+            with contextlib.suppress(OSError):
+                ignore.write_text("# zh-extract result store (see extract/store.py)\n*\n", encoding="utf-8")
         fd = os.open(self.root / "lock", os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -155,6 +160,8 @@ class Store:
 
     def get(self, key: str) -> dict[str, Any] | None:
         """The stored entry, or None when absent or unreadable (it is then simply redone)."""
+        if key in self.overrides:
+            return self.overrides[key]
         try:
             entry = pickle.loads(self.path(key).read_bytes())
         except FileNotFoundError:

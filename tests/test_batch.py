@@ -237,3 +237,42 @@ def test_kill_while_replacing_outputs_leaves_old_or_new_files(tmp_path):
         assert (out / name).read_bytes() == before[name], name  # same inputs: old and new are equal anyway
     _run(snap, str(corpus), "--out", str(out))
     assert outputs(out) == before
+
+
+def test_progress_bar_only_on_a_terminal_and_summary_lists_skips():
+    import io
+
+    from extract.progress import Progress, summary
+
+    assert not Progress.wanted(False, io.StringIO())
+    buf = io.StringIO()
+    p = Progress(1000, True, stream=buf)
+    for _ in range(4):
+        p.update(250, chars=1000)
+    p.write("f.txt: empty file")
+    p.close()
+    out = buf.getvalue()
+    assert "4 docs (0 cached)" in out and "f.txt: empty file" in out and "100%" in out
+    text = summary("out", {"documents": 3, "quantities": 5}, 2, 1, [f"f{i}: bad" for i in range(25)], 2.0, 4000)
+    assert text.startswith("3 documents (2 processed, 1 unchanged) -> out")
+    assert "quantities 5" in text and "25 inputs skipped:" in text and "... and 5 more" in text
+
+
+def test_failures_are_listed_in_input_order_with_any_number_of_workers(tmp_path, monkeypatch):
+    src = make_corpus(tmp_path / "in", copies=5, cut=600)
+    for i in (3, 17):
+        (src / f"{i:03d}_bad.txt").write_text(f"第{i}篇。BOOM", encoding="utf-8")
+    (src / "010_empty.txt").write_text(" ", encoding="utf-8")
+    real = pipeline.process_doc
+
+    def flaky(doc, opts=None):
+        if "BOOM" in doc.raw:
+            raise ValueError("extractor failed")
+        return real(doc, opts)
+
+    monkeypatch.setattr(pipeline, "process_doc", flaky)  # forked workers inherit it
+    one, msgs1 = run([src], tmp_path / "one", workers=1)
+    two, msgs2 = run([src], tmp_path / "two", workers=2)
+    assert one.skipped == two.skipped and len(one.skipped) == 3
+    assert [m.split("/")[-1][:3] for m in one.skipped] == ["003", "010", "017"]
+    assert outputs(tmp_path / "one") == outputs(tmp_path / "two")

@@ -187,6 +187,9 @@ def test_same_period() -> None:
     ms = find_dates("2020年至2023年，年均增长8.5%，高于同期全国1.2个百分点。", None)
     assert iv(ms[1]) == ("2020-01-01", "2023-12-31")
     assert iv(one("同期", "2024-01-01")) == (None, None)
+    # 同期 skips a single day mentioned in between (the publication day of the statistics)
+    ms = find_dates("1—2月份，增加值增长7.0%。统计局15日发布数据显示，比去年同期增长8.7%。", D("2024-03-20"))
+    assert (ms[2].text, iv(ms[2])) == ("去年同期", ("2023-01-01", "2023-02-28"))
 
 
 # ---------------------------------------------------------------- ranges and lists
@@ -293,7 +296,7 @@ def test_qingming() -> None:
 @pytest.mark.parametrize("text", [
     "年均增长8.5%", "累计监管260余辆次", "有着260多年的通商历史", "每日20列以上", "7×24小时",
     "中欧班列班次日渐密集", "五一路", "统一月度报表", "1号线", "30日内完成", "增长3.2%", "W020231024331736256423_800",
-    "近年来", "千百年来", "逐年显现", "新一年发展目标", "往年",
+    "近年来", "千百年来", "逐年显现", "新一年发展目标", "往年", "有着2000年历史", "每年3月", "2016-2018",
 ])
 def test_not_dates(text: str) -> None:
     assert [m.text for m in find_dates(text, D("2024-03-01")) if m.kind != "relative_period"] == []

@@ -242,3 +242,13 @@ def test_repair_from_versions():
     s = d_bad.text.index("836.8")
     rs, re_ = d_bad.raw_span(s, s + 5)
     assert "?jié" in d_bad.raw[rs:re_]
+
+
+def test_cli_dedup_report():
+    import io
+
+    out = io.StringIO()
+    assert dedup.cli_dedup([str(CORPUS)], None, out=out) == 0
+    text = out.getvalue()
+    assert "cluster " in text and "2 versions" in text and "jaccard" in text
+    assert text.count("(alone)") == 3

@@ -140,3 +140,17 @@ def test_seed_000_002_wording(seed_result):
     # no script, width or mojibake noise among the changes: every edit is short
     assert all(len(a) <= 12 and len(b) <= 12 for a, b in pairs), joined
     assert seed_result["counts"]["removed"] == 0
+
+
+def test_cli_diff_writes_json_and_html(tmp_path):
+    old = tmp_path / "old.txt"
+    new = tmp_path / "new.txt"
+    old.write_text("\n".join([S1, S2, S4]), encoding="utf-8")
+    new.write_text("\n".join([S1.replace("监控", "监管"), S2, S4]), encoding="utf-8")
+    out = tmp_path / "d.json"
+    assert diff.cli_diff(old, new, "json", 0.0, out) == 0
+    r = json.loads(out.read_text(encoding="utf-8"))
+    assert r["counts"]["changed"] == 1
+    page = tmp_path / "d.html"
+    assert diff.cli_diff(old, new, "html", 0.0, page) == 0
+    assert "<ins>管</ins>" in page.read_text(encoding="utf-8")

@@ -65,6 +65,9 @@ def test_rule_examples(text: str, want: dict) -> None:
     ("走向中亚、欧洲市场", "中亚"),
     ("经吉木乃口岸出境", "吉木乃口岸"),
     ("在昌吉国家农业高新技术产业示范区开幕", "昌吉国家农业高新技术产业示范区"),
+    ("在昌吉国家农业高新技术产业示范区新疆农业博览园开幕", "新疆农业博览园"),
+    ("中国（新疆）自由贸易试验区喀什片区挂牌后", "中国（新疆）自由贸易试验区喀什片区"),
+    ("喀什口岸经济发展突飞猛进", "喀什口岸"),
 ])
 def test_loc(text: str, loc: str) -> None:
     assert find(ents(text), loc).label == "LOC"
@@ -77,7 +80,8 @@ def test_unknown_port_by_suffix() -> None:
     assert e.label == "LOC" and e.source == "suffix"
 
 
-@pytest.mark.parametrize("text", ["新疆积极推进口岸建设", "不断提升口岸通关效率", "畅通口岸物流", "各公路口岸"])
+@pytest.mark.parametrize("text", ["新疆积极推进口岸建设", "不断提升口岸通关效率", "畅通口岸物流", "各公路口岸",
+                                  "新疆口岸贸易发展", "经济向口岸经济转型", "紧盯补齐口岸基础设施短板"])
 def test_generic_port_phrases_are_not_places(text: str) -> None:
     es = ents(text)
     assert not [e for e in es if e.text.endswith("口岸")], [(e.text, e.label) for e in es]
@@ -101,6 +105,10 @@ def test_generic_port_phrases_are_not_places(text: str) -> None:
     ("这架全货机由山东航空执飞", "山东航空"),
     ("新疆商贸物流集团打造的品牌", "新疆商贸物流集团"),
     ("塔城海关查检三科科长魏杰介绍说", "塔城海关查检三科"),
+    ("中国新疆友好交流访问团出访哈萨克斯坦", "中国新疆友好交流访问团"),
+    ("西北大学经济管理学院教授李平认为", "西北大学经济管理学院"),
+    ("乌鲁木齐铁路口岸快件中心投入使用", "乌鲁木齐铁路口岸快件中心"),
+    ("口岸城市纳入海关总署牵头的行动", "海关总署"),
 ])
 def test_org(text: str, org: str) -> None:
     assert find(ents(text), org).label == "ORG"
@@ -113,6 +121,7 @@ def test_nested_org_kept_whole() -> None:
 
 
 @pytest.mark.parametrize("text", ["新疆物流整体布局进一步优化", "该公司行政总监雷兵桥说", "第一家境外银行",
+                                  "包括中欧班列（乌鲁木齐）集结中心",
                                   "指导西部地区海关充分发挥作用", "海关、边检、铁路等部门"])
 def test_not_orgs(text: str) -> None:
     es = ents(text)
@@ -162,7 +171,7 @@ def test_bylines(text: str, names: list[str]) -> None:
 
 
 @pytest.mark.parametrize("text", ["记者通过调研了解到，高效通关模式", "张琪告诉记者，新疆自贸试验区",
-                                  "边民互市新篇章。"])
+                                  "边民互市新篇章。", "各副主任单位，", "总经理办公会议", "书记处的工作", "市长热线。"])
 def test_no_false_persons(text: str) -> None:
     es = ents(text)
     assert not [e for e in es if e.label == "PERSON" and e.source != "propagated" and e.text not in ("张琪",)]

@@ -348,3 +348,22 @@ def test_partner_belongs_to_metric() -> None:
     g = fact(doc, "48810000000")
     assert (g.subject, g.metric, g.period_end) == ("新疆", "对吉尔吉斯斯坦进出口", "2024-05-31")
     assert g.change["value"] == Decimal("-2.3")
+
+
+def test_comparison_date_is_not_the_period_and_speaker_is_not_subject() -> None:
+    text = "西北大学经济管理学院教授李平认为，班列运输成本比去年降低了约15%。"
+    doc = make(text, [Q(text, "约15%", 15, "%", "percent", approx="about")],
+               [D(text, "去年", "2023-01-01", "2023-12-31")])
+    f = fact(doc, 15)
+    assert (f.subject, f.metric, f.period_start) == (None, "班列运输成本", None)
+    assert f.change["kind"] == "yoy" and f.change["value"] == -15
+
+
+def test_absolute_change_attaches_to_fact() -> None:
+    text = "去年该口岸营业收入5亿元，比上年增加了3000万元；由1500万吨增长至6000万吨。"
+    doc = make(text, [Q(text, "5亿元", "500000000", "CNY", "money"), Q(text, "3000万元", "30000000", "CNY", "money"),
+                      Q(text, "1500万吨", "15000000", "t"), Q(text, "6000万吨", "60000000", "t")])
+    f = fact(doc, "500000000")
+    assert f.change == {"kind": "increase", "value": Decimal("30000000"), "unit": "CNY"}
+    no_fact(doc, "30000000")
+    assert fact(doc, "60000000").change["before"] == Decimal("15000000")

@@ -177,3 +177,23 @@ def test_extract_on_doc() -> None:
     assert [(q.text, q.id, q.unit, q.kind, q.sentence) for q in out] == [
         ("836.8亿元", "d1:q0", "CNY", "money", 0), ("71.2%", "d1:q1", "%", "percent", 0)]
     assert out[0].to_json()["value"] == 83680000000
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ALPHABET = ("0123456789.,-+/^eEkK%％ 一二两三四五六七八九十百千万亿兆零〇点多余几分之又负第"
+             "年月日个元吨成折倍百分点至到~以上下约超过不足人民币$")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=40))
+def test_never_crashes_and_spans_are_sane(text: str) -> None:
+    qs = find_quantities(text)
+    last = -1
+    for q in qs:
+        assert 0 <= q.start < q.end <= len(text)
+        assert q.start >= last
+        last = q.end
+        assert q.value_max is None or q.value_max > q.value
+        assert abs(q.value).adjusted() <= 31

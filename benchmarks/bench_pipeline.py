@@ -1,0 +1,267 @@
+"""Whole-pipeline throughput and memory next to jieba alone, with 1 and N workers.
+
+    .venv/bin/python benchmarks/bench_pipeline.py                 # 2 MB, then 20 MB for the memory check
+    .venv/bin/python benchmarks/bench_pipeline.py --mb 5 --workers 1,2,4 --memory-mb 0
+
+A corpus of the requested size is built from ``corpus/``: each synthetic article is a random draw of
+sentences from the seed articles (seeded, so the corpus is the same every time) with a numbered
+headline, so every copy is unique (no store hits, no exact duplicates) and unrelated copies stay
+below the near-duplicate threshold, as distinct articles of a day's news would.  It is written as one
+JSONL file (the streaming reader is part of what is measured).
+
+Printed: chars/s and documents/s of ``zh-extract run`` (fresh output folder, so nothing is cached),
+steady state (``manifest.json`` timings: processing only) and wall clock (with interpreter start and
+loading jieba); peak memory of the whole process tree (main + workers, sampled every 50 ms); jieba
+``lcut`` alone on the same texts in one process; and the ratios the batch issue asks for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import orjson
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def sentences() -> list[str]:
+    """Sentences of the simplified seed articles (000 is the traditional scrape of 002: left out)."""
+    out = []
+    for p in sorted((ROOT / "corpus").glob("*.txt")):
+        if p.name.startswith("000"):
+            continue
+        text = p.read_text(encoding="utf-8")
+        out += [s.strip() for s in re.findall(r"[^。！？\n]+[。！？]?", text) if len(s.strip()) >= 8]
+    return out
+
+
+def build(path: Path, mb: float, seed: int = 7) -> tuple[int, int]:
+    """A JSONL corpus of ``mb`` MB; returns (documents, characters)."""
+    rng = random.Random(seed)
+    pool = sentences()
+    target = int(mb * 1024 * 1024)
+    size = docs = chars = 0
+    with path.open("wb") as f:
+        while size < target:
+            k = rng.randint(25, 70)
+            body = []
+            for _ in range(rng.randint(4, 10)):
+                body.append("".join(rng.choice(pool) for _ in range(max(1, k // 6))))
+            text = f"第{docs + 1}号综合报道：口岸经济观察\n" + "\n".join(body)
+            line = orjson.dumps({"id": f"bench-{docs + 1}", "text": text}) + b"\n"
+            f.write(line)
+            size += len(line)
+            docs += 1
+            chars += len(text)
+    return docs, chars
+
+
+def texts(path: Path) -> list[str]:
+    return [orjson.loads(line)["text"] for line in path.read_bytes().splitlines()]
+
+
+def stages(path: Path, limit: int = 120) -> None:
+    """Seconds per stage on the first ``limit`` articles, in this process: where the time goes."""
+    from extract import clean, dates, dedup, entities, facts, normalise, numbers, pipeline, segment
+    from extract.model import Doc
+
+    segment.tokenizer()
+    ts = texts(path)[:limit]
+    n = sum(map(len, ts))
+    spent: dict[str, float] = {}
+
+    def tick(name: str, t0: float) -> float:
+        t = time.perf_counter()
+        spent[name] = spent.get(name, 0.0) + t - t0
+        return t
+
+    opts = pipeline.Options()
+    for i, x in enumerate(ts):
+        d = Doc(source=str(i), raw=x, doc_id=str(i))
+        t = time.perf_counter()
+        clean.clean_chars(d)
+        t = tick("clean chars", t)
+        normalise.normalise(d)
+        t = tick("normalise", t)
+        clean.mark_mojibake(d)
+        clean.clean_lines(d)
+        t = tick("clean lines", t)
+        dedup.dedup_passages(d)
+        pipeline.finish_marks(d)
+        pipeline.set_ref_date(d, opts.ref_date)
+        t = tick("passage dedup", t)
+        segment.segment(d)
+        t = tick("segment (jieba)", t)
+        d.dates = dates.extract(d)
+        t = tick("dates", t)
+        d.quantities = numbers.extract(d)
+        t = tick("numbers", t)
+        d.entities = entities.extract(d)
+        t = tick("entities", t)
+        d.facts = facts.extract(d)
+        tick("facts", t)
+    total = sum(spent.values())
+    print(f"\n-- stages on {len(ts)} articles, {n:,} chars (one process) --")
+    for name, sec in spent.items():
+        print(f"{name:<18} {sec:6.2f} s {100 * sec / total:5.1f}%  {n / sec:>12,.0f} chars/s")
+    print(f"{'total':<18} {total:6.2f} s        {n / total:>12,.0f} chars/s", flush=True)
+
+
+def jieba_alone(path: Path) -> float:
+    """chars/s of jieba lcut (the project's tokenizer: same dictionary) on the corpus, in this process."""
+    from extract.segment import tokenizer
+
+    tk = tokenizer()
+    ts = texts(path)
+    n = sum(map(len, ts))
+    t, c = time.perf_counter(), time.process_time()
+    for x in ts:
+        tk.lcut(x)
+    return n / (time.perf_counter() - t), n / (time.process_time() - c)
+
+
+class TreeMemory:
+    """Peak of the summed RSS of a process and all its descendants, sampled in a thread."""
+
+    def __init__(self, pid: int) -> None:
+        import psutil
+
+        self.proc = psutil.Process(pid)
+        self.peak = 0
+        self.main_peak = 0
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+        self._t.start()
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                main = self.proc.memory_info().rss
+                total = main
+                for c in self.proc.children(recursive=True):
+                    with contextlib.suppress(psutil.Error):
+                        total += c.memory_info().rss
+                self.peak = max(self.peak, total)
+                self.main_peak = max(self.main_peak, main)
+            except psutil.Error:
+                break
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._t.join()
+
+
+def run_pipeline(corpus: Path, workers: int, extra: list[str] | None = None) -> dict:
+    out = Path(tempfile.mkdtemp(prefix="bench-out-"))
+    cmd = [sys.executable, "-m", "extract", "run", str(corpus), "--out", str(out), "--workers", str(workers), "-q",
+           *(extra or [])]
+    import resource
+
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = os.getloadavg()[0]
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, cwd=ROOT, stderr=subprocess.PIPE)
+    mem = TreeMemory(p.pid)
+    _, err = p.communicate()
+    wall = time.perf_counter() - t
+    mem.stop()
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+    if p.returncode != 0:
+        raise SystemExit(f"run failed: {err.decode()[-2000:]}")
+    m = orjson.loads((out / "manifest.json").read_bytes())
+    chars = sum(i["chars"] for i in m["inputs"])
+    docs = len(m["inputs"])
+    return {"workers": workers, "docs": docs, "chars": chars, "wall": wall, "process": m["timings"]["process"],
+            "startup": m["timings"].get("startup", 0.0), "process_cpu": m["timings"].get("process_cpu"),
+            "peak_mb": mem.peak / 2**20,
+            "main_peak_mb": mem.main_peak / 2**20, "skipped": len(m["skipped"]), "out": str(out), "cpu": cpu,
+            "load": load}
+
+
+def show(label: str, r: dict) -> None:
+    print(f"{label:<22} {r['docs']:>6} docs {r['chars'] / 1e6:7.2f}M chars | steady {r['chars'] / r['process']:>9,.0f} "
+          f"chars/s {r['docs'] / r['process']:7.1f} docs/s | wall {r['wall']:6.1f} s "
+          f"({r['chars'] / r['wall']:>9,.0f} chars/s) | peak RSS {r['peak_mb']:6.0f} MB "
+          f"(main {r['main_peak_mb']:.0f} MB) | cpu {r['cpu']:.0f} s, load before {r['load']:.1f}", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mb", type=float, default=2.0, help="corpus size for the throughput runs (MB of JSONL)")
+    ap.add_argument("--workers", default=f"1,{os.cpu_count() or 1}", help="worker counts to compare, e.g. 1,2")
+    ap.add_argument("--memory-mb", type=float, default=20.0,
+                    help="second corpus size for the memory comparison (0: skip)")
+    ap.add_argument("--keep", action="store_true", help="keep the corpus and output folders")
+    ap.add_argument("--stages", action="store_true", help="also print the time per pipeline stage")
+    args = ap.parse_args()
+    counts = [int(x) for x in args.workers.split(",") if x]
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-corpus-"))
+    small = tmp / f"corpus_{args.mb:g}mb.jsonl"
+    docs, chars = build(small, args.mb)
+    print(f"corpus: {small} ({docs} documents, {chars:,} chars, {small.stat().st_size / 2**20:.1f} MB); "
+          f"{os.cpu_count()} cores", flush=True)
+
+    jb, jb_cpu = jieba_alone(small)
+    print(f"{'jieba lcut alone':<22} {jb:>,.0f} chars/s (one process; {jb_cpu:,.0f} chars per CPU second)",
+          flush=True)
+    results = {}
+    for w in counts:
+        results[w] = run_pipeline(small, w)
+        show(f"pipeline {w} worker(s)", results[w])
+
+    busy = os.getloadavg()[0]
+    if busy > 0.5:
+        print(f"\nwarning: load average {busy:.1f} on {os.cpu_count()} cores: other work shares the CPUs, "
+              "so speed-ups are understated (compare cpu seconds)")
+    print("\n-- ratios (steady state) --")
+    one = results.get(1)
+    if one:
+        per = one["chars"] / one["process"]
+        per_cpu = one["chars"] / one["process_cpu"]
+        print(f"per-worker throughput / jieba alone: {per / jb:.2f} wall-clock, {per_cpu / jb_cpu:.2f} per CPU second "
+              "(target >= 0.70)")
+        for w, r in results.items():
+            if w > 1:
+                sp = (r["chars"] / r["process"]) / per
+                eff = w * (r["chars"] / r["process_cpu"]) / per_cpu
+                print(f"{w} workers vs 1 worker: {sp:.2f}x wall-clock; {eff:.2f}x on {w} free cores "
+                      f"(CPU cost per char: {per_cpu / (r['chars'] / r['process_cpu']):.2f}x of 1 worker's) "
+                      f"(target >= {0.85 * w:.2f}x)")
+    if args.stages:
+        stages(small)
+    if args.memory_mb:
+        big = tmp / f"corpus_{args.memory_mb:g}mb.jsonl"
+        build(big, args.memory_mb)
+        w = max(counts)
+        r_big = run_pipeline(big, w)
+        show(f"pipeline {w} worker(s)", r_big)
+        r_small = results.get(w) or run_pipeline(small, w)
+        print(f"peak memory {args.memory_mb:g} MB vs {args.mb:g} MB input ({w} workers): "
+              f"{r_big['peak_mb']:.0f} / {r_small['peak_mb']:.0f} MB = {r_big['peak_mb'] / r_small['peak_mb']:.2f}x "
+              f"(target <= 1.20x); main process {r_big['main_peak_mb']:.0f} / {r_small['main_peak_mb']:.0f} MB")
+    if not args.keep:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+        for r in results.values():
+            shutil.rmtree(r["out"], ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
