@@ -15,8 +15,9 @@ How a run goes (one pass over the inputs, then the batch stages, then one assemb
    dies (segfault, out of memory) is replaced and its documents retried one by one.
 3. **Cluster** near-duplicates with :class:`extract.dedup.Clusterer`: the sketches of documents of
    earlier runs into the same DIR are persisted, so today's version of an article is found to be a
-   duplicate of yesterday's.  **Merge** facts (:func:`extract.facts.merge`) on light documents
-   (ids, cluster ids, facts: no text).
+   duplicate of yesterday's.  With ``--repair-from-versions``, the few clusters of this run that have
+   a corrupted member are read again and repaired (:func:`repair_stage`).  **Merge** facts
+   (:func:`extract.facts.merge`) on light documents streamed from the store (ids, cluster ids, facts).
 4. **Assemble** the output files in input order by streaming the stored entries, each file written to
    a temporary name and renamed at the end; ``manifest.json`` last.  The outputs therefore do not
    depend on the number of workers or the engine, and a run killed at any point leaves every file

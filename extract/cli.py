@@ -40,6 +40,8 @@ def run(
                                                        "(default: a local cluster)")] = None,
     force: Annotated[bool, typer.Option("--force", help="reprocess every document, even unchanged ones")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar and no summary on stderr")] = False,
+    html: Annotated[Path | None, typer.Option("--html", help="also write an HTML view: a page per document "
+                                                            "and index.html, into this folder")] = None,
 ) -> None:
     """Process articles and write the contract's JSONL files to OUT (incrementally: unchanged documents are reused)."""
     from extract import batch
@@ -59,6 +61,10 @@ def run(
     if not rep.counts.get("documents"):
         _err("nothing could be processed")
         raise typer.Exit(1)
+    if html is not None:
+        from extract.view import write_run_html
+
+        write_run_html(out, html)
     if not quiet:
         _err(batch.run_summary(out, rep))
 

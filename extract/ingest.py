@@ -130,7 +130,9 @@ def read_jsonl(source: str, data: bytes) -> Iterator[Doc | InputError]:
     if text is None:
         yield InputError(source, enc)
         return
-    for n, line in enumerate(text.splitlines(), 1):
+    # "\n" only: str.splitlines() would also break at U+2028 / U+0085 inside JSON strings.
+    for n, line in enumerate(text.split("\n"), 1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         where = f"{source}:{n}"

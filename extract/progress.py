@@ -72,7 +72,7 @@ def summary(out: str, counts: dict[str, int], processed: int, cached: int, skipp
     """The end-of-run report: documents, records per kind, skipped inputs with their reasons."""
     docs = counts.get("documents", 0)
     lines = [f"{docs} documents ({processed} processed, {cached} unchanged) -> {out} in {seconds:.1f} s"
-             + (f", {chars / max(seconds, 1e-9) / 1000:.0f}k chars/s" if processed else ""),
+             + (f", {chars / max(seconds, 1e-9):,.0f} chars/s" if processed else ""),
              "records: " + ", ".join(f"{k} {v}" for k, v in counts.items() if k != "documents")]
     if skipped:
         lines.append(f"{len(skipped)} inputs skipped:")

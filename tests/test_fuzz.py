@@ -137,7 +137,7 @@ def test_huge_line_without_breaks():
 @_FACTS_QUADRATIC
 def test_time_is_linear_with_many_quantities_in_one_sentence():
     unit = "货运量增长12%，"
-    small, big = unit * 50, unit * 200
+    small, big = unit * 100, unit * 400
     process(unit * 5)
     t_small = max(_seconds(process, small), 0.02)
     assert _seconds(process, big) < 10 * t_small
@@ -162,8 +162,8 @@ ADVERSARIAL = [
     pytest.param("约1万余", 2000, id="approx"),
     pytest.param("網(wǎng)", 2000, id="pinyin"),
     pytest.param("万亿", 2000, id="scale words", marks=_NUMBERS_BACKTRACK),
-    pytest.param("1年1月", 500, id="date parts", marks=_FACTS_QUADRATIC),  # known slow: a quarter of the size
-    pytest.param("%1", 500, id="percent", marks=_FACTS_QUADRATIC),
+    pytest.param("1年1月", 1000, id="date parts", marks=_FACTS_QUADRATIC),  # known slow: half the size
+    pytest.param("%1", 1000, id="percent", marks=_FACTS_QUADRATIC),
 ]
 
 
