@@ -36,10 +36,6 @@ FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthChe
 _FACTS_QUADRATIC = pytest.mark.xfail(
     reason="facts.py: Facts._excluded(sent) runs once per quantity over every clause of the sentence: "
            "O(quantities x sentence) on a long sentence full of numbers", strict=False)
-_NUMBERS_BACKTRACK = pytest.mark.xfail(
-    reason="numbers.py _SEED: [百佰千仟万萬](?:[ ]*[百佰千仟万萬亿億])*[ ]*分[ ]*之 rescans the whole run of "
-           "scale characters at each position (万亿万亿...: quadratic); bound the repetition, e.g. {0,3}",
-    strict=False)
 
 
 def check_doc(doc: Doc) -> None:
@@ -144,9 +140,13 @@ def test_time_is_linear_with_many_quantities_in_one_sentence():
 
 
 def _seconds(fn, arg) -> float:
-    t = time.perf_counter()
-    fn(arg)
-    return time.perf_counter() - t
+    """CPU seconds of this process (not wall time: the machine may be shared), best of two runs."""
+    best = float("inf")
+    for _ in range(2):
+        t = time.process_time()
+        fn(arg)
+        best = min(best, time.process_time() - t)
+    return best
 
 
 # Inputs that make backtracking regexes or quadratic scans explode (repeated to 2k and 8k characters).
@@ -161,7 +161,7 @@ ADVERSARIAL = [
     pytest.param(" \t", 2000, id="spaces"),
     pytest.param("约1万余", 2000, id="approx"),
     pytest.param("網(wǎng)", 2000, id="pinyin"),
-    pytest.param("万亿", 2000, id="scale words", marks=_NUMBERS_BACKTRACK),
+    pytest.param("万亿", 2000, id="scale words"),
     pytest.param("1年1月", 1000, id="date parts", marks=_FACTS_QUADRATIC),  # known slow: half the size
     pytest.param("%1", 1000, id="percent", marks=_FACTS_QUADRATIC),
 ]
