@@ -147,6 +147,30 @@ def _alt(words: list[str] | tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+def _first_chars(words: list[str]) -> str:
+    """Character-class body of the first characters of ``words``."""
+    return re.escape("".join(sorted({w[0] for w in words})))
+
+
+def _word_guard(base_firsts: set[str], words: list[str]) -> str:
+    """Second test of the scanning regex: a character that starts only words (国 of 国庆节, 中 of 中秋节)
+    must be followed by the second character of one of them.
+
+    Such characters are frequent in news (国, 中, 全, 大) and almost never start a date; without this
+    look-ahead every one of them costs a try of all the alternatives.  Characters of ``base_firsts``
+    (digits, 年, 月, 第 ...) start other alternatives too and pass as they are.
+    """
+    seconds: dict[str, set[str]] = {}
+    for w in words:
+        if w[0] not in base_firsts:
+            seconds.setdefault(w[0], set()).add(w[1:2])
+    alone = base_firsts | {c for c, nxt in seconds.items() if "" in nxt}
+    opts = [f"[{re.escape(''.join(sorted(alone)))}]"]
+    opts += [f"{re.escape(c)}[{re.escape(''.join(sorted(nxt)))}]"
+             for c, nxt in sorted(seconds.items()) if c not in alone]
+    return f"(?={'|'.join(opts)})"
+
+
 def _strip_names(pattern: str) -> str:
     """The same pattern without named groups (for the look-ahead that guards empty matches)."""
     return re.sub(r"\(\?P<\w+>", "(?:", pattern)
@@ -290,19 +314,26 @@ def rules() -> Rules:
     n = r"(?P<n>\d{1,3}|[一二两三四五六七八九十][一二三四五六七八九十百]{0,2})(?P<more>多|余)?"
     u = f"(?P<u>{_alt(list(units))})"
     guard = f"(?<![{rp['not_after']}])"
+    # each starts with a look-ahead for its possible first characters: a cheap test before the look-behind
+    past_first = _first_chars(rp["past_prefixes"])
+    fut_first = _first_chars(rp["future_prefixes"])
+    n_first = r"\d一二两三四五六七八九十"  # what ``n`` starts with
     period_res = (
-        re.compile(f"{guard}(?P<past>{_alt(rp['past_prefixes'])})\\s?{n}\\s?{u}(?:{_alt(rp['suffixes'])})?"),
-        re.compile(f"{guard}(?P<fut>{_alt(rp['future_prefixes'])})\\s?{n}\\s?{u}"),
-        re.compile(f"(?<![\\d{_CN}百千万几数多]){n}{u}(?:{_alt(rp['suffixes'])})"),
+        re.compile(f"(?=[{past_first}]){guard}(?P<past>{_alt(rp['past_prefixes'])})\\s?{n}\\s?{u}"
+                   f"(?:{_alt(rp['suffixes'])})?"),
+        re.compile(f"(?=[{fut_first}]){guard}(?P<fut>{_alt(rp['future_prefixes'])})\\s?{n}\\s?{u}"),
+        re.compile(f"(?=[{n_first}])(?<![\\d{_CN}百千万几数多]){n}{u}(?:{_alt(rp['suffixes'])})"),
     )
     # Every alternative starts with one of these characters: a cheap first test at each position.
-    firsts = set("0123456789" + _CN + "〇○两廿卅第前同年月从自上本这星礼周农正腊冬")
-    firsts |= {w[0] for w in list(relative) + list(holidays) + list(year_part) + _DAYPARTS.split("|")}
+    base_firsts = set("0123456789" + _CN + "〇○两廿卅第前同年月从自上本这星礼周农正腊冬")
+    word_list = list(relative) + list(holidays) + list(year_part) + _DAYPARTS.split("|")
+    firsts = base_firsts | {w[0] for w in word_list}
+    guard = _word_guard(base_firsts, word_list)
     res = t["resolve"]
     return Rules(
         relative=relative, year_part=year_part, needs_year=needs_year, month_part=month_part, holidays=holidays,
         future_days=int(res["future_tolerance_days"]), bare_day_days=int(res["bare_day_future_days"]),
-        main=re.compile(f"(?=[{re.escape(''.join(sorted(firsts)))}])(?:{main})"), tail_ext=re.compile(tail_ext),
+        main=re.compile(f"(?=[{re.escape(''.join(sorted(firsts)))}]){guard}(?:{main})"), tail_ext=re.compile(tail_ext),
         tail_re=re.compile(tail),
         gap_range=re.compile(f"\\s*(?:{_alt(conn['range'])})\\s*"),
         gap_list=re.compile(f"\\s*(?:{_alt(conn['list'])})\\s*"),

@@ -2,9 +2,12 @@
 
 No pretrained Chinese model can be used here, so the rules carry the work:
 
-* a ``spacy.blank("zh")`` pipeline runs over the project's own jieba words (``doc.tokens``; spaCy's
-  segmenter never runs), with an EntityRuler holding every gazetteer name of ``rules/gazetteers/``
-  and a Matcher holding the token patterns of ``rules/entities.toml`` (titles in 《》);
+* spaCy (``spacy.blank("zh")`` vocabulary) runs over the project's own jieba words (``doc.tokens``; spaCy's
+  segmenter never runs): a PhraseMatcher (attr ORTH, the phrase matching of an EntityRuler, with the
+  ruler's longest-match-wins resolution) holds every gazetteer name of ``rules/gazetteers/`` and a Matcher
+  holds the token patterns of ``rules/entities.toml`` (titles in 《》).  Both run on one spaCy Doc per
+  document made of only the words where a match can start (a name's first word, 《) and the words after
+  them a match can reach, so the cost follows the hits, not the length of the text;
 * suffix rules (``…有限公司``, ``…海关``, ``…口岸``, ``…综合保税区``) grow names to the left up to a
   boundary (punctuation or a boundary word), so nested forms stay whole (喀什海关物流监管处);
 * a job title between an organisation and a name gives PERSON with ``title`` and ``org``;
@@ -17,15 +20,19 @@ may end.  Overlaps resolve to the longest span, rule persons first.
 
 from __future__ import annotations
 
+import operator
 import re
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
+from itertools import chain, compress
 from pathlib import Path
 
 import jieba
+import numpy as np
 import spacy
-from spacy.matcher import Matcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc as SpacyDoc
 
 from extract.model import Doc, Entity
@@ -60,9 +67,17 @@ class _Rules:
 
     nlp: spacy.Language
     matcher: Matcher
+    phrases: PhraseMatcher  # gazetteer names, added by first word when a document first holds that word
+    gaz_first: dict[str, int]  # first jieba word of a gazetteer name -> most words a name starting with it has
+    gaz_names: dict[str, list[tuple[str, str]]]  # first jieba word -> (name, label) of the names starting with it
+    loaded: set[str]  # first words whose names are in ``phrases``
+    brackets: dict[str, frozenset[str]] | None  # Matcher patterns 《 …+ 》: opening word -> words a match stops at
+    match_starts: frozenset[str]  # words a match can start with: gaz_first and brackets
+    separator: str  # a word in no gazetteer name: glues the regions of a document into one spaCy Doc
     gazetteer: dict[str, str]
     org_strong: set[str]
     org_weak: set[str]
+    org_suffixes: tuple[str, ...]  # strong and weak
     org_re: re.Pattern[str]
     org_max_middle: int
     org_max_len: int
@@ -76,8 +91,10 @@ class _Rules:
     loc_re: re.Pattern[str]
     loc_max_middle: int
     loc_generic: set[str]
+    loc_generic_multi: tuple[str, ...]
     bound_multi: re.Pattern[str]
     bound_single: set[str]
+    char_class: np.ndarray  # code point -> _PUNCT_DIGIT | _DATE_PART | _DIGIT | _BOUND_SINGLE bits
     punct: set[str]
     title_re: re.Pattern[str]
     titles: set[str]
@@ -90,6 +107,42 @@ class _Rules:
     event_re: re.Pattern[str]
     event_fixed: re.Pattern[str]
     dot_re: re.Pattern[str]
+
+
+_PUNCT_DIGIT, _DATE_PART, _DIGIT, _BOUND_SINGLE = 1, 2, 4, 8
+
+
+def _char_classes(punct: list[str], bound_single: list[str]) -> np.ndarray:
+    """A table over all code points of the character classes the barrier rules test (``str.isdigit`` digits,
+    ① and ² too): one look-up per character classifies a whole text at once."""
+    table = np.zeros(0x110000, dtype=np.uint8)
+    digits = [ord(ch) for ch in filter(str.isdigit, map(chr, range(_HIGH)))]  # above: see _classify
+    table[digits] |= _DIGIT | _PUNCT_DIGIT
+    table[[ord(ch) for ch in punct]] |= _PUNCT_DIGIT
+    table[[ord(ch) for ch in "年月日号"]] |= _DATE_PART
+    table[[ord(ch) for ch in bound_single]] |= _BOUND_SINGLE
+    return table
+
+
+_HIGH = 0x20000  # the class table scans str.isdigit below this code point (no digit above it in Unicode 15)
+_HIGH_RE = re.compile("[\U00020000-\U0010ffff]")
+
+
+def _classify(r: _Rules, text: str) -> np.ndarray:
+    """The ``_char_classes`` bits of every character of ``text``."""
+    cls = r.char_class[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
+    if text and max(text) >= "\U00020000":  # rare planes: ask str.isdigit itself
+        for m in _HIGH_RE.finditer(text):
+            if m.group().isdigit():
+                cls[m.start()] |= _DIGIT | _PUNCT_DIGIT
+    return cls
+
+
+def _mask(n: int, positions: np.ndarray) -> bytearray:
+    """A 0/1 byte per text position 0..n, 1 at ``positions`` (those outside 0..n ignored)."""
+    out = np.zeros(n + 1, dtype=bool)
+    out[positions[(positions >= 0) & (positions <= n)]] = True
+    return bytearray(out.tobytes())
 
 
 def _gazetteer() -> dict[str, str]:
@@ -110,16 +163,21 @@ def _gazetteer() -> dict[str, str]:
 
 def _jieba_places(cfg: dict) -> dict[str, str]:
     """Administrative place names of jieba's dictionary (see ``[jieba_places]`` in entities.toml)."""
-    path = Path(jieba.__file__).resolve().parent / "dict.txt"
     exclude = set(cfg["exclude"])
-    out: dict[str, str] = {}
+    line = re.compile(rf"^{_H}*(\S{{{int(cfg['min_len'])},}}){_H}+\S+{_H}+{re.escape(cfg['tag'])}{_H}*$", re.M)
+    return {w: "LOC" for w in (m.group(1) for m in line.finditer(_jieba_dict_text()))
+            if w[-1] in cfg["suffixes"] and w not in exclude}
+
+
+_H = r"[^\S\n]"  # whitespace within a line: a dictionary line is ``word freq tag``
+
+
+@cache
+def _jieba_dict_text() -> str:
+    """jieba's dictionary file, read once; lines are matched with regexes (no per-line Python loop)."""
+    path = Path(jieba.__file__).resolve().parent / "dict.txt"
     with path.open(encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) == 3 and parts[2] == cfg["tag"] and len(parts[0]) >= cfg["min_len"] \
-                    and parts[0][-1] in cfg["suffixes"] and parts[0] not in exclude:
-                out[parts[0]] = "LOC"
-    return out
+        return f.read()
 
 
 @cache
@@ -131,20 +189,35 @@ def rules() -> _Rules:
         gaz.setdefault(name, label)
     nlp = spacy.blank("zh")
     nlp.tokenizer = JiebaTokenizer(nlp.vocab)  # never spaCy's own segmenter: patterns cut like documents
-    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
-    ruler.add_patterns([{"label": label, "pattern": name, "id": name} for name, label in sorted(gaz.items())])
+    gaz_first: dict[str, int] = {}
+    gaz_names: dict[str, list[tuple[str, str]]] = {}
+    pattern_words: set[str] = set()
+    for name, label in sorted(gaz.items()):
+        words = [name[s:e] for s, e in cut_spans(name)]  # as nlp.make_doc(name) cuts it
+        gaz_first[words[0]] = max(gaz_first.get(words[0], 0), len(words))
+        gaz_names.setdefault(words[0], []).append((name, label))
+        pattern_words.update(words)
     matcher = Matcher(nlp.vocab)
     for pat in cfg["work"]["patterns"]:
         matcher.add(pat["label"], [pat["pattern"]])
     org, loc, bnd, per, byl, ev = (cfg[k] for k in ("org", "loc", "boundary", "person", "byline", "event"))
     multi = [w for w in bnd["words"] if len(w) > 1]
     titles = list(per["titles"])
+    _common_words()  # loaded with the rules, so a worker's warm-up loads it too
     return _Rules(
         nlp=nlp,
         matcher=matcher,
+        phrases=PhraseMatcher(nlp.vocab, attr="ORTH"),
+        gaz_first=gaz_first,
+        gaz_names=gaz_names,
+        loaded=set(),
+        brackets=_brackets(cfg["work"]["patterns"]),
+        match_starts=frozenset(gaz_first) | frozenset(_brackets(cfg["work"]["patterns"]) or ()),
+        separator=next(w for w in ("\n", "\x00", "\ufffe") if w not in pattern_words),
         gazetteer=gaz,
         org_strong=set(org["strong"]),
         org_weak=set(org["weak"]) - set(org["strong"]),
+        org_suffixes=tuple(sorted(set(org["strong"]) | set(org["weak"]))),
         org_re=re.compile(_alt(org["strong"] + org["weak"])),
         org_max_middle=org["max_middle"],
         org_max_len=org["max_len"],
@@ -158,8 +231,10 @@ def rules() -> _Rules:
         loc_re=re.compile(_alt(loc["strong"] + loc["weak"])),
         loc_max_middle=loc["max_middle"],
         loc_generic=set(loc["generic"]),
+        loc_generic_multi=tuple(sorted({g for g in loc["generic"] if len(g) > 1})),
         bound_multi=re.compile(_alt(multi)),
         bound_single={w for w in bnd["words"] if len(w) == 1},
+        char_class=_char_classes(bnd["punct"], [w for w in bnd["words"] if len(w) == 1]),
         punct=set(bnd["punct"]),
         title_re=re.compile(_alt(titles)),
         titles=set(titles),
@@ -182,6 +257,26 @@ def rules() -> _Rules:
     )
 
 
+def _brackets(patterns: list[dict]) -> dict[str, frozenset[str]] | None:
+    """Opening word and stop words of Matcher patterns shaped ``[{ORTH: open}, {ORTH: {NOT_IN: stops}, OP: +},
+    {ORTH: close}]`` with the close word a stop: a match from an opening word ends at the first stop word after
+    it, so the Matcher only needs to see that stretch.  None when a pattern has another shape (then the Matcher
+    sees the whole document)."""
+    out: dict[str, frozenset[str]] = {}
+    for pat in patterns:
+        toks = pat["pattern"]
+        shape = [sorted(t) for t in toks]
+        if len(toks) != 3 or shape != [["ORTH"], ["OP", "ORTH"], ["ORTH"]] or toks[1]["OP"] != "+" \
+                or not isinstance(toks[0]["ORTH"], str) or not isinstance(toks[2]["ORTH"], str) \
+                or not isinstance(toks[1]["ORTH"], dict) or list(toks[1]["ORTH"]) != ["NOT_IN"] \
+                or toks[2]["ORTH"] not in toks[1]["ORTH"]["NOT_IN"]:
+            return None
+        stops = frozenset(toks[1]["ORTH"]["NOT_IN"])
+        opening = toks[0]["ORTH"]
+        out[opening] = out[opening] & stops if opening in out else stops  # a stretch ends where every pattern stops
+    return out
+
+
 # --------------------------------------------------------------------------------------------- spaCy
 
 
@@ -199,9 +294,13 @@ class JiebaTokenizer:
 def word_spans(doc: Doc) -> list[tuple[int, int]]:
     """The jieba words of the document, gaps between paragraphs as words of their own: they tile the text."""
     text = doc.text
+    toks = doc.tokens or cut_spans(text)
+    fast = _tiling(toks, len(text))
+    if fast is not None:
+        return fast
     out: list[tuple[int, int]] = []
     pos = 0
-    for s, e in doc.tokens or cut_spans(text):
+    for s, e in toks:
         if s > pos:
             out.append((pos, s))
         if e > s:
@@ -209,6 +308,28 @@ def word_spans(doc: Doc) -> list[tuple[int, int]]:
         pos = max(pos, e)
     if pos < len(text):
         out.append((pos, len(text)))
+    return out
+
+
+def _tiling(toks: list[tuple[int, int]], n: int) -> list[tuple[int, int]] | None:
+    """``word_spans`` for the usual case (sorted, non-empty, non-overlapping tuples inside the text, as
+    ``segment`` makes them) with the gaps found by C-level comparisons; None for anything else."""
+    if not toks or type(toks[0]) is not tuple:
+        return None
+    starts = [s for s, _ in toks]
+    ends = [e for _, e in toks]
+    nxt = starts[1:]
+    if starts[0] < 0 or ends[-1] > n or not all(map(operator.lt, starts, ends)) or not all(map(operator.le, ends, nxt)):
+        return None
+    out: list[tuple[int, int]] = [(0, starts[0])] if starts[0] > 0 else []
+    prev = 0
+    for k in compress(range(len(nxt)), map(operator.ne, ends, nxt)):  # a gap after word k
+        out += toks[prev:k + 1]
+        out.append((ends[k], nxt[k]))
+        prev = k + 1
+    out += toks[prev:]
+    if ends[-1] < n:
+        out.append((ends[-1], n))
     return out
 
 
@@ -228,11 +349,14 @@ class _Ctx:
     def __init__(self, doc: Doc, spans: list[tuple[int, int]], gaz: list[Cand]) -> None:
         self.r = rules()
         self.text = doc.text
-        self.tok_ends = {e for _, e in spans}
-        self.tok_spans = set(spans)
+        n = len(self.text)
         self.tok_list = spans
-        self.tok_starts = [s for s, _ in spans]
-        self.tok_start_set = set(self.tok_starts)
+        arr = np.fromiter(chain.from_iterable(spans), dtype=np.int64, count=2 * len(spans)).reshape(-1, 2)
+        starts, ends = arr[:, 0], arr[:, 1]
+        self.tok_starts: list[int] = starts.tolist()
+        self.is_start = _mask(n, starts)  # is_start[i]: a word starts at i
+        self.is_end = _mask(n, ends)  # is_end[i]: a word ends at i
+        self.single = _mask(n, starts[ends - starts == 1])  # single[i]: (i, i + 1) is a word
         self.gaz = gaz
         self.anchor_by_end: dict[int, list[Cand]] = {}
         self.anchor_starts: list[int] = []
@@ -242,6 +366,10 @@ class _Ctx:
                 self.add_anchor(c)
         self.barrier = self._barriers()
 
+    @cached_property
+    def tok_spans(self) -> set[tuple[int, int]]:
+        return set(self.tok_list)
+
     def add_anchor(self, c: Cand) -> None:
         i = bisect_left(self.anchor_starts, c.start)
         self.anchor_starts.insert(i, c.start)
@@ -249,34 +377,43 @@ class _Ctx:
         self.anchor_by_end.setdefault(c.end, []).append(c)
 
     def _barriers(self) -> bytearray:
-        """barrier[i] == 1: a name may not extend left past position i (it starts at i or later)."""
+        """barrier[i] == 1: a name may not extend left past position i (it starts at i or later).
+
+        Punctuation and digits (outside gazetteer names) bound a name on both sides, as do single boundary
+        words standing as words of their own (的, 在); a date's 年月日号 ends one; multi-character boundary
+        words end one.  Computed with array operations over the characters' classes (``_char_classes``), not
+        with a loop over every character.
+        """
         text, r = self.text, self.r
         n = len(text)
-        bar = bytearray(n + 1)
-        bar[0] = 1
-        inside = bytearray(n + 1)  # positions strictly inside a gazetteer name
+        cls = _classify(r, text)
+        inside = np.zeros(n + 1, dtype=bool)  # positions strictly inside a gazetteer name
         for c in self.gaz:
-            for k in range(c.start + 1, c.end):
-                inside[k] = 1
-        paren_ok = set()
+            if c.end - c.start > 1:
+                inside[c.start + 1:c.end] = True
+        keep = inside.copy()  # punctuation that bounds nothing
         for c in self.gaz:  # （新疆） inside a company or zone name is not a barrier
             if c.label == "LOC" and c.start > 0 and c.end < n and text[c.start - 1] in "（(" and text[c.end] in "）)":
-                paren_ok.update((c.start - 1, c.end))
-        for i, ch in enumerate(text):
-            if (ch in r.punct or ch.isdigit()) and i not in paren_ok and not inside[i]:
-                bar[i] = 1
-                bar[i + 1] = 1
-            elif ch in "年月日号" and i and text[i - 1].isdigit():  # 2023年11月1日新疆… : no name across a date
-                bar[i + 1] = 1
+                keep[c.start - 1] = keep[c.end] = True
+        bar = np.zeros(n + 1, dtype=bool)
+        bar[0] = True
+        hard = (cls & _PUNCT_DIGIT).astype(bool) & ~keep[:n]
+        bar[:n] |= hard
+        bar[1:] |= hard
+        # 2023年11月1日新疆… : no name across a date
+        bar[2:] |= (cls[1:] & _DATE_PART).astype(bool) & (cls[:-1] & _DIGIT).astype(bool)
+        gaz_end = np.zeros(n + 1, dtype=bool)
+        gaz_end[[c.end for c in self.gaz if c.end <= n]] = True
+        word = np.frombuffer(self.single, dtype=bool)[:n] | gaz_end[:n]
+        soft = (cls & _BOUND_SINGLE).astype(bool) & ~inside[:n] & word
+        bar[:n] |= soft
+        bar[1:] |= soft
+        out = bytearray(bar.tobytes())
+        inside_b = inside.tobytes()
         for m in r.bound_multi.finditer(text):
-            if not inside[m.start()] and not inside[m.end()]:
-                bar[m.end()] = 1
-        gaz_ends = {c.end for c in self.gaz}
-        for i, ch in enumerate(text):
-            if ch in r.bound_single and not inside[i] and ((i, i + 1) in self.tok_spans or i in gaz_ends):
-                bar[i] = 1
-                bar[i + 1] = 1
-        return bar
+            if not inside_b[m.start()] and not inside_b[m.end()]:
+                out[m.end()] = 1
+        return out
 
     def window(self, pos: int, limit: int) -> int:
         """Leftmost start of a name that ends at ``pos``: back to the nearest barrier, at most ``limit`` chars."""
@@ -300,25 +437,95 @@ class _Ctx:
         return out
 
 
-def _gazetteer_cands(sp: SpacyDoc) -> list[Cand]:
-    """EntityRuler matches as character spans."""
-    out = []
-    for ent in rules().nlp.get_pipe("entity_ruler")(sp).ents:
-        s = sp[ent.start].idx
-        e = sp[ent.end - 1].idx + len(sp[ent.end - 1].text)
-        out.append(Cand(s, e, ent.label_, "gazetteer"))
-    return out
+def _regions(words: list[str]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Stretches of words where a gazetteer name or a Matcher pattern can match, and the 《…》 stretches.
 
-
-def _matcher_cands(sp: SpacyDoc) -> list[Cand]:
-    """Token patterns of entities.toml (WORK in 《》), longest match per start."""
+    A name starts with its first jieba word and has at most ``gaz_first[word]`` words; a 《 pattern runs to the
+    first stop word.  Everything else of the document can hold no match and is never shown to spaCy.
+    """
     r = rules()
-    out = []
-    for match_id, i, j in r.matcher(sp):
-        s = sp[i].idx
-        e = sp[j - 1].idx + len(sp[j - 1].text)
-        out.append(Cand(s, e, r.nlp.vocab.strings[match_id], "pattern", tier=0))
-    return out
+    first, brackets = r.gaz_first, r.brackets or {}
+    n = len(words)
+    out: list[tuple[int, int]] = []
+    work: list[tuple[int, int]] = []
+    for i in list(compress(range(n), map(r.match_starts.__contains__, words))):
+        w = words[i]
+        end = i + first.get(w, 0)
+        stops = brackets.get(w)
+        if stops is not None:
+            j = i + 1
+            while j < n and words[j] not in stops:
+                j += 1
+            work.append((i, min(j + 1, n)))
+            end = max(end, j + 1)
+        out.append((i, min(end, n)))
+    return out, work
+
+
+def _load_names(first_words: set[str]) -> None:
+    """Add to the PhraseMatcher the gazetteer names starting with these words, if not yet there.
+
+    Making a spaCy Doc of each of the thousands of names costs more than a day of news uses, so names
+    are compiled when a document first holds their first word: a name whose first word is absent from a
+    document cannot match in it, so every document is matched against all the names that can match.
+    """
+    r = rules()
+    for w in sorted(first_words - r.loaded):
+        by_label: dict[str, list[SpacyDoc]] = {}
+        for name, label in r.gaz_names.get(w, ()):
+            by_label.setdefault(label, []).append(r.nlp.make_doc(name))
+        for label, patterns in sorted(by_label.items()):
+            r.phrases.add(label, patterns)
+        r.loaded.add(w)
+
+
+def _spacy_cands(words: list[str], spans: list[tuple[int, int]], doc: Doc) -> tuple[list[Cand], list[Cand]]:
+    """Gazetteer names (PhraseMatcher) and token patterns (Matcher) as character spans.
+
+    The regions of :func:`_regions` are glued into one spaCy Doc, a separator word between regions that do
+    not touch (it is in no name, and every 《 pattern stops before the glue), so the matches are exactly those
+    of the whole document.  Overlapping names resolve like spaCy's EntityRuler: longest first, then leftmost.
+    """
+    r = rules()
+    regions, work = _regions(words)
+    _load_names({words[a] for a, _ in regions})
+    orig: list[int] = []  # token of the glued Doc -> token of the document (-1: separator)
+    at: dict[int, int] = {}  # token of the document -> token of the glued Doc
+    last = -1
+    for a, b in regions:
+        a = max(a, last)
+        if a >= b:
+            continue
+        if orig and a > last:
+            orig.append(-1)
+        for k in range(a, b):
+            at[k] = len(orig)
+            orig.append(k)
+        last = b
+    sp = SpacyDoc(r.nlp.vocab, words=[words[k] if k >= 0 else r.separator for k in orig], spaces=[False] * len(orig))
+    # the EntityRuler's resolution: longest match first, then the leftmost; a match overlapping a taken one is dropped
+    matches = sorted({(m, a, b) for m, a, b in r.phrases(sp) if a != b} if orig else (),
+                     key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
+    taken: set[int] = set()
+    gaz: list[tuple[int, int, int]] = []
+    for m, a, b in matches:
+        if a not in taken and b - 1 not in taken:
+            gaz.append((a, b, m))
+            taken.update(range(a, b))
+    gaz.sort()
+    strings = r.nlp.vocab.strings
+    out = [Cand(spans[orig[a]][0], spans[orig[b - 1]][1], strings[m], "gazetteer") for a, b, m in gaz]
+    pats = []
+    if r.brackets is None:
+        full = spacy_doc(doc, spans)
+        found = [(a, b, m) for m, a, b in r.matcher(full)]
+    else:
+        found = []
+        for i, j in work:
+            found += [(i + a, i + b, m) for m, a, b in r.matcher(sp[at[i]:at[i] + j - i]) if a == 0]
+    for a, b, m in found:
+        pats.append(Cand(spans[a][0], spans[b - 1][1], strings[m], "pattern", tier=0))
+    return out, pats
 
 
 def _suffix_ok(ctx: _Ctx, suffix: str, a: int, b: int) -> bool:
@@ -327,7 +534,7 @@ def _suffix_ok(ctx: _Ctx, suffix: str, a: int, b: int) -> bool:
     nxt = text[b] if b < len(text) else ""
     if nxt and nxt in ctx.r.not_before.get(suffix, ""):
         return False
-    if b in ctx.tok_ends or not nxt or nxt in ctx.r.punct or ctx.barrier[b]:
+    if ctx.is_end[b] or not nxt or nxt in ctx.r.punct or ctx.barrier[b]:
         return True
     return ctx.r.title_re.match(text, b) is not None or ctx.r.org_re.match(text, b) is not None
 
@@ -386,15 +593,18 @@ def _loc_cands(ctx: _Ctx) -> list[Cand]:
     out = []
     for m in r.loc_re.finditer(text):
         suffix, a, b = m.group(), m.start(), m.end()
-        if b < len(text) and b not in ctx.tok_ends and not ctx.barrier[b]:
+        if b < len(text) and not ctx.is_end[b] and not ctx.barrier[b]:
+            continue
+        if suffix not in r.loc_strong:  # a known place right before the suffix (喀什 + 市)
+            ending = [c.start for c in ctx.anchor_by_end.get(a, ()) if c.label == "LOC"]
+            if ending:
+                w = ctx.window(a, 24)
+                ending = [s for s in ending if s >= w]
+                if ending:
+                    out.append(Cand(min(ending), b, "LOC", "suffix"))
             continue
         w = ctx.window(a, 24)
         anchors = [c for c in ctx.anchors_in(w, a) if c.label == "LOC"]
-        if suffix not in r.loc_strong:
-            if any(c.end == a for c in anchors):
-                start = min(c.start for c in anchors if c.end == a)
-                out.append(Cand(start, b, "LOC", "suffix"))
-            continue
         if suffix in r.loc_tight:
             near = [c for c in anchors if (c.end == a and text[c.start:c.end] not in r.loc_broad)
                     or (c.end < a and text[c.end:a] in r.loc_tight_middle)]
@@ -404,7 +614,7 @@ def _loc_cands(ctx: _Ctx) -> list[Cand]:
             start = _chain_start(near)
         else:
             name = text[w:a]
-            if not _unknown_place(r, name) or _has_common_word(ctx, w, a) or w not in ctx.tok_start_set:
+            if not _unknown_place(r, name) or _has_common_word(ctx, w, a) or not ctx.is_start[w]:
                 continue
             start = w
         c = Cand(start, b, "LOC", "suffix")
@@ -419,7 +629,7 @@ def _unknown_place(r: _Rules, name: str) -> bool:
         return False
     if name in r.loc_generic or name in r.gazetteer or name in _common_words():
         return False
-    return not any(name.startswith(g) or name.endswith(g) for g in r.loc_generic if len(g) > 1)
+    return not (name.startswith(r.loc_generic_multi) or name.endswith(r.loc_generic_multi))
 
 
 def _event_cands(ctx: _Ctx) -> list[Cand]:
@@ -480,14 +690,9 @@ def _common_words() -> frozenset[str]:
     Read once from the dictionary file (a lookup table, not posseg): a transliterated name (左肉拉提,
     别里里) is made of syllables that are unknown or tagged as names; 提升口岸, 互市政策 are not names.
     """
-    path = Path(jieba.__file__).resolve().parent / "dict.txt"
-    out = set()
-    with path.open(encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) == 3 and len(parts[0]) >= 2 and parts[2] not in _NAME_TAGS:
-                out.add(parts[0])
-    return frozenset(out)
+    tags = "|".join(sorted(_NAME_TAGS, key=len, reverse=True))
+    line = re.compile(rf"^{_H}*(\S\S+){_H}+\S+{_H}+(?!(?:{tags}){_H}*$)\S+{_H}*$", re.M)
+    return frozenset(m.group(1) for m in line.finditer(_jieba_dict_text()))
 
 
 _NAME_TAGS = {"nr", "nrt", "nrfg", "ns", "nz", "x"}
@@ -527,8 +732,7 @@ def _title_persons(ctx: _Ctx, orgs: list[Cand]) -> list[Cand]:
         while True:  # 党组书记、副厅长 / 党委委员、管委会副主任
             w = ctx.window(ts, 8)
             pre = text[w:ts]
-            if pre and pre.endswith(tuple(r.org_strong | r.org_weak)) and w > 0 and text[w - 1] == "、" \
-                    and (w - 1) in title_ends:
+            if w > 0 and text[w - 1] == "、" and (w - 1) in title_ends and pre and pre.endswith(r.org_suffixes):
                 ts = title_ends[w - 1]
                 continue
             if ts > 0 and text[ts - 1] == "、" and (ts - 1) in title_ends:
@@ -617,10 +821,9 @@ def _resolve(cands: list[Cand], n: int) -> list[Cand]:
     taken = bytearray(n + 1)
     keep = []
     for c in sorted(cands, key=lambda c: (c.tier, -(c.end - c.start), _SOURCE_RANK.get(c.source, 5), c.start)):
-        if c.end <= c.start or any(taken[c.start:c.end]):
+        if c.end <= c.start or taken.find(1, c.start, c.end) >= 0:
             continue
-        for k in range(c.start, c.end):
-            taken[k] = 1
+        taken[c.start:c.end] = b"\x01" * (c.end - c.start)
         keep.append(c)
     keep.sort(key=lambda c: (c.start, c.end))
     return keep
@@ -632,8 +835,7 @@ def find(doc: Doc) -> list[Cand]:
     if not text:
         return []
     spans = word_spans(doc)
-    sp = spacy_doc(doc, spans)
-    gaz = _gazetteer_cands(sp)
+    gaz, pats = _spacy_cands([text[s:e] for s, e in spans], spans, doc)
     ctx = _Ctx(doc, spans, gaz)
     orgs = _org_cands(ctx)
     locs = _loc_cands(ctx)
@@ -641,13 +843,31 @@ def find(doc: Doc) -> list[Cand]:
     titles = [c for c in persons if c.label == "TITLE"]
     persons = [c for c in persons if c.label == "PERSON"]
     persons += [c for c in gaz if c.label == "PERSON"]
-    cands = gaz + orgs + locs + _event_cands(ctx) + _matcher_cands(sp) + persons + _propagate(text, persons)
+    cands = gaz + orgs + locs + _event_cands(ctx) + pats + persons + _propagate(text, persons)
     ents = _resolve(cands, len(text))
     # titles live beside persons (they never overlap the name), resolved among themselves
-    ents += [c for c in _resolve(titles, len(text)) if not any(e.start < c.end and c.start < e.end for e in ents)]
+    used = bytearray(len(text) + 1)
+    for e in ents:
+        used[e.start:e.end] = b"\x01" * (e.end - e.start)
+    ents += [c for c in _resolve(titles, len(text)) if used.find(1, c.start, c.end) < 0]
     ents = [c for c in ents if not doc.is_corrupt(c.start, c.end)]
     ents.sort(key=lambda c: (c.start, c.end, c.label))
     return ents
+
+
+def _free_of(spans: list[tuple[int, int]], n: int) -> Callable[[int, int], bool]:
+    """A test ``(s, e) -> not any(a < e and s < b for a, b in spans)`` that costs one look-up, not a scan."""
+    used = bytearray(n + 1)
+    odd = []  # empty, reversed or out-of-text spans (none in practice): tested as the formula says
+    for a, b in spans:
+        if 0 <= a < b <= n:
+            used[a:b] = b"\x01" * (b - a)
+        else:
+            odd.append((a, b))
+
+    def free(s: int, e: int) -> bool:
+        return used.find(1, s, e) < 0 and not any(a < e and s < b for a, b in odd)
+    return free
 
 
 def extract(doc: Doc) -> list[Entity]:
@@ -656,8 +876,14 @@ def extract(doc: Doc) -> list[Entity]:
 
     found = [(c.start, c.end, c.label, c.title, c.org, c.source, None) for c in find(doc)]
     taken = [(q.start, q.end) for q in doc.quantities] + [(f[0], f[1]) for f in found] + list(doc.corrupt)
-    found += [(s, e, "CURRENCY", None, None, "units", code) for s, e, code in find_currency_mentions(doc.text, taken)]
+    free = _free_of(taken, len(doc.text))  # == find_currency_mentions(text, taken), without its scan per name
+    found += [(s, e, "CURRENCY", None, None, "units", code) for s, e, code in find_currency_mentions(doc.text)
+              if free(s, e)]
     found.sort(key=lambda f: (f[0], f[1]))
-    return [Entity(**doc.span_fields(s, e), id=f"{doc.doc_id}:e{i}", label=label, title=title, org=org,
-                   source=source, norm=norm)
-            for i, (s, e, label, title, org, source, norm) in enumerate(found)]
+    text, doc_id, raw_span = doc.text, doc.doc_id, doc.raw_span
+    out = []
+    for i, (s, e, label, title, org, source, norm) in enumerate(found):
+        rs, re_ = raw_span(s, e)  # the fields of doc.span_fields, without a dict per entity
+        out.append(Entity(doc_id=doc_id, text=text[s:e], start=s, end=e, raw_start=rs, raw_end=re_,
+                          id=f"{doc_id}:e{i}", label=label, title=title, org=org, source=source, norm=norm))
+    return out

@@ -15,9 +15,10 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from extract.model import DateRec, Doc, Entity, Fact, Mention, Quantity, Span
@@ -34,6 +35,20 @@ _DEMONSTRATIVE = tuple("该此这其")
 _PARTNER = "对与向同"
 _SPEAKER = re.compile(r"(?:表示|认为|说|介绍|指出|称|透露|告诉记者|强调|坦言)$")
 _BAD_NP_START = tuple("每各该本此这那其某")
+_SEP_RE = re.compile(f"[{re.escape(_CLAUSE_SEP)}]")
+_WS = re.compile(r"\s+")
+_SPACE = re.compile(r"\s")
+_DIGIT = re.compile(r"\d")
+_SOURCE_WORDS = re.compile(r"统计|数据|显示|介绍|了解|消息|测算")
+_TRAILING_DE = re.compile(r"的$")
+_METRIC_CUT = re.compile(r"[由从，、\d]")
+_PHRASE_CUT = re.compile(r"[由从、\d]")
+_PERCENT = re.compile(r"[%％]")
+_NOUN = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,12}")
+_NOUN_CUT = re.compile(r"[的和与及、在]")
+_ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z（）()]+")
+_NP = re.compile(r"[\u4e00-\u9fff“”\"]+")
+_LINE_BREAK = re.compile(r"\s*\n\s*")
 
 
 def _alt(words: list[str]) -> str:
@@ -137,37 +152,70 @@ def _clause_start(text: str, lo: int, pos: int) -> int:
 
 
 def _clause_end(text: str, pos: int, hi: int) -> int:
-    i = pos
-    while i < hi and text[i] not in _CLAUSE_SEP:
-        i += 1
-    return i
+    """End of the clause holding ``pos`` (the next ，；： at or after it, not after ``hi``)."""
+    m = _SEP_RE.search(text, pos, hi)
+    return m.start() if m else max(pos, hi)
+
+
+def _cut_at(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> int:
+    """Position of the first match of ``pattern`` in text[lo:hi], else ``hi`` (like ``re.split(...)[0]``)."""
+    m = pattern.search(text, lo, hi)
+    return m.start() if m else hi
 
 
 def _compact(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    return _WS.sub("", s)
+
+
+@cache
+def _filler_index(filler: tuple[str, ...], end_min: int) -> tuple[dict[str, int], dict[str, int], tuple[int, ...]]:
+    """Filler words by text -> their place in ``filler`` (as prefixes; as suffixes when ``end_min``+ long)."""
+    starts = {w: i for i, w in enumerate(filler)}
+    ends = {w: i for i, w in enumerate(filler) if len(w) >= end_min}
+    return starts, ends, tuple(sorted({len(w) for w in filler}))
 
 
 def _strip_filler(s: str, filler: tuple[str, ...], end_min: int = 1) -> str:
-    """Drop filler words (达, 累计, 约 …) from the start, and those of ``end_min``+ characters from the end."""
+    """Drop filler words (达, 累计, 约 …) from the start, and those of ``end_min``+ characters from the end.
+
+    Each pass tries the words in order (longest first), each at the end and then at the start, until a pass
+    changes nothing.  Only the words that actually stand at an end are visited (dictionary look-ups of the
+    prefixes and suffixes of ``s``): the same result as trying all of them, without the scan.
+    """
+    starts, ends, lens = _filler_index(filler, end_min)
     changed = True
     while changed and s:
         changed = False
-        for w in filler:
-            if len(w) >= end_min and s.endswith(w):
+        k = 0
+        while s:
+            j = len(filler)
+            for n in lens:
+                if n > len(s):
+                    break
+                i = ends.get(s[-n:], -1)
+                if k <= i < j:
+                    j = i
+                i = starts.get(s[:n], -1)
+                if k <= i < j:
+                    j = i
+            if j == len(filler):
+                break
+            w = filler[j]
+            if w in ends and s.endswith(w):
                 s = s[: -len(w)]
                 changed = True
             if s.startswith(w):
                 s = s[len(w):]
                 changed = True
+            k = j + 1
     return s.strip("“”\"' 　")
 
 
 def _ends_with(s: str, words: tuple[str, ...], filler: tuple[str, ...]) -> str | None:
     """The change word ``s`` ends with, allowing a little filler after it (增长了, 增长达)."""
     for _ in range(3):
-        for w in words:
-            if s.endswith(w):
-                return w
+        if s.endswith(words):  # which one: the first in order
+            return next(w for w in words if s.endswith(w))
         for f in ("了", "达到", "达", "为", "约", "近", "超过", "超", "逾", "至"):
             if s.endswith(f):
                 s = s[: -len(f)]
@@ -181,7 +229,12 @@ def _ends_with(s: str, words: tuple[str, ...], filler: tuple[str, ...]) -> str |
 
 
 class _Builder:
-    """Walks the quantities of one document in order and builds rows."""
+    """Walks the quantities of one document in order and builds rows.
+
+    Linear in the document: clause separators, whitespace and metric words are found once and looked up
+    by bisection, source clauses once per sentence, and the period or subject a fact inherits is the last of
+    a per-paragraph list, so a sentence with thousands of numbers costs no more per number than a short one.
+    """
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
@@ -189,15 +242,87 @@ class _Builder:
         self.r = rules()
         self.sents = _logical_sentences(doc)
         self.ents = sorted((e for e in doc.entities if e.label in _SUBJECT_LABELS), key=lambda e: e.start)
-        self.all_ents = sorted(doc.entities, key=lambda e: e.start)
+        # names a number may sit inside (第十届亚欧博览会): sorted by start, with the running maximum of their ends
+        inside = sorted((e.start, e.end) for e in doc.entities if e.label in ("EVENT", "WORK", "LOC", "ORG"))
+        self.name_starts = [s for s, _ in inside]
+        self.name_end_max: list[int] = []
+        for _, e in inside:
+            self.name_end_max.append(max(e, self.name_end_max[-1]) if self.name_end_max else e)
+        self.seps = [m.start() for m in _SEP_RE.finditer(self.text)]
+        self.spaces = [m.start() for m in _SPACE.finditer(self.text)]
+        self.excluded_cache: dict[Span, tuple[list[int], list[Span]]] = {}
         # 比去年, 较上年同期: a comparison base, not the period of anything
         self.dates = sorted((d for d in doc.dates if not _is_comparison(doc.text, d)), key=lambda d: d.start)
         self.sent_starts = [s for s, _ in self.sents]
         self.para_starts = [s for s, _ in doc.paragraphs]
         self.ent_starts = [e.start for e in self.ents]
         self.date_starts = [d.start for d in self.dates]
+        self.date_end_max: list[int] = []
+        for d in self.dates:
+            self.date_end_max.append(max(d.end, self.date_end_max[-1]) if self.date_end_max else d.end)
         self.rows: list[_Row] = []
+        # per paragraph, the rows (in self.rows order) a later fact may inherit a period or a subject from
+        self.period_rows: dict[int, list[_Row]] = {}
+        self.subject_rows: dict[int, list[_Row]] = {}
         self.consumed: set[int] = set()
+
+    def add_row(self, row: _Row) -> None:
+        """Append a finished row (its subject and period are set and do not change afterwards)."""
+        self.rows.append(row)
+        if row.period != (None, None):
+            self.period_rows.setdefault(row.para, []).append(row)
+        if row.subject and not row.item:
+            self.subject_rows.setdefault(row.para, []).append(row)
+
+    def drop_rows_of(self, q0: Quantity) -> None:
+        """Forget the row of a number that turned out to be the before value of another (由X提升至Y)."""
+        if not any(r.q is q0 for r in self.rows):
+            return
+        self.rows[:] = [r for r in self.rows if r.q is not q0]
+        for by_para in (self.period_rows, self.subject_rows):
+            for k, rows in by_para.items():
+                by_para[k] = [r for r in rows if r.q is not q0]
+
+    def compact(self, a: int, b: int) -> str:
+        """``_compact(text[a:b])``; most stretches hold no whitespace, found by a look-up in its positions."""
+        i = bisect.bisect_left(self.spaces, a)
+        if i < len(self.spaces) and self.spaces[i] < b:
+            return _compact(self.text[a:b])
+        return self.text[a:b]
+
+    def clause_end(self, pos: int, hi: int) -> int:
+        """``_clause_end(text, pos, hi)`` by a look-up in the separator positions."""
+        i = bisect.bisect_left(self.seps, pos)
+        return self.seps[i] if i < len(self.seps) and self.seps[i] < hi else max(pos, hi)
+
+    @cached_property
+    def metric_starts(self) -> list[int]:
+        """Every position where a metric word begins, overlapping ones too (出口 inside 进出口)."""
+        t, metric_re = self.text, self.r.metric_re
+        out = []
+        for m in metric_re.finditer(t):
+            out.append(m.start())
+            out += [k for k in range(m.start() + 1, m.end()) if metric_re.match(t, k)]
+        return out
+
+    def metric_search(self, lo: int, hi: int) -> re.Match[str] | None:
+        """``metric_re.search(text, lo, hi)`` without rescanning the clause for every number: the first
+        position where a metric word begins that also fits before ``hi``."""
+        if hi - lo <= 200:  # a clause of normal length: just search it
+            return self.r.metric_re.search(self.text, lo, hi)
+        starts = self.metric_starts
+        i = bisect.bisect_left(starts, lo)
+        while i < len(starts) and starts[i] < hi:
+            m = self.r.metric_re.match(self.text, starts[i], hi)
+            if m:
+                return m
+            i += 1
+        return None
+
+    def clause_start(self, lo: int, pos: int) -> int:
+        """Start of the clause holding ``pos`` (after the last ，；： before it, not before ``lo``)."""
+        i = bisect.bisect_left(self.seps, pos) - 1
+        return max(lo, self.seps[i] + 1) if i >= 0 else lo
 
     # -- where things are
     def sent_of(self, pos: int) -> int:
@@ -216,6 +341,46 @@ class _Builder:
             i += 1
         return out
 
+    def ents_before(self, lo: int, hi: int) -> Iterator[Entity]:
+        """``ents_in(lo, hi)`` from the last one back: the nearest candidate is usually found at once."""
+        i = bisect.bisect_left(self.ent_starts, hi) - 1
+        while i >= 0 and self.ents[i].start >= lo:
+            if self.ents[i].end <= hi:
+                yield self.ents[i]
+            i -= 1
+
+    def date_end(self, lo: int, hi: int, default: int) -> int:
+        """max(default, the ends of ``dates_in(lo, hi)``), looking back only as far as an end could still be larger."""
+        best = default
+        i = bisect.bisect_left(self.date_starts, hi) - 1
+        while i >= 0 and self.dates[i].start >= lo and self.date_end_max[i] > best:
+            if best < self.dates[i].end <= hi:
+                best = self.dates[i].end
+            i -= 1
+        return best
+
+    def any_date(self, lo: int, hi: int) -> bool:
+        """``bool(dates_in(lo, hi))``."""
+        i = bisect.bisect_left(self.date_starts, lo)
+        while i < len(self.dates) and self.dates[i].start < hi:
+            if self.dates[i].end <= hi:
+                return True
+            i += 1
+        return False
+
+    def date_near(self, lo: int, hi: int, pos: int) -> DateRec | None:
+        """Of ``dates_in(lo, hi)``: the last one ending by ``pos``, else the first one, else None."""
+        i0 = bisect.bisect_left(self.date_starts, lo)
+        i1 = bisect.bisect_left(self.date_starts, hi)
+        upto = min(pos, hi)
+        for i in range(min(i1, bisect.bisect_right(self.date_starts, upto)) - 1, i0 - 1, -1):  # none starts after upto
+            if self.dates[i].end <= upto:
+                return self.dates[i]
+        for i in range(i0, i1):
+            if self.dates[i].end <= hi:
+                return self.dates[i]
+        return None
+
     def dates_in(self, lo: int, hi: int) -> list[DateRec]:
         i = bisect.bisect_left(self.date_starts, lo)
         out = []
@@ -226,25 +391,26 @@ class _Builder:
         return out
 
     def in_entity(self, q: Quantity) -> bool:
-        return any(e.start < q.end and q.start < e.end for e in self.all_ents
-                   if e.label in ("EVENT", "WORK", "LOC", "ORG"))
+        """True when ``q`` overlaps an EVENT/WORK/LOC/ORG name (any name starting before its end that ends after
+        its start: the running maximum of the ends answers that in one look-up)."""
+        i = bisect.bisect_left(self.name_starts, q.end)
+        return i > 0 and self.name_end_max[i - 1] > q.start
 
     # -- classification of a quantity
     def skip(self, q: Quantity, sent: Span) -> bool:
         """Not a statistic: a threshold (400亿元大关), a comparison (高于全国1.2个百分点), a bare or
         small spelled-out count (两个市场), an ordinal, a number inside a name."""
-        t = self.text
-        after = _compact(t[q.end:min(q.end + 6, sent[1])])
-        before = _compact(t[max(sent[0], q.start - 10):q.start])
-        if q.unit is None or not re.search(r"\d", q.text) and Decimal(q.value) <= 10:
+        if q.unit is None or not _DIGIT.search(q.text) and Decimal(q.value) <= 10:
             return True
+        after = self.compact(q.end, min(q.end + 6, sent[1]))
+        before = self.compact(max(sent[0], q.start - 10), q.start)
         return after.startswith(self.r.skip_after) or self.r.skip_before_re.search(before) is not None \
             or self.doc.is_corrupt(q.start, q.end) or self.in_entity(q)
 
     def change_of(self, q: Quantity, cs: int) -> dict[str, Any] | None:
         """A change dict when ``q`` is the number of a change phrase (同比增长71.2%, 占…的23.4%)."""
         r = self.r
-        pre = _compact(self.text[cs:q.start])
+        pre = self.compact(cs, q.start)
         t = self.text
         if q.unit not in _PCT_UNITS and q.kind not in ("percent", "multiple", "pp"):
             return self.absolute_change(q, cs, pre)
@@ -264,7 +430,7 @@ class _Builder:
                 if pre[i:].startswith(w):
                     of = pre[i + len(w):]
                     break
-            of = _strip_filler(re.sub(r"的$", "", of), r.filler)
+            of = _strip_filler(_TRAILING_DE.sub("", of), r.filler)
             ch: dict[str, Any] = {"kind": "share", "value": q.value, "unit": q.unit, "at": t.rfind("占", cs, q.start)}
             if of:
                 ch["of"] = of
@@ -278,45 +444,55 @@ class _Builder:
         if any(f in pre for f in r.from_):
             return None  # 由X增加到Y is an increase with a before value, handled with its fact
         for words, sign in ((r.down, "decrease"), (r.up, "increase")):
+            if not core.endswith(words):
+                continue
             for w in words:
                 if core.endswith(w) and not w.startswith("增幅") and not w.startswith("增速"):
                     return {"kind": sign, "value": q.value, "unit": q.unit, "at": self.text.rfind(w, cs, q.start)}
         return None
 
-    def before_value(self, q: Quantity, cs: int, quantities: list[Quantity]) -> tuple[str, Quantity] | None:
-        """由X提升至Y: the X of a Y, with the direction."""
-        pre = _compact(self.text[cs:q.start])
+    def before_value(self, q: Quantity, cs: int, sq: list[Quantity], qi: int) -> tuple[str, Quantity] | None:
+        """由X提升至Y: the X of a Y, with the direction (``sq[:qi]``: the sentence's numbers before ``q``)."""
+        pre = self.compact(cs, q.start)
         for kind, words in (("increase", self.r.increase), ("decrease", self.r.decrease)):
             if not pre.endswith(words):
                 continue
-            for q0 in reversed(quantities):
-                if cs <= q0.start and q0.end <= q.start:
-                    lead = _compact(self.text[cs:q0.start])
+            for q0 in reversed(sq[:qi]):
+                if q0.start < cs:
+                    break  # sorted by start: the rest lie before the clause
+                if q0.end <= q.start:
+                    lead = self.compact(cs, q0.start)
                     if lead.endswith(self.r.from_) and (q0.unit == q.unit or q0.unit is None):
                         return kind, q0
         return None
 
     # -- linking
-    def _usable(self, e: Entity, excluded: list[Span]) -> bool:
+    def _usable(self, e: Entity, excluded: tuple[list[int], list[Span]]) -> bool:
         """An entity that can be a subject: not the source (据…统计), not a bracketed aside (中欧（中亚）班列)."""
         t = self.text
-        if any(a <= e.start < b for a, b in excluded):
+        starts, spans = excluded
+        if _index_of(spans, starts, e.start) >= 0:
             return False
         return not (e.start > 0 and e.end < len(t) and t[e.start - 1] in "（(" and t[e.end] in "）)")
 
-    def _excluded(self, sent: Span) -> list[Span]:
-        """Clauses that name the source of a statistic (据喀什海关统计) rather than its subject."""
+    def _excluded(self, sent: Span) -> tuple[list[int], list[Span]]:
+        """Clauses that name the source of a statistic (据喀什海关统计) rather than its subject (their starts
+        and spans, sorted and disjoint).  Computed once per sentence: a sentence may hold thousands of numbers."""
+        cached = self.excluded_cache.get(sent)
+        if cached is not None:
+            return cached
         t = self.text
         out: list[Span] = []
         s0 = sent[0]
         while s0 < sent[1]:
             ce = _clause_end(t, s0, sent[1])
-            c = _compact(t[s0:ce])
-            if c.startswith("据") and re.search(r"统计|数据|显示|介绍|了解|消息|测算", c) \
+            c = self.compact(s0, ce)
+            if c.startswith("据") and _SOURCE_WORDS.search(c) \
                     or _SPEAKER.search(c):  # …处长张力介绍，: the speaker's organisation is not the subject
                 out.append((s0, ce))
             s0 = ce + 1
-        return out
+        self.excluded_cache[sent] = ([a for a, _ in out], out)
+        return self.excluded_cache[sent]
 
     def metric_for(self, q: Quantity, cs: int, upto: int, sent: Span) -> tuple[str | None, int]:
         """The metric of ``q`` and where it starts.
@@ -326,9 +502,7 @@ class _Builder:
         A count (20个国家一类口岸) is named by the noun after its measure word instead.
         """
         t, r = self.text, self.r
-        lo = cs
-        for d in self.dates_in(cs, upto):
-            lo = max(lo, d.end)
+        lo = self.date_end(cs, upto, cs)
         excluded = self._excluded(sent)
         se = lo
         partner = None  # 新疆对中亚五国进出口: the partner belongs to the metric, not the subject
@@ -338,23 +512,21 @@ class _Builder:
                     partner = partner if partner is not None else e.start - 1
                 else:
                     se, partner = max(se, e.end), None
-        matches = list(r.metric_re.finditer(t, se, upto)) or list(r.metric_re.finditer(t, lo, upto))
+        m = self.metric_search(se, upto) or self.metric_search(lo, upto)
         metric = None
         mstart = se
-        if matches:
-            m = matches[0]
+        if m:
             mstart = m.start() if partner is None or partner > m.start() else partner
-            phrase = re.split(r"[由从，、\d]", _compact(t[mstart:upto]))[0]
-            phrase = _strip_filler(phrase, r.filler)
+            phrase = _strip_filler(self.compact(mstart, _cut_at(_METRIC_CUT, t, mstart, upto)), r.filler)
             metric = phrase if 0 < len(phrase) <= 14 else m.group()
         else:
-            phrase = _strip_filler(re.split(r"[由从、\d]", _compact(t[se:upto]))[0], r.filler)
-            if 0 < len(phrase) <= 10 and not re.search(r"[%％]", phrase):
+            phrase = _strip_filler(self.compact(se, _cut_at(_PHRASE_CUT, t, se, upto)), r.filler)
+            if 0 < len(phrase) <= 10 and not _PERCENT.search(phrase):
                 metric = phrase
         if q.unit in _CLASSIFIERS:
-            mm = re.match(r"[\u4e00-\u9fffA-Za-z]{1,12}", t[q.end:])
+            mm = _NOUN.match(t, q.end)
             if mm:
-                noun = re.split(r"[的和与及、在]", mm.group())[0]
+                noun = _NOUN_CUT.split(mm.group())[0]
                 cut = [m.start() for m in r.metric_re.finditer(noun) if m.start() > 0 and len(m.group()) >= 3]
                 cut += [i for w in r.up + r.down for i in [noun.find(w)] if i > 0]
                 noun = _strip_filler(noun[:min(cut)] if cut else noun, r.filler, end_min=2)  # keep 签约
@@ -378,7 +550,7 @@ class _Builder:
                 item = item[len(o):]
                 i += len(o)
                 break
-        if 1 <= len(item) <= 12 and re.fullmatch(r"[\u4e00-\u9fffA-Za-z（）()]+", item) \
+        if 1 <= len(item) <= 12 and _ITEM.fullmatch(item) \
                 and not self.r.metric_re.fullmatch(item) and not item.endswith(("等", "共", "各")):
             return item, i
         return None
@@ -389,59 +561,46 @@ class _Builder:
         t = self.text
         excluded = self._excluded(sent)
         share_at = t.rfind("占", cs, q.start)
-        best = None
-        for e in self.ents_in(cs, limit):
-            if self._usable(e, excluded) \
-                    and not (share_at >= 0 and e.start > share_at):
-                best = e
+        best = next((e for e in self.ents_before(cs, limit)
+                     if self._usable(e, excluded) and not (share_at >= 0 and e.start > share_at)), None)
         if best is not None:
             return best.text, best.start
-        lo = cs
-        for d in self.dates_in(cs, limit):
-            lo = max(lo, d.end)
-        np_ = _strip_filler(_compact(t[lo:limit]), self.r.filler)
+        lo = self.date_end(cs, limit, cs)
+        np_ = _strip_filler(self.compact(lo, limit), self.r.filler)
         if np_.startswith(_DEMONSTRATIVE):  # 该关, 该口岸: the entity named last, even the source
             p0 = self.para_starts[para] if para >= 0 else 0
             for e in reversed(self.ents_in(p0, lo)):
                 if e.label in ("LOC", "ORG"):
                     return e.text, None
-        elif 2 <= len(np_) <= 8 and re.fullmatch(r"[\u4e00-\u9fff“”\"]+", np_) and not np_.startswith(_BAD_NP_START) \
+        elif 2 <= len(np_) <= 8 and _NP.fullmatch(np_) and not np_.startswith(_BAD_NP_START) \
                 and not any(ch in np_ for ch in "是在把被将") and not any(w in np_ for w in self.r.up + self.r.down):
             return np_.strip("“”\""), lo
-        for e in self.ents_in(sent[0], cs):
-            if e.label != "PRODUCT" and self._usable(e, excluded):
-                best = e
+        best = next((e for e in self.ents_before(sent[0], cs) if e.label != "PRODUCT" and self._usable(e, excluded)),
+                    None)
         if best is not None:
             return best.text, best.start
-        for row in reversed(self.rows):
-            if row.para == para and row.subject and not row.item:
-                return row.subject, None
+        if self.subject_rows.get(para):  # the paragraph's last fact with a subject of its own
+            return self.subject_rows[para][-1].subject, None
         return None, None
 
     def period_for(self, q: Quantity, cs: int, sent: Span, para: int) -> tuple[str | None, str | None]:
         """A date in the clause, else earlier in the sentence, else the paragraph's last period."""
-        t = self.text
-        ce = _clause_end(t, q.end, sent[1])
-        cands = self.dates_in(cs, ce)
-        if not cands:
-            cands = self.dates_in(sent[0], q.start)
-        if cands:
-            before = [d for d in cands if d.end <= q.start]
-            d = before[-1] if before else cands[0]
+        ce = self.clause_end(q.end, sent[1])
+        d = self.date_near(cs, ce, q.start)
+        if d is None:
+            d = self.date_near(sent[0], q.start, q.start)
+        if d is not None:
             return self._period(d)
-        for row in reversed(self.rows):
-            if row.para == para and row.period != (None, None):
-                return row.period
+        if self.period_rows.get(para):  # the paragraph's last period
+            return self.period_rows[para][-1].period
         # a paragraph without dates of its own continues the one before it (从贸易方式看，…)
         p0 = self.doc.paragraphs[para][0] if 0 <= para < len(self.doc.paragraphs) else q.start
-        if not self.dates_in(p0, q.start):
-            for row in reversed(self.rows):
-                if row.para == para - 1 and row.period != (None, None):
-                    return row.period
+        if not self.any_date(p0, q.start) and self.period_rows.get(para - 1):
+            return self.period_rows[para - 1][-1].period
         return None, None
 
     def _period(self, d: DateRec) -> tuple[str | None, str | None]:
-        lead = _compact(self.text[max(0, d.start - 3):d.start])
+        lead = self.compact(max(0, d.start - 3), d.start)
         if d.text.startswith(self.r.cumulative) or lead.endswith(self.r.cumulative):
             return None, d.value_end
         return d.value_start, d.value_end
@@ -462,7 +621,7 @@ class _Builder:
             for qi, q in enumerate(sq):
                 if id(q) in self.consumed or self.skip(q, sent):
                     continue
-                cs = _clause_start(t, sent[0], q.start)
+                cs = self.clause_start(sent[0], q.start)
                 para = self.para_of(q.start)
                 ch = self.change_of(q, cs)
                 if ch is None and pending and pending[-1][0].end <= q.start and q.unit == pending[-1][0].unit \
@@ -474,21 +633,22 @@ class _Builder:
                     continue
                 self._flush(pending, sent_rows, si, para)
                 pending = []
-                row = self.base_row(q, cs, sent, si, para, sq[:qi], sent_rows)
+                row = self.base_row(q, cs, sent, si, para, sq, qi, sent_rows)
                 sent_rows.append(row)
-                self.rows.append(row)
+                self.add_row(row)
             self._flush(pending, sent_rows, si, self.para_of(sent[0]))
         return self.rows
 
-    def base_row(self, q: Quantity, cs: int, sent: Span, si: int, para: int, earlier: list[Quantity],
+    def base_row(self, q: Quantity, cs: int, sent: Span, si: int, para: int, sq: list[Quantity], qi: int,
                  sent_rows: list[_Row]) -> _Row:
+        """A new fact for ``q`` (the ``qi``-th number of the sentence's numbers ``sq``)."""
         row = _Row(q=q, sent=si, para=para, start=q.start, end=q.end)
         row.modifier = q.unit in _CLASSIFIERS and _IS_HAN.match(self.text, q.end) is not None
-        bv = self.before_value(q, cs, earlier)
+        bv = self.before_value(q, cs, sq, qi)
         if bv is not None:
             kind, q0 = bv
             self.consumed.add(id(q0))
-            self.rows[:] = [r for r in self.rows if r.q is not q0]
+            self.drop_rows_of(q0)
             sent_rows[:] = [r for r in sent_rows if r.q is not q0]
             row.change = {"kind": kind, "value": abs(Decimal(q.value) - Decimal(q0.value)), "unit": q.unit,
                           "before": q0.value}
@@ -521,14 +681,14 @@ class _Builder:
         targets: list[_Row | None] | None = None
         if resp and len(pending) > 1 and len(stated) >= len(pending):
             targets = list(stated[-len(pending):])
+        last = stated[-1] if stated else None  # the sentence's last stated fact (rows appended below are stated)
         for k, (q, ch, cs) in enumerate(pending):
             at = ch.pop("at", q.start)
             if targets is not None:
                 row = targets[k]
             else:
-                stated = [r for r in sent_rows if not r.modifier]
-                row = stated[-1] if stated else None
-                if row is not None and row.q.start < cs and self.r.metric_re.search(t, cs, at):
+                row = last
+                if row is not None and row.q.start < cs and self.metric_search(cs, at):
                     row = None  # 过货量较往年增长了40%: the clause names its own metric
             if row is not None and _attach(row, ch):
                 row.end = max(row.end, q.end)
@@ -540,7 +700,8 @@ class _Builder:
             new.period = self.period_for(q, cs, sent, para)
             new.start = min(new.start, mstart)
             sent_rows.append(new)
-            self.rows.append(new)
+            self.add_row(new)
+            last = new
 
 
 _PRIMARY = {"yoy": 0, "increase": 1, "decrease": 1, "share": 2}
@@ -582,8 +743,11 @@ def extract(doc: Doc) -> list[Fact]:
     """Facts of one document; the same fact stated twice in it is one Fact with two mentions."""
     if not doc.quantities or not doc.text:
         return []
-    rows = _Builder(doc).build()
+    builder = _Builder(doc)
+    rows = builder.build()
     out: dict[str, Fact] = {}
+    starts: dict[str, set[int]] = {}  # key -> starts of its mentions
+    sentences: dict[int, str] = {}
     for row in rows:
         q = row.q
         if row.metric is None and row.change is None and (q.unit or "").isascii():
@@ -594,26 +758,25 @@ def extract(doc: Doc) -> list[Fact]:
         mention = Mention(doc_id=doc.doc_id, start=s, end=e, raw_start=rs, raw_end=re_)
         if key in out:
             f = out[key]
-            if all(m.start != s for m in f.mentions):
+            if s not in starts[key]:
+                starts[key].add(s)
                 f.mentions.append(mention)
             if f.change is None and row.change is not None:
                 f.change = row.change
             continue
-        ss, se = _logical_sentences_span(doc, row.sent)
+        if row.sent not in sentences:
+            ss, se = builder.sents[row.sent] if 0 <= row.sent < len(builder.sents) else (0, 0)
+            sentences[row.sent] = _compact_ws(doc.text[ss:se])
+        starts[key] = {s}
         out[key] = Fact(id=fact_id(key), subject=row.subject, metric=row.metric, value=q.value, value_max=q.value_max,
                         unit=q.unit, approx=q.approx, period_start=row.period[0], period_end=row.period[1],
-                        change=row.change, sentence=_compact_ws(doc.text[ss:se]), mentions=[mention],
+                        change=row.change, sentence=sentences[row.sent], mentions=[mention],
                         doc_id=doc.doc_id)
     return list(out.values())
 
 
-def _logical_sentences_span(doc: Doc, i: int) -> Span:
-    sents = _logical_sentences(doc)
-    return sents[i] if 0 <= i < len(sents) else (0, 0)
-
-
 def _compact_ws(s: str) -> str:
-    return re.sub(r"\s*\n\s*", "", s).strip()
+    return _LINE_BREAK.sub("", s).strip()
 
 
 def merge(docs: list[Doc]) -> list[Fact]:
@@ -623,6 +786,7 @@ def merge(docs: list[Doc]) -> list[Fact]:
     into every document that states them; the first document in input order supplies the sentence.
     """
     out: dict[str, Fact] = {}
+    seen: dict[str, set[tuple[str, int]]] = {}  # key -> (doc_id, start) of the row's mentions
     for d in docs:
         for f in d.facts:
             key = fact_key(f.subject, f.metric, f.value, f.unit, (f.period_start, f.period_end))
@@ -630,10 +794,12 @@ def merge(docs: list[Doc]) -> list[Fact]:
                 out[key] = Fact(id=f.id, subject=f.subject, metric=f.metric, value=f.value, value_max=f.value_max,
                                 unit=f.unit, approx=f.approx, period_start=f.period_start, period_end=f.period_end,
                                 change=f.change, sentence=f.sentence, mentions=list(f.mentions), doc_id=f.doc_id)
+                seen[key] = {(m.doc_id, m.start) for m in f.mentions}
                 continue
             g = out[key]
-            seen = {(m.doc_id, m.start) for m in g.mentions}
-            g.mentions.extend(m for m in f.mentions if (m.doc_id, m.start) not in seen)
+            new = [m for m in f.mentions if (m.doc_id, m.start) not in seen[key]]
+            g.mentions.extend(new)
+            seen[key].update((m.doc_id, m.start) for m in new)
             if g.change is None and f.change is not None:
                 g.change = f.change
     return list(out.values())

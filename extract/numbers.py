@@ -627,6 +627,16 @@ class _Blocked:
         return i < len(self.starts) and self.starts[i] < e
 
 
+def _low(num: Num, sign: int) -> Decimal:
+    """The bound of a vague number that gives the smaller signed value (负七八: -8, not -7)."""
+    return num.lo if sign > 0 else num.hi
+
+
+def _high(num: Num, sign: int) -> Decimal:
+    """The bound of a vague number that gives the larger signed value (负七八: -7)."""
+    return num.hi if sign > 0 else num.lo
+
+
 def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff"
 
@@ -756,11 +766,11 @@ class _Finder:
             if self.hit(pos, num.end):
                 return None
             factor = Decimal(100) / den
-            q = QMatch(pos, num.end, _fmt_dec(num.lo * sign * factor), unit="%", kind="percent",
+            q = QMatch(pos, num.end, _fmt_dec(_low(num, sign) * sign * factor), unit="%", kind="percent",
                        unit_text=t[pos:pm.end()].replace(" ", ""), nums=[(num.start, num.core_end, num.value)],
                        num_end=num.end)
             if num.vague:
-                q.value_max = _fmt_dec(num.hi * sign * factor)
+                q.value_max = _fmt_dec(_high(num, sign) * sign * factor)
                 q.approx = "about"
                 q.base = _fmt_dec(num.base * factor)
             elif num.over:
@@ -831,13 +841,13 @@ class _Finder:
             q = QMatch(nstart, num.end, value, nums=[(nstart if pre_unit is None else num.start, num.end, value)],
                        num_end=num.end)
         else:
-            value = _fmt_dec(num.lo * sign)
+            value = _fmt_dec(_low(num, sign) * sign)
             q = QMatch(nstart, num.end, value, nums=[(nstart if pre_unit is None else num.start, num.core_end,
                                                       _fmt_dec((num.base if num.vague and num.base else num.value)
                                                                * sign))],
                        num_end=num.end)
         if num.vague:
-            q.value_max = _fmt_dec(num.hi * sign)
+            q.value_max = _fmt_dec(_high(num, sign) * sign)
             q.approx = "about"
             q.base = _fmt_dec(num.base * sign)
         if num.over or lead_over:
@@ -945,11 +955,11 @@ class _Finder:
                 num.value, num.lo, num.hi, num.base = new.value, new.lo, new.hi, new.base
                 num.end = num.core_end = num.last_scale_start
                 end = num.end
-                q.value = _fmt_dec(new.lo * sign)
+                q.value = _fmt_dec(_low(new, sign) * sign)
                 q.end = q.num_end = end
                 q.nums = [(q.nums[0][0], end, _fmt_dec(new.value * sign))]
                 if q.value_max is not None:
-                    q.value_max = _fmt_dec(new.hi * sign)
+                    q.value_max = _fmt_dec(_high(new, sign) * sign)
         um = match_unit(t, end)
         if um is not None:
             word = um.word

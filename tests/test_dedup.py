@@ -226,6 +226,79 @@ def test_sketch_is_deterministic_and_linear():
     assert (a == b).all() and n == 10
 
 
+def _random_sketches(n: int, seed: int = 5) -> list[dedup.DocSketch]:
+    """Sketches of unrelated documents, plus near copies of some of them (a few values changed)."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    out: list[dedup.DocSketch] = []
+    for i in range(n):
+        if out and i % 4 == 3:
+            base = out[int(rng.integers(len(out)))].hashvalues.copy()
+            flip = rng.choice(dedup.NUM_PERM, size=int(rng.integers(5, 90)), replace=False)
+            base[flip] = rng.integers(0, 2**63, len(flip), dtype=np.uint64)
+            hv = base
+        else:
+            hv = rng.integers(0, 2**63, dedup.NUM_PERM, dtype=np.uint64)
+        out.append(dedup.DocSketch(f"s{i:04d}", hv, 500, 500, 0, 0, f"digest{i}"))
+    return out
+
+
+def test_band_index_finds_exactly_the_band_sharing_pairs():
+    """Candidates are the documents sharing a whole LSH band (datasketch's banding), then verified."""
+    import numpy as np
+
+    sks = _random_sketches(700)
+    c = dedup.Clusterer()
+    b, r = c.bands, c.rows
+    assert (b, r) == dedup.lsh_params(dedup.DEFAULT_THRESHOLD - 0.1, dedup.NUM_PERM)
+    for i, sk in enumerate(sks):
+        found = c.add_sketch(sk)
+        expect = []
+        for o in sorted(sks[:i], key=lambda x: x.doc_id):
+            shares = (o.hashvalues[:b * r].reshape(b, r) == sk.hashvalues[:b * r].reshape(b, r)).all(axis=1).any()
+            if shares and np.mean(o.hashvalues == sk.hashvalues) >= c.threshold:
+                expect.append(o.doc_id)
+        assert found == expect, sk.doc_id
+    assert len(c.sketches) == 700 and "s0003" in c.sketches and "nope" not in c.sketches
+    assert (c.sketches["s0010"].hashvalues == sks[10].hashvalues).all()
+
+
+def test_persist_and_load_continue_like_one_run(tmp_path):
+    """Persisting (the index is rebuilt on load) changes nothing, across flushed runs of the band index."""
+    sks = _random_sketches(900, seed=8)
+    one = dedup.Clusterer()
+    found_one = [one.add_sketch(sk) for sk in sks]
+    c = dedup.Clusterer()
+    found = [c.add_sketch(sk) for sk in sks[:600]]
+    c.persist(tmp_path / "c.pkl")
+    c = dedup.Clusterer.load(tmp_path / "c.pkl")
+    found += [c.add_sketch(sk) for sk in sks[600:]]
+    assert found == found_one
+    assert c.clusters() == one.clusters()
+    assert c.similarity("s0003", "s0007") == one.similarity("s0003", "s0007")
+
+
+def test_load_state_of_the_datasketch_index(tmp_path):
+    """A clusterer.pkl written before the lean index (version 1) still loads, links included."""
+    import pickle
+
+    sks = _random_sketches(40, seed=2)
+    ref = dedup.Clusterer()
+    for sk in sks:
+        ref.add_sketch(sk)
+    groups = ref.clusters()
+    parent = {m: canon for canon, members in groups.items() for m in members}
+    state = {"version": 1, "threshold": ref.threshold, "num_perm": dedup.NUM_PERM, "shingle": dedup.SHINGLE,
+             "sketches": {sk.doc_id: sk for sk in sks}, "parent": parent,
+             "by_digest": {sk.digest: sk.doc_id for sk in sks}, "lsh": None}
+    (tmp_path / "v1.pkl").write_bytes(pickle.dumps(state))
+    c = dedup.Clusterer.load(tmp_path / "v1.pkl")
+    assert c.clusters() == groups
+    extra = _random_sketches(60, seed=2)[40:]
+    assert [c.add_sketch(sk) for sk in extra] == [ref.add_sketch(sk) for sk in extra]
+
+
 def test_repair_from_versions():
     clean = "\n".join([P1, P2, P3])
     broken = clean.replace("836.8亿元", "?jié)摿?")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from extract import entities
@@ -244,3 +246,130 @@ def test_spacy_doc_covers_text() -> None:
 
 def test_empty() -> None:
     assert ents("") == []
+
+
+# ---------------------------------------------------------------- speed paths give the plain answers
+# find() shows spaCy only the stretches of words where a match can start, builds barriers with array
+# operations and tiles words with C-level comparisons.  These tests hold each fast path to the plain
+# computation it replaces (the whole document through an EntityRuler and the Matcher, a loop per character).
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+CRAFTED = ("喀什海关物流监管处副处长张力介绍，《政府工作报告》提出，新疆自贸试验区霍尔果斯片区、阿拉山口综合保税区"
+           "和霍尔果斯口岸①号站台2023年11月1日新疆维吾尔自治区人民政府在乌鲁木齐（新疆）国际陆港区《未闭合的标题。")
+
+
+def _prepared(text: str) -> Doc:
+    doc = Doc(source="t", raw=text, mapped=MappedText.identity(text))
+    doc.doc_id = "t"
+    return segment(doc)
+
+
+def _texts() -> list[str]:
+    return [CRAFTED] + [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))[1:3]]
+
+
+@pytest.fixture(scope="module")
+def whole_doc_ruler():
+    """An EntityRuler over every gazetteer name, run on the whole document (the plain mechanism)."""
+    import spacy
+
+    r = entities.rules()
+    nlp = spacy.blank("zh")
+    nlp.tokenizer = entities.JiebaTokenizer(nlp.vocab)
+    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
+    ruler.add_patterns([{"label": label, "pattern": name, "id": name} for name, label in sorted(r.gazetteer.items())])
+    return ruler
+
+
+@pytest.mark.parametrize("k", range(3))
+def test_region_matching_equals_whole_document_matching(whole_doc_ruler, k: int) -> None:
+    doc = _prepared(_texts()[k])
+    spans = entities.word_spans(doc)
+    gaz, pats = entities._spacy_cands([doc.text[s:e] for s, e in spans], spans, doc)
+    sp = entities.spacy_doc(doc, spans)
+    plain = [(sp[e.start].idx, sp[e.end - 1].idx + len(sp[e.end - 1].text), e.label_) for e in whole_doc_ruler(sp).ents]
+    assert [(c.start, c.end, c.label) for c in gaz] == plain
+    r = entities.rules()
+    plain_pats = sorted((sp[i].idx, sp[j - 1].idx + len(sp[j - 1].text), r.nlp.vocab.strings[m])
+                        for m, i, j in r.matcher(sp))
+    assert sorted((c.start, c.end, c.label) for c in pats) == plain_pats
+    if k == 0:
+        assert ("《政府工作报告》", "WORK") in [(doc.text[c.start:c.end], c.label) for c in pats]
+
+
+def test_other_matcher_patterns_run_on_the_whole_document(monkeypatch) -> None:
+    monkeypatch.setattr(entities.rules(), "brackets", None)  # a pattern shape the stretch logic does not know
+    es = ents("今年的《政府工作报告》提出，")
+    find(es, "《政府工作报告》", "WORK")
+
+
+def test_bracket_shapes() -> None:
+    pat = [{"ORTH": "《"}, {"ORTH": {"NOT_IN": ["《", "》", "\n"]}, "OP": "+"}, {"ORTH": "》"}]
+    assert entities._brackets([{"label": "WORK", "pattern": pat}]) == {"《": frozenset({"《", "》", "\n"})}
+    assert entities._brackets([{"label": "X", "pattern": [{"LOWER": "a"}]}]) is None
+    loose = [{"ORTH": "《"}, {"ORTH": {"NOT_IN": ["\n"]}, "OP": "+"}, {"ORTH": "》"}]  # 》 not a stop: unknown
+    assert entities._brackets([{"label": "WORK", "pattern": loose}]) is None
+
+
+def _plain_word_spans(doc: Doc) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for s, e in doc.tokens:
+        if s > pos:
+            out.append((pos, s))
+        if e > s:
+            out.append((s, e))
+        pos = max(pos, e)
+    if pos < len(doc.text):
+        out.append((pos, len(doc.text)))
+    return out
+
+
+@pytest.mark.parametrize("tokens", [
+    [(2, 4), (4, 5), (7, 9)],  # gaps before, between and after
+    [(0, 3), (3, 10)],  # tiles exactly
+    [(0, 3), (2, 5), (5, 5), (6, 8)],  # overlapping and empty: the general loop
+    [(1, 2)],
+])
+def test_word_spans_fast_path(tokens: list[tuple[int, int]]) -> None:
+    doc = Doc(source="t", raw="一二三四五六七八九十", mapped=MappedText.identity("一二三四五六七八九十"))
+    doc.tokens = tokens
+    assert entities.word_spans(doc) == _plain_word_spans(doc)
+
+
+def _plain_barriers(ctx) -> bytearray:
+    """The per-character barrier loop the array version replaces."""
+    text, r = ctx.text, ctx.r
+    n = len(text)
+    bar = bytearray(n + 1)
+    bar[0] = 1
+    inside = bytearray(n + 1)
+    for c in ctx.gaz:
+        for k in range(c.start + 1, c.end):
+            inside[k] = 1
+    paren_ok = set()
+    for c in ctx.gaz:
+        if c.label == "LOC" and c.start > 0 and c.end < n and text[c.start - 1] in "（(" and text[c.end] in "）)":
+            paren_ok.update((c.start - 1, c.end))
+    for i, ch in enumerate(text):
+        if (ch in r.punct or ch.isdigit()) and i not in paren_ok and not inside[i]:
+            bar[i] = bar[i + 1] = 1
+        elif ch in "年月日号" and i and text[i - 1].isdigit():
+            bar[i + 1] = 1
+    for m in r.bound_multi.finditer(text):
+        if not inside[m.start()] and not inside[m.end()]:
+            bar[m.end()] = 1
+    gaz_ends = {c.end for c in ctx.gaz}
+    spans = set(ctx.tok_list)
+    for i, ch in enumerate(text):
+        if ch in r.bound_single and not inside[i] and ((i, i + 1) in spans or i in gaz_ends):
+            bar[i] = bar[i + 1] = 1
+    return bar
+
+
+@pytest.mark.parametrize("text", [CRAFTED, "²号楼的⑤号口岸在𝟙年，一带一路沿线的阿拉山口口岸", "", "喀什"])
+def test_barriers_equal_the_character_loop(text: str) -> None:
+    doc = _prepared(text)
+    spans = entities.word_spans(doc)
+    gaz, _ = entities._spacy_cands([text[s:e] for s, e in spans], spans, doc)
+    ctx = entities._Ctx(doc, spans, gaz)
+    assert ctx.barrier == _plain_barriers(ctx)

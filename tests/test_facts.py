@@ -367,3 +367,68 @@ def test_absolute_change_attaches_to_fact() -> None:
     assert f.change == {"kind": "increase", "value": Decimal("30000000"), "unit": "CNY"}
     no_fact(doc, "30000000")
     assert fact(doc, "60000000").change["before"] == Decimal("15000000")
+
+
+# ---------------------------------------------------------------- look-ups give the plain answers
+# The builder answers "where does this clause start / end", "first metric word in here" and "text without
+# whitespace" from positions found once per document, and strips filler by dictionary look-ups, so a sentence
+# with thousands of numbers stays linear.  These tests hold each to the plain scan it replaces.
+
+def _plain_strip(s: str, filler: tuple[str, ...], end_min: int = 1) -> str:
+    changed = True
+    while changed and s:
+        changed = False
+        for w in filler:
+            if len(w) >= end_min and s.endswith(w):
+                s = s[: -len(w)]
+                changed = True
+            if s.startswith(w):
+                s = s[len(w):]
+                changed = True
+    return s.strip("“”\"' 　")
+
+
+def test_strip_filler_equals_trying_every_word() -> None:
+    import random
+
+    filler = facts.rules().filler
+    pieces = list(filler) + list("霍尔果斯货运量“”的达了 ") + ["比上", "较往", "同"]
+    rng = random.Random(5)
+    for _ in range(3000):
+        s = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        for end_min in (1, 2):
+            assert facts._strip_filler(s, filler, end_min) == _plain_strip(s, filler, end_min), (s, end_min)
+
+
+LOOKUP_TEXT = ("据海关统计，2023年霍尔果斯口岸进出口货运量达4000万吨，同比增长12%；出口 额\n增长5%，"
+               "其中 进口值占比达23.4%。" + "货运量增长12%，" * 30 + "运输通过能力由1500万吨提升至6000万吨。")
+
+
+def test_builder_lookups_equal_plain_scans() -> None:
+    doc = make(LOOKUP_TEXT, real=True)
+    b = facts._Builder(doc)
+    t, metric_re = doc.text, facts.rules().metric_re
+    n = len(t)
+    for lo in range(0, n + 1, 3):
+        for hi in range(lo, n + 1, 7):
+            assert b.clause_start(lo, hi) == facts._clause_start(t, lo, hi)
+            assert b.clause_end(lo, hi) == facts._clause_end(t, lo, hi)
+            assert b.compact(lo, hi) == facts._compact(t[lo:hi])
+            plain, fast = metric_re.search(t, lo, hi), b.metric_search(lo, hi)
+            assert (plain and (plain.span(), plain.group())) == (fast and (fast.span(), fast.group()))
+
+
+def test_source_clauses_are_found_once_per_sentence() -> None:
+    doc = make(LOOKUP_TEXT, real=True)
+    b = facts._Builder(doc)
+    sent = b.sents[0]
+    assert b._excluded(sent) is b._excluded(sent)
+    starts, spans = b._excluded(sent)
+    assert [doc.text[s:e] for s, e in spans] == ["据海关统计"] and starts == [s for s, _ in spans]
+
+
+def test_many_numbers_in_one_sentence() -> None:
+    text = "货运量增长12%，" * 300 + "全年货运量4000万吨。"
+    doc = make(text, real=True)
+    assert len(doc.quantities) == 301
+    assert fact(doc, 40000000, "t").metric == "货运量"

@@ -102,6 +102,8 @@ CASES = [
     ("六七十岁", "60", "70", "岁", "about"),
     ("5亿卢布", "500000000", None, "RUB", None),
     ("三块钱", "3", None, "CNY", None),
+    ("负七八%", "-8", "-7", "%", "about"),  # a negative vague number: value <= value_max
+    ("负三四十万元", "-400000", "-300000", "CNY", "about"),
 ]
 
 
