@@ -25,21 +25,9 @@ KINDS = ("documents", "quantities", "dates", "entities", "facts")
 
 def atomic_write(path: Path, chunks: Iterable[bytes]) -> None:
     """Write ``chunks`` to ``path`` through a temporary file and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
-        with os.fdopen(fd, "wb") as f:
-            for c in chunks:
-                f.write(c)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with AtomicFiles(path.parent, [path.name]) as files:
+        for c in chunks:
+            files[path.name].write(c)
 
 
 def jsonl(records: Iterable[dict[str, Any]]) -> Iterable[bytes]:
