@@ -624,23 +624,30 @@ def _passages(old: Doc, new: Doc, ou: list[Unit], nu: list[Unit], opara: list[Sp
 _RED, _GREEN, _YELLOW, _DIM, _RESET = "\x1b[31m", "\x1b[32m", "\x1b[33m", "\x1b[2m", "\x1b[0m"
 
 
-def _marked(text: str, base: int, spans: list[tuple[int, int]], color: bool, minus: bool) -> str:
-    """``text`` (starting at ``base``) with the given spans marked: colour, or [-x-] / {+x+}."""
+def _walk_marks(text: str, base: int, spans: list[tuple[int, int]], plain, mark) -> str:
+    """``text`` (starting at ``base``) with the given spans passed through ``mark``, the rest through ``plain``."""
     out = []
     pos = 0
     for s, e in sorted(spans):
         s, e = s - base, e - base
         if s < pos or s == e:
             continue
-        out.append(text[pos:s])
-        piece = text[s:e]
-        if color:
-            out.append((_RED if minus else _GREEN) + "\x1b[7m" + piece + _RESET)
-        else:
-            out.append(f"[-{piece}-]" if minus else f"{{+{piece}+}}")
+        out.append(plain(text[pos:s]))
+        out.append(mark(text[s:e]))
         pos = e
-    out.append(text[pos:])
-    return "".join(out).replace("\n", "↵")
+    out.append(plain(text[pos:]))
+    return "".join(out)
+
+
+def _marked(text: str, base: int, spans: list[tuple[int, int]], color: bool, minus: bool) -> str:
+    """Terminal form of marked changes: colour, or [-x-] / {+x+}."""
+    if color:
+        def mark(p: str) -> str:
+            return (_RED if minus else _GREEN) + "\x1b[7m" + p + _RESET
+    else:
+        def mark(p: str) -> str:
+            return f"[-{p}-]" if minus else f"{{+{p}+}}"
+    return _walk_marks(text, base, spans, lambda p: p, mark).replace("\n", "↵")
 
 
 def render_text(result: dict[str, Any], color: bool = False) -> str:
@@ -688,17 +695,7 @@ tr.same td{color:#888}.sim{font-size:smaller;color:#666;width:5em}.noise{color:#
 
 
 def _html_marked(text: str, base: int, spans: list[tuple[int, int]], tag: str) -> str:
-    out = []
-    pos = 0
-    for s, e in sorted(spans):
-        s, e = s - base, e - base
-        if s < pos or s == e:
-            continue
-        out.append(html.escape(text[pos:s]))
-        out.append(f"<{tag}>{html.escape(text[s:e])}</{tag}>")
-        pos = e
-    out.append(html.escape(text[pos:]))
-    return "".join(out)
+    return _walk_marks(text, base, spans, html.escape, lambda p: f"<{tag}>{html.escape(p)}</{tag}>")
 
 
 def render_html(result: dict[str, Any]) -> str:
