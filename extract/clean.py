@@ -228,10 +228,15 @@ def read_metadata(line: str) -> dict[str, object]:
     return out
 
 
+# No furniture rule matches a line longer than this (the longest, a navigation bar, is 8 items of
+# at most 12 characters); the guard spares every body paragraph seven failing full matches.
+_FURNITURE_MAX = 120
+
+
 def furniture_kind(line: str) -> str | None:
     """The furniture rule a whole line matches, or None for article text."""
     s = line.strip()
-    if not s:
+    if not s or len(s) > _FURNITURE_MAX:
         return None
     for name, pat in _furniture():
         if pat.fullmatch(s):

@@ -60,7 +60,9 @@ def detect_script(text: str) -> str:
     if not han:
         return "simplified"
     to_s = converter("t2s").convert(han)
-    trad = sum(a != b for a, b in zip(han, to_s, strict=False))
+    if to_s == han:
+        return "simplified"
+    trad = sum(map(str.__ne__, han, to_s))  # map runs in C: no Python frame per character
     if trad == 0:
         return "simplified"
     counts = Counter(han)
