@@ -10,6 +10,10 @@ No pretrained Chinese model can be used here, so the rules carry the work:
   them a match can reach, so the cost follows the hits, not the length of the text;
 * suffix rules (``…有限公司``, ``…海关``, ``…口岸``, ``…综合保税区``) grow names to the left up to a
   boundary (punctuation or a boundary word), so nested forms stay whole (喀什海关物流监管处);
+* jieba glues some names to their suffix (上海港, 成都市委, 北京西站, 北京经济技术开发区 are single words), so a
+  suffix rule also looks for a known place at the start of the word that holds the suffix; an unknown name may
+  sit between a known place and a port-type suffix (日照港|岚山|港区) or carry descriptor words (洋山|深水|港区),
+  but never starts with a verb or function word (占|全港);
 * a job title between an organisation and a name gives PERSON with ``title`` and ``org``;
   bylines (本报记者 耿丹丹 乔文汇) and ·-names (居来提·苏合力提) give PERSON too, and every later
   mention of a found name is tagged.
@@ -83,10 +87,18 @@ class _Rules:
     org_max_len: int
     not_before: dict[str, str]
     org_bad_start: str
+    org_loc_like: frozenset[str]  # weak suffixes that make a LOC after a bare proper name (上海虹桥站)
+    org_paren: re.Pattern[str]  # （集团） right before a company suffix is part of the name
     loc_strong: set[str]
     loc_tight: set[str]
     loc_tight_middle: tuple[str, ...]
     loc_broad: frozenset[str]
+    loc_named: frozenset[str]  # tight suffixes a known place + an unknown name may carry (青岛港|董家口|港区)
+    loc_broad_ok: frozenset[str]  # tight suffixes a province-level place may carry (上海港)
+    station_middle: str  # direction characters between a city and 站 (成都东站)
+    loc_follow_ok: re.Pattern[str]  # a time word that may follow a suffix jieba glued to it (港|前三季度)
+    loc_bad_start: str  # verbs and function words an unknown place name never starts with (占全港)
+    loc_descriptors: frozenset[str]  # words between an unknown place name and its suffix (洋山深水港区)
     freq: dict[str, int]
     loc_re: re.Pattern[str]
     loc_max_middle: int
@@ -223,10 +235,18 @@ def rules() -> _Rules:
         org_max_len=org["max_len"],
         not_before=dict(org["not_before"]),
         org_bad_start=org["bad_start"],
+        org_loc_like=frozenset(org.get("loc_like", ())),
+        org_paren=re.compile(rf"[（(][{_HAN}]{{1,4}}[）)](?=(?:{_alt(org.get('paren_before', ['有限公司']))}))"),
         loc_strong=set(loc["strong"]),
         loc_tight=set(loc["tight"]),
         loc_tight_middle=tuple(loc["tight_middle"]),
         loc_broad=frozenset(n.split()[0] for f in loc["broad_files"] for n in load_list(f"gazetteers/{f}")),
+        loc_named=frozenset(loc.get("named_after_place", ())),
+        loc_broad_ok=frozenset(loc.get("broad_ok", ())),
+        station_middle=loc.get("station_middle", ""),
+        loc_follow_ok=re.compile(loc.get("follow_ok", "(?!)")),
+        loc_bad_start=loc.get("bad_start", ""),
+        loc_descriptors=frozenset(loc.get("descriptors", ())),
         freq=tokenizer().FREQ,
         loc_re=re.compile(_alt(loc["strong"] + loc["weak"])),
         loc_max_middle=loc["max_middle"],
@@ -395,6 +415,8 @@ class _Ctx:
         for c in self.gaz:  # （新疆） inside a company or zone name is not a barrier
             if c.label == "LOC" and c.start > 0 and c.end < n and text[c.start - 1] in "（(" and text[c.end] in "）)":
                 keep[c.start - 1] = keep[c.end] = True
+        for m in r.org_paren.finditer(text):  # 上海国际港务（集团）股份有限公司
+            keep[m.start()] = keep[m.end() - 1] = True
         bar = np.zeros(n + 1, dtype=bool)
         bar[0] = True
         hard = (cls & _PUNCT_DIGIT).astype(bool) & ~keep[:n]
@@ -553,7 +575,7 @@ def _org_cands(ctx: _Ctx) -> list[Cand]:
             if a - start < 2 or not _IS_HAN.search(text[start:a]) or text[start] in r.org_bad_start:
                 continue
         else:
-            anchors = ctx.anchors_in(w, a)
+            anchors = ctx.anchors_in(w, a) or _place_in_word(ctx, a)  # 成都市委 is one word: 成都 was never seen
             if not anchors:
                 continue
             start = anchors[0].start
@@ -562,12 +584,26 @@ def _org_cands(ctx: _Ctx) -> list[Cand]:
                 continue
             if middle > r.org_max_middle or (len(suffix) == 1 and middle < 2):
                 continue
+            if r.title_re.search(text, a - middle, a):  # 印度尼西亚总统佐科: a title is no part of an office
+                continue
         if b - start > r.org_max_len or _unbalanced(text[start:b]):
             continue
-        c = Cand(start, b, "ORG", "suffix")
+        label = "ORG"
+        if suffix in r.org_loc_like and a > start and _middle_is_proper(ctx, start, a):
+            label = "LOC"
+        c = Cand(start, b, label, "suffix")
         out.append(c)
         ctx.add_anchor(c)
     return out
+
+
+def _middle_is_proper(ctx: _Ctx, start: int, a: int) -> bool:
+    """True when all between the last anchor and a loc-like suffix is a short proper name (上海|虹桥|站), not an
+    office word (新疆|记者站, 工作站): such a station is a place."""
+    ends = [c.end for c in ctx.anchors_in(start, a)]
+    m = max(ends) if ends else start
+    return 1 <= a - m <= 3 and all(_IS_HAN.match(ch) for ch in ctx.text[m:a]) and not _has_common_word(ctx, m, a) \
+        and ctx.text[m:a] not in _common_words()
 
 
 def _chain_start(anchors: list[Cand]) -> int:
@@ -593,10 +629,13 @@ def _loc_cands(ctx: _Ctx) -> list[Cand]:
     out = []
     for m in r.loc_re.finditer(text):
         suffix, a, b = m.group(), m.start(), m.end()
-        if b < len(text) and not ctx.is_end[b] and not ctx.barrier[b]:
+        if b < len(text) and not ctx.is_end[b] and not ctx.barrier[b] and not r.loc_follow_ok.match(text, b):
             continue
         if suffix not in r.loc_strong:  # a known place right before the suffix (喀什 + 市)
             ending = [c.start for c in ctx.anchor_by_end.get(a, ()) if c.label == "LOC"]
+            if not ending and suffix == "站" and a > 0 and text[a - 1] in r.station_middle:  # 成都 东 站
+                ending = [c.start for c in ctx.anchor_by_end.get(a - 1, ()) if c.label == "LOC"]
+                ending = ending or [c.start for c in _place_in_word(ctx, a - 1)]  # 北京西站 is one word
             if ending:
                 w = ctx.window(a, 24)
                 ending = [s for s in ending if s >= w]
@@ -606,21 +645,78 @@ def _loc_cands(ctx: _Ctx) -> list[Cand]:
         w = ctx.window(a, 24)
         anchors = [c for c in ctx.anchors_in(w, a) if c.label == "LOC"]
         if suffix in r.loc_tight:
-            near = [c for c in anchors if (c.end == a and text[c.start:c.end] not in r.loc_broad)
+            near = [c for c in anchors if (c.end == a and (suffix in r.loc_broad_ok
+                                                           or text[c.start:c.end] not in r.loc_broad))
                     or (c.end < a and text[c.end:a] in r.loc_tight_middle)]
         else:
             near = anchors if anchors and a - max(c.end for c in anchors) <= r.loc_max_middle else []
+        if not near and suffix not in r.loc_tight:
+            near = _place_opens_word(ctx, a, b)
+        if not near and suffix in r.loc_tight:
+            near = _place_in_word(ctx, a) or (_anchor_and_name(ctx, anchors, a) if suffix in r.loc_named else [])
         if near:
-            start = _chain_start(near)
+            last = near[-1]
+            k = next((i for i, c in enumerate(anchors) if c is last), None)
+            start = _chain_start(near if k is None else anchors[:k + 1])  # 宁波|舟山|港 as one port
+        elif anchors:  # 喀什新建口岸: a known place + a phrase the tight rules refused is no unknown name either
+            continue
         else:
-            name = text[w:a]
-            if not _unknown_place(r, name) or _has_common_word(ctx, w, a) or not ctx.is_start[w]:
+            head = _head_end(ctx, w, a)
+            name = text[w:head]
+            if not _unknown_place(r, name) or _has_common_word(ctx, w, head) or not ctx.is_start[w] \
+                    or (ctx.single[w] and name[0] in r.loc_bad_start):
                 continue
             start = w
         c = Cand(start, b, "LOC", "suffix")
         out.append(c)
         ctx.add_anchor(c)
     return out
+
+
+def _place_opens_word(ctx: _Ctx, a: int, b: int) -> list[Cand]:
+    """A whole jieba word that opens with a known place and ends with the suffix (北京经济技术开发区 is one word)."""
+    i = bisect_left(ctx.tok_starts, a) - 1
+    if i < 0 or ctx.tok_list[i][1] != b:
+        return []
+    s = ctx.tok_list[i][0]
+    k = next((k for k in range(a, s + 1, -1) if ctx.r.gazetteer.get(ctx.text[s:k]) == "LOC"), None)
+    return [Cand(s, k, "LOC", "gazetteer")] if k is not None else []
+
+
+def _anchor_and_name(ctx: _Ctx, anchors: list[Cand], a: int) -> list[Cand]:
+    """A known place, an unknown proper name and a port-type suffix (青岛港|董家口|港区): the anchors up to that
+    place, when the name between is a 2-4 character unknown word (no dictionary word, no function word)."""
+    if not anchors:
+        return []
+    c = max(anchors, key=lambda c: (c.end, c.start))
+    head = _head_end(ctx, c.end, a)
+    name = ctx.text[c.end:head]
+    if c.end >= a or not ctx.is_start[c.end] or not _unknown_place(ctx.r, name) or _has_common_word(ctx, c.end, head) \
+            or (ctx.single[c.end] and name[0] in ctx.r.loc_bad_start):
+        return []
+    return [x for x in anchors if x.end <= c.end]
+
+
+def _place_in_word(ctx: _Ctx, a: int) -> list[Cand]:
+    """A known place that jieba glued to the suffix (上海港 is one word, so the gazetteer never saw 上海)."""
+    i = bisect_left(ctx.tok_starts, a) - 1
+    if i < 0 or ctx.tok_list[i][1] <= a:
+        return []
+    s = ctx.tok_list[i][0]
+    return [Cand(s, a, "LOC", "gazetteer")] if ctx.r.gazetteer.get(ctx.text[s:a]) == "LOC" else []
+
+
+def _head_end(ctx: _Ctx, w: int, a: int) -> int:
+    """End of the proper-name part of ``text[w:a]``: descriptor words right before the suffix (洋山|深水|港区)
+    are peeled off, so an unknown name may carry them while the test of an unknown name sees only its head."""
+    end = a
+    while end > w:
+        i = bisect_left(ctx.tok_starts, end) - 1  # the words tile the text: the one ending at ``end``
+        word = ctx.tok_list[i] if i >= 0 else None
+        if word is None or word[1] != end or word[0] <= w or ctx.text[word[0]:end] not in ctx.r.loc_descriptors:
+            break
+        end = word[0]
+    return end
 
 
 def _unknown_place(r: _Rules, name: str) -> bool:

@@ -350,6 +350,8 @@ def _plain_barriers(ctx) -> bytearray:
     for c in ctx.gaz:
         if c.label == "LOC" and c.start > 0 and c.end < n and text[c.start - 1] in "（(" and text[c.end] in "）)":
             paren_ok.update((c.start - 1, c.end))
+    for m in r.org_paren.finditer(text):
+        paren_ok.update((m.start(), m.end() - 1))
     for i, ch in enumerate(text):
         if (ch in r.punct or ch.isdigit()) and i not in paren_ok and not inside[i]:
             bar[i] = bar[i + 1] = 1
@@ -373,3 +375,137 @@ def test_barriers_equal_the_character_loop(text: str) -> None:
     gaz, _ = entities._spacy_cands([text[s:e] for s, e in spans], spans, doc)
     ctx = entities._Ctx(doc, spans, gaz)
     assert ctx.barrier == _plain_barriers(ctx)
+
+
+# ---------------------------------------------------------------- unseen news paragraphs (written for these tests)
+
+NEWS = {
+    "economy": "国家统计局15日发布数据显示，前三季度全国规模以上工业增加值同比增长5.8%。国家统计局新闻发言人刘爱华在"
+               "国务院新闻办公室举行的发布会上表示，国民经济持续恢复向好。",
+    "port": "宁波舟山港前三季度完成货物吞吐量10.5亿吨，位居全球第一。据浙江省海港集团介绍，梅山港区新增航线12条，"
+            "占全港新增航线的一半以上。记者从上海国际港务（集团）股份有限公司获悉，洋山深水港区四期自动化码头运行平稳。",
+    "transport": "记者从成都铁路局获悉，成渝高铁今年累计发送旅客超过3000万人次。成都东站、重庆北站客流明显增加。"
+                 "北京南站至上海虹桥站的复兴号列车运行时间缩短。",
+    "city": "广州市人民政府新闻办公室20日举行新闻发布会，广州市发展和改革委员会主任陈杰介绍，今年广州将新开工地铁线路"
+            "3条，白云国际机场三期扩建工程进展顺利。",
+    "company": "比亚迪股份有限公司28日发布公告称，公司前三季度营业收入同比增长24%。比亚迪董事长王传福表示，海外市场"
+               "销量继续增长。招商银行股份有限公司深圳分行表示，房贷需求有所回升。",
+    "visit": "应印度尼西亚总统佐科邀请，国务院总理李强于9月6日抵达雅加达。外交部发言人毛宁在例行记者会上宣布，法国总统"
+             "马克龙将于下周对中国进行国事访问。",
+}
+
+NEWS_WANT = {
+    "economy": [("国家统计局", "ORG"), ("刘爱华", "PERSON"), ("国务院新闻办公室", "ORG")],
+    "port": [("宁波舟山港", "LOC"), ("浙江省海港集团", "ORG"), ("梅山港区", "LOC"),
+             ("上海国际港务（集团）股份有限公司", "ORG"), ("洋山深水港区", "LOC")],
+    "transport": [("成都铁路局", "ORG"), ("成都东站", "LOC"), ("重庆北站", "LOC"), ("北京南站", "LOC"),
+                  ("上海虹桥站", "LOC")],
+    "city": [("广州市人民政府新闻办公室", "ORG"), ("广州市发展和改革委员会", "ORG"), ("陈杰", "PERSON"),
+             ("广州", "LOC"), ("白云国际机场", "LOC")],
+    "company": [("比亚迪股份有限公司", "ORG"), ("王传福", "PERSON"), ("招商银行股份有限公司深圳分行", "ORG")],
+    "visit": [("印度尼西亚", "LOC"), ("佐科", "PERSON"), ("国务院", "ORG"), ("李强", "PERSON"), ("雅加达", "LOC"),
+              ("外交部", "ORG"), ("毛宁", "PERSON"), ("法国", "LOC"), ("马克龙", "PERSON"), ("中国", "LOC")],
+}
+
+# spans that must not be entities (truncations and verb-led or title-crossing names)
+NEWS_NOT = {
+    "economy": [],
+    "port": ["占全港", "舟山港", "深水港区"],
+    "transport": [],
+    "city": ["改革委员会"],
+    "company": [],
+    "visit": ["马克", "印度尼西亚总统佐科"],
+}
+
+
+@pytest.mark.parametrize("topic", sorted(NEWS))
+def test_unseen_news_entities(topic: str) -> None:
+    es = ents(NEWS[topic])
+    for text, label in NEWS_WANT[topic]:
+        find(es, text, label)
+    for text in NEWS_NOT[topic]:
+        absent(es, text)
+
+
+def test_unseen_news_titles() -> None:
+    e = find(ents(NEWS["visit"]), "毛宁", "PERSON")
+    assert (e.title, e.org) == ("发言人", "外交部")
+    e = find(ents(NEWS["visit"]), "佐科", "PERSON")
+    assert (e.title, e.org) == ("总统", "印度尼西亚")
+    e = find(ents(NEWS["economy"]), "刘爱华", "PERSON")
+    assert (e.title, e.org) == ("新闻发言人", "国家统计局")
+
+
+@pytest.mark.parametrize("text", ["洋山港区占全港的16%", "货物在该港装卸", "其中向口岸集中"])
+def test_no_place_led_by_a_verb(text: str) -> None:
+    es = ents(text)
+    assert not [e for e in es if e.label == "LOC" and e.text[0] in "占在向从对比由为与和"], \
+        [(e.text, e.label) for e in es]
+
+
+@pytest.mark.parametrize(("text", "country", "title", "name"), [
+    ("日本首相岸田文雄会见了来访的越南国家主席武文赏。", "日本", "首相", "岸田文雄"),
+    ("越南国家主席武文赏表示，", "越南", "国家主席", "武文赏"),
+    ("德国总理朔尔茨说，", "德国", "总理", "朔尔茨"),
+])
+def test_foreign_leader_with_country(text: str, country: str, title: str, name: str) -> None:
+    """jieba glues 日本首相 into one word: the user dictionary splits it so the country and the title are found."""
+    es = ents(text)
+    find(es, country, "LOC")
+    e = find(es, name, "PERSON")
+    assert (e.title, e.org) == (title, country)
+
+
+@pytest.mark.parametrize("text", ["喀什新建口岸去年通关车辆增长", "广东港口吞吐量稳步增长", "全市各港区加强安全检查",
+                                  "老油田稳产增产，新气田加快开发", "在该站工作的小李说"])
+def test_generic_port_words_stay_unnamed(text: str) -> None:
+    es = ents(text)
+    ends = ("口岸", "港", "港区", "油田", "气田", "站")
+    assert not [e for e in es if e.label in ("LOC", "ORG") and e.text.endswith(ends)], [(e.text, e.label) for e in es]
+
+
+@pytest.mark.parametrize(("text", "name", "title"), [
+    ("中国银行研究院研究员王有鑫认为，", "王有鑫", "研究员"),
+    ("村民李有才说，今年收成好。", "李有才", "村民"),
+    ("公司总经理张明有信心完成目标。", "张明", "总经理"),
+])
+def test_names_with_you(text: str, name: str, title: str) -> None:
+    """有 may stand inside a given name (王有鑫), yet a name never swallows the verb after it (张明|有信心)."""
+    e = find(ents(text), name, "PERSON")
+    assert e.title == title
+
+
+@pytest.mark.parametrize(("text", "org"), [
+    ("杭州市文化广电和旅游局发布提示", "杭州市文化广电和旅游局"),
+    ("北京市住房和城乡建设委员会表示", "北京市住房和城乡建设委员会"),
+    ("国家发展和改革委员会、商务部联合印发通知", "国家发展和改革委员会"),
+])
+def test_department_names_with_he(text: str, org: str) -> None:
+    """和 inside a department name is no boundary (the user dictionary keeps these names whole)."""
+    find(ents(text), org, "ORG")
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("北京西站、上海南站客流高峰已过。", [("北京西站", "LOC"), ("上海南站", "LOC")]),
+    ("沙特国王萨勒曼致电祝贺。", [("沙特", "LOC"), ("萨勒曼", "PERSON")]),
+    ("泰国首相赛塔将于本月访华。", [("泰国", "LOC"), ("赛塔", "PERSON")]),
+    ("上海洋山港四期码头作业繁忙，广州南沙港区全面投产。", [("上海洋山港", "LOC"), ("广州南沙港区", "LOC")]),
+    ("腾讯公司董事会主席兼首席执行官马化腾表示，", [("腾讯公司", "ORG"), ("马化腾", "PERSON")]),
+    ("中共中央政治局常委、国务院总理李强会见新加坡总理黄循财。",
+     [("中共中央政治局", "ORG"), ("李强", "PERSON"), ("新加坡", "LOC"), ("黄循财", "PERSON")]),
+])
+def test_more_unseen_sentences(text: str, want: list[tuple[str, str]]) -> None:
+    es = ents(text)
+    for t, label in want:
+        find(es, t, label)
+
+
+@pytest.mark.parametrize(("text", "name", "title", "org"), [
+    ("成都市委常委、副市长刘筱柳在会上指出，", "刘筱柳", "常委、副市长", "成都市委"),
+    ("成都市锦江区区长王钢主持会议。", "王钢", "区长", "锦江区"),
+    ("中国银行行长刘金说，", "刘金", "行长", "中国银行"),
+    ("商务部新闻发言人束珏婷在例行新闻发布会上表示，", "束珏婷", "新闻发言人", "商务部"),
+])
+def test_city_and_company_officials(text: str, name: str, title: str, org: str) -> None:
+    e = find(ents(text), name, "PERSON")
+    assert (e.title, e.org) == (title, org)
