@@ -94,11 +94,8 @@ def test_ingest_read_jsonl_keeps_u2028_inside_strings():
     assert len(got) == 1 and getattr(got[0], "raw", None) == "第一段\u2028第二段"
 
 
-def test_document_that_raises_is_reported_not_dropped(tmp_path, monkeypatch):
-    src = tmp_path / "in"
-    src.mkdir()
-    (src / "good.txt").write_text("新疆口岸今年进出口货运量增长。", encoding="utf-8")
-    (src / "bad.txt").write_text("这篇文章会让流程出错。BOOM", encoding="utf-8")
+def fail_on_boom(monkeypatch):
+    """Make processing raise for every document whose text contains BOOM; returns the real function."""
     real = pipeline.process_doc
 
     def flaky(doc, opts=None):
@@ -107,6 +104,15 @@ def test_document_that_raises_is_reported_not_dropped(tmp_path, monkeypatch):
         return real(doc, opts)
 
     monkeypatch.setattr(pipeline, "process_doc", flaky)
+    return real
+
+
+def test_document_that_raises_is_reported_not_dropped(tmp_path, monkeypatch):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text("新疆口岸今年进出口货运量增长。", encoding="utf-8")
+    (src / "bad.txt").write_text("这篇文章会让流程出错。BOOM", encoding="utf-8")
+    real = fail_on_boom(monkeypatch)
     rep, msgs = run([src], tmp_path / "o", engine="inline")
     assert rep.processed == 1 and rep.failed == 1
     assert msgs == [f"{src / 'bad.txt'}: could not be processed (ValueError: extractor failed); skipped"]
@@ -261,14 +267,7 @@ def test_failures_are_listed_in_input_order_with_any_number_of_workers(tmp_path,
     for i in (3, 17):
         (src / f"{i:03d}_bad.txt").write_text(f"第{i}篇。BOOM", encoding="utf-8")
     (src / "010_empty.txt").write_text(" ", encoding="utf-8")
-    real = pipeline.process_doc
-
-    def flaky(doc, opts=None):
-        if "BOOM" in doc.raw:
-            raise ValueError("extractor failed")
-        return real(doc, opts)
-
-    monkeypatch.setattr(pipeline, "process_doc", flaky)  # forked workers inherit it
+    fail_on_boom(monkeypatch)  # forked workers inherit it
     one, msgs1 = run([src], tmp_path / "one", workers=1)
     two, msgs2 = run([src], tmp_path / "two", workers=2)
     assert one.skipped == two.skipped and len(one.skipped) == 3

@@ -33,8 +33,8 @@ def test_pinyin_examples_removed(text):
     assert "(" not in doc.text and "（" not in doc.text
 
 
-@pytest.mark.parametrize("text", RULES["pinyin"]["keep"])
-def test_pinyin_keep(text):
+@pytest.mark.parametrize("text", RULES["pinyin"]["keep"] + RULES["entities"]["keep"])
+def test_pinyin_and_entity_keep(text):
     doc = Doc(source="t", raw=text)
     clean.clean_chars(doc)
     assert doc.text == text
@@ -45,13 +45,6 @@ def test_entity_examples_decoded(text):
     doc = Doc(source="t", raw=text)
     clean.clean_chars(doc)
     assert not re.search(r"&?[a-z]+;|&#", doc.text), doc.text
-
-
-@pytest.mark.parametrize("text", RULES["entities"]["keep"])
-def test_entity_keep(text):
-    doc = Doc(source="t", raw=text)
-    clean.clean_chars(doc)
-    assert doc.text == text
 
 
 @pytest.mark.parametrize("text", RULES["mojibake"]["examples"])
