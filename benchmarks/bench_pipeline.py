@@ -74,7 +74,7 @@ def texts(path: Path) -> list[str]:
 def stages(path: Path, limit: int = 120) -> None:
     """Seconds per stage on the first ``limit`` articles, in this process: where the time goes."""
     from extract import clean, dates, dedup, entities, facts, normalise, numbers, pipeline, segment
-    from extract.batch import warm
+    from extract.batch import make_entry, warm
     from extract.model import Doc
 
     warm()  # rules and dictionaries load once per worker in real runs: not a per-document cost
@@ -111,7 +111,9 @@ def stages(path: Path, limit: int = 120) -> None:
         d.entities = entities.extract(d)
         t = tick("entities", t)
         d.facts = facts.extract(d)
-        tick("facts", t)
+        t = tick("facts", t)
+        make_entry(d)  # output lines, document record and near-duplicate sketch, as a worker stores them
+        tick("store entry", t)
     total = sum(spent.values())
     print(f"\n-- stages on {len(ts)} articles, {n:,} chars (one process) --")
     for name, sec in spent.items():

@@ -33,6 +33,7 @@ quantities either.
 from __future__ import annotations
 
 import calendar
+import operator
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -152,20 +153,63 @@ def _first_chars(words: list[str]) -> str:
     return re.escape("".join(sorted({w[0] for w in words})))
 
 
-def _word_guard(base_firsts: set[str], words: list[str]) -> str:
+# Where a numeral can start a date, as the grammar of ``rules()`` writes it: four digits (a year: 2024年,
+# 2024-09-09, 2016—2018) or one or two (10月, 5日, 8:30, 1-3月, 3季度) followed by what comes after a
+# number in a date (年 月 日 号 世纪 季度, a range or list connector, a clock separator, the Chinese
+# quarter numeral of 1、二季度).  A digit right after
+# another digit starts a match only in 90年代 / 19世纪 and in quarters (12季度): every other alternative
+# begins with (?<!\d).  Chinese numerals: a run of at most four (二〇二三, 十二, 二十一) followed by the
+# same, or 千 of 两千年, or the start of a holiday word (五一, 七夕).  These are necessary conditions
+# only: the alternatives themselves still decide, so the guard can only save work, never change a match.
+_NUMERALS = "0123456789" + _CN + "廿卅"
+_AFTER_NUMERAL = r"\s至到—–\-~～－:：年月日号世季、"
+_DIGIT_GUARD = (r"(?<!\d)(?:\d{4}[\s\-/.至到—–~～－年]|\d{1,2}[" + _AFTER_NUMERAL + "一二三四])"
+                r"|(?<=\d)(?:\d(?:\d世纪|0年代)|[1-4].{0,3}季度)")
+
+
+def _numeral_guard(words: list[str]) -> str:
+    """Look-ahead body for the digits and Chinese numerals (``_NUMERALS``) that may start a date.
+
+    Digits and numerals are the most frequent candidates (every 2023, 1.5亿, 一些, 统一 passes the
+    first test) and almost never start one; checking what follows them is much cheaper than trying
+    all the alternatives at each of them.  ``words`` starting with a numeral (五一, 三八节) pass too.
+    """
+    starts = sorted({w[:2] for w in words if w[0] in _NUMERALS})
+    body = f"{_DIGIT_GUARD}|[{_CN}廿卅]{{1,4}}[{_AFTER_NUMERAL}千1-4]"
+    if starts:
+        body += "|" + "|".join(re.escape(w) for w in starts)
+    return body
+
+
+def _openings(year_part: dict[str, tuple[int, int, str]], month_part: dict[str, tuple[int, int]]) -> list[str]:
+    """How the grammar's own alternatives begin, written as words for :func:`_word_guard`.
+
+    年初 (a one-character year part after 年), 月上旬 (a month part after 月 alone), 第一/第3 (quarters),
+    前三/前4 (前三季度, 前4个月), 从2016 (a year range), 同期, 星期/礼拜/周末/周一, 农历, 正月/腊月/冬月
+    (lunar months), 上世纪/上个世纪/本世纪/这个世纪 (decades).  Words of the rule tables are added
+    to these by the caller; digits and numerals are guarded by :func:`_numeral_guard`.
+    """
+    return (["年" + w for w in year_part if len(w) == 1] + ["月" + w for w in month_part]
+            + ["第" + c for c in "一二三四1234"] + ["前" + c for c in "一二两三四五六七八九十123456789"]
+            + ["从1", "从2", "同期", "星期", "礼拜", "周末", "农历", "正月", "腊月", "冬月"]
+            + ["周" + c for c in "一二三四五六日"] + ["上世", "上个", "本世", "这世", "这个"])
+
+
+def _word_guard(words: list[str]) -> str:
     """Second test of the scanning regex: a character that starts only words (国 of 国庆节, 中 of 中秋节)
     must be followed by the second character of one of them.
 
     Such characters are frequent in news (国, 中, 全, 大) and almost never start a date; without this
-    look-ahead every one of them costs a try of all the alternatives.  Characters of ``base_firsts``
-    (digits, 年, 月, 第 ...) start other alternatives too and pass as they are.
+    look-ahead every one of them costs a try of all the alternatives.  The grammar's own openings
+    (:func:`_openings`) are words here too; a one-character word passes alone; digits and numerals
+    pass when :func:`_numeral_guard` lets them.
     """
     seconds: dict[str, set[str]] = {}
     for w in words:
-        if w[0] not in base_firsts:
+        if w[0] not in _NUMERALS:
             seconds.setdefault(w[0], set()).add(w[1:2])
-    alone = base_firsts | {c for c, nxt in seconds.items() if "" in nxt}
-    opts = [f"[{re.escape(''.join(sorted(alone)))}]"]
+    alone = {c for c, nxt in seconds.items() if "" in nxt}
+    opts = [f"[{re.escape(''.join(sorted(alone)))}]", _numeral_guard(words)]
     opts += [f"{re.escape(c)}[{re.escape(''.join(sorted(nxt)))}]"
              for c, nxt in sorted(seconds.items()) if c not in alone]
     return f"(?={'|'.join(opts)})"
@@ -325,10 +369,10 @@ def rules() -> Rules:
         re.compile(f"(?=[{n_first}])(?<![\\d{_CN}百千万几数多]){n}{u}(?:{_alt(rp['suffixes'])})"),
     )
     # Every alternative starts with one of these characters: a cheap first test at each position.
-    base_firsts = set("0123456789" + _CN + "〇○两廿卅第前同年月从自上本这星礼周农正腊冬")
-    word_list = list(relative) + list(holidays) + list(year_part) + _DAYPARTS.split("|")
-    firsts = base_firsts | {w[0] for w in word_list}
-    guard = _word_guard(base_firsts, word_list)
+    word_list = (list(relative) + list(holidays) + list(year_part) + _DAYPARTS.split("|")
+                 + _openings(year_part, month_part))
+    firsts = set(_NUMERALS) | {w[0] for w in word_list}
+    guard = _word_guard(word_list)
     res = t["resolve"]
     return Rules(
         relative=relative, year_part=year_part, needs_year=needs_year, month_part=month_part, holidays=holidays,
@@ -749,6 +793,13 @@ def _inherit(p2: _Parts, resolved_end: date, relative: bool) -> None:
 
 # ---------------------------------------------------------------------------- public API
 
+_PART_FIELDS = operator.attrgetter(*_Parts.__slots__)  # in the order of the constructor's arguments
+
+
+def _copy(p: _Parts) -> _Parts:
+    """A fresh copy of a scanned match (its fields are immutable values, so a shallow copy is enough)."""
+    return _Parts(*_PART_FIELDS(p))
+
 def _scan(text: str, r: Rules) -> list[_Parts]:
     out: list[_Parts] = []
     for m in r.main.finditer(text):
@@ -804,7 +855,12 @@ def find_dates(text: str, ref_date: date | None = None, *, periods: bool = True)
     Deterministic and pure: the same text and reference give the same matches, in text order.
     """
     r = rules()
-    parts = _scan(text, r)
+    return _find(text, _scan(text, r), ref_date, periods, r)
+
+
+def _find(text: str, parts: list[_Parts], ref_date: date | None, periods: bool, r: Rules) -> list[DateMatch]:
+    """:func:`find_dates` over the matches of one scan; resolving mutates ``parts`` (ranges and lists
+    inherit the year and month they leave out), so a second resolution needs fresh copies."""
     ctx = _Ctx()
     period_ctx = _Ctx()  # the last period (not a single day): what 同期 refers to in statistics
     out: list[DateMatch] = []
@@ -950,14 +1006,16 @@ def extract(doc: Doc) -> list[DateRec]:
             ref = date.fromisoformat(doc.ref_date[:10])
         except ValueError:
             ref = None
+    r = rules()
+    parts = _scan(text, r)  # the costly pass, done once: both resolutions below start from it
     if ref is None:
-        inferred, how = infer_ref_date(find_dates(text, None, periods=False), text)
+        inferred, how = infer_ref_date(_find(text, [_copy(p) for p in parts], None, False, r), text)
         if inferred is not None:
             ref = inferred
             doc.ref_date = inferred.isoformat()
             doc.ref_date_source = how
     recs: list[DateRec] = []
-    for d in find_dates(text, ref):
+    for d in _find(text, parts, ref, True, r):
         if doc.is_corrupt(d.start, d.end):
             continue
         rec = DateRec(**doc.span_fields(d.start, d.end), id=f"{doc.doc_id}:d{len(recs)}",

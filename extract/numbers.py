@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from functools import cache
@@ -739,7 +739,7 @@ class _Finder:
         # currency sign or 人民币 before the number
         pre_unit: tuple[str, int] | None = None
         start = pos
-        if ch in "$￥¥€£" or t.startswith("人民币", pos):
+        if ch in "$￥¥€£" or ch == "人" and t.startswith("人民币", pos):
             wlen = 3 if ch == "人" else 1
             canon = {"$": "USD", "￥": "CNY", "¥": "CNY", "€": "EUR", "£": "GBP", "人": "CNY"}[ch]
             if ch == "$" and t[max(0, pos - 2):pos] in _DOLLAR_PREFIX:
@@ -937,7 +937,7 @@ class _Finder:
             q.value = _fmt_dec(v)
             q.unit, q.kind, q.unit_text, q.end = "%", "percent", "折", m.end()
             return True
-        if t.startswith("打", end) and not (end + 1 < len(t) and t[end + 1] in _DA_NOT) and not num.over:
+        if nxt == "打" and nxt_i == end and not (end + 1 < len(t) and t[end + 1] in _DA_NOT) and not num.over:
             q.value *= 12  # 一打 = a dozen
             q.unit_text = "打"
             q.end = q.num_end = end + 1
@@ -1044,8 +1044,9 @@ class _Finder:
         if rng is not None:
             q = rng
         # approximation before: 约, 超过了, 不到 ... / 比三十大
-        window = t[max(0, q.start - 12):q.start]
-        bm = r.pre_re.search(window) if window and window[-1] in r.pre_last else None
+        prev = t[q.start - 1] if q.start > 0 else ""
+        window = t[max(0, q.start - 12):q.start] if prev and (prev in r.pre_last or prev in "比 ") else ""
+        bm = r.pre_re.search(window) if window and prev in r.pre_last else None
         if bm is not None:
             word = _norm_word(bm.group("q"))
             need = r.guarded.get(word)
@@ -1060,7 +1061,7 @@ class _Finder:
                 q.qstart = q.start - (len(window) - bm.start())
         else:
             cb = r.cmp_before_re.search(window) if window and window[-1] in "比 " else None
-            ca = r.cmp_after_re.match(t, q.nums[-1][1] if q.nums and q.unit is None else q.end)
+            ca = None if cb is None else r.cmp_after_re.match(t, q.nums[-1][1] if q.nums and q.unit is None else q.end)
             if cb is not None and ca is not None and q.approx is None:
                 q.approx = "over" if ca.group("c") in r.cmp_over else "under"
                 q.qstart = q.start - (len(window) - cb.start())
@@ -1229,7 +1230,7 @@ def match_unit(t: str, pos: int) -> UnitHit | None:
     r = rules()
     p = pos
     n = len(t)
-    if p < n and t[p] == " " or " " in t[p:p + r.unit_maxlen + 2]:
+    if t.find(" ", p, p + r.unit_maxlen + 2) >= 0:  # (the slower regex tolerates spaces)
         m = r.unit_re.match(t, pos)
         if m is None:
             return None
@@ -1303,17 +1304,31 @@ def find_quantities(text: str, skip: Iterable[Span] = ()) -> list[QMatch]:
 _OUT_APPROX = {"exact": None}
 
 
+def _sentence_index(doc: Doc) -> Callable[[int], int | None]:
+    """``doc.sentence_index`` with the sentence starts listed once per document, not once per record
+    (the model rebuilds that list on every call, which costs more than finding the quantity)."""
+    sentences = doc.sentences
+    starts = [s for s, _ in sentences]
+
+    def index(pos: int) -> int | None:
+        i = bisect.bisect_right(starts, pos) - 1
+        return i if i >= 0 and sentences[i][0] <= pos < sentences[i][1] else None
+
+    return index
+
+
 def extract(doc: Doc) -> list[Quantity]:
     """Quantities of a segmented document (skipping doc.dates spans and doc.corrupt spans)."""
     skip = [(d.start, d.end) for d in doc.dates] + list(doc.corrupt)
     out: list[Quantity] = []
+    sentence_index = _sentence_index(doc)
     for i, q in enumerate(find_quantities(doc.text, skip)):
         fields = doc.span_fields(q.start, q.end)
         out.append(Quantity(
             id=f"{doc.doc_id}:q{i}", **fields,
             value=q.value, value_max=q.value_max, unit=q.unit,
             approx=_OUT_APPROX.get(q.approx, q.approx) if q.approx else None,
-            kind=q.kind, unit_text=q.unit_text, sentence=doc.sentence_index(q.start),
+            kind=q.kind, unit_text=q.unit_text, sentence=sentence_index(q.start),
         ))
     return out
 
