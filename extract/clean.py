@@ -39,7 +39,12 @@ def common_chars() -> frozenset[str]:
 
 # ----------------------------------------------------------------------------- characters
 
-_INVISIBLE = re.compile("[\u200b-\u200f\u2028\u2029\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+")
+# A pattern that starts with a plain character class lets the regex engine skip ahead to the
+# candidates; one that starts with a repeat ("[...]+"), a group or a look-behind is tried at
+# every position, which costs several times more on text that mostly has nothing to match.
+# Hence "[c][c]*" for "[c]+" below.
+_INVISIBLE_CHAR = "[\u200b-\u200f\u2028\u2029\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_INVISIBLE = re.compile(f"{_INVISIBLE_CHAR}{_INVISIBLE_CHAR}*")
 _SPACES = {0xA0: " ", 0x3000: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x09: " ", 0x0D: "\n"}
 
 
@@ -113,7 +118,10 @@ def _tracked(doc: Doc, mt: MappedText, pattern: re.Pattern[str], repl, kind: str
 
 # ----------------------------------------------------------------------------- mojibake
 
-_ANCHOR = re.compile("[\ufffd\ue000-\uf8ff]|[?？](?=[^\\s，。、？?！!：:；;”」）)\"'“]|$)")
+# A replacement or private-use character, or a ? / ？ not followed by punctuation, a space or the
+# end.  Written to start with one character class (the look-behind then tells which kind it
+# was), for speed: see _INVISIBLE.
+_ANCHOR = re.compile("[\ufffd\ue000-\uf8ff?？](?:(?<=[\ufffd\ue000-\uf8ff])|(?=[^\\s，。、？?！!：:；;”」）)\"'“]|$))")
 
 
 def _improbable(ch: str, common: frozenset[str]) -> bool:
@@ -291,8 +299,14 @@ def clean_lines(doc: Doc) -> Doc:
 
 
 def _is_meta_only(line: str) -> bool:
-    """A line that is nothing but metadata (so it is dropped like furniture)."""
-    return bool(re.fullmatch(r"\s*(?:\S+\s*[:：]\s*\S+\s*)+", line)) and len(line.strip()) <= 80
+    """A line that is nothing but metadata (so it is dropped like furniture).
+
+    The length test comes first: the pattern backtracks badly on long body lines with colons.
+    """
+    return len(line.strip()) <= 80 and _META_ONLY.fullmatch(line) is not None
+
+
+_META_ONLY = re.compile(r"\s*(?:\S+\s*[:：]\s*\S+\s*)+")
 
 
 def _merge_meta(doc: Doc, meta: dict) -> None:
@@ -341,8 +355,30 @@ def _cut_inside(a: str, b: str, cfg: dict) -> bool:
     return any(freq.get(w) for w in (a[-1] + b[0], a[-2:] + b[0], a[-1] + b[:2]))
 
 
+_BLANKS = re.compile(r"[ \t][ \t]*")  # [ \t]+, see _INVISIBLE
+_NEWLINES = re.compile(r"\n{2,}")
+_OUTER_NEWLINES = re.compile(r"^\n+|\n+$")
+
+
 def _tidy(mt: MappedText) -> MappedText:
-    """One paragraph a line: trim each line, drop blank lines and the blank at both ends."""
-    mt = mt.sub(re.compile(r"[ \t]+(?=\n|$)|(?<=\n)[ \t]+|^[ \t]+"), lambda m: None)
-    mt = mt.sub(re.compile(r"\n{2,}"), "\n")
-    return mt.sub(re.compile(r"^\n+|\n+$"), lambda m: None)
+    """One paragraph a line: trim each line, drop blank lines and the blank at both ends.
+
+    Each step first checks cheaply that it has something to do (most texts have few spaces,
+    no blank lines left and no newline at either end): all runs of spaces are found with a
+    pattern the regex engine can skip through (see _INVISIBLE), and those that touch a line end
+    are deleted.
+    """
+    if spaces := _line_edge_blanks(mt.text):
+        mt = mt.delete_spans(spaces)
+    if "\n\n" in mt.text:
+        mt = mt.sub(_NEWLINES, "\n")
+    if mt.text.startswith("\n") or mt.text.endswith("\n"):  # ^ and $ cannot match otherwise
+        mt = mt.sub(_OUTER_NEWLINES, lambda m: None)
+    return mt
+
+
+def _line_edge_blanks(text: str) -> list[tuple[int, int]]:
+    """Runs of spaces and tabs at the start or end of a line (or of the text)."""
+    n = len(text)
+    return [(s, e) for s, e in (m.span() for m in _BLANKS.finditer(text))
+            if s == 0 or e == n or text[s - 1] == "\n" or text[e] == "\n"]

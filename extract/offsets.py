@@ -13,6 +13,8 @@ import re
 from array import array
 from collections.abc import Callable, Iterable
 
+import numpy as np
+
 
 class MappedText:
     """A string whose every character knows the raw span ``[rs[i], re[i])`` it came from."""
@@ -29,7 +31,8 @@ class MappedText:
     def identity(cls, raw: str) -> MappedText:
         """The raw text itself: character i comes from [i, i+1)."""
         n = len(raw)
-        return cls(raw, array("q", range(n)), array("q", range(1, n + 1)), n)
+        bounds = array("q", np.arange(n + 1, dtype=np.int64).tobytes())  # built in C, not from Python ints
+        return cls(raw, bounds[:-1], bounds[1:], n)
 
     def __len__(self) -> int:
         return len(self.text)
@@ -117,7 +120,17 @@ class MappedText:
             return self
         if len(new) != len(self.text):
             raise ValueError("translate table must map one character to one character")
-        return MappedText(new, self.rs, self.re, self.raw_len)
+        return self.with_text(new)
+
+    def with_text(self, text: str) -> MappedText:
+        """The same map under a new text of the same length: character i still comes from where it did.
+
+        For rewrites that replace characters one for one (width folding, punctuation, OpenCC
+        lines that keep their length); they can then be done with plain ``str``/``re`` methods.
+        """
+        if len(text) != len(self.text):
+            raise ValueError("with_text needs a text of the same length")
+        return MappedText(text, self.rs, self.re, self.raw_len)
 
     def delete_spans(self, spans: Iterable[tuple[int, int]]) -> MappedText:
         """Remove the given spans (sorted, non-overlapping)."""
