@@ -3,11 +3,13 @@
 No pretrained Chinese model can be used here, so the rules carry the work:
 
 * spaCy (``spacy.blank("zh")`` vocabulary) runs over the project's own jieba words (``doc.tokens``; spaCy's
-  segmenter never runs): a PhraseMatcher (attr ORTH, the phrase matching of an EntityRuler, with the
-  ruler's longest-match-wins resolution) holds every gazetteer name of ``rules/gazetteers/`` and a Matcher
-  holds the token patterns of ``rules/entities.toml`` (titles in 《》).  Both run on one spaCy Doc per
-  document made of only the words where a match can start (a name's first word, 《) and the words after
-  them a match can reach, so the cost follows the hits, not the length of the text;
+  segmenter never runs).  Gazetteer names (``rules/gazetteers/``) match as a PhraseMatcher (attr ORTH) would,
+  with an EntityRuler's longest-match-wins resolution, but by dictionary look-ups: a name matches where its
+  characters stand and the document's word boundaries over it equal those of the name cut alone, tried only
+  where a hashed table of first character pairs allows.  The Matcher holds the token patterns of
+  ``rules/entities.toml`` (titles in 《》) and sees only the stretches from an opening word to its stop word;
+* the words are kept as a boundary mask (a byte per position), and barriers, character classes and the
+  literal-word scans (titles, boundary words) are array operations, so the cost follows the hits;
 * suffix rules (``…有限公司``, ``…海关``, ``…口岸``, ``…综合保税区``) grow names to the left up to a
   boundary (punctuation or a boundary word), so nested forms stay whole (喀什海关物流监管处);
 * jieba glues some names to their suffix (上海港, 成都市委, 北京西站, 北京经济技术开发区 are single words), so a
@@ -27,16 +29,15 @@ from __future__ import annotations
 import operator
 import re
 from bisect import bisect_left
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
-from itertools import chain, compress
+from itertools import compress
 from pathlib import Path
 
 import jieba
 import numpy as np
 import spacy
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import Matcher
 from spacy.tokens import Doc as SpacyDoc
 
 from extract.model import Doc, Entity
@@ -71,14 +72,11 @@ class _Rules:
 
     nlp: spacy.Language
     matcher: Matcher
-    phrases: PhraseMatcher  # gazetteer names, added by first word when a document first holds that word
-    gaz_first: dict[str, int]  # first jieba word of a gazetteer name -> most words a name starting with it has
-    gaz_names: dict[str, list[tuple[str, str]]]  # first jieba word -> (name, label) of the names starting with it
-    loaded: set[str]  # first words whose names are in ``phrases``
     brackets: dict[str, frozenset[str]] | None  # Matcher patterns 《 …+ 》: opening word -> words a match stops at
-    match_starts: frozenset[str]  # words a match can start with: gaz_first and brackets
-    separator: str  # a word in no gazetteer name: glues the regions of a document into one spaCy Doc
     gazetteer: dict[str, str]
+    gaz_cut: dict[str, tuple[bytes, int]]  # name -> (its word boundaries as a 0/1 mask over 0..len, its word count)
+    gaz_first: dict[str, int]  # first word of a name (as jieba cuts the name) -> most words a name starting so has
+    gaz_pairs: np.ndarray  # bit _pair_hash(first two characters of a name) set (a filter, never a proof)
     org_strong: set[str]
     org_weak: set[str]
     org_suffixes: tuple[str, ...]  # strong and weak
@@ -105,10 +103,12 @@ class _Rules:
     loc_generic: set[str]
     loc_generic_multi: tuple[str, ...]
     bound_multi: re.Pattern[str]
+    bound_pairs: np.ndarray  # _pair_bits of the multi-character boundary words (see _scan)
     bound_single: set[str]
     char_class: np.ndarray  # code point -> _PUNCT_DIGIT | _DATE_PART | _DIGIT | _BOUND_SINGLE bits
     punct: set[str]
     title_re: re.Pattern[str]
+    title_pairs: np.ndarray  # _pair_bits of the titles
     titles: set[str]
     triggers: tuple[str, ...]
     not_in_name: set[str]
@@ -138,23 +138,17 @@ def _char_classes(punct: list[str], bound_single: list[str]) -> np.ndarray:
 
 _HIGH = 0x20000  # the class table scans str.isdigit below this code point (no digit above it in Unicode 15)
 _HIGH_RE = re.compile("[\U00020000-\U0010ffff]")
+_PARENS = tuple(map(ord, "（(）)"))
 
 
-def _classify(r: _Rules, text: str) -> np.ndarray:
-    """The ``_char_classes`` bits of every character of ``text``."""
-    cls = r.char_class[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)]
-    if text and max(text) >= "\U00020000":  # rare planes: ask str.isdigit itself
+def _classify(r: _Rules, text: str, codes: np.ndarray) -> np.ndarray:
+    """The ``_char_classes`` bits of every character of ``text`` (``codes``: its code points)."""
+    cls = r.char_class[codes]
+    if len(codes) and codes.max() >= _HIGH:  # rare planes: ask str.isdigit itself
         for m in _HIGH_RE.finditer(text):
             if m.group().isdigit():
                 cls[m.start()] |= _DIGIT | _PUNCT_DIGIT
     return cls
-
-
-def _mask(n: int, positions: np.ndarray) -> bytearray:
-    """A 0/1 byte per text position 0..n, 1 at ``positions`` (those outside 0..n ignored)."""
-    out = np.zeros(n + 1, dtype=bool)
-    out[positions[(positions >= 0) & (positions <= n)]] = True
-    return bytearray(out.tobytes())
 
 
 def _gazetteer() -> dict[str, str]:
@@ -201,14 +195,6 @@ def rules() -> _Rules:
         gaz.setdefault(name, label)
     nlp = spacy.blank("zh")
     nlp.tokenizer = JiebaTokenizer(nlp.vocab)  # never spaCy's own segmenter: patterns cut like documents
-    gaz_first: dict[str, int] = {}
-    gaz_names: dict[str, list[tuple[str, str]]] = {}
-    pattern_words: set[str] = set()
-    for name, label in sorted(gaz.items()):
-        words = [name[s:e] for s, e in cut_spans(name)]  # as nlp.make_doc(name) cuts it
-        gaz_first[words[0]] = max(gaz_first.get(words[0], 0), len(words))
-        gaz_names.setdefault(words[0], []).append((name, label))
-        pattern_words.update(words)
     matcher = Matcher(nlp.vocab)
     for pat in cfg["work"]["patterns"]:
         matcher.add(pat["label"], [pat["pattern"]])
@@ -219,14 +205,9 @@ def rules() -> _Rules:
     return _Rules(
         nlp=nlp,
         matcher=matcher,
-        phrases=PhraseMatcher(nlp.vocab, attr="ORTH"),
-        gaz_first=gaz_first,
-        gaz_names=gaz_names,
-        loaded=set(),
         brackets=_brackets(cfg["work"]["patterns"]),
-        match_starts=frozenset(gaz_first) | frozenset(_brackets(cfg["work"]["patterns"]) or ()),
-        separator=next(w for w in ("\n", "\x00", "\ufffe") if w not in pattern_words),
         gazetteer=gaz,
+        **_gazetteer_index(gaz),
         org_strong=set(org["strong"]),
         org_weak=set(org["weak"]) - set(org["strong"]),
         org_suffixes=tuple(sorted(set(org["strong"]) | set(org["weak"]))),
@@ -253,10 +234,12 @@ def rules() -> _Rules:
         loc_generic=set(loc["generic"]),
         loc_generic_multi=tuple(sorted({g for g in loc["generic"] if len(g) > 1})),
         bound_multi=re.compile(_alt(multi)),
+        bound_pairs=_pair_bits(multi),
         bound_single={w for w in bnd["words"] if len(w) == 1},
         char_class=_char_classes(bnd["punct"], [w for w in bnd["words"] if len(w) == 1]),
         punct=set(bnd["punct"]),
         title_re=re.compile(_alt(titles)),
+        title_pairs=_pair_bits(titles),
         titles=set(titles),
         triggers=tuple(sorted(per["triggers"], key=len, reverse=True)),
         not_in_name=set(per["not_in_name"]),
@@ -366,29 +349,41 @@ def spacy_doc(doc: Doc, spans: list[tuple[int, int]] | None = None) -> SpacyDoc:
 class _Ctx:
     """Per-document state: text, token ends, barriers and the anchors found so far."""
 
-    def __init__(self, doc: Doc, spans: list[tuple[int, int]], gaz: list[Cand]) -> None:
+    def __init__(self, doc: Doc, spans: list[tuple[int, int]] | None, gaz: list[Cand],
+                 bnd: bytearray | None = None, codes: np.ndarray | None = None, pairs: _Pairs | None = None) -> None:
         self.r = rules()
+        self.doc = doc
         self.text = doc.text
         n = len(self.text)
-        self.tok_list = spans
-        arr = np.fromiter(chain.from_iterable(spans), dtype=np.int64, count=2 * len(spans)).reshape(-1, 2)
-        starts, ends = arr[:, 0], arr[:, 1]
-        self.tok_starts: list[int] = starts.tolist()
-        self.is_start = _mask(n, starts)  # is_start[i]: a word starts at i
-        self.is_end = _mask(n, ends)  # is_end[i]: a word ends at i
-        self.single = _mask(n, starts[ends - starts == 1])  # single[i]: (i, i + 1) is a word
+        if spans is not None:
+            self.tok_list = spans
+        # bnd[i]: a word starts or ends at i (the words tile the text, so a word ends where the next starts)
+        self.bnd = bnd if bnd is not None else spans_boundaries(self.tok_list, n)
+        b = np.frombuffer(self.bnd, dtype=bool)
+        single = np.zeros(n + 1, dtype=bool)
+        single[:n] = b[:n] & b[1:]
+        self.single = bytearray(single.tobytes())  # single[i]: (i, i + 1) is a word
         self.gaz = gaz
+        self.anchors = [c for c in gaz if c.label in ("LOC", "ORG")]  # gaz is in text order
+        self.anchor_starts = [c.start for c in self.anchors]
         self.anchor_by_end: dict[int, list[Cand]] = {}
-        self.anchor_starts: list[int] = []
-        self.anchors: list[Cand] = []
-        for c in gaz:
-            if c.label in ("LOC", "ORG"):
-                self.add_anchor(c)
-        self.barrier = self._barriers()
+        for c in self.anchors:
+            self.anchor_by_end.setdefault(c.end, []).append(c)
+        codes = _codes(self.text) if codes is None else codes
+        self.pairs = pairs or _Pairs(codes)
+        self.barrier = self._barriers(codes)
 
     @cached_property
-    def tok_spans(self) -> set[tuple[int, int]]:
-        return set(self.tok_list)
+    def tok_list(self) -> list[tuple[int, int]]:
+        return word_spans(self.doc)
+
+    def word_before(self, a: int) -> tuple[int, int]:
+        """The word holding position ``a - 1`` (``a`` > 0)."""
+        return self.bnd.rfind(1, 0, a), self.bnd.find(1, a)
+
+    def is_word(self, s: int, e: int) -> bool:
+        """True when ``text[s:e]`` (s < e) is one word."""
+        return self.bnd[s] == 1 and self.bnd.find(1, s + 1) == e
 
     def add_anchor(self, c: Cand) -> None:
         i = bisect_left(self.anchor_starts, c.start)
@@ -396,7 +391,7 @@ class _Ctx:
         self.anchors.insert(i, c)
         self.anchor_by_end.setdefault(c.end, []).append(c)
 
-    def _barriers(self) -> bytearray:
+    def _barriers(self, codes: np.ndarray) -> bytearray:
         """barrier[i] == 1: a name may not extend left past position i (it starts at i or later).
 
         Punctuation and digits (outside gazetteer names) bound a name on both sides, as do single boundary
@@ -406,15 +401,21 @@ class _Ctx:
         """
         text, r = self.text, self.r
         n = len(text)
-        cls = _classify(r, text)
-        inside = np.zeros(n + 1, dtype=bool)  # positions strictly inside a gazetteer name
-        for c in self.gaz:
-            if c.end - c.start > 1:
-                inside[c.start + 1:c.end] = True
+        cls = _classify(r, text, codes)
+        gaz = self.gaz
+        starts = np.array([c.start for c in gaz], dtype=np.int64)
+        ends = np.array([c.end for c in gaz], dtype=np.int64)
+        long = ends - starts > 1
+        # positions strictly inside a gazetteer name: +1 after each start, -1 at each end, summed
+        depth = np.cumsum(np.bincount(starts[long] + 1, minlength=n + 2) - np.bincount(ends[long], minlength=n + 2))
+        inside = depth[:n + 1] > 0
         keep = inside.copy()  # punctuation that bounds nothing
-        for c in self.gaz:  # （新疆） inside a company or zone name is not a barrier
-            if c.label == "LOC" and c.start > 0 and c.end < n and text[c.start - 1] in "（(" and text[c.end] in "）)":
-                keep[c.start - 1] = keep[c.end] = True
+        # （新疆） inside a company or zone name is not a barrier
+        loc = np.array([c.label == "LOC" for c in gaz], dtype=bool) & (starts > 0) & (ends < n)
+        s, e = starts[loc], ends[loc]
+        before, after = codes[s - 1], codes[e]
+        wrapped = ((before == _PARENS[0]) | (before == _PARENS[1])) & ((after == _PARENS[2]) | (after == _PARENS[3]))
+        keep[s[wrapped] - 1] = keep[e[wrapped]] = True
         for m in r.org_paren.finditer(text):  # 上海国际港务（集团）股份有限公司
             keep[m.start()] = keep[m.end() - 1] = True
         bar = np.zeros(n + 1, dtype=bool)
@@ -425,24 +426,20 @@ class _Ctx:
         # 2023年11月1日新疆… : no name across a date
         bar[2:] |= (cls[1:] & _DATE_PART).astype(bool) & (cls[:-1] & _DIGIT).astype(bool)
         gaz_end = np.zeros(n + 1, dtype=bool)
-        gaz_end[[c.end for c in self.gaz if c.end <= n]] = True
+        gaz_end[ends[ends <= n]] = True
         word = np.frombuffer(self.single, dtype=bool)[:n] | gaz_end[:n]
         soft = (cls & _BOUND_SINGLE).astype(bool) & ~inside[:n] & word
         bar[:n] |= soft
         bar[1:] |= soft
-        out = bytearray(bar.tobytes())
-        inside_b = inside.tobytes()
-        for m in r.bound_multi.finditer(text):
-            if not inside_b[m.start()] and not inside_b[m.end()]:
-                out[m.end()] = 1
-        return out
+        spans = np.array([m.span() for m in _scan(r.bound_multi, r.bound_pairs, text, self.pairs)],
+                         dtype=np.int64).reshape(-1, 2)
+        bar[spans[:, 1][~inside[spans[:, 0]] & ~inside[spans[:, 1]]]] = True
+        return bytearray(bar.tobytes())
 
     def window(self, pos: int, limit: int) -> int:
         """Leftmost start of a name that ends at ``pos``: back to the nearest barrier, at most ``limit`` chars."""
-        j = pos
         lo = max(0, pos - limit)
-        while j > lo and not self.barrier[j]:
-            j -= 1
+        j = max(self.barrier.rfind(1, lo + 1, pos + 1), lo)  # the nearest barrier in (lo, pos], else lo
         while j < pos and (self.text[j] in self.r.punct or self.text[j].isdigit()):
             j += 1
         return j
@@ -459,95 +456,214 @@ class _Ctx:
         return out
 
 
-def _regions(words: list[str]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Stretches of words where a gazetteer name or a Matcher pattern can match, and the 《…》 stretches.
+def _gazetteer_index(gaz: dict[str, str]) -> dict:
+    """The look-up tables that replace a PhraseMatcher over every name (``_Rules.gaz_*``).
 
-    A name starts with its first jieba word and has at most ``gaz_first[word]`` words; a 《 pattern runs to the
-    first stop word.  Everything else of the document can hold no match and is never shown to spaCy.
+    A name matches where its characters stand as whole words cut as jieba cuts the name alone (as
+    ``nlp.make_doc(name)`` makes a phrase pattern): its boundary mask equals the document's over the span.
     """
-    r = rules()
-    first, brackets = r.gaz_first, r.brackets or {}
-    n = len(words)
-    out: list[tuple[int, int]] = []
-    work: list[tuple[int, int]] = []
-    for i in list(compress(range(n), map(r.match_starts.__contains__, words))):
-        w = words[i]
-        end = i + first.get(w, 0)
-        stops = brackets.get(w)
-        if stops is not None:
-            j = i + 1
-            while j < n and words[j] not in stops:
-                j += 1
-            work.append((i, min(j + 1, n)))
-            end = max(end, j + 1)
-        out.append((i, min(end, n)))
-    return out, work
+    cut: dict[str, tuple[bytes, int]] = {}
+    first: dict[str, int] = {}
+    for name in sorted(gaz):
+        mask = bytearray(len(name) + 1)
+        words = cut_spans(name)
+        for s, e in words:
+            mask[s] = mask[e] = 1
+        cut[name] = (bytes(mask), len(words))
+        head = name[:words[0][1]]
+        first[head] = max(first.get(head, 0), len(words))
+    return {"gaz_cut": cut, "gaz_first": first, "gaz_pairs": _pair_bits(list(cut))}
 
 
-def _load_names(first_words: set[str]) -> None:
-    """Add to the PhraseMatcher the gazetteer names starting with these words, if not yet there.
+_PAIR_MASK = (1 << 20) - 1
 
-    Making a spaCy Doc of each of the thousands of names costs more than a day of news uses, so names
-    are compiled when a document first holds their first word: a name whose first word is absent from a
-    document cannot match in it, so every document is matched against all the names that can match.
+
+def _pair_hash(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """A hash of two code points (arrays), so one table look-up per position filters where a name may start."""
+    return (first.astype(np.int64) * 1000003 + second) & _PAIR_MASK
+
+
+def _pair_bits(words: list[str]) -> np.ndarray:
+    """A bit per ``_pair_hash`` value, set for the first two characters of each word (all of 2+ characters):
+    128 KB, so it stays in the CPU cache between documents."""
+    assert all(len(w) >= 2 for w in words)
+    firsts = np.array([[ord(w[0]), ord(w[1])] for w in words], dtype=np.int64).reshape(-1, 2)
+    bits = np.zeros(_PAIR_MASK + 1, dtype=bool)
+    bits[_pair_hash(firsts[:, 0], firsts[:, 1])] = True
+    return np.packbits(bits, bitorder="little")
+
+
+class _Pairs:
+    """The ``_pair_hash`` of every two neighbouring characters of a text, split for look-ups in ``_pair_bits``."""
+
+    def __init__(self, codes: np.ndarray) -> None:
+        h = _pair_hash(codes[:-1], codes[1:])
+        self.byte = h >> 3
+        self.bit = (h & 7).astype(np.uint8)
+
+    def starts(self, bits: np.ndarray) -> np.ndarray:
+        """Per position 0..n-2: True where a word of ``bits`` may begin (its first two characters stand there,
+        or collide with them in the hash: a filter, never a proof)."""
+        return ((bits[self.byte] >> self.bit) & 1).astype(bool)
+
+
+def _scan(pattern: re.Pattern[str], bits: np.ndarray, text: str, pairs: _Pairs) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))`` for an alternation of literal words of 2+ characters, trying the pattern
+    only where ``bits`` says a word may begin: the same matches (non-overlapping, leftmost, longest first), without
+    a regex scan of every character."""
+    out = []
+    end = 0
+    match = pattern.match
+    for p in np.flatnonzero(pairs.starts(bits)).tolist():
+        if p >= end:
+            m = match(text, p)
+            if m is not None:
+                out.append(m)
+                end = m.end()
+    return out
+
+
+def _codes(text: str) -> np.ndarray:
+    """The code points of ``text`` as an array (one C-level conversion shared by the array computations)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
+
+
+def boundaries(doc: Doc) -> bytearray:
+    """A 0/1 byte per text position 0..n: 1 where a word of ``word_spans(doc)`` starts or ends.
+
+    The words tile the text, so this mask is all the word structure the rules need (the word around a
+    position, whether a span is a word), and it is made with array operations, not a loop over the words.
     """
-    r = rules()
-    for w in sorted(first_words - r.loaded):
-        by_label: dict[str, list[SpacyDoc]] = {}
-        for name, label in r.gaz_names.get(w, ()):
-            by_label.setdefault(label, []).append(r.nlp.make_doc(name))
-        for label, patterns in sorted(by_label.items()):
-            r.phrases.add(label, patterns)
-        r.loaded.add(w)
+    text = doc.text
+    n = len(text)
+    toks = doc.tokens or cut_spans(text)
+    k = len(toks)
+    if k:
+        starts = np.fromiter(map(_FIRST, toks), dtype=np.int64, count=k)
+        ends = np.fromiter(map(_SECOND, toks), dtype=np.int64, count=k)
+        if starts[0] >= 0 and ends[-1] <= n and (starts < ends).all() and (ends[:-1] <= starts[1:]).all():
+            return _bounds_mask(n, starts, ends)
+    return spans_boundaries(word_spans(doc), n)
+
+
+def spans_boundaries(spans: list[tuple[int, int]], n: int) -> bytearray:
+    """``boundaries`` from a list of word spans (a tiling of the text, as ``word_spans`` makes)."""
+    arr = np.array(spans, dtype=np.int64).reshape(-1, 2)
+    return _bounds_mask(n, arr[:, 0], arr[:, 1])
+
+
+def _bounds_mask(n: int, starts: np.ndarray, ends: np.ndarray) -> bytearray:
+    mask = np.zeros(n + 1, dtype=bool)
+    mask[starts] = True
+    mask[ends] = True
+    mask[0] = mask[n] = True  # the gaps before the first and after the last word are words of their own
+    return bytearray(mask.tobytes())
+
+
+def _gazetteer_matches(r: _Rules, text: str, bnd: bytearray, pairs: _Pairs) -> list[Cand]:
+    """Every gazetteer name standing as whole words, overlaps resolved like spaCy's EntityRuler: most words
+    first, then leftmost; a match touching a taken one is dropped.  Same answer as a PhraseMatcher (ORTH) over
+    the whole document, found by dictionary look-ups where the first two characters may start a name."""
+    n = len(text)
+    if n < 2:
+        return []
+    starts = pairs.starts(r.gaz_pairs) & np.frombuffer(bnd, dtype=bool, count=n - 1)
+    first, cut = r.gaz_first, r.gaz_cut
+    found: list[tuple[int, int, int, str]] = []  # (-words, start, end, name) in text order
+    last = 0
+    overlap = False
+    for p in np.flatnonzero(starts).tolist():
+        e = bnd.find(1, p + 1)
+        k = first.get(text[p:e], 0)
+        for words in range(1, k + 1):  # the names of 1, 2 … k words from p
+            if words > 1:
+                if e >= n:
+                    break
+                e = bnd.find(1, e + 1)
+            name = text[p:e]
+            hit = cut.get(name)
+            if hit is not None and hit[1] == words and (words == 1 or bnd[p:e + 1] == hit[0]):
+                found.append((-words, p, e, name))
+                overlap |= p < last
+                last = e
+    gaz = r.gazetteer
+    return [Cand(s, e, gaz[name], "gazetteer") for _, s, e, name in (_ruler_resolve(found, n) if overlap else found)]
+
+
+def _ruler_resolve(found: list[tuple[int, int, int, str]], n: int) -> list[tuple[int, int, int, str]]:
+    """The EntityRuler's choice among overlapping matches ``(-words, start, end, name)``: most words first,
+    then leftmost; a match whose first or last character is taken is dropped.  Kept ones in text order."""
+    taken = bytearray(n + 1)
+    keep = []
+    for m in sorted(found):
+        _, s, e, _ = m
+        if not taken[s] and not taken[e - 1]:
+            keep.append(m)
+            taken[s:e] = b"\x01" * (e - s)
+    keep.sort(key=_SECOND)
+    return keep
+
+
+def _word_at(bnd: bytearray, p: int) -> int:
+    """End of the word that starts at ``p``."""
+    return bnd.find(1, p + 1)
+
+
+def _work_matches(r: _Rules, doc: Doc, bnd: bytearray) -> list[Cand]:
+    """Matches of the Matcher's token patterns (titles in 《》) as character spans.
+
+    With the bracket shape known (``_brackets``), a match from an opening word ends at the first stop word
+    after it, so the Matcher sees only those stretches (one spaCy Doc of them); else the whole document.
+    """
+    strings = r.nlp.vocab.strings
+    if r.brackets is None:
+        spans = word_spans(doc)
+        return [Cand(spans[a][0], spans[b - 1][1], strings[m], "pattern", tier=0)
+                for m, a, b in r.matcher(spacy_doc(doc, spans))]
+    text = doc.text
+    n = len(text)
+    words: list[tuple[int, int]] = []  # the stretches, one after the other
+    stretches: list[int] = []  # where each stretch begins in ``words``
+    for p in _opening_words(r, text, bnd):
+        stops = r.brackets[text[p:_word_at(bnd, p)]]
+        stretches.append(len(words))
+        while p < n:
+            q = _word_at(bnd, p)
+            words.append((p, q))
+            if len(words) - 1 > stretches[-1] and text[p:q] in stops:
+                break
+            p = q
+    if not words:
+        return []
+    sp = SpacyDoc(r.nlp.vocab, words=[text[a:b] for a, b in words], spaces=[False] * len(words))
+    out = []
+    for i, j in zip(stretches, stretches[1:] + [len(words)], strict=True):
+        out += [Cand(words[i + a][0], words[i + b - 1][1], strings[m], "pattern", tier=0)
+                for m, a, b in r.matcher(sp[i:j]) if a == 0]
+    return out
+
+
+def _opening_words(r: _Rules, text: str, bnd: bytearray) -> list[int]:
+    """Positions of the words that open a bracket pattern (《), in text order."""
+    assert r.brackets is not None
+    out = []
+    for w in r.brackets:
+        p = text.find(w)
+        while p >= 0:
+            if bnd[p] and _word_at(bnd, p) == p + len(w):
+                out.append(p)
+            p = text.find(w, p + 1)
+    return sorted(out)
 
 
 def _spacy_cands(words: list[str], spans: list[tuple[int, int]], doc: Doc) -> tuple[list[Cand], list[Cand]]:
-    """Gazetteer names (PhraseMatcher) and token patterns (Matcher) as character spans.
-
-    The regions of :func:`_regions` are glued into one spaCy Doc, a separator word between regions that do
-    not touch (it is in no name, and every 《 pattern stops before the glue), so the matches are exactly those
-    of the whole document.  Overlapping names resolve like spaCy's EntityRuler: longest first, then leftmost.
-    """
-    r = rules()
-    regions, work = _regions(words)
-    _load_names({words[a] for a, _ in regions})
-    orig: list[int] = []  # token of the glued Doc -> token of the document (-1: separator)
-    at: dict[int, int] = {}  # token of the document -> token of the glued Doc
-    last = -1
-    for a, b in regions:
-        a = max(a, last)
-        if a >= b:
-            continue
-        if orig and a > last:
-            orig.append(-1)
-        for k in range(a, b):
-            at[k] = len(orig)
-            orig.append(k)
-        last = b
-    sp = SpacyDoc(r.nlp.vocab, words=[words[k] if k >= 0 else r.separator for k in orig], spaces=[False] * len(orig))
-    # the EntityRuler's resolution: longest match first, then the leftmost; a match overlapping a taken one is dropped
-    matches = sorted({(m, a, b) for m, a, b in r.phrases(sp) if a != b} if orig else (),
-                     key=lambda m: (m[2] - m[1], -m[1]), reverse=True)
-    taken: set[int] = set()
-    gaz: list[tuple[int, int, int]] = []
-    for m, a, b in matches:
-        if a not in taken and b - 1 not in taken:
-            gaz.append((a, b, m))
-            taken.update(range(a, b))
-    gaz.sort()
-    strings = r.nlp.vocab.strings
-    out = [Cand(spans[orig[a]][0], spans[orig[b - 1]][1], strings[m], "gazetteer") for a, b, m in gaz]
-    pats = []
-    if r.brackets is None:
-        full = spacy_doc(doc, spans)
-        found = [(a, b, m) for m, a, b in r.matcher(full)]
-    else:
-        found = []
-        for i, j in work:
-            found += [(i + a, i + b, m) for m, a, b in r.matcher(sp[at[i]:at[i] + j - i]) if a == 0]
-    for a, b, m in found:
-        pats.append(Cand(spans[a][0], spans[b - 1][1], strings[m], "pattern", tier=0))
-    return out, pats
+    """Gazetteer names and token patterns (Matcher) of a document cut into ``spans`` (``word_spans``)."""
+    r, text = rules(), doc.text
+    bnd = spans_boundaries(spans, len(text))
+    return _gazetteer_matches(r, text, bnd, _Pairs(_codes(text))), _work_matches(r, doc, bnd)
 
 
 def _suffix_ok(ctx: _Ctx, suffix: str, a: int, b: int) -> bool:
@@ -556,7 +672,7 @@ def _suffix_ok(ctx: _Ctx, suffix: str, a: int, b: int) -> bool:
     nxt = text[b] if b < len(text) else ""
     if nxt and nxt in ctx.r.not_before.get(suffix, ""):
         return False
-    if ctx.is_end[b] or not nxt or nxt in ctx.r.punct or ctx.barrier[b]:
+    if ctx.bnd[b] or not nxt or nxt in ctx.r.punct or ctx.barrier[b]:
         return True
     return ctx.r.title_re.match(text, b) is not None or ctx.r.org_re.match(text, b) is not None
 
@@ -626,13 +742,16 @@ def _unbalanced(s: str) -> bool:
 def _loc_cands(ctx: _Ctx) -> list[Cand]:
     """Places by suffix: a known place + a short middle + suffix, or an unknown 2-4 char name + strong suffix."""
     r, text = ctx.r, ctx.text
+    n, bnd, barrier, by_end, strong, follow_ok = len(text), ctx.bnd, ctx.barrier, ctx.anchor_by_end, r.loc_strong, \
+        r.loc_follow_ok.match
     out = []
     for m in r.loc_re.finditer(text):
-        suffix, a, b = m.group(), m.start(), m.end()
-        if b < len(text) and not ctx.is_end[b] and not ctx.barrier[b] and not r.loc_follow_ok.match(text, b):
+        a, b = m.span()
+        if b < n and not bnd[b] and not barrier[b] and not follow_ok(text, b):
             continue
-        if suffix not in r.loc_strong:  # a known place right before the suffix (喀什 + 市)
-            ending = [c.start for c in ctx.anchor_by_end.get(a, ()) if c.label == "LOC"]
+        suffix = m.group()
+        if suffix not in strong:  # a known place right before the suffix (喀什 + 市)
+            ending = [c.start for c in by_end.get(a, ()) if c.label == "LOC"]
             if not ending and suffix == "站" and a > 0 and text[a - 1] in r.station_middle:  # 成都 东 站
                 ending = [c.start for c in ctx.anchor_by_end.get(a - 1, ()) if c.label == "LOC"]
                 ending = ending or [c.start for c in _place_in_word(ctx, a - 1)]  # 北京西站 is one word
@@ -663,7 +782,7 @@ def _loc_cands(ctx: _Ctx) -> list[Cand]:
         else:
             head = _head_end(ctx, w, a)
             name = text[w:head]
-            if not _unknown_place(r, name) or _has_common_word(ctx, w, head) or not ctx.is_start[w] \
+            if not _unknown_place(r, name) or _has_common_word(ctx, w, head) or not ctx.bnd[w] \
                     or (ctx.single[w] and name[0] in r.loc_bad_start):
                 continue
             start = w
@@ -675,10 +794,11 @@ def _loc_cands(ctx: _Ctx) -> list[Cand]:
 
 def _place_opens_word(ctx: _Ctx, a: int, b: int) -> list[Cand]:
     """A whole jieba word that opens with a known place and ends with the suffix (北京经济技术开发区 is one word)."""
-    i = bisect_left(ctx.tok_starts, a) - 1
-    if i < 0 or ctx.tok_list[i][1] != b:
+    if a <= 0:
         return []
-    s = ctx.tok_list[i][0]
+    s, e = ctx.word_before(a)
+    if e != b:
+        return []
     k = next((k for k in range(a, s + 1, -1) if ctx.r.gazetteer.get(ctx.text[s:k]) == "LOC"), None)
     return [Cand(s, k, "LOC", "gazetteer")] if k is not None else []
 
@@ -691,7 +811,7 @@ def _anchor_and_name(ctx: _Ctx, anchors: list[Cand], a: int) -> list[Cand]:
     c = max(anchors, key=lambda c: (c.end, c.start))
     head = _head_end(ctx, c.end, a)
     name = ctx.text[c.end:head]
-    if c.end >= a or not ctx.is_start[c.end] or not _unknown_place(ctx.r, name) or _has_common_word(ctx, c.end, head) \
+    if c.end >= a or not ctx.bnd[c.end] or not _unknown_place(ctx.r, name) or _has_common_word(ctx, c.end, head) \
             or (ctx.single[c.end] and name[0] in ctx.r.loc_bad_start):
         return []
     return [x for x in anchors if x.end <= c.end]
@@ -699,10 +819,9 @@ def _anchor_and_name(ctx: _Ctx, anchors: list[Cand], a: int) -> list[Cand]:
 
 def _place_in_word(ctx: _Ctx, a: int) -> list[Cand]:
     """A known place that jieba glued to the suffix (上海港 is one word, so the gazetteer never saw 上海)."""
-    i = bisect_left(ctx.tok_starts, a) - 1
-    if i < 0 or ctx.tok_list[i][1] <= a:
+    if a <= 0 or ctx.bnd[a]:
         return []
-    s = ctx.tok_list[i][0]
+    s = ctx.bnd.rfind(1, 0, a)
     return [Cand(s, a, "LOC", "gazetteer")] if ctx.r.gazetteer.get(ctx.text[s:a]) == "LOC" else []
 
 
@@ -711,11 +830,12 @@ def _head_end(ctx: _Ctx, w: int, a: int) -> int:
     are peeled off, so an unknown name may carry them while the test of an unknown name sees only its head."""
     end = a
     while end > w:
-        i = bisect_left(ctx.tok_starts, end) - 1  # the words tile the text: the one ending at ``end``
-        word = ctx.tok_list[i] if i >= 0 else None
-        if word is None or word[1] != end or word[0] <= w or ctx.text[word[0]:end] not in ctx.r.loc_descriptors:
+        if not ctx.bnd[end]:  # no word ends at ``end``
             break
-        end = word[0]
+        s = ctx.bnd.rfind(1, 0, end)  # the word that ends there
+        if s <= w or ctx.text[s:end] not in ctx.r.loc_descriptors:
+            break
+        end = s
     return end
 
 
@@ -774,7 +894,7 @@ def _name_at(ctx: _Ctx, p: int) -> tuple[int, int] | None:
             return p, p + n
     if surname:
         for n in (3, 2):
-            if (p, p + n) in ctx.tok_spans and _valid_name(r, text[p:p + n]):
+            if ctx.is_word(p, p + n) and _valid_name(r, text[p:p + n]):
                 return p, p + n
     return None
 
@@ -798,13 +918,13 @@ def _has_common_word(ctx: _Ctx, s: int, e: int) -> bool:
     """True when a dictionary word that is not a name lies inside [s, e) (jieba words of the document)."""
     if ctx.r.gazetteer.get(ctx.text[s:e]) == "PERSON":
         return False
-    common = _common_words()
-    i = bisect_left(ctx.tok_starts, s)
-    while i < len(ctx.tok_list) and ctx.tok_list[i][1] <= e:
-        a, b = ctx.tok_list[i]
-        if ctx.text[a:b] in common:
+    common, bnd, text = _common_words(), ctx.bnd, ctx.text
+    a = bnd.find(1, s)  # the words from the first one starting at or after ``s``
+    b = bnd.find(1, a + 1) if a >= 0 else -1
+    while 0 <= b <= e:
+        if text[a:b] in common:
             return True
-        i += 1
+        a, b = b, bnd.find(1, b + 1)
     return False
 
 
@@ -812,18 +932,19 @@ def _title_persons(ctx: _Ctx, orgs: list[Cand]) -> list[Cand]:
     """ORG? TITLE NAME: 喀什海关物流监管处副处长张力 -> PERSON 张力 (title 副处长, org 喀什海关物流监管处)."""
     r, text = ctx.r, ctx.text
     title_ends: dict[int, int] = {}
-    matches = list(r.title_re.finditer(text))
+    matches = _scan(r.title_re, r.title_pairs, text, ctx.pairs)
     for m in matches:
         title_ends[m.end()] = m.start()
     by_end: dict[int, list[Cand]] = {}
-    for c in orgs + ctx.gaz:
-        if c.label in ("ORG", "LOC"):
-            by_end.setdefault(c.end, []).append(c)
     out: list[Cand] = []
     for m in matches:
         span = _name_at(ctx, m.end())
         if span is None:
             continue
+        if not by_end:  # built for the first title with a name (most titles have none)
+            for c in orgs + ctx.gaz:
+                if c.label in ("ORG", "LOC"):
+                    by_end.setdefault(c.end, []).append(c)
         ts = m.start()
         while True:  # 党组书记、副厅长 / 党委委员、管委会副主任
             w = ctx.window(ts, 8)
@@ -878,7 +999,9 @@ def _byline_persons(ctx: _Ctx) -> list[Cand]:
 def _dot_persons(ctx: _Ctx) -> list[Cand]:
     """Transliterated names with ·, e.g. 阿依古丽·依明, wherever they stand."""
     r, text = ctx.r, ctx.text
-    out = []
+    out: list[Cand] = []
+    if "·" not in text:  # the pattern needs one; the scan alone costs more than the rest of the rule
+        return out
     for m in r.dot_re.finditer(text):
         head, _, tail = m.group().rpartition("·")
         tail = _cut_at_trigger(r, tail)
@@ -930,9 +1053,13 @@ def find(doc: Doc) -> list[Cand]:
     text = doc.text
     if not text:
         return []
-    spans = word_spans(doc)
-    gaz, pats = _spacy_cands([text[s:e] for s, e in spans], spans, doc)
-    ctx = _Ctx(doc, spans, gaz)
+    r = rules()
+    bnd = boundaries(doc)
+    codes = _codes(text)
+    pairs = _Pairs(codes)
+    gaz = _gazetteer_matches(r, text, bnd, pairs)
+    pats = _work_matches(r, doc, bnd)
+    ctx = _Ctx(doc, None, gaz, bnd, codes, pairs)
     orgs = _org_cands(ctx)
     locs = _loc_cands(ctx)
     persons = _title_persons(ctx, orgs + locs) + _byline_persons(ctx) + _dot_persons(ctx)
@@ -946,24 +1073,15 @@ def find(doc: Doc) -> list[Cand]:
     for e in ents:
         used[e.start:e.end] = b"\x01" * (e.end - e.start)
     ents += [c for c in _resolve(titles, len(text)) if used.find(1, c.start, c.end) < 0]
-    ents = [c for c in ents if not doc.is_corrupt(c.start, c.end)]
+    if doc.corrupt:
+        ents = [c for c in ents if not doc.is_corrupt(c.start, c.end)]
     ents.sort(key=lambda c: (c.start, c.end, c.label))
     return ents
 
 
-def _free_of(spans: list[tuple[int, int]], n: int) -> Callable[[int, int], bool]:
-    """A test ``(s, e) -> not any(a < e and s < b for a, b in spans)`` that costs one look-up, not a scan."""
-    used = bytearray(n + 1)
-    odd = []  # empty, reversed or out-of-text spans (none in practice): tested as the formula says
-    for a, b in spans:
-        if 0 <= a < b <= n:
-            used[a:b] = b"\x01" * (b - a)
-        else:
-            odd.append((a, b))
-
-    def free(s: int, e: int) -> bool:
-        return used.find(1, s, e) < 0 and not any(a < e and s < b for a, b in odd)
-    return free
+def _overlaps_any(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    """True when ``[s, e)`` overlaps one of ``spans`` (a currency name is rare: a scan beats building a mask)."""
+    return any(a < e and s < b for a, b in spans)
 
 
 def extract(doc: Doc) -> list[Entity]:
@@ -971,15 +1089,27 @@ def extract(doc: Doc) -> list[Entity]:
     from extract.numbers import find_currency_mentions
 
     found = [(c.start, c.end, c.label, c.title, c.org, c.source, None) for c in find(doc)]
-    taken = [(q.start, q.end) for q in doc.quantities] + [(f[0], f[1]) for f in found] + list(doc.corrupt)
-    free = _free_of(taken, len(doc.text))  # == find_currency_mentions(text, taken), without its scan per name
-    found += [(s, e, "CURRENCY", None, None, "units", code) for s, e, code in find_currency_mentions(doc.text)
-              if free(s, e)]
-    found.sort(key=lambda f: (f[0], f[1]))
-    text, doc_id, raw_span = doc.text, doc.doc_id, doc.raw_span
-    out = []
-    for i, (s, e, label, title, org, source, norm) in enumerate(found):
-        rs, re_ = raw_span(s, e)  # the fields of doc.span_fields, without a dict per entity
-        out.append(Entity(doc_id=doc_id, text=text[s:e], start=s, end=e, raw_start=rs, raw_end=re_,
-                          id=f"{doc_id}:e{i}", label=label, title=title, org=org, source=source, norm=norm))
-    return out
+    currencies = find_currency_mentions(doc.text)
+    if currencies:  # == find_currency_mentions(text, taken), without its scan per name
+        taken = [(q.start, q.end) for q in doc.quantities] + [(f[0], f[1]) for f in found] + list(doc.corrupt)
+        found += [(s, e, "CURRENCY", None, None, "units", code) for s, e, code in currencies
+                  if not _overlaps_any(taken, s, e)]
+        found.sort(key=_START_END)
+    text, doc_id = doc.text, doc.doc_id
+    raw = _raw_spans(doc, [f[0] for f in found], [f[1] for f in found])
+    return [Entity(doc_id, f"{doc_id}:e{i}", text[s:e], s, e, rs, re_, label, title, org, source, norm)
+            for i, ((s, e, label, title, org, source, norm), (rs, re_)) in enumerate(zip(found, raw, strict=True))]
+
+
+_START_END = operator.itemgetter(0, 1)
+
+
+def _raw_spans(doc: Doc, starts: list[int], ends: list[int]) -> list[tuple[int, int]]:
+    """``doc.raw_span(s, e)`` of every span, as array look-ups into the offset map (no call per span)."""
+    mapped = doc.mapped
+    n = len(doc.text)
+    if mapped is None or not starts or not all(map(operator.lt, starts, ends)) or min(starts) < 0 or max(ends) > n:
+        return [doc.raw_span(s, e) for s, e in zip(starts, ends, strict=True)]
+    rs, re_ = np.asarray(mapped.rs, dtype=np.int64), np.asarray(mapped.re, dtype=np.int64)
+    s, e = np.array(starts), np.array(ends) - 1  # first and last character: as MappedText.raw_span reads them
+    return list(zip(np.minimum(rs[s], rs[e]).tolist(), np.maximum(re_[e], re_[s]).tolist(), strict=True))
