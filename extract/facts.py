@@ -12,9 +12,9 @@ several mentions: rows are keyed by subject|metric|value|unit|period and ids has
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,7 +33,10 @@ _PCT_UNITS = ("%", "pp", "‰")
 _IS_HAN = re.compile(r"[\u4e00-\u9fff]")
 _DEMONSTRATIVE = tuple("该此这其")
 _PARTNER = "对与向同"
-_SPEAKER = re.compile(r"(?:表示|认为|说|介绍|指出|称|透露|告诉记者|强调|坦言)$")
+_SPEAKER_WORDS = "表示|认为|说|介绍|指出|称|透露|告诉记者|强调|坦言"
+_SPEAKER = re.compile(f"(?:{_SPEAKER_WORDS})$")
+# a clause can only name a source (据…) or a speaker if its sentence holds one of these at all
+_EXCLUSION_HINT = re.compile(f"据|{_SPEAKER_WORDS}")
 _BAD_NP_START = tuple("每各该本此这那其某")
 _SEP_RE = re.compile(f"[{re.escape(_CLAUSE_SEP)}]")
 _WS = re.compile(r"\s+")
@@ -49,6 +52,7 @@ _NOUN_CUT = re.compile(r"[的和与及、在]")
 _ITEM = re.compile(r"[\u4e00-\u9fffA-Za-z（）()]+")
 _NP = re.compile(r"[\u4e00-\u9fff“”\"]+")
 _LINE_BREAK = re.compile(r"\s*\n\s*")
+_LAST_LIST_SEP = re.compile(r"[、（(，,：:；;](?=[^、（(，,：:；;]*$)")  # with endpos: the last one before it
 
 
 def _alt(words: list[str]) -> str:
@@ -71,6 +75,8 @@ class _Rules:
     skip_before_re: re.Pattern[str]
     cumulative: tuple[str, ...]
     openers: tuple[str, ...]
+    moves: tuple[str, ...]  # up + down, joined once: words that end a noun (签约 / 增长) or rule out a subject
+    move_starts: frozenset[str]  # their first characters
 
 
 def _longest_first(words: list[str]) -> tuple[str, ...]:
@@ -97,6 +103,8 @@ def rules() -> _Rules:
         skip_before_re=re.compile(cfg["skip"]["before_re"]),
         cumulative=_longest_first(cfg["period"]["cumulative"]),
         openers=_longest_first(cfg["list"]["openers"]),
+        moves=_longest_first(ch["yoy_up"]) + _longest_first(ch["yoy_down"]),
+        move_starts=frozenset(w[0] for w in ch["yoy_up"] + ch["yoy_down"]),
     )
 
 
@@ -122,7 +130,7 @@ class _Row:
 
 def _index_of(spans: list[Span], starts: list[int], pos: int) -> int:
     """Index of the span holding ``pos`` (spans sorted, non-overlapping), or -1."""
-    i = bisect.bisect_right(starts, pos) - 1
+    i = bisect_right(starts, pos) - 1
     return i if i >= 0 and spans[i][0] <= pos < spans[i][1] else -1
 
 
@@ -135,12 +143,23 @@ def _logical_sentences(doc: Doc) -> list[Span]:
     text = doc.text
     out: list[Span] = []
     for s, e in doc.sentences:
-        if out and not text[out[-1][0]:out[-1][1]].rstrip().endswith(_TERMINAL) \
-                and text[s:e].lstrip().startswith(_CONTINUATION):
+        if out and _last_char(text, *out[-1]) not in _TERMINAL and _first_char(text, s, e) in _CONTINUATION:
             out[-1] = (out[-1][0], e)
         else:
             out.append((s, e))
     return out
+
+
+def _last_char(text: str, s: int, e: int) -> str:
+    """Last non-blank character of text[s:e] ("" if none); the strip copies the span only when it ends blank."""
+    c = text[e - 1] if e > s else ""
+    return c if not c.isspace() else text[s:e].rstrip()[-1:]
+
+
+def _first_char(text: str, s: int, e: int) -> str:
+    """First non-blank character of text[s:e] ("" if none)."""
+    c = text[s] if e > s else ""
+    return c if not c.isspace() else text[s:e].lstrip()[:1]
 
 
 def _clause_start(text: str, lo: int, pos: int) -> int:
@@ -167,12 +186,24 @@ def _compact(s: str) -> str:
     return _WS.sub("", s)
 
 
+@dataclass(frozen=True)
+class _FillerIndex:
+    """Filler words by text -> their place in the filler tuple (as prefixes; as suffixes when long enough),
+    their lengths, and the characters they can start with or (as suffixes) end with."""
+
+    starts: dict[str, int]
+    ends: dict[str, int]
+    lens: tuple[int, ...]
+    first: frozenset[str]
+    last: frozenset[str]
+
+
 @cache
-def _filler_index(filler: tuple[str, ...], end_min: int) -> tuple[dict[str, int], dict[str, int], tuple[int, ...]]:
-    """Filler words by text -> their place in ``filler`` (as prefixes; as suffixes when ``end_min``+ long)."""
-    starts = {w: i for i, w in enumerate(filler)}
+def _filler_index(filler: tuple[str, ...], end_min: int) -> _FillerIndex:
+    """The :class:`_FillerIndex` of ``filler`` with suffixes of ``end_min``+ characters."""
     ends = {w: i for i, w in enumerate(filler) if len(w) >= end_min}
-    return starts, ends, tuple(sorted({len(w) for w in filler}))
+    return _FillerIndex({w: i for i, w in enumerate(filler)}, ends, tuple(sorted({len(w) for w in filler})),
+                        frozenset(w[0] for w in filler), frozenset(w[-1] for w in ends))
 
 
 def _strip_filler(s: str, filler: tuple[str, ...], end_min: int = 1) -> str:
@@ -182,7 +213,10 @@ def _strip_filler(s: str, filler: tuple[str, ...], end_min: int = 1) -> str:
     changes nothing.  Only the words that actually stand at an end are visited (dictionary look-ups of the
     prefixes and suffixes of ``s``): the same result as trying all of them, without the scan.
     """
-    starts, ends, lens = _filler_index(filler, end_min)
+    fi = _filler_index(filler, end_min)
+    if not s or s[0] not in fi.first and s[-1] not in fi.last:  # most phrases: no filler at either end
+        return s.strip("“”\"' 　")
+    starts, ends, lens = fi.starts, fi.ends, fi.lens
     changed = True
     while changed and s:
         changed = False
@@ -211,17 +245,18 @@ def _strip_filler(s: str, filler: tuple[str, ...], end_min: int = 1) -> str:
     return s.strip("“”\"' 　")
 
 
+_CHANGE_TAIL = ("了", "达到", "达", "为", "约", "近", "超过", "超", "逾", "至")  # filler after a change word, in order
+
+
 def _ends_with(s: str, words: tuple[str, ...], filler: tuple[str, ...]) -> str | None:
     """The change word ``s`` ends with, allowing a little filler after it (增长了, 增长达)."""
     for _ in range(3):
         if s.endswith(words):  # which one: the first in order
             return next(w for w in words if s.endswith(w))
-        for f in ("了", "达到", "达", "为", "约", "近", "超过", "超", "逾", "至"):
-            if s.endswith(f):
-                s = s[: -len(f)]
-                break
-        else:
+        if not s.endswith(_CHANGE_TAIL):
             return None
+        f = next(f for f in _CHANGE_TAIL if s.endswith(f))
+        s = s[: -len(f)]
     return None
 
 
@@ -251,6 +286,7 @@ class _Builder:
         self.seps = [m.start() for m in _SEP_RE.finditer(self.text)]
         self.spaces = [m.start() for m in _SPACE.finditer(self.text)]
         self.excluded_cache: dict[Span, tuple[list[int], list[Span]]] = {}
+        self.periods: dict[int, tuple[str | None, str | None]] = {}  # id of a date of self.dates -> its period
         # 比去年, 较上年同期: a comparison base, not the period of anything
         self.dates = sorted((d for d in doc.dates if not _is_comparison(doc.text, d)), key=lambda d: d.start)
         self.sent_starts = [s for s, _ in self.sents]
@@ -285,14 +321,14 @@ class _Builder:
 
     def compact(self, a: int, b: int) -> str:
         """``_compact(text[a:b])``; most stretches hold no whitespace, found by a look-up in its positions."""
-        i = bisect.bisect_left(self.spaces, a)
+        i = bisect_left(self.spaces, a)
         if i < len(self.spaces) and self.spaces[i] < b:
             return _compact(self.text[a:b])
         return self.text[a:b]
 
     def clause_end(self, pos: int, hi: int) -> int:
         """``_clause_end(text, pos, hi)`` by a look-up in the separator positions."""
-        i = bisect.bisect_left(self.seps, pos)
+        i = bisect_left(self.seps, pos)
         return self.seps[i] if i < len(self.seps) and self.seps[i] < hi else max(pos, hi)
 
     @cached_property
@@ -311,7 +347,7 @@ class _Builder:
         if hi - lo <= 200:  # a clause of normal length: just search it
             return self.r.metric_re.search(self.text, lo, hi)
         starts = self.metric_starts
-        i = bisect.bisect_left(starts, lo)
+        i = bisect_left(starts, lo)
         while i < len(starts) and starts[i] < hi:
             m = self.r.metric_re.match(self.text, starts[i], hi)
             if m:
@@ -321,7 +357,7 @@ class _Builder:
 
     def clause_start(self, lo: int, pos: int) -> int:
         """Start of the clause holding ``pos`` (after the last ，；： before it, not before ``lo``)."""
-        i = bisect.bisect_left(self.seps, pos) - 1
+        i = bisect_left(self.seps, pos) - 1
         return max(lo, self.seps[i] + 1) if i >= 0 else lo
 
     # -- where things are
@@ -333,7 +369,7 @@ class _Builder:
 
     def ents_in(self, lo: int, hi: int) -> list[Entity]:
         """Subject-label entities lying inside [lo, hi), in text order."""
-        i = bisect.bisect_left(self.ent_starts, lo)
+        i = bisect_left(self.ent_starts, lo)
         out = []
         while i < len(self.ents) and self.ents[i].start < hi:
             if self.ents[i].end <= hi:
@@ -343,7 +379,7 @@ class _Builder:
 
     def ents_before(self, lo: int, hi: int) -> Iterator[Entity]:
         """``ents_in(lo, hi)`` from the last one back: the nearest candidate is usually found at once."""
-        i = bisect.bisect_left(self.ent_starts, hi) - 1
+        i = bisect_left(self.ent_starts, hi) - 1
         while i >= 0 and self.ents[i].start >= lo:
             if self.ents[i].end <= hi:
                 yield self.ents[i]
@@ -352,7 +388,7 @@ class _Builder:
     def date_end(self, lo: int, hi: int, default: int) -> int:
         """max(default, the ends of ``dates_in(lo, hi)``), looking back only as far as an end could still be larger."""
         best = default
-        i = bisect.bisect_left(self.date_starts, hi) - 1
+        i = bisect_left(self.date_starts, hi) - 1
         while i >= 0 and self.dates[i].start >= lo and self.date_end_max[i] > best:
             if best < self.dates[i].end <= hi:
                 best = self.dates[i].end
@@ -361,7 +397,7 @@ class _Builder:
 
     def any_date(self, lo: int, hi: int) -> bool:
         """``bool(dates_in(lo, hi))``."""
-        i = bisect.bisect_left(self.date_starts, lo)
+        i = bisect_left(self.date_starts, lo)
         while i < len(self.dates) and self.dates[i].start < hi:
             if self.dates[i].end <= hi:
                 return True
@@ -370,10 +406,12 @@ class _Builder:
 
     def date_near(self, lo: int, hi: int, pos: int) -> DateRec | None:
         """Of ``dates_in(lo, hi)``: the last one ending by ``pos``, else the first one, else None."""
-        i0 = bisect.bisect_left(self.date_starts, lo)
-        i1 = bisect.bisect_left(self.date_starts, hi)
+        i0 = bisect_left(self.date_starts, lo)
+        i1 = bisect_left(self.date_starts, hi)
+        if i0 == i1:  # no date starts in the range (the usual case)
+            return None
         upto = min(pos, hi)
-        for i in range(min(i1, bisect.bisect_right(self.date_starts, upto)) - 1, i0 - 1, -1):  # none starts after upto
+        for i in range(min(i1, bisect_right(self.date_starts, upto)) - 1, i0 - 1, -1):  # none starts after upto
             if self.dates[i].end <= upto:
                 return self.dates[i]
         for i in range(i0, i1):
@@ -382,7 +420,7 @@ class _Builder:
         return None
 
     def dates_in(self, lo: int, hi: int) -> list[DateRec]:
-        i = bisect.bisect_left(self.date_starts, lo)
+        i = bisect_left(self.date_starts, lo)
         out = []
         while i < len(self.dates) and self.dates[i].start < hi:
             if self.dates[i].end <= hi:
@@ -393,7 +431,7 @@ class _Builder:
     def in_entity(self, q: Quantity) -> bool:
         """True when ``q`` overlaps an EVENT/WORK/LOC/ORG name (any name starting before its end that ends after
         its start: the running maximum of the ends answers that in one look-up)."""
-        i = bisect.bisect_left(self.name_starts, q.end)
+        i = bisect_left(self.name_starts, q.end)
         return i > 0 and self.name_end_max[i - 1] > q.start
 
     # -- classification of a quantity
@@ -405,12 +443,12 @@ class _Builder:
         after = self.compact(q.end, min(q.end + 6, sent[1]))
         before = self.compact(max(sent[0], q.start - 10), q.start)
         return after.startswith(self.r.skip_after) or self.r.skip_before_re.search(before) is not None \
-            or self.doc.is_corrupt(q.start, q.end) or self.in_entity(q)
+            or self.doc.corrupt and self.doc.is_corrupt(q.start, q.end) or self.in_entity(q)
 
-    def change_of(self, q: Quantity, cs: int) -> dict[str, Any] | None:
-        """A change dict when ``q`` is the number of a change phrase (同比增长71.2%, 占…的23.4%)."""
+    def change_of(self, q: Quantity, cs: int, pre: str) -> dict[str, Any] | None:
+        """A change dict when ``q`` is the number of a change phrase (同比增长71.2%, 占…的23.4%); ``pre`` is
+        ``compact(cs, q.start)``, the clause before it."""
         r = self.r
-        pre = self.compact(cs, q.start)
         t = self.text
         if q.unit not in _PCT_UNITS and q.kind not in ("percent", "multiple", "pp"):
             return self.absolute_change(q, cs, pre)
@@ -451,9 +489,10 @@ class _Builder:
                     return {"kind": sign, "value": q.value, "unit": q.unit, "at": self.text.rfind(w, cs, q.start)}
         return None
 
-    def before_value(self, q: Quantity, cs: int, sq: list[Quantity], qi: int) -> tuple[str, Quantity] | None:
-        """由X提升至Y: the X of a Y, with the direction (``sq[:qi]``: the sentence's numbers before ``q``)."""
-        pre = self.compact(cs, q.start)
+    def before_value(self, q: Quantity, cs: int, pre: str, sq: list[Quantity],
+                     qi: int) -> tuple[str, Quantity] | None:
+        """由X提升至Y: the X of a Y, with the direction (``sq[:qi]``: the sentence's numbers before ``q``;
+        ``pre``: the clause before ``q``, compacted)."""
         for kind, words in (("increase", self.r.increase), ("decrease", self.r.decrease)):
             if not pre.endswith(words):
                 continue
@@ -484,6 +523,8 @@ class _Builder:
         t = self.text
         out: list[Span] = []
         s0 = sent[0]
+        if not _EXCLUSION_HINT.search(self.compact(*sent)):
+            s0 = sent[1]  # no clause of it can start with 据 or end with a speaker word
         while s0 < sent[1]:
             ce = _clause_end(t, s0, sent[1])
             c = self.compact(s0, ce)
@@ -503,16 +544,19 @@ class _Builder:
         """
         t, r = self.text, self.r
         lo = self.date_end(cs, upto, cs)
-        excluded = self._excluded(sent)
+        ents = self.ents_in(lo, upto)
+        excluded = self._excluded(sent) if ents else ([], [])
         se = lo
         partner = None  # 新疆对中亚五国进出口: the partner belongs to the metric, not the subject
-        for e in self.ents_in(lo, upto):
+        for e in ents:
             if e.label != "PRODUCT" and self._usable(e, excluded):
                 if e.start > lo - 1 and t[e.start - 1] in _PARTNER and (se > lo or e.start - 1 == lo):
                     partner = partner if partner is not None else e.start - 1
                 else:
                     se, partner = max(se, e.end), None
-        m = self.metric_search(se, upto) or self.metric_search(lo, upto)
+        m = self.metric_search(se, upto)
+        if m is None and se > lo:
+            m = self.metric_search(lo, upto)
         metric = None
         mstart = se
         if m:
@@ -528,7 +572,8 @@ class _Builder:
             if mm:
                 noun = _NOUN_CUT.split(mm.group())[0]
                 cut = [m.start() for m in r.metric_re.finditer(noun) if m.start() > 0 and len(m.group()) >= 3]
-                cut += [i for w in r.up + r.down for i in [noun.find(w)] if i > 0]
+                if not r.move_starts.isdisjoint(noun[1:]):  # a change word can only start at such a character
+                    cut += [i for w in r.moves if (i := noun.find(w)) > 0]
                 noun = _strip_filler(noun[:min(cut)] if cut else noun, r.filler, end_min=2)  # keep 签约
                 if noun:
                     metric = noun
@@ -537,12 +582,15 @@ class _Builder:
     def list_item(self, q: Quantity, cs: int) -> tuple[str, int] | None:
         """葵花籽1249车、葵花籽仁512车: the item noun right before a number in a 、-list."""
         t = self.text
-        i = q.start
-        while i > cs and t[i - 1] not in "、（(，,：:；;" and q.start - i < 14:
-            i -= 1
-        before = t[i - 1] if i > 0 else ""
         after = t[q.end:q.end + 1]
-        if not (before == "、" or after == "、") or (after and after not in "、，。；）)"):
+        if after and after not in "、，。；）)":
+            return None
+        # the item starts after the last list separator among the 14 characters before the number
+        lo = max(cs, q.start - 14)
+        m = _LAST_LIST_SEP.search(t, lo, q.start)
+        i = m.start() + 1 if m else lo
+        before = t[i - 1] if i > 0 else ""
+        if not (before == "、" or after == "、"):
             return None
         item = t[i:q.start]
         for o in self.r.openers:
@@ -573,7 +621,7 @@ class _Builder:
                 if e.label in ("LOC", "ORG"):
                     return e.text, None
         elif 2 <= len(np_) <= 8 and _NP.fullmatch(np_) and not np_.startswith(_BAD_NP_START) \
-                and not any(ch in np_ for ch in "是在把被将") and not any(w in np_ for w in self.r.up + self.r.down):
+                and not any(ch in np_ for ch in "是在把被将") and not any(w in np_ for w in self.r.moves):
             return np_.strip("“”\""), lo
         best = next((e for e in self.ents_before(sent[0], cs) if e.label != "PRODUCT" and self._usable(e, excluded)),
                     None)
@@ -600,10 +648,16 @@ class _Builder:
         return None, None
 
     def _period(self, d: DateRec) -> tuple[str | None, str | None]:
-        lead = self.compact(max(0, d.start - 3), d.start)
-        if d.text.startswith(self.r.cumulative) or lead.endswith(self.r.cumulative):
-            return None, d.value_end
-        return d.value_start, d.value_end
+        """The period a date gives (截至…: cumulative, only an end); once per date, many numbers share one."""
+        got = self.periods.get(id(d))
+        if got is None:
+            lead = self.compact(max(0, d.start - 3), d.start)
+            if d.text.startswith(self.r.cumulative) or lead.endswith(self.r.cumulative):
+                got = None, d.value_end
+            else:
+                got = d.value_start, d.value_end
+            self.periods[id(d)] = got
+        return got
 
     # -- the walk
     def build(self) -> list[_Row]:
@@ -623,7 +677,8 @@ class _Builder:
                     continue
                 cs = self.clause_start(sent[0], q.start)
                 para = self.para_of(q.start)
-                ch = self.change_of(q, cs)
+                pre = self.compact(cs, q.start)  # the clause before the number: read by the change and before value
+                ch = self.change_of(q, cs, pre)
                 if ch is None and pending and pending[-1][0].end <= q.start and q.unit == pending[-1][0].unit \
                         and _compact(t[pending[-1][0].end:q.start]) in ("和", "、", "与", "及", "，"):
                     ch = {k: v for k, v in pending[-1][1].items() if k in ("kind", "average")}
@@ -631,20 +686,22 @@ class _Builder:
                 if ch is not None:
                     pending.append((q, ch, cs))
                     continue
-                self._flush(pending, sent_rows, si, para)
-                pending = []
-                row = self.base_row(q, cs, sent, si, para, sq, qi, sent_rows)
+                if pending:
+                    self._flush(pending, sent_rows, si, para)
+                    pending = []
+                row = self.base_row(q, cs, pre, sent, si, para, sq, qi, sent_rows)
                 sent_rows.append(row)
                 self.add_row(row)
-            self._flush(pending, sent_rows, si, self.para_of(sent[0]))
+            if pending:
+                self._flush(pending, sent_rows, si, self.para_of(sent[0]))
         return self.rows
 
-    def base_row(self, q: Quantity, cs: int, sent: Span, si: int, para: int, sq: list[Quantity], qi: int,
+    def base_row(self, q: Quantity, cs: int, pre: str, sent: Span, si: int, para: int, sq: list[Quantity], qi: int,
                  sent_rows: list[_Row]) -> _Row:
-        """A new fact for ``q`` (the ``qi``-th number of the sentence's numbers ``sq``)."""
+        """A new fact for ``q``: the ``qi``-th number of the sentence's numbers ``sq``, ``pre`` its clause before it."""
         row = _Row(q=q, sent=si, para=para, start=q.start, end=q.end)
         row.modifier = q.unit in _CLASSIFIERS and _IS_HAN.match(self.text, q.end) is not None
-        bv = self.before_value(q, cs, sq, qi)
+        bv = self.before_value(q, cs, pre, sq, qi)
         if bv is not None:
             kind, q0 = bv
             self.consumed.add(id(q0))
@@ -654,14 +711,19 @@ class _Builder:
                           "before": q0.value}
             row.start = min(row.start, q0.start)
         item = self.list_item(q, cs)
-        metric, mstart = self.metric_for(q, cs, q.start, sent)
         if item is not None:
             row.subject, istart = item
             row.item = True
             row.start = min(row.start, istart)
-            same = [r for r in reversed(sent_rows) if r.q.unit == q.unit and r.metric]
-            row.metric = same[0].metric if same else (metric if metric and metric != row.subject else None)
+            # the list's metric is that of the sentence's last row with this unit; the clause's own only failing that
+            same = next((r for r in reversed(sent_rows) if r.q.unit == q.unit and r.metric), None)
+            if same is not None:
+                row.metric = same.metric
+            else:
+                metric = self.metric_for(q, cs, q.start, sent)[0]
+                row.metric = metric if metric and metric != row.subject else None
         else:
+            metric, mstart = self.metric_for(q, cs, q.start, sent)
             row.metric = metric
             row.subject, sstart = self.subject_for(q, mstart, cs, sent, para)
             if sstart is not None and sstart >= cs:

@@ -69,37 +69,48 @@ def paragraphs(text: str) -> list[Span]:
     return out
 
 
+# Where a sentence can end or a quotation opens or closes: the only characters ``sentences`` must look at.
+_SENT_EVENT = re.compile(r"[“「『”」』。！？!?；;]|……")
+
+
 def sentences(text: str, para: Span) -> list[Span]:
-    """Sentences of one paragraph; a quotation stays with the sentence that closes it."""
+    """Sentences of one paragraph; a quotation stays with the sentence that closes it.
+
+    A regex jumps from one quote or end mark to the next, so only those characters are visited in
+    Python (the same decisions as reading every character: all others leave the state unchanged).
+    """
     s0, e0 = para
     chunk = text[s0:e0]
     out = []
     depth = 0
     start = 0
-    i = 0
     n = len(chunk)
-    while i < n:
+    search = _SENT_EVENT.search
+    m = search(chunk)
+    while m is not None:
+        i = m.start()
         ch = chunk[i]
         if ch in "“「『":
             depth += 1
-        elif ch in "”」』" and depth:
-            depth -= 1
-        if ch in _END or (chunk.startswith("……", i) and depth == 0):
-            j = i + (2 if chunk.startswith("……", i) else 1)
+        elif ch in "”」』":
+            if depth:
+                depth -= 1
+        elif ch in _END or depth == 0:  # an end mark, or …… outside quotes
+            ellipsis_only = ch == "…"
+            j = m.end()
             while j < n and chunk[j] in _END:
                 j += 1
             while j < n and chunk[j] in _CLOSE:
                 if chunk[j] in "”」』" and depth:
                     depth -= 1
                 j += 1
-            ellipsis_only = chunk.startswith("……", i)
             if depth == 0 and not (ellipsis_only and j < n and chunk[j] not in "“「"):
                 if chunk[start:j].strip():
                     out.append((s0 + start, s0 + j))
                 start = j
-            i = j
+            m = search(chunk, j)
             continue
-        i += 1
+        m = search(chunk, i + 1)  # …… inside quotes: a third … may start the next pair
     if chunk[start:].strip():
         out.append((s0 + start, e0))
     return out
