@@ -47,7 +47,7 @@ import orjson
 from extract import dedup, facts, ingest, pipeline, segment
 from extract.export import AtomicFiles, versions
 from extract.ingest import InputError
-from extract.model import Doc, Fact, content_id, record_bytes
+from extract.model import Doc, Fact, content_id, jsonl_bytes
 from extract.progress import Progress, summary
 from extract.store import STORE_FORMAT, Store, doc_key, version_key
 
@@ -213,7 +213,7 @@ def make_entry(doc: Doc) -> dict[str, Any]:
     counts = {}
     for kind in RECORD_KINDS:
         recs = getattr(doc, kind)
-        lines[kind] = b"".join(record_bytes(r) + b"\n" for r in recs)
+        lines[kind] = jsonl_bytes(recs)
         counts[kind] = len(recs)
     return {"format": STORE_FORMAT, "doc_id": doc.doc_id, "document": doc.to_json(), "lines": lines,
             "counts": counts, "facts": doc.facts, "sketch": sketch(doc),
@@ -660,7 +660,7 @@ def assemble(out: Path, store: Store, items: list[Item], clusters: dict[str, tup
                 files[f"{kind}.jsonl"].write(entry["lines"][kind])
                 counts[kind] += entry["counts"][kind]
         for f in merged:
-            files["facts.jsonl"].write(record_bytes(f) + b"\n")
+            files["facts.jsonl"].write(jsonl_bytes([f]))
             counts["facts"] += 1
     return counts
 

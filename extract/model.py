@@ -47,6 +47,11 @@ def record_bytes(rec: Any) -> bytes:
     return orjson.dumps(rec, default=_json_default)
 
 
+def jsonl_bytes(recs: list[Any]) -> bytes:
+    """Records as JSON Lines, each line ended by a newline (one orjson call per record, no concatenation)."""
+    return b"".join([orjson.dumps(r, default=_json_default, option=orjson.OPT_APPEND_NEWLINE) for r in recs])
+
+
 def content_id(text: str) -> str:
     """Stable id from content, not path: the same article text gives the same doc_id."""
     return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
