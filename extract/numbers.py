@@ -459,6 +459,7 @@ class Rules:
     range_first: frozenset
     pre_last: frozenset
     suffix_first: frozenset
+    pct_like_first: frozenset
 
 
 def _by_first_char(words: Iterable[str]) -> str:
@@ -576,6 +577,10 @@ def rules() -> Rules:
         suffix_first=frozenset("".join(w[0] for w in unit_of) + "".join(
             w[0] for w in pct["pp_words"] + pct["pct_signs"] + pct["permille_signs"] + mult["words"])
             + "个個成折打" + _DIG + _SC),
+        # what a percent-like suffix (%, ‰, 个百分点, 成, 折, 打, 倍) starts with: after any other
+        # character only a unit word can follow, and _suffix goes straight to it
+        pct_like_first=frozenset("".join(w[0] for w in pct["pp_words"] + pct["pct_signs"] + pct["permille_signs"]
+                                         + mult["words"]) + pct["cheng"] + pct["zhe"] + "%％‰个個百成折打倍"),
     )
 
 
@@ -721,6 +726,18 @@ class _Finder:
 
     # -- one quantity ---------------------------------------------------------------------------------------
     def at(self, pos: int) -> QMatch | None:
+        """The quantity starting at seed position ``pos``, or None."""
+        t = self.text
+        if t[pos].isdigit():
+            # the common case first: an Arabic number has no sign, currency or lead-in word to look for
+            num = parse_number(t, pos)
+            if num is None or abs(num.hi).adjusted() > _MAX_ADJUSTED:
+                return None
+            return self._quantity(num, pos, 1, None, False)
+        return self._at_word(pos)
+
+    def _at_word(self, pos: int) -> QMatch | None:
+        """:meth:`at` for every seed but a digit: signs, currencies, 百分之, 翻番, 上百 / 数十 / 半."""
         t = self.text
         r = self.r
         ch = t[pos]
@@ -815,10 +832,19 @@ class _Finder:
         num, nstart, sign = got
         if pre_unit is not None:
             nstart = start
+        return self._quantity(num, nstart, sign, pre_unit, lead_over)
+
+    def _quantity(self, num: Num, nstart: int, sign: int, pre_unit: tuple[str, int] | None,
+                  lead_over: bool) -> QMatch | None:
+        """The quantity around a number read at ``nstart``: fraction, unit or percent after it, qualifiers."""
+        t = self.text
+        r = self.r
         # a number glued to Latin letters or digits is a code (A2021..., 5G); 第 makes an ordinal
-        if nstart > 0 and (t[nstart - 1].isascii() and (t[nstart - 1].isalnum() or t[nstart - 1] == "_")):
-            return None
-        if self.hit(num.start, num.end):
+        if nstart > 0:
+            before = t[nstart - 1]
+            if before.isascii() and (before.isalnum() or before == "_"):
+                return None
+        if self.blocked.hits(num.start, num.end):
             return None
         # 三八折 / 九五折: a digit string only as a discount
         if num.digitseq is not None:
@@ -853,12 +879,12 @@ class _Finder:
         if num.over or lead_over:
             q.approx = "over"
             q.base = _fmt_dec(num.base * sign)
+        if num.single_cn and t[num.start] in _FINANCIAL and not self._frame_ok(nstart, num.end):
+            return None  # 登陆部队, 拾起: 陆 / 拾 alone are words, not numerals (decided before any suffix)
         if self._suffix(q, num, sign, pre_unit) is False:
             return None
         if q.end < len(t) and t[q.end].isascii() and t[q.end].isalpha():
             return None  # 5G, 4K, 3D: a code, not an amount
-        if num.single_cn and t[num.start] in _FINANCIAL and not self._frame_ok(q.start, num.end):
-            return None  # 登陆部队, 拾起: 陆 / 拾 alone are words, not numerals
         return self.finish(q, nstart, num=num)
 
     def _with_coefficient(self, pos: int, coef: int | None) -> Num | None:
@@ -886,7 +912,7 @@ class _Finder:
         end = num.end
         if pre_unit is not None:
             q.unit, q.kind, q.unit_text = pre_unit[0], "money", t[pre_unit[1]:num.start].strip()
-            um = match_unit(t, end)
+            um = _match_unit(r, t, end)
             if um is not None and r.unit_of[um.word].canonical == pre_unit[0] and not um.ge:
                 q.end = um.end
                 q.unit_spans.append((um.ustart, um.end))
@@ -898,6 +924,8 @@ class _Finder:
         nxt = t[nxt_i] if nxt_i < len(t) else ""
         if (not nxt or nxt not in r.suffix_first) and num.last_scale_start is None:
             return True  # nothing that could be a unit follows: skip the suffix regexes
+        if nxt not in r.pct_like_first:
+            return self._unit_suffix(q, num, sign)  # most often: a unit word follows
         m = r.pct_re.match(t, end) if nxt in "%％" else None
         if m is not None:
             q.unit, q.kind, q.unit_text, q.end = "%", "percent", "%", m.end()
@@ -947,6 +975,13 @@ class _Finder:
         if m is not None:
             q.unit, q.kind, q.unit_text, q.end = "倍", "multiple", "倍", m.end()
             return True
+        return self._unit_suffix(q, num, sign)
+
+    def _unit_suffix(self, q: QMatch, num: Num, sign: int) -> bool | None:
+        """The unit word after the number (part of :meth:`_suffix`).  False = not a quantity."""
+        t = self.text
+        r = self.r
+        end = num.end
         # units; 12千米 / 五十兆字节: the scale character belongs to the unit
         if num.last_scale_start is not None and len(num.atoms) > 1:
             hm = r.scale_head_re.match(t, num.last_scale_start)
@@ -960,7 +995,7 @@ class _Finder:
                 q.nums = [(q.nums[0][0], end, _fmt_dec(new.value * sign))]
                 if q.value_max is not None:
                     q.value_max = _fmt_dec(_high(new, sign) * sign)
-        um = match_unit(t, end)
+        um = _match_unit(r, t, end)
         if um is not None:
             word = um.word
             rule = r.unit_of[word]
@@ -981,13 +1016,14 @@ class _Finder:
             if um is not None:
                 if rule.boundary and word == "块" and t.startswith("钱", uend):
                     uend += 1
-                if self.hit(end, uend):
+                if self.blocked.hits(end, uend):
                     return False if rule.kind == "duration" else None
                 q.unit = word if rule.canonical == "*" else rule.canonical
                 q.kind = rule.kind
-                q.unit_text = t[end:uend].strip()
+                utext = t[end:uend]
+                q.unit_text = utext.strip()
                 q.end = uend
-                q.unit_spans.append((end + (len(t[end:uend]) - len(t[end:uend].lstrip(" "))), uend))
+                q.unit_spans.append((end + (len(utext) - len(utext.lstrip(" "))), uend))
                 if mod == "半":
                     q.value += Decimal("0.5")
                 elif mod in ("多", "余"):
@@ -1227,7 +1263,11 @@ class UnitHit:
 def match_unit(t: str, pos: int) -> UnitHit | None:
     """The unit word at ``pos`` (longest first), by dictionary lookup: much cheaper than the big regex,
     which is kept for the rare text with spaces inside or before the unit."""
-    r = rules()
+    return _match_unit(rules(), t, pos)
+
+
+def _match_unit(r: Rules, t: str, pos: int) -> UnitHit | None:
+    """:func:`match_unit` with the compiled rules passed in (it runs once per number found)."""
     p = pos
     n = len(t)
     if t.find(" ", p, p + r.unit_maxlen + 2) >= 0:  # (the slower regex tolerates spaces)
@@ -1320,16 +1360,22 @@ def _sentence_index(doc: Doc) -> Callable[[int], int | None]:
 def extract(doc: Doc) -> list[Quantity]:
     """Quantities of a segmented document (skipping doc.dates spans and doc.corrupt spans)."""
     skip = [(d.start, d.end) for d in doc.dates] + list(doc.corrupt)
-    out: list[Quantity] = []
+    text = doc.text
+    found = find_quantities(text, skip)
+    if not found:
+        return []
+    # the fields of doc.span_fields, filled positionally: building a keyword dict per record cost
+    # as much as finding the quantity
+    raw_span = doc.raw_span
+    doc_id = doc.doc_id
     sentence_index = _sentence_index(doc)
-    for i, q in enumerate(find_quantities(doc.text, skip)):
-        fields = doc.span_fields(q.start, q.end)
-        out.append(Quantity(
-            id=f"{doc.doc_id}:q{i}", **fields,
-            value=q.value, value_max=q.value_max, unit=q.unit,
-            approx=_OUT_APPROX.get(q.approx, q.approx) if q.approx else None,
-            kind=q.kind, unit_text=q.unit_text, sentence=sentence_index(q.start),
-        ))
+    out: list[Quantity] = []
+    for i, q in enumerate(found):
+        s, e = q.start, q.end
+        rs, re_ = raw_span(s, e)
+        approx = _OUT_APPROX.get(q.approx, q.approx) if q.approx else None
+        out.append(Quantity(doc_id, f"{doc_id}:q{i}", text[s:e], s, e, rs, re_, q.value, q.value_max, q.unit,
+                            approx, q.kind, q.unit_text, sentence_index(s)))
     return out
 
 
