@@ -79,6 +79,9 @@ _MIXED_SLASH = re.compile(r"[ ]+(\d+)[ ]*/[ ]*(\d+)(?![\d/.])")
 _SPACES = re.compile(r"[ ]*")
 
 
+_BIG_SCALES = frozenset("万亿兆萬億")
+
+
 @dataclass(slots=True)
 class Num:
     """One number as read from the text (before units and qualifiers)."""
@@ -1179,17 +1182,37 @@ class _Finder:
             return None
         if q.unit is not None and q2.unit is None and (t[cm.start():cm.end()].strip() in "-—–－" or q.kind == "count"):
             return None
-        if q2.value <= q.value:
+        low = self._range_low(q, q2, got[0])
+        if q2.value <= low:
             return None
-        out = QMatch(q.start, q2.end, q.value, q2.value, q.unit or q2.unit, None, q2.kind if q.unit is None else q.kind,
+        out = QMatch(q.start, q2.end, low, q2.value, q.unit or q2.unit, None, q2.kind if q.unit is None else q.kind,
                      q.unit_text or q2.unit_text, q.nums + q2.nums, q.qstart, q2.num_end, None, None,
                      q.unit_spans + q2.unit_spans, q2.num_end)
-        if q.unit is None and q2.unit is not None and q2.kind == "percent" and q2.unit_text == "成":
-            out.value = q.value * 10
         pm = self.r.post_re.match(t, out.end)
         if pm is not None and _norm_word(pm.group("q")) in ("左右", "上下"):
             out.approx, out.qend = "about", pm.end()
         return out
+
+    def _range_low(self, q: QMatch, q2: QMatch, second: Num) -> Decimal:
+        """The low end of a range, with what the high end writes once for both.
+
+        3至5成 is 30..50 % (成 counts tenths on both sides); 10至20万元 is 10万..20万 (a big scale
+        after the second number applies to a first number without one, as long as the first then
+        stays below the second: 5到3万 keeps 5).
+        """
+        if q.unit is None and q2.unit is not None and q2.kind == "percent" and q2.unit_text == "成":
+            return q.value * 10
+        scale = 1
+        for atom in reversed(second.atoms):
+            if atom[0] != "b":
+                break
+            scale *= atom[1]
+        if scale == 1 or q.unit is not None or len(q.nums) != 1:
+            return q.value
+        s, e, _ = q.nums[0]
+        if any(c in _BIG_SCALES for c in self.text[s:e]) or q.value * scale >= q2.value:
+            return q.value
+        return _fmt_dec(q.value * scale)
 
     def _between(self, q: QMatch) -> QMatch | None:
         t = self.text

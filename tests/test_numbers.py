@@ -104,7 +104,14 @@ CASES = [
     ("三块钱", "3", None, "CNY", None),
     ("负七八%", "-8", "-7", "%", "about"),  # a negative vague number: value <= value_max
     ("负三四十万元", "-400000", "-300000", "CNY", "about"),
+    ("5到3万", "5", "30000", None, None),  # 5万 would not stay below 3万: the scale is not shared
 ]
+
+
+def test_tenths_range_never_inverted() -> None:
+    """10到2成 would read as 100..20 %: not a range, two quantities (found by the fuzz test below)."""
+    qs = find_quantities("10到2成")
+    assert [(q.value, q.value_max, q.unit) for q in qs] == [(Decimal(10), None, None), (Decimal(20), None, "%")]
 
 
 @pytest.mark.parametrize(("text", "value", "vmax", "unit", "approx"), CASES, ids=[c[0] for c in CASES])
