@@ -251,8 +251,10 @@ def rules() -> _Rules:
             rf"(?=[ \t\u3000]*(?:摄|\n|$|）|\)))"
         ),
         roles=set(byl["roles"]),
+        # every branch opens with a literal (19|20 spelt out), so the engine skips to 第, 1 or 2 (a leading group
+        # would be tried at every position)
         event_re=re.compile(
-            rf"(?:第[一二三四五六七八九十百零〇\d]+届|(?:19|20)\d\d年?)[^，。；！？、\s（）()\d月日的是在将了和与]{{0,{ev['max_len']}}}?"
+            rf"(?:第[一二三四五六七八九十百零〇\d]+届|19\d\d年?|20\d\d年?)[^，。；！？、\s（）()\d月日的是在将了和与]{{0,{ev['max_len']}}}?"
             rf"(?:{_alt(ev['suffixes'])})"
         ),
         event_fixed=re.compile(_alt(ev["fixed"])),
@@ -364,14 +366,18 @@ class _Ctx:
         single[:n] = b[:n] & b[1:]
         self.single = bytearray(single.tobytes())  # single[i]: (i, i + 1) is a word
         self.gaz = gaz
-        self.anchors = [c for c in gaz if c.label in ("LOC", "ORG")]  # gaz is in text order
+        self.anchors = [c for c in gaz if c.label in _ANCHOR_LABELS]  # gaz is in text order
         self.anchor_starts = [c.start for c in self.anchors]
+        # the LOC anchors alone, as the place rules read them (a subsequence of ``anchors``, same order)
+        self.loc_anchors = [c for c in self.anchors if c.label == "LOC"]
+        self.loc_starts = [c.start for c in self.loc_anchors]
         self.anchor_by_end: dict[int, list[Cand]] = {}
         for c in self.anchors:
             self.anchor_by_end.setdefault(c.end, []).append(c)
+        self.unanchored: list[Cand] = []  # places found that are no anchor (a known place + 市): see ``orgs_by_end``
         codes = _codes(self.text) if codes is None else codes
         self.pairs = pairs or _Pairs(codes)
-        self.barrier = self._barriers(codes)
+        self.barrier, self.plain = self._barriers(codes)
 
     @cached_property
     def tok_list(self) -> list[tuple[int, int]]:
@@ -390,9 +396,14 @@ class _Ctx:
         self.anchor_starts.insert(i, c.start)
         self.anchors.insert(i, c)
         self.anchor_by_end.setdefault(c.end, []).append(c)
+        if c.label == "LOC":  # bisect_left in both lists: the LOC list stays the LOC subsequence of ``anchors``
+            i = bisect_left(self.loc_starts, c.start)
+            self.loc_starts.insert(i, c.start)
+            self.loc_anchors.insert(i, c)
 
-    def _barriers(self, codes: np.ndarray) -> bytearray:
-        """barrier[i] == 1: a name may not extend left past position i (it starts at i or later).
+    def _barriers(self, codes: np.ndarray) -> tuple[bytearray, bytearray]:
+        """barrier[i] == 1: a name may not extend left past position i (it starts at i or later); and
+        plain[i] == 1: character i is neither punctuation nor a digit (where ``window`` may start a name).
 
         Punctuation and digits (outside gazetteer names) bound a name on both sides, as do single boundary
         words standing as words of their own (的, 在); a date's 年月日号 ends one; multi-character boundary
@@ -434,26 +445,53 @@ class _Ctx:
         spans = np.array([m.span() for m in _scan(r.bound_multi, r.bound_pairs, text, self.pairs)],
                          dtype=np.int64).reshape(-1, 2)
         bar[spans[:, 1][~inside[spans[:, 0]] & ~inside[spans[:, 1]]]] = True
-        return bytearray(bar.tobytes())
+        return bytearray(bar.tobytes()), bytearray(((cls & _PUNCT_DIGIT) == 0).tobytes())
 
     def window(self, pos: int, limit: int) -> int:
-        """Leftmost start of a name that ends at ``pos``: back to the nearest barrier, at most ``limit`` chars."""
-        lo = max(0, pos - limit)
-        j = max(self.barrier.rfind(1, lo + 1, pos + 1), lo)  # the nearest barrier in (lo, pos], else lo
-        while j < pos and (self.text[j] in self.r.punct or self.text[j].isdigit()):
-            j += 1
-        return j
+        """Leftmost start of a name that ends at ``pos``: back to the nearest barrier, at most ``limit`` chars,
+        then past punctuation and digits (``str.isdigit``, as the class table has them)."""
+        lo = pos - limit if pos > limit else 0
+        j = self.barrier.rfind(1, lo + 1, pos + 1)  # the nearest barrier in (lo, pos], else lo
+        if j < lo:
+            j = lo
+        k = self.plain.find(1, j, pos)
+        return pos if k < 0 else k
+
+    def orgs_by_end(self) -> dict[int, list[Cand]]:
+        """Every LOC and ORG candidate (gazetteer and rules) by its end, for reading: the anchors, and the places
+        that anchor nothing (rare: then a copy)."""
+        if not self.unanchored:
+            return self.anchor_by_end
+        out = {e: list(cs) for e, cs in self.anchor_by_end.items()}
+        for c in self.unanchored:
+            out.setdefault(c.end, []).append(c)
+        return out
 
     def anchors_in(self, lo: int, hi: int) -> list[Cand]:
         """Known LOC/ORG spans lying inside [lo, hi)."""
-        i = bisect_left(self.anchor_starts, lo)
-        out = []
-        while i < len(self.anchors) and self.anchor_starts[i] < hi:
-            c = self.anchors[i]
-            if c.end <= hi:
-                out.append(c)
-            i += 1
-        return out
+        return _spans_in(self.anchor_starts, self.anchors, lo, hi)
+
+    def loc_anchors_in(self, lo: int, hi: int) -> list[Cand]:
+        """Known LOC spans lying inside [lo, hi) (``anchors_in`` filtered to LOC, without the others)."""
+        return _spans_in(self.loc_starts, self.loc_anchors, lo, hi)
+
+
+_ANCHOR_LABELS = frozenset(("LOC", "ORG"))
+
+
+def _spans_in(starts: list[int], cands: list[Cand], lo: int, hi: int) -> list[Cand]:
+    """The candidates (sorted by start; ``starts`` their starts) lying inside [lo, hi)."""
+    i = bisect_left(starts, lo)
+    k = len(starts)
+    if i == k or starts[i] >= hi:  # the usual answer: nothing there
+        return []
+    out = []
+    while i < k and starts[i] < hi:
+        c = cands[i]
+        if c.end <= hi:
+            out.append(c)
+        i += 1
+    return out
 
 
 def _gazetteer_index(gaz: dict[str, str]) -> dict:
@@ -570,27 +608,42 @@ def _gazetteer_matches(r: _Rules, text: str, bnd: bytearray, pairs: _Pairs) -> l
     n = len(text)
     if n < 2:
         return []
-    starts = pairs.starts(r.gaz_pairs) & np.frombuffer(bnd, dtype=bool, count=n - 1)
     first, cut = r.gaz_first, r.gaz_cut
     found: list[tuple[int, int, int, str]] = []  # (-words, start, end, name) in text order
     last = 0
     overlap = False
-    for p in np.flatnonzero(starts).tolist():
-        e = bnd.find(1, p + 1)
-        k = first.get(text[p:e], 0)
-        for words in range(1, k + 1):  # the names of 1, 2 … k words from p
-            if words > 1:
-                if e >= n:
-                    break
-                e = bnd.find(1, e + 1)
+    for p, e in zip(*_word_starts(bnd, pairs.starts(r.gaz_pairs)), strict=True):
+        name = text[p:e]
+        k = first.get(name)
+        if k is None:
+            continue
+        hit = cut.get(name)
+        if hit is not None and hit[1] == 1:
+            found.append((-1, p, e, name))
+            overlap |= p < last
+            last = e
+        for words in range(2, k + 1):  # the names of 2 … k words from p
+            if e >= n:
+                break
+            e = bnd.find(1, e + 1)
             name = text[p:e]
             hit = cut.get(name)
-            if hit is not None and hit[1] == words and (words == 1 or bnd[p:e + 1] == hit[0]):
+            if hit is not None and hit[1] == words and bnd[p:e + 1] == hit[0]:
                 found.append((-words, p, e, name))
                 overlap |= p < last
                 last = e
     gaz = r.gazetteer
     return [Cand(s, e, gaz[name], "gazetteer") for _, s, e, name in (_ruler_resolve(found, n) if overlap else found)]
+
+
+def _word_starts(bnd: bytearray, may: np.ndarray) -> tuple[list[int], list[int]]:
+    """Start and end of every word starting at a position ``p`` < n - 1 where ``may[p]`` (from the boundary
+    mask: the words tile the text, so a word ends at the next boundary)."""
+    at = np.flatnonzero(np.frombuffer(bnd, dtype=bool))
+    k = int(np.searchsorted(at, len(may)))  # the words starting before len(may)
+    starts, ends = at[:k], at[1:k + 1]
+    sel = may[starts]
+    return starts[sel].tolist(), ends[sel].tolist()
 
 
 def _ruler_resolve(found: list[tuple[int, int, int, str]], n: int) -> list[tuple[int, int, int, str]]:
@@ -751,45 +804,74 @@ def _loc_cands(ctx: _Ctx) -> list[Cand]:
             continue
         suffix = m.group()
         if suffix not in strong:  # a known place right before the suffix (喀什 + 市)
-            ending = [c.start for c in by_end.get(a, ()) if c.label == "LOC"]
-            if not ending and suffix == "站" and a > 0 and text[a - 1] in r.station_middle:  # 成都 东 站
-                ending = [c.start for c in ctx.anchor_by_end.get(a - 1, ()) if c.label == "LOC"]
-                ending = ending or [c.start for c in _place_in_word(ctx, a - 1)]  # 北京西站 is one word
-            if ending:
-                w = ctx.window(a, 24)
-                ending = [s for s in ending if s >= w]
-                if ending:
-                    out.append(Cand(min(ending), b, "LOC", "suffix"))
+            if a in by_end or suffix == "站":  # else nothing ends there: the usual case, decided here
+                c = _loc_after_place(ctx, suffix, a, b)
+                if c is not None:
+                    out.append(c)
+                    ctx.unanchored.append(c)
             continue
+        start = _loc_start(ctx, suffix, a, b)
+        if start is not None:
+            c = Cand(start, b, "LOC", "suffix")
+            out.append(c)
+            ctx.add_anchor(c)
+    return out
+
+
+def _loc_after_place(ctx: _Ctx, suffix: str, a: int, b: int) -> Cand | None:
+    """A weak suffix (市, 站) right after a known place (喀什 + 市, 成都 + 东 + 站), or None."""
+    text = ctx.text
+    ending = [c.start for c in ctx.anchor_by_end.get(a, ()) if c.label == "LOC"]
+    if not ending and suffix == "站" and a > 0 and text[a - 1] in ctx.r.station_middle:  # 成都 东 站
+        ending = [c.start for c in ctx.anchor_by_end.get(a - 1, ()) if c.label == "LOC"]
+        ending = ending or [c.start for c in _place_in_word(ctx, a - 1)]  # 北京西站 is one word
+    if ending:
         w = ctx.window(a, 24)
-        anchors = [c for c in ctx.anchors_in(w, a) if c.label == "LOC"]
-        if suffix in r.loc_tight:
+        ending = [s for s in ending if s >= w]
+        if ending:
+            return Cand(min(ending), b, "LOC", "suffix")
+    return None
+
+
+def _loc_start(ctx: _Ctx, suffix: str, a: int, b: int) -> int | None:
+    """Start of the place that a strong suffix at [a, b) ends, or None: built on the known places before it, or
+    an unknown name when there is none."""
+    r, text = ctx.r, ctx.text
+    w = ctx.window(a, 24)
+    anchors = ctx.loc_anchors_in(w, a)
+    near: list[Cand] = []
+    if suffix in r.loc_tight:
+        if anchors:
             near = [c for c in anchors if (c.end == a and (suffix in r.loc_broad_ok
                                                            or text[c.start:c.end] not in r.loc_broad))
                     or (c.end < a and text[c.end:a] in r.loc_tight_middle)]
-        else:
-            near = anchors if anchors and a - max(c.end for c in anchors) <= r.loc_max_middle else []
-        if not near and suffix not in r.loc_tight:
-            near = _place_opens_word(ctx, a, b)
-        if not near and suffix in r.loc_tight:
+        if not near:
             near = _place_in_word(ctx, a) or (_anchor_and_name(ctx, anchors, a) if suffix in r.loc_named else [])
-        if near:
-            last = near[-1]
-            k = next((i for i, c in enumerate(anchors) if c is last), None)
-            start = _chain_start(near if k is None else anchors[:k + 1])  # 宁波|舟山|港 as one port
-        elif anchors:  # 喀什新建口岸: a known place + a phrase the tight rules refused is no unknown name either
-            continue
+    else:
+        if anchors and a - max(c.end for c in anchors) <= r.loc_max_middle:
+            near = anchors
         else:
-            head = _head_end(ctx, w, a)
-            name = text[w:head]
-            if not _unknown_place(r, name) or _has_common_word(ctx, w, head) or not ctx.bnd[w] \
-                    or (ctx.single[w] and name[0] in r.loc_bad_start):
-                continue
-            start = w
-        c = Cand(start, b, "LOC", "suffix")
-        out.append(c)
-        ctx.add_anchor(c)
-    return out
+            near = _place_opens_word(ctx, a, b)
+    if near:
+        last = near[-1]
+        k = next((i for i, c in enumerate(anchors) if c is last), None)
+        return _chain_start(near if k is None else anchors[:k + 1])  # 宁波|舟山|港 as one port
+    if anchors:  # 喀什新建口岸: a known place + a phrase the tight rules refused is no unknown name either
+        return None
+    return w if _unknown_name_before(ctx, w, a) else None
+
+
+def _unknown_name_before(ctx: _Ctx, w: int, a: int) -> bool:
+    """True when ``text[w:a]`` is an unknown place name (2-4 Han characters, descriptor words after it allowed)
+    that opens a word and does not start with a verb or function word.  The cheap tests come first (all are
+    pure, so their order does not change the answer): most windows are too short or start inside a word."""
+    bnd = ctx.bnd
+    if a - w < 2 or not bnd[w]:
+        return False
+    head = _head_end(ctx, w, a)
+    name = ctx.text[w:head]
+    return _unknown_place(ctx.r, name) and not _has_common_word(ctx, w, head) \
+        and not (ctx.single[w] and name[0] in ctx.r.loc_bad_start)
 
 
 def _place_opens_word(ctx: _Ctx, a: int, b: int) -> list[Cand]:
@@ -928,7 +1010,7 @@ def _has_common_word(ctx: _Ctx, s: int, e: int) -> bool:
     return False
 
 
-def _title_persons(ctx: _Ctx, orgs: list[Cand]) -> list[Cand]:
+def _title_persons(ctx: _Ctx) -> list[Cand]:
     """ORG? TITLE NAME: 喀什海关物流监管处副处长张力 -> PERSON 张力 (title 副处长, org 喀什海关物流监管处)."""
     r, text = ctx.r, ctx.text
     title_ends: dict[int, int] = {}
@@ -941,10 +1023,8 @@ def _title_persons(ctx: _Ctx, orgs: list[Cand]) -> list[Cand]:
         span = _name_at(ctx, m.end())
         if span is None:
             continue
-        if not by_end:  # built for the first title with a name (most titles have none)
-            for c in orgs + ctx.gaz:
-                if c.label in ("ORG", "LOC"):
-                    by_end.setdefault(c.end, []).append(c)
+        if not by_end:  # the order within an end does not matter: ``_org_before`` takes the leftmost start
+            by_end = ctx.orgs_by_end()
         ts = m.start()
         while True:  # 党组书记、副厅长 / 党委委员、管委会副主任
             w = ctx.window(ts, 8)
@@ -1002,7 +1082,7 @@ def _dot_persons(ctx: _Ctx) -> list[Cand]:
     out: list[Cand] = []
     if "·" not in text:  # the pattern needs one; the scan alone costs more than the rest of the rule
         return out
-    for m in r.dot_re.finditer(text):
+    for m in _dot_matches(r.dot_re, text):
         head, _, tail = m.group().rpartition("·")
         tail = _cut_at_trigger(r, tail)
         s = max(m.start(), ctx.window(m.start() + len(head), 6))
@@ -1014,6 +1094,29 @@ def _dot_persons(ctx: _Ctx) -> list[Cand]:
         if len(head) - (s - m.start()) >= 1 and tail and _valid_name(r, name.replace("·", "")) \
                 and not name.endswith(("网", "报", "社", "区", "省", "市", "县", "局", "会", "站")):
             out.append(Cand(s, s + len(name), "PERSON", "pattern", tier=0))
+    return out
+
+
+def _dot_matches(dot_re: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """``list(dot_re.finditer(text))``, tried only in the 8 characters before each ·.
+
+    A match opens with 1-8 Han characters then a ·, so the first · at or after the scan position ``pos`` is
+    the one in a match starting before it, and such a match starts at most 8 characters before it."""
+    out: list[re.Match[str]] = []
+    pos = 0
+    q = text.find("·")
+    while q >= 0:
+        m = None
+        for p in range(max(pos, q - 8), q):
+            m = dot_re.match(text, p)
+            if m is not None:
+                break
+        if m is None:
+            pos = q + 1
+        else:
+            out.append(m)
+            pos = m.end()
+        q = text.find("·", pos)
     return out
 
 
@@ -1036,16 +1139,39 @@ _SOURCE_RANK = {"title": 0, "byline": 0, "gazetteer": 1, "pattern": 2, "suffix":
 
 
 def _resolve(cands: list[Cand], n: int) -> list[Cand]:
-    """Non-overlapping spans: tier first, then longer, then gazetteer over suffix, then leftmost."""
+    """Non-overlapping spans: tier first, then longer, then gazetteer over suffix, then leftmost.
+
+    The keys are made in one list comprehension and the candidates sorted by position in it (a stable sort,
+    as ``sorted(cands, key=…)`` is), which spares a Python call per candidate."""
+    rank = _SOURCE_RANK
+    keys = [(c.tier, c.start - c.end, rank.get(c.source, 5), c.start) for c in cands]
     taken = bytearray(n + 1)
     keep = []
-    for c in sorted(cands, key=lambda c: (c.tier, -(c.end - c.start), _SOURCE_RANK.get(c.source, 5), c.start)):
-        if c.end <= c.start or taken.find(1, c.start, c.end) >= 0:
+    for i in sorted(range(len(cands)), key=keys.__getitem__):
+        c = cands[i]
+        s, e = c.start, c.end
+        if e <= s or taken.find(1, s, e) >= 0:
             continue
-        taken[c.start:c.end] = b"\x01" * (c.end - c.start)
+        taken[s:e] = b"\x01" * (e - s)
         keep.append(c)
-    keep.sort(key=lambda c: (c.start, c.end))
+    keep.sort(key=_START_END_ATTRS)
     return keep
+
+
+_START_END_ATTRS = operator.attrgetter("start", "end")
+_POSITION_ORDER = operator.attrgetter("start", "end", "label")
+
+
+def _beside(ents: list[Cand], titles: list[Cand]) -> list[Cand]:
+    """The titles that overlap none of ``ents`` (non-overlapping, sorted by start, so their ends are sorted too:
+    the last one starting before a title ends is the only one that may reach into it)."""
+    starts = [c.start for c in ents]
+    out = []
+    for c in titles:
+        i = bisect_left(starts, c.end) - 1
+        if i < 0 or ents[i].end <= c.start:
+            out.append(c)
+    return out
 
 
 def find(doc: Doc) -> list[Cand]:
@@ -1062,20 +1188,18 @@ def find(doc: Doc) -> list[Cand]:
     ctx = _Ctx(doc, None, gaz, bnd, codes, pairs)
     orgs = _org_cands(ctx)
     locs = _loc_cands(ctx)
-    persons = _title_persons(ctx, orgs + locs) + _byline_persons(ctx) + _dot_persons(ctx)
+    persons = _title_persons(ctx) + _byline_persons(ctx) + _dot_persons(ctx)
     titles = [c for c in persons if c.label == "TITLE"]
     persons = [c for c in persons if c.label == "PERSON"]
     persons += [c for c in gaz if c.label == "PERSON"]
     cands = gaz + orgs + locs + _event_cands(ctx) + pats + persons + _propagate(text, persons)
     ents = _resolve(cands, len(text))
     # titles live beside persons (they never overlap the name), resolved among themselves
-    used = bytearray(len(text) + 1)
-    for e in ents:
-        used[e.start:e.end] = b"\x01" * (e.end - e.start)
-    ents += [c for c in _resolve(titles, len(text)) if used.find(1, c.start, c.end) < 0]
+    if titles:
+        ents += _beside(ents, _resolve(titles, len(text)))
     if doc.corrupt:
         ents = [c for c in ents if not doc.is_corrupt(c.start, c.end)]
-    ents.sort(key=lambda c: (c.start, c.end, c.label))
+    ents.sort(key=_POSITION_ORDER)
     return ents
 
 
