@@ -35,6 +35,7 @@ from __future__ import annotations
 import calendar
 import operator
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -50,6 +51,7 @@ _CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 
              "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 _CN = "〇○零一二两三四五六七八九十"
+_N_FIRST = "一二两三四五六七八九十"  # the Chinese numerals a count of periods (近两年, 十年来) starts with
 
 
 def cn_int(s: str) -> int | None:
@@ -148,9 +150,11 @@ def _alt(words: list[str] | tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
-def _first_chars(words: list[str]) -> str:
-    """Character-class body of the first characters of ``words``."""
-    return re.escape("".join(sorted({w[0] for w in words})))
+def _alt_not_after(words: list[str], not_after: str) -> str:
+    """``(?<![not_after])(?:{_alt(words)})`` with the look-behind moved behind each word (the same test:
+    the character before the word), so that the alternation starts with a character."""
+    return "|".join(f"{re.escape(w)}(?<![{re.escape(not_after)}]{re.escape(w)})"
+                    for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 # Where a numeral can start a date, as the grammar of ``rules()`` writes it: four digits (a year: 2024年,
@@ -203,16 +207,30 @@ def _word_guard(words: list[str]) -> str:
     look-ahead every one of them costs a try of all the alternatives.  The grammar's own openings
     (:func:`_openings`) are words here too; a one-character word passes alone; digits and numerals
     pass when :func:`_numeral_guard` lets them.
+
+    The regex engine tries the alternatives of a look-ahead one by one (skipping at once only those
+    that begin with a character or a class the text does not hold), so the test is shaped for that:
+    the pairs are one alternative that first checks both characters against classes (the union of
+    the first, then of the second characters) and only then looks back for the exact pair, and the
+    numeral tests, whose alternatives begin with look-behinds, are reached only from a numeral.
     """
     seconds: dict[str, set[str]] = {}
     for w in words:
         if w[0] not in _NUMERALS:
             seconds.setdefault(w[0], set()).add(w[1:2])
     alone = {c for c, nxt in seconds.items() if "" in nxt}
-    opts = [f"[{re.escape(''.join(sorted(alone)))}]", _numeral_guard(words)]
-    opts += [f"{re.escape(c)}[{re.escape(''.join(sorted(nxt)))}]"
-             for c, nxt in sorted(seconds.items()) if c not in alone]
+    pairs = {c: nxt for c, nxt in sorted(seconds.items()) if c not in alone}
+    opts = [f"[{_chars(alone)}]"]
+    if pairs:
+        exact = "|".join(f"{re.escape(c)}[{_chars(nxt)}]" for c, nxt in pairs.items())
+        opts.append(f"[{_chars(pairs)}][{_chars(set().union(*pairs.values()))}](?<={exact})")
+    opts.append(f"(?=[{re.escape(_NUMERALS)}])(?:{_numeral_guard(words)})")
     return f"(?={'|'.join(opts)})"
+
+
+def _chars(chars: Iterable[str]) -> str:
+    """Character-class body of ``chars`` (sorted, escaped)."""
+    return re.escape("".join(sorted(chars)))
 
 
 def _strip_names(pattern: str) -> str:
@@ -357,16 +375,16 @@ def rules() -> Rules:
     units = rp["units"]
     n = r"(?P<n>\d{1,3}|[一二两三四五六七八九十][一二三四五六七八九十百]{0,2})(?P<more>多|余)?"
     u = f"(?P<u>{_alt(list(units))})"
-    guard = f"(?<![{rp['not_after']}])"
-    # each starts with a look-ahead for its possible first characters: a cheap test before the look-behind
-    past_first = _first_chars(rp["past_prefixes"])
-    fut_first = _first_chars(rp["future_prefixes"])
-    n_first = r"\d一二两三四五六七八九十"  # what ``n`` starts with
+    # Each regex starts with a character or a word, with its look-behind after it, so that the regex
+    # engine can skip to the places where such a character stands (a pattern that starts with a
+    # look-around is tried at every position of the text).  ``n_alone`` is ``n`` not after a number.
+    n_alone = (f"(?P<n>[\\d{_N_FIRST}](?<![\\d{_CN}百千万几数多].)"
+               r"(?:(?<=\d)\d{0,2}|(?<!\d)[一二三四五六七八九十百]{0,2}))(?P<more>多|余)?")
     period_res = (
-        re.compile(f"(?=[{past_first}]){guard}(?P<past>{_alt(rp['past_prefixes'])})\\s?{n}\\s?{u}"
+        re.compile(f"(?P<past>{_alt_not_after(rp['past_prefixes'], rp['not_after'])})\\s?{n}\\s?{u}"
                    f"(?:{_alt(rp['suffixes'])})?"),
-        re.compile(f"(?=[{fut_first}]){guard}(?P<fut>{_alt(rp['future_prefixes'])})\\s?{n}\\s?{u}"),
-        re.compile(f"(?=[{n_first}])(?<![\\d{_CN}百千万几数多]){n}{u}(?:{_alt(rp['suffixes'])})"),
+        re.compile(f"(?P<fut>{_alt_not_after(rp['future_prefixes'], rp['not_after'])})\\s?{n}\\s?{u}"),
+        re.compile(f"{n_alone}{u}(?:{_alt(rp['suffixes'])})"),
     )
     # Every alternative starts with one of these characters: a cheap first test at each position.
     word_list = (list(relative) + list(holidays) + list(year_part) + _DAYPARTS.split("|")
@@ -443,8 +461,8 @@ class _Parts:
 
     def anchor(self, relative: bool) -> str | None:
         """What a relative match was resolved against: the context (当年, 次日, 同期) or the reference."""
-        if self.same_period or self.clock_only or any(x is not None and x.anchor == "context"
-                                   for x in (self.year_rel, self.month_rel, self.day_rel)):
+        if self.same_period or self.clock_only or _from_context(self.year_rel) or _from_context(self.month_rel) \
+                or _from_context(self.day_rel):
             return "context"
         return "ref" if relative else None
 
@@ -462,62 +480,68 @@ class _Parts:
                 or self.quarters is not None or self.holiday is not None or self.year_part is not None)
 
 
+def _from_context(rel: Relative | None) -> bool:
+    """True for a relative word anchored on the date mentioned last (当年, 当月, 次日)."""
+    return rel is not None and rel.anchor == "context"
+
+
 def _parts(m: re.Match, r: Rules) -> _Parts | None:
     """Read one scanning match into parts; ``None`` when it is not a valid date after all."""
-    g = m.groupdict()
-    if g["tailonly"]:
+    g = m.group  # a handful of the scanning regex's ~50 named groups are read: cheaper than groupdict()
+    tg = g  # the groups of the tail: read again from ``tail_re`` when the tail stands alone
+    if g("tailonly"):
         t = r.tail_re.match(m.string, m.start())
         assert t is not None and t.end() == m.end()
-        g.update(t.groupdict())
+        tg = t.group
     p = _Parts(m.start(), m.end())
-    if g["ny"]:
-        p.year, p.month, p.day = int(g["ny"]), int(g["nm"]), int(g["nd"])
+    if g("ny"):
+        p.year, p.month, p.day = int(g("ny")), int(g("nm")), int(g("nd"))
         return p
-    lm_text = g["lm"] or g["lm2"] or g["lm3"]
+    lm_text = g("lm") or g("lm2") or g("lm3")
     if lm_text:  # lunar: written with 农历, or 正月/腊月, or a day 初一/廿三
         lm = {"正": 1, "冬": 11, "腊": 12}.get(lm_text) or cn_int(lm_text)
-        ld = cn_int((g["ld"] or g["ld2"] or g["ld3"]).lstrip("初"))
-        if g["ly"] or g["ly2"]:
-            p.year = cn_int(g["ly"] or g["ly2"])
+        ld = cn_int((g("ld") or g("ld2") or g("ld3")).lstrip("初"))
+        if g("ly") or g("ly2"):
+            p.year = cn_int(g("ly") or g("ly2"))
         p.lunar = (lm or 1, ld or 1)
         return p
-    if g["yy1"]:
-        if not (g["yfrom"] or g["yyn"]):
+    if g("yy1"):
+        if not (g("yfrom") or g("yyn")):
             return None  # 2016-2018 alone may be a number range; 从2016到2018 and 2023—2026年 are years
-        p.year, p.year2 = int(g["yy1"]), int(g["yy2"])
+        p.year, p.year2 = int(g("yy1")), int(g("yy2"))
         return p if p.year < p.year2 else None
-    if g["dec"]:
-        cent = g["cent"]
-        p.decade = (cent[0] if cent and cent[0] in "上本这" else cent, cn_int(g["dec"]) or 0)
+    if g("dec"):
+        cent = g("cent")
+        p.decade = (cent[0] if cent and cent[0] in "上本这" else cent, cn_int(g("dec")) or 0)
         return p
-    if g["dec4"]:  # 1990年代
-        p.decade = (str(int(g["dec4"]) // 100 + 1), int(g["dec4"]) % 100)
+    if g("dec4"):  # 1990年代
+        p.decade = (str(int(g("dec4")) // 100 + 1), int(g("dec4")) % 100)
         return p
-    if g["rd"]:
-        p.day_rel = r.relative[g["rd"]]
+    if g("rd"):
+        p.day_rel = r.relative[g("rd")]
         return p
-    if g["rw"] or g["we0"]:
-        p.week_rel = r.relative[g["rw"]] if g["rw"] else Relative("week", 0, "ref")
-        if g["rwd"]:
-            p.weekday = _WEEKDAY[g["rwd"]]
-        p.weekend = bool(g["rwe"] or g["we0"])
+    if g("rw") or g("we0"):
+        p.week_rel = r.relative[g("rw")] if g("rw") else Relative("week", 0, "ref")
+        if g("rwd"):
+            p.weekday = _WEEKDAY[g("rwd")]
+        p.weekend = bool(g("rwe") or g("we0"))
         return p
-    if g["wd"] or g["wd2"]:
-        p.weekday = _WEEKDAY[g["wd"] or g["wd2"]]
+    if g("wd") or g("wd2"):
+        p.weekday = _WEEKDAY[g("wd") or g("wd2")]
         p.week_rel = Relative("week", 0, "ref")
         return p
-    if g["mp0"]:
+    if g("mp0"):
         p.month_rel = Relative("month", 0, "ref")
-        p.month_part = r.month_part[g["mp0"]]
+        p.month_part = r.month_part[g("mp0")]
         return p
-    if g["bd"]:
-        p.day = cn_int(g["bd"])
+    if g("bd"):
+        p.day = cn_int(g("bd"))
         return p
-    if g["hh"]:
+    if g("hh"):
         p.clock_only = True
-        p.time = _clock(g["hh"], g["mi"], g["ss"], None)
+        p.time = _clock(g("hh"), g("mi"), g("ss"), None)
         return p
-    if g["tdp"]:
+    if g("tdp"):
         t = r.tail_ext.match(m.string, m.start())
         if t is None or not (t["hh"] or t["hc"]):
             return None
@@ -528,58 +552,58 @@ def _parts(m: re.Match, r: Rules) -> _Parts | None:
             p.time = _clock(t["hc"], t["mc"], None, t["dp"], bool(t["half"]))
         return p if p.time else None
     # year + tail
-    if g["ya"]:
-        p.year = cn_int(g["ya"])
+    if g("ya"):
+        p.year = cn_int(g("ya"))
         if p.year is not None and p.year < 100:
             p.year += 2000 if p.year <= 40 else 1900  # 07年 -> 2007, 98年10月 -> 1998
         if p.year is None or not 1000 <= p.year <= 2200:
             return None
-    elif g["yr"]:
-        p.year_rel = r.relative[g["yr"]]
-    if g["yp"]:
-        p.year_part = r.year_part[g["yp"]]
-    if g["mr1"]:
-        a, b = cn_int(g["mr1"]), cn_int(g["mr2"])
+    elif g("yr"):
+        p.year_rel = r.relative[g("yr")]
+    if g("yp"):
+        p.year_part = r.year_part[g("yp")]
+    if tg("mr1"):
+        a, b = cn_int(tg("mr1")), cn_int(tg("mr2"))
         if not (a and b and a < b <= 12):
             return None
         p.months = (a, b)
-    elif g["m"] or g["mr"]:
-        if g["m"]:
-            p.month = cn_int(g["m"])
+    elif tg("m") or tg("mr"):
+        if tg("m"):
+            p.month = cn_int(tg("m"))
         else:
-            p.month_rel = r.relative[g["mr"]]
-        if g["d"] or g["dn"]:
-            p.day = cn_int(g["d"] or g["dn"].lstrip("初"))
-        elif g["d1"]:
-            a, b = cn_int(g["d1"]), cn_int(g["d2"])
+            p.month_rel = r.relative[tg("mr")]
+        if tg("d") or tg("dn"):
+            p.day = cn_int(tg("d") or tg("dn").lstrip("初"))
+        elif tg("d1"):
+            a, b = cn_int(tg("d1")), cn_int(tg("d2"))
             if not (a and b and a < b <= 31):
                 return None
             p.days = (a, b)
-        elif g["mp"]:
-            p.month_part = r.month_part[g["mp"]]
-    elif g["q1"]:
-        a = cn_int(g["q1"])
-        b = cn_int(g["q2"]) if g["q2"] else a
+        elif tg("mp"):
+            p.month_part = r.month_part[tg("mp")]
+    elif tg("q1"):
+        a = cn_int(tg("q1"))
+        b = cn_int(tg("q2")) if tg("q2") else a
         if not (a and b and a <= b):
             return None
         p.quarters = (a, b)
-        if g["qe"]:  # 一季度末 = the quarter's last month, 三季度初 its first
-            m = 3 * b if g["qe"] == "末" else 3 * a - 2
+        if tg("qe"):  # 一季度末 = the quarter's last month, 三季度初 its first
+            m = 3 * b if tg("qe") == "末" else 3 * a - 2
             p.quarters, p.month = None, m
-    elif g["qn"]:
-        p.quarters = (1, cn_int(g["qn"]) or 1)
-    elif g["mf"]:  # 前4个月: January to April (of the reference year when no year is written)
-        p.months = (1, cn_int(g["mf"]) or 1)
-    elif g["yp0"]:
-        w = g["yp0"]
+    elif tg("qn"):
+        p.quarters = (1, cn_int(tg("qn")) or 1)
+    elif tg("mf"):  # 前4个月: January to April (of the reference year when no year is written)
+        p.months = (1, cn_int(tg("mf")) or 1)
+    elif tg("yp0"):
+        w = tg("yp0")
         w = w[1:] if w.startswith("年") else w
         if w in r.needs_year and not p.has_year():
             return None  # 夏天 alone is a season of no year in particular
         p.year_part = r.year_part[w]
-    elif g["hol"]:
-        p.holiday = r.holidays[g["hol"]]
-        p.holiday_period = bool(g["hp"]) or p.holiday.period_only
-    elif g["tq"]:
+    elif tg("hol"):
+        p.holiday = r.holidays[tg("hol")]
+        p.holiday_period = bool(tg("hp")) or p.holiday.period_only
+    elif tg("tq"):
         p.same_period = True
     if p.month is not None and not 1 <= p.month <= 12:
         return None
@@ -873,7 +897,9 @@ def _find(text: str, parts: list[_Parts], ref_date: date | None, periods: bool, 
         gran = iv[2] if iv else _guess_granularity(p)
         vs, ve = (iv[0], iv[1]) if iv else (None, None)
         joined = False
-        if nxt is not None and iv is not None and r.gap_range.fullmatch(text, p.end, nxt.start):
+        linked = nxt is not None and iv is not None
+        in_range = linked and r.gap_range.fullmatch(text, p.end, nxt.start) is not None
+        if in_range:
             _inherit(nxt, ve, rel)
             ctx_tmp = _Ctx(vs, ve, gran)
             iv2, rel2 = _resolve(nxt, ref_date, ctx_tmp, r)
@@ -881,12 +907,12 @@ def _find(text: str, parts: list[_Parts], ref_date: date | None, periods: bool, 
                 ve, gran, end, rel = iv2[1], "range", nxt.end, rel or rel2
                 p.time = p.time or nxt.time
                 joined = True
-        elif nxt is not None and iv is not None and r.gap_list.fullmatch(text, p.end, nxt.start):
+        in_list = not joined and linked and r.gap_list.fullmatch(text, p.end, nxt.start) is not None
+        if in_list and not in_range:
             _inherit(nxt, ve, rel)
         if joined:
             i += 1
-        elif (nxt is not None and iv is not None and r.gap_list.fullmatch(text, p.end, nxt.start)
-              and r.between_re.match(text, nxt.end)):
+        elif in_list and r.between_re.match(text, nxt.end):
             # 2007年与2009年之间: one range
             iv2, rel2 = _resolve(nxt, ref_date, _Ctx(vs, ve, gran), r)
             if iv2 is not None and iv2[1] >= vs:
@@ -951,11 +977,12 @@ def infer_ref_date(matches: list[DateMatch], text: str) -> tuple[date | None, st
     """
     fine: list[date] = []
     years: list[date] = []
+    markers = rules().future_markers
     for d in matches:
         if d.relative or d.value_start is None or d.kind in ("relative_period", "time"):
             continue
         before = text[max(0, d.start - 2):d.start]
-        if any(before.endswith(w) for w in rules().future_markers):
+        if before.endswith(markers):
             continue
         (years if d.granularity == "year" else fine).append(d.value_start)
     if fine:
@@ -1014,17 +1041,30 @@ def extract(doc: Doc) -> list[DateRec]:
             ref = inferred
             doc.ref_date = inferred.isoformat()
             doc.ref_date_source = how
+    doc.dates = _records(doc, _find(text, parts, ref, True, r))
+    return doc.dates
+
+
+def _records(doc: Doc, matches: list[DateMatch]) -> list[DateRec]:
+    """The records of a document's matches (those on corrupted text left out), numbered in order.
+
+    A match's text is already ``doc.text[start:end]``, and what each anchor becomes as the record's
+    ``ref_date_source`` is the same for the whole document: both are taken as they are.
+    """
+    sources = {"context": "context", "ref": doc.ref_date_source}
+    sentence_index = doc.sentence_index if doc.sentences else None
+    doc_id = doc.doc_id
     recs: list[DateRec] = []
-    for d in _find(text, parts, ref, True, r):
-        if doc.is_corrupt(d.start, d.end):
+    for d in matches:
+        s, e = d.start, d.end
+        if doc.corrupt and doc.is_corrupt(s, e):
             continue
-        rec = DateRec(**doc.span_fields(d.start, d.end), id=f"{doc.doc_id}:d{len(recs)}",
-                      value_start=d.value_start.isoformat() if d.value_start else None,
-                      value_end=d.value_end.isoformat() if d.value_end else None,
-                      granularity=d.granularity, relative=d.relative,
-                      ref_date_source={"context": "context", "ref": doc.ref_date_source}.get(d.anchor or ""),
-                      time=d.time, sentence=doc.sentence_index(d.start) if doc.sentences else None,
-                      kind=d.kind, holiday=d.holiday, bound=d.bound)
-        recs.append(rec)
-    doc.dates = recs
+        rs, re_ = doc.raw_span(s, e)
+        recs.append(DateRec(doc_id=doc_id, id=f"{doc_id}:d{len(recs)}", text=d.text, start=s, end=e,
+                            raw_start=rs, raw_end=re_,
+                            value_start=d.value_start.isoformat() if d.value_start else None,
+                            value_end=d.value_end.isoformat() if d.value_end else None,
+                            granularity=d.granularity, relative=d.relative, ref_date_source=sources.get(d.anchor),
+                            time=d.time, sentence=sentence_index(s) if sentence_index else None,
+                            kind=d.kind, holiday=d.holiday, bound=d.bound))
     return recs

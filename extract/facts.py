@@ -15,10 +15,12 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, cached_property
+from itertools import accumulate
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from extract.model import DateRec, Doc, Entity, Fact, Mention, Quantity, Span
@@ -27,14 +29,17 @@ from extract.rules import load_toml
 _CLAUSE_SEP = "，；：,;:。！？!?"
 _CONTINUATION = tuple("的地得之和与及或、，占同")
 _TERMINAL = tuple("。！？!?；;…”’）)")
-_SUBJECT_LABELS = ("LOC", "ORG", "PRODUCT", "EVENT")
+_SUBJECT_LABELS = frozenset(("LOC", "ORG", "PRODUCT", "EVENT"))
+_NAME_LABELS = frozenset(("EVENT", "WORK", "LOC", "ORG"))  # names a number inside of is not a statistic
+_START = attrgetter("start")
+_MATCH_START = re.Match.start
 _CLASSIFIERS = set("个家项条座批种类台辆列车架艘件笔单票只头名位所处片块套份次趟班")
 _PCT_UNITS = ("%", "pp", "‰")
 _IS_HAN = re.compile(r"[\u4e00-\u9fff]")
 _DEMONSTRATIVE = tuple("该此这其")
 _PARTNER = "对与向同"
 _SPEAKER_WORDS = "表示|认为|说|介绍|指出|称|透露|告诉记者|强调|坦言"
-_SPEAKER = re.compile(f"(?:{_SPEAKER_WORDS})$")
+_SPEAKERS = tuple(_SPEAKER_WORDS.split("|"))  # a clause (without blanks) ending with one names a speaker
 # a clause can only name a source (据…) or a speaker if its sentence holds one of these at all
 _EXCLUSION_HINT = re.compile(f"据|{_SPEAKER_WORDS}")
 _BAD_NP_START = tuple("每各该本此这那其某")
@@ -72,11 +77,16 @@ class _Rules:
     from_: tuple[str, ...]
     respectively: str
     skip_after: tuple[str, ...]
+    skip_after_firsts: frozenset[str]  # their first characters
     skip_before_re: re.Pattern[str]
     cumulative: tuple[str, ...]
     openers: tuple[str, ...]
     moves: tuple[str, ...]  # up + down, joined once: words that end a noun (签约 / 增长) or rule out a subject
     move_starts: frozenset[str]  # their first characters
+    strip: _FillerIndex  # the filler words, as :func:`_strip` looks them up
+    strip_long_ends: _FillerIndex  # the same, stripping only words of 2+ characters from the end
+    from_re: re.Pattern[str]  # any of ``from_``
+    not_np_re: re.Pattern[str]  # what a noun phrase subject cannot hold: 是在把被将 or a change word
 
 
 def _longest_first(words: list[str]) -> tuple[str, ...]:
@@ -88,9 +98,11 @@ def rules() -> _Rules:
     """Compile rules/facts.toml once per process."""
     cfg = load_toml("facts")
     ch = cfg["change"]
+    filler = _longest_first(cfg["filler"]["words"])
+    moves = _longest_first(ch["yoy_up"]) + _longest_first(ch["yoy_down"])
     return _Rules(
         metric_re=re.compile(_alt(cfg["metric"]["words"])),
-        filler=_longest_first(cfg["filler"]["words"]),
+        filler=filler,
         up=_longest_first(ch["yoy_up"]),
         down=_longest_first(ch["yoy_down"]),
         average=_longest_first(ch["average"]),
@@ -100,15 +112,20 @@ def rules() -> _Rules:
         from_=tuple(ch["from"]),
         respectively=ch["respectively"],
         skip_after=_longest_first(cfg["skip"]["after"]),
+        skip_after_firsts=frozenset(w[0] for w in cfg["skip"]["after"]),
         skip_before_re=re.compile(cfg["skip"]["before_re"]),
         cumulative=_longest_first(cfg["period"]["cumulative"]),
         openers=_longest_first(cfg["list"]["openers"]),
-        moves=_longest_first(ch["yoy_up"]) + _longest_first(ch["yoy_down"]),
+        moves=moves,
         move_starts=frozenset(w[0] for w in ch["yoy_up"] + ch["yoy_down"]),
+        strip=_filler_index(filler, 1),
+        strip_long_ends=_filler_index(filler, 2),
+        from_re=re.compile(_alt(ch["from"])),
+        not_np_re=re.compile(f"[是在把被将]|{_alt(list(moves))}"),
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     """A fact under construction (positions in the document text)."""
 
@@ -189,21 +206,29 @@ def _compact(s: str) -> str:
 @dataclass(frozen=True)
 class _FillerIndex:
     """Filler words by text -> their place in the filler tuple (as prefixes; as suffixes when long enough),
-    their lengths, and the characters they can start with or (as suffixes) end with."""
+    and by the character they start with (or, as suffixes, end with) -> their lengths, ascending."""
 
+    words: tuple[str, ...]
     starts: dict[str, int]
     ends: dict[str, int]
-    lens: tuple[int, ...]
-    first: frozenset[str]
-    last: frozenset[str]
+    start_lens: dict[str, tuple[int, ...]]
+    end_lens: dict[str, tuple[int, ...]]
+
+
+def _lens_by(words: Iterable[str], key: Callable[[str], str]) -> dict[str, tuple[int, ...]]:
+    """The distinct lengths of ``words``, ascending, by ``key`` of the word (its first or last character)."""
+    out: dict[str, set[int]] = {}
+    for w in words:
+        out.setdefault(key(w), set()).add(len(w))
+    return {c: tuple(sorted(ns)) for c, ns in out.items()}
 
 
 @cache
 def _filler_index(filler: tuple[str, ...], end_min: int) -> _FillerIndex:
     """The :class:`_FillerIndex` of ``filler`` with suffixes of ``end_min``+ characters."""
     ends = {w: i for i, w in enumerate(filler) if len(w) >= end_min}
-    return _FillerIndex({w: i for i, w in enumerate(filler)}, ends, tuple(sorted({len(w) for w in filler})),
-                        frozenset(w[0] for w in filler), frozenset(w[-1] for w in ends))
+    return _FillerIndex(filler, {w: i for i, w in enumerate(filler)}, ends,
+                        _lens_by(filler, itemgetter(0)), _lens_by(ends, itemgetter(-1)))
 
 
 def _strip_filler(s: str, filler: tuple[str, ...], end_min: int = 1) -> str:
@@ -211,28 +236,38 @@ def _strip_filler(s: str, filler: tuple[str, ...], end_min: int = 1) -> str:
 
     Each pass tries the words in order (longest first), each at the end and then at the start, until a pass
     changes nothing.  Only the words that actually stand at an end are visited (dictionary look-ups of the
-    prefixes and suffixes of ``s``): the same result as trying all of them, without the scan.
+    prefixes and suffixes of ``s`` of the lengths of the words that start with its first character or end
+    with its last): the same result as trying all of them, without the scan.
     """
-    fi = _filler_index(filler, end_min)
-    if not s or s[0] not in fi.first and s[-1] not in fi.last:  # most phrases: no filler at either end
+    return _strip(s, _filler_index(filler, end_min))
+
+
+def _strip(s: str, fi: _FillerIndex) -> str:
+    """:func:`_strip_filler` with the index of its words at hand (the rules hold those of theirs: building
+    the look-up key of a tuple of sixty words costs more than most strips)."""
+    if not s or s[0] not in fi.start_lens and s[-1] not in fi.end_lens:  # most phrases: no filler at either end
         return s.strip("“”\"' 　")
-    starts, ends, lens = fi.starts, fi.ends, fi.lens
+    filler, starts, ends = fi.words, fi.starts, fi.ends
+    none = len(filler)
     changed = True
     while changed and s:
         changed = False
         k = 0
         while s:
-            j = len(filler)
-            for n in lens:
+            j = none  # the first word from k on that stands at an end of s
+            for n in fi.end_lens.get(s[-1], ()):
                 if n > len(s):
                     break
                 i = ends.get(s[-n:], -1)
                 if k <= i < j:
                     j = i
+            for n in fi.start_lens.get(s[0], ()):
+                if n > len(s):
+                    break
                 i = starts.get(s[:n], -1)
                 if k <= i < j:
                     j = i
-            if j == len(filler):
+            if j == none:
                 break
             w = filler[j]
             if w in ends and s.endswith(w):
@@ -276,26 +311,22 @@ class _Builder:
         self.text = doc.text
         self.r = rules()
         self.sents = _logical_sentences(doc)
-        self.ents = sorted((e for e in doc.entities if e.label in _SUBJECT_LABELS), key=lambda e: e.start)
+        self.ents = sorted([e for e in doc.entities if e.label in _SUBJECT_LABELS], key=_START)
         # names a number may sit inside (第十届亚欧博览会): sorted by start, with the running maximum of their ends
-        inside = sorted((e.start, e.end) for e in doc.entities if e.label in ("EVENT", "WORK", "LOC", "ORG"))
+        inside = sorted([(e.start, e.end) for e in doc.entities if e.label in _NAME_LABELS])
         self.name_starts = [s for s, _ in inside]
-        self.name_end_max: list[int] = []
-        for _, e in inside:
-            self.name_end_max.append(max(e, self.name_end_max[-1]) if self.name_end_max else e)
-        self.seps = [m.start() for m in _SEP_RE.finditer(self.text)]
-        self.spaces = [m.start() for m in _SPACE.finditer(self.text)]
+        self.name_end_max = list(accumulate([e for _, e in inside], max))
+        self.seps = list(map(_MATCH_START, _SEP_RE.finditer(self.text)))
+        self.spaces = list(map(_MATCH_START, _SPACE.finditer(self.text)))
         self.excluded_cache: dict[Span, tuple[list[int], list[Span]]] = {}
         self.periods: dict[int, tuple[str | None, str | None]] = {}  # id of a date of self.dates -> its period
         # 比去年, 较上年同期: a comparison base, not the period of anything
-        self.dates = sorted((d for d in doc.dates if not _is_comparison(doc.text, d)), key=lambda d: d.start)
+        self.dates = sorted([d for d in doc.dates if not _is_comparison(self.text, d)], key=_START)
         self.sent_starts = [s for s, _ in self.sents]
         self.para_starts = [s for s, _ in doc.paragraphs]
         self.ent_starts = [e.start for e in self.ents]
         self.date_starts = [d.start for d in self.dates]
-        self.date_end_max: list[int] = []
-        for d in self.dates:
-            self.date_end_max.append(max(d.end, self.date_end_max[-1]) if self.date_end_max else d.end)
+        self.date_end_max = list(accumulate([d.end for d in self.dates], max))
         self.rows: list[_Row] = []
         # per paragraph, the rows (in self.rows order) a later fact may inherit a period or a subject from
         self.period_rows: dict[int, list[_Row]] = {}
@@ -440,9 +471,13 @@ class _Builder:
         small spelled-out count (两个市场), an ordinal, a number inside a name."""
         if q.unit is None or not _DIGIT.search(q.text) and Decimal(q.value) <= 10:
             return True
-        after = self.compact(q.end, min(q.end + 6, sent[1]))
+        r = self.r
+        c = self.text[q.end:q.end + 1]  # what follows, blanks aside, starts with this unless it is blank
+        if (c in r.skip_after_firsts or c.isspace()) \
+                and self.compact(q.end, min(q.end + 6, sent[1])).startswith(r.skip_after):
+            return True
         before = self.compact(max(sent[0], q.start - 10), q.start)
-        return after.startswith(self.r.skip_after) or self.r.skip_before_re.search(before) is not None \
+        return r.skip_before_re.search(before) is not None \
             or self.doc.corrupt and self.doc.is_corrupt(q.start, q.end) or self.in_entity(q)
 
     def change_of(self, q: Quantity, cs: int, pre: str) -> dict[str, Any] | None:
@@ -468,7 +503,7 @@ class _Builder:
                 if pre[i:].startswith(w):
                     of = pre[i + len(w):]
                     break
-            of = _strip_filler(_TRAILING_DE.sub("", of), r.filler)
+            of = _strip(_TRAILING_DE.sub("", of), r.strip)
             ch: dict[str, Any] = {"kind": "share", "value": q.value, "unit": q.unit, "at": t.rfind("占", cs, q.start)}
             if of:
                 ch["of"] = of
@@ -479,11 +514,11 @@ class _Builder:
         """比上年增加3000万元: an amount right after 增加/减少 (nothing between but 了) changes the fact before."""
         r = self.r
         core = pre[:-1] if pre.endswith("了") else pre
-        if any(f in pre for f in r.from_):
-            return None  # 由X增加到Y is an increase with a before value, handled with its fact
         for words, sign in ((r.down, "decrease"), (r.up, "increase")):
             if not core.endswith(words):
                 continue
+            if r.from_re.search(pre):
+                return None  # 由X增加到Y is an increase with a before value, handled with its fact
             for w in words:
                 if core.endswith(w) and not w.startswith("增幅") and not w.startswith("增速"):
                     return {"kind": sign, "value": q.value, "unit": q.unit, "at": self.text.rfind(w, cs, q.start)}
@@ -520,16 +555,15 @@ class _Builder:
         cached = self.excluded_cache.get(sent)
         if cached is not None:
             return cached
-        t = self.text
         out: list[Span] = []
         s0 = sent[0]
         if not _EXCLUSION_HINT.search(self.compact(*sent)):
             s0 = sent[1]  # no clause of it can start with 据 or end with a speaker word
         while s0 < sent[1]:
-            ce = _clause_end(t, s0, sent[1])
+            ce = self.clause_end(s0, sent[1])
             c = self.compact(s0, ce)
             if c.startswith("据") and _SOURCE_WORDS.search(c) \
-                    or _SPEAKER.search(c):  # …处长张力介绍，: the speaker's organisation is not the subject
+                    or c.endswith(_SPEAKERS):  # …处长张力介绍，: the speaker's organisation is not the subject
                 out.append((s0, ce))
             s0 = ce + 1
         self.excluded_cache[sent] = ([a for a, _ in out], out)
@@ -561,10 +595,10 @@ class _Builder:
         mstart = se
         if m:
             mstart = m.start() if partner is None or partner > m.start() else partner
-            phrase = _strip_filler(self.compact(mstart, _cut_at(_METRIC_CUT, t, mstart, upto)), r.filler)
+            phrase = _strip(self.compact(mstart, _cut_at(_METRIC_CUT, t, mstart, upto)), r.strip)
             metric = phrase if 0 < len(phrase) <= 14 else m.group()
         else:
-            phrase = _strip_filler(self.compact(se, _cut_at(_PHRASE_CUT, t, se, upto)), r.filler)
+            phrase = _strip(self.compact(se, _cut_at(_PHRASE_CUT, t, se, upto)), r.strip)
             if 0 < len(phrase) <= 10 and not _PERCENT.search(phrase):
                 metric = phrase
         if q.unit in _CLASSIFIERS:
@@ -574,7 +608,7 @@ class _Builder:
                 cut = [m.start() for m in r.metric_re.finditer(noun) if m.start() > 0 and len(m.group()) >= 3]
                 if not r.move_starts.isdisjoint(noun[1:]):  # a change word can only start at such a character
                     cut += [i for w in r.moves if (i := noun.find(w)) > 0]
-                noun = _strip_filler(noun[:min(cut)] if cut else noun, r.filler, end_min=2)  # keep 签约
+                noun = _strip(noun[:min(cut)] if cut else noun, r.strip_long_ends)  # keep 签约
                 if noun:
                     metric = noun
         return (metric if metric and len(metric) >= 2 else None), mstart
@@ -587,6 +621,8 @@ class _Builder:
             return None
         # the item starts after the last list separator among the 14 characters before the number
         lo = max(cs, q.start - 14)
+        if after != "、" and "、" not in t[max(lo - 1, 0):q.start]:
+            return None  # the character before the item (below) lies in there
         m = _LAST_LIST_SEP.search(t, lo, q.start)
         i = m.start() + 1 if m else lo
         before = t[i - 1] if i > 0 else ""
@@ -609,38 +645,39 @@ class _Builder:
         t = self.text
         excluded = self._excluded(sent)
         share_at = t.rfind("占", cs, q.start)
-        best = next((e for e in self.ents_before(cs, limit)
-                     if self._usable(e, excluded) and not (share_at >= 0 and e.start > share_at)), None)
-        if best is not None:
-            return best.text, best.start
+        for e in self.ents_before(cs, limit):
+            if self._usable(e, excluded) and not (share_at >= 0 and e.start > share_at):
+                return e.text, e.start
         lo = self.date_end(cs, limit, cs)
-        np_ = _strip_filler(self.compact(lo, limit), self.r.filler)
+        np_ = _strip(self.compact(lo, limit), self.r.strip)
         if np_.startswith(_DEMONSTRATIVE):  # 该关, 该口岸: the entity named last, even the source
             p0 = self.para_starts[para] if para >= 0 else 0
             for e in reversed(self.ents_in(p0, lo)):
                 if e.label in ("LOC", "ORG"):
                     return e.text, None
         elif 2 <= len(np_) <= 8 and _NP.fullmatch(np_) and not np_.startswith(_BAD_NP_START) \
-                and not any(ch in np_ for ch in "是在把被将") and not any(w in np_ for w in self.r.moves):
+                and not self.r.not_np_re.search(np_):
             return np_.strip("“”\""), lo
-        best = next((e for e in self.ents_before(sent[0], cs) if e.label != "PRODUCT" and self._usable(e, excluded)),
-                    None)
-        if best is not None:
-            return best.text, best.start
+        for e in self.ents_before(sent[0], cs):
+            if e.label != "PRODUCT" and self._usable(e, excluded):
+                return e.text, e.start
         if self.subject_rows.get(para):  # the paragraph's last fact with a subject of its own
             return self.subject_rows[para][-1].subject, None
         return None, None
 
     def period_for(self, q: Quantity, cs: int, sent: Span, para: int) -> tuple[str | None, str | None]:
         """A date in the clause, else earlier in the sentence, else the paragraph's last period."""
-        ce = self.clause_end(q.end, sent[1])
-        d = self.date_near(cs, ce, q.start)
-        if d is None:
-            d = self.date_near(sent[0], q.start, q.start)
+        ce = self.clause_end(q.end, sent[1])  # >= q.end: both ranges below lie in [sent[0], ce)
+        d = None
+        if bisect_left(self.date_starts, sent[0]) < bisect_left(self.date_starts, ce):  # most sentences have none
+            d = self.date_near(cs, ce, q.start)
+            if d is None:
+                d = self.date_near(sent[0], q.start, q.start)
         if d is not None:
             return self._period(d)
-        if self.period_rows.get(para):  # the paragraph's last period
-            return self.period_rows[para][-1].period
+        rows = self.period_rows.get(para)
+        if rows:  # the paragraph's last period
+            return rows[-1].period
         # a paragraph without dates of its own continues the one before it (从贸易方式看，…)
         p0 = self.doc.paragraphs[para][0] if 0 <= para < len(self.doc.paragraphs) else q.start
         if not self.any_date(p0, q.start) and self.period_rows.get(para - 1):
@@ -794,7 +831,7 @@ def _attach(row: _Row, ch: dict[str, Any]) -> bool:
 def fact_key(subject: str | None, metric: str | None, value: Any, unit: str | None,
              period: tuple[str | None, str | None]) -> str:
     v = Decimal(value).normalize() if value is not None else None
-    return "|".join(str(x) for x in (subject, metric, v, unit, period[0], period[1]))
+    return f"{subject!s}|{metric!s}|{v!s}|{unit!s}|{period[0]!s}|{period[1]!s}"
 
 
 def fact_id(key: str) -> str:
@@ -816,13 +853,11 @@ def extract(doc: Doc) -> list[Fact]:
             continue  # 200元, 24小时: a number with nothing to say what it measures
         key = fact_key(row.subject, row.metric, q.value, q.unit, row.period)
         s, e = row.start, max(row.end, q.end)
-        rs, re_ = doc.raw_span(s, e)
-        mention = Mention(doc_id=doc.doc_id, start=s, end=e, raw_start=rs, raw_end=re_)
         if key in out:
             f = out[key]
             if s not in starts[key]:
                 starts[key].add(s)
-                f.mentions.append(mention)
+                f.mentions.append(_mention(doc, s, e))
             if f.change is None and row.change is not None:
                 f.change = row.change
             continue
@@ -832,13 +867,20 @@ def extract(doc: Doc) -> list[Fact]:
         starts[key] = {s}
         out[key] = Fact(id=fact_id(key), subject=row.subject, metric=row.metric, value=q.value, value_max=q.value_max,
                         unit=q.unit, approx=q.approx, period_start=row.period[0], period_end=row.period[1],
-                        change=row.change, sentence=sentences[row.sent], mentions=[mention],
+                        change=row.change, sentence=sentences[row.sent], mentions=[_mention(doc, s, e)],
                         doc_id=doc.doc_id)
     return list(out.values())
 
 
+def _mention(doc: Doc, s: int, e: int) -> Mention:
+    """A mention of ``doc.text[s:e]``, with its raw span."""
+    rs, re_ = doc.raw_span(s, e)
+    return Mention(doc_id=doc.doc_id, start=s, end=e, raw_start=rs, raw_end=re_)
+
+
 def _compact_ws(s: str) -> str:
-    return _LINE_BREAK.sub("", s).strip()
+    """``s`` without its line breaks (and the blanks around them) and stripped."""
+    return _LINE_BREAK.sub("", s).strip() if "\n" in s else s.strip()
 
 
 def merge(docs: list[Doc]) -> list[Fact]:
