@@ -233,7 +233,10 @@ class Result:
 
 
 def work_chunk(chunk: list[tuple[str, Doc]], opts: pipeline.Options) -> list[Result]:
-    """Process documents on their own (the unit of work of every engine); never raises for one bad article."""
+    """Process documents on their own (the unit of work of every engine); never raises for one bad article.
+
+    The documents are consumed: each is released once its result is made (see :meth:`Doc.release`).
+    """
     segment.tokenizer()  # no-op once warm; warms Dask workers lazily
     out = []
     for key, doc in chunk:
@@ -244,6 +247,8 @@ def work_chunk(chunk: list[tuple[str, Doc]], opts: pipeline.Options) -> list[Res
                               chars=len(d.raw)))
         except Exception as e:  # noqa: BLE001 - one bad article must not stop the batch
             out.append(Result(key, error=f"{type(e).__name__}: {str(e)[:300]}"))
+        finally:
+            doc.release()  # the chunk's documents are consumed: their results are in ``out``
     return out
 
 
