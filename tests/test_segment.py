@@ -19,6 +19,7 @@ from jieba import finalseg
 from extract.segment import (
     FastTokenizer,
     _viterbi_tags,
+    _viterbi_words,
     cut_spans,
     hmm_model,
     load_user_words,
@@ -181,3 +182,29 @@ def test_viterbi_is_finalseg_viterbi_also_on_ties(probs, obs):
     emit = {y: dict(zip("xyz", probs[20 + 4 * i : 23 + 4 * i], strict=True)) for i, y in enumerate("BMES")}
     _, path = finalseg.viterbi(obs, "BMES", start, trans, emit)
     assert ["BMES"[t] for t in _viterbi_tags(obs, hmm_model(start, trans, emit))] == path
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([0.0, -1.0, -2.0, -3.14e100]), min_size=36, max_size=36),
+    st.text(alphabet="xyzw", min_size=1, max_size=12),
+)
+def test_viterbi_words_are_finalseg_cut_also_on_odd_paths(probs, obs):
+    """Words read off the back pointers = finalseg's ``__cut`` on its path, even one starting with M or E."""
+    start = dict(zip("BMES", probs[:4], strict=True))
+    trans = {a: dict(zip("BMES", probs[4 + 4 * i : 8 + 4 * i], strict=True)) for i, a in enumerate("BMES")}
+    emit = {y: dict(zip("xyz", probs[20 + 4 * i : 23 + 4 * i], strict=True)) for i, y in enumerate("BMES")}
+    _, path = finalseg.viterbi(obs, "BMES", start, trans, emit)
+    words, begin, nexti = [], 0, 0
+    for i, tag in enumerate(path):  # finalseg.__cut
+        if tag == "B":
+            begin = i
+        elif tag == "E":
+            words.append(obs[begin : i + 1])
+            nexti = i + 1
+        elif tag == "S":
+            words.append(obs[i])
+            nexti = i + 1
+    if nexti < len(obs):
+        words.append(obs[nexti:])
+    assert _viterbi_words(obs, hmm_model(start, trans, emit)) == words
