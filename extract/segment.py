@@ -171,9 +171,14 @@ class FastTokenizer(jieba.Tokenizer):
         """
         if cut_all or not HMM or use_paddle:
             return list(super().cut(sentence, cut_all, HMM, use_paddle))
-        text = strdecode(sentence)
-        nexts = _Route(text, self.tables()).best_ends()
         out: list[str] = []
+        for piece in _pieces(strdecode(sentence)):
+            self._cut_piece(piece, out)
+        return out
+
+    def _cut_piece(self, text: str, out: list[str]) -> None:
+        """The words of ``text`` (a whole text or a piece ending after a wall, see :func:`_pieces`) onto ``out``."""
+        nexts = _Route(text, self.tables()).best_ends()
         n = len(text)
         x = run = 0  # run: start of the current run of one-character words
         while x < n:
@@ -195,7 +200,6 @@ class FastTokenizer(jieba.Tokenizer):
             run = x
         if run < n:
             self._cut_run(text[run:], out)
-        return out
 
     def _cut_run(self, buf: str, out: list[str]) -> None:
         """A run of one-character words: kept as is if a dictionary word, else finalseg's cut."""
@@ -233,6 +237,31 @@ def score_tables(freq: dict[str, int], total: int) -> ScoreTables:
 def _block_chars() -> list[str]:
     """The characters of jieba's blocks (``re_han_default``: all in the Basic Multilingual Plane)."""
     return [c for c in map(chr, range(0x10000)) if jieba.re_han_default.fullmatch(c)]
+
+
+# A character outside jieba's blocks (``re_han_default``): jieba's route restarts after it.
+_WALL = re.compile(r"[^\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]")
+_WINDOW = 1 << 16  # characters per piece of a long text
+
+
+def _pieces(text: str, window: int = _WINDOW) -> Iterator[str]:
+    """``text`` in pieces of about ``window`` characters, each ending just after a wall.
+
+    No word and no run of one-character words crosses a wall, so cutting the pieces one by one
+    gives exactly the words of the whole, while the per-character lists of :class:`_Route` stay
+    bounded on a huge article (``\r\n``, one word for jieba, is never split).
+    """
+    start, n = 0, len(text)
+    while n - start > window:
+        m = _WALL.search(text, start + window)
+        if m is None:
+            break
+        end = m.end()
+        if text[end - 1] == "\r" and text.startswith("\n", end):
+            end += 1
+        yield text[start:end]
+        start = end
+    yield text[start:]
 
 
 _NO_PAIRS: dict[str, PairInfo] = {}  # what follows a character that starts no pair

@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 from jieba import finalseg
 
 from extract.segment import (
+    _WALL,
     FastTokenizer,
+    _pieces,
     _viterbi_tags,
     _viterbi_words,
     cut_spans,
@@ -146,6 +148,25 @@ piece = st.one_of(st.sampled_from(WORDS), st.sampled_from(CHARS), st.sampled_fro
 @given(st.lists(piece, max_size=40).map("".join))
 def test_same_words_as_jieba_on_random_text(text):
     same_words(text)
+
+
+def test_walls_are_exactly_the_characters_outside_jiebas_blocks():
+    for c in map(chr, range(0x10000)):
+        assert (_WALL.fullmatch(c) is None) == (jieba.re_han_default.fullmatch(c) is not None), hex(ord(c))
+    assert _WALL.fullmatch("\U00020000")  # outside the BMP: never in a block
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(piece, st.just("\r\n"), st.just("\r")), max_size=40).map("".join),
+       st.integers(min_value=1, max_value=12))
+def test_long_texts_cut_in_pieces_give_the_same_words(text, window):
+    """A huge article is cut piece by piece (bounded memory): the pieces join to the text and give its words."""
+    pieces = list(_pieces(text, window))
+    assert "".join(pieces) == text
+    words: list[str] = []
+    for p in pieces:
+        tokenizer()._cut_piece(p, words)
+    assert words == stock().lcut(text)
 
 
 @settings(max_examples=100, deadline=None)
