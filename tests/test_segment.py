@@ -191,30 +191,31 @@ def test_words_added_after_cutting_are_seen():
         finalseg.Force_Split_Words.difference_update({"货运量", "聯運"})
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(st.sampled_from([0.0, -1.0, -2.0, -3.14e100]), min_size=36, max_size=36),
-    st.text(alphabet="xyzw", min_size=1, max_size=12),
-)
-def test_viterbi_is_finalseg_viterbi_also_on_ties(probs, obs):
-    """Coarse random models make ties common: every one must go the way finalseg's max goes ("w" has no emission)."""
+coarse_probs = st.lists(st.sampled_from([0.0, -1.0, -2.0, -3.14e100]), min_size=36, max_size=36)
+
+
+def coarse_model(probs: list[float]) -> tuple[dict, dict, dict]:
+    """finalseg's (start, trans, emit) from 36 coarse log-probabilities: ties are common ("w" has no emission)."""
     start = dict(zip("BMES", probs[:4], strict=True))
     trans = {a: dict(zip("BMES", probs[4 + 4 * i : 8 + 4 * i], strict=True)) for i, a in enumerate("BMES")}
     emit = {y: dict(zip("xyz", probs[20 + 4 * i : 23 + 4 * i], strict=True)) for i, y in enumerate("BMES")}
+    return start, trans, emit
+
+
+@settings(max_examples=300, deadline=None)
+@given(coarse_probs, st.text(alphabet="xyzw", min_size=1, max_size=12))
+def test_viterbi_is_finalseg_viterbi_also_on_ties(probs, obs):
+    """Coarse random models make ties common: every one must go the way finalseg's max goes ("w" has no emission)."""
+    start, trans, emit = coarse_model(probs)
     _, path = finalseg.viterbi(obs, "BMES", start, trans, emit)
     assert ["BMES"[t] for t in _viterbi_tags(obs, hmm_model(start, trans, emit))] == path
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    st.lists(st.sampled_from([0.0, -1.0, -2.0, -3.14e100]), min_size=36, max_size=36),
-    st.text(alphabet="xyzw", min_size=1, max_size=12),
-)
+@given(coarse_probs, st.text(alphabet="xyzw", min_size=1, max_size=12))
 def test_viterbi_words_are_finalseg_cut_also_on_odd_paths(probs, obs):
     """Words read off the back pointers = finalseg's ``__cut`` on its path, even one starting with M or E."""
-    start = dict(zip("BMES", probs[:4], strict=True))
-    trans = {a: dict(zip("BMES", probs[4 + 4 * i : 8 + 4 * i], strict=True)) for i, a in enumerate("BMES")}
-    emit = {y: dict(zip("xyz", probs[20 + 4 * i : 23 + 4 * i], strict=True)) for i, y in enumerate("BMES")}
+    start, trans, emit = coarse_model(probs)
     _, path = finalseg.viterbi(obs, "BMES", start, trans, emit)
     words, begin, nexti = [], 0, 0
     for i, tag in enumerate(path):  # finalseg.__cut
