@@ -15,16 +15,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extract import pipeline, segment  # noqa: E402
+from extract import batch, pipeline, segment  # noqa: E402
 
 
 def corpus_texts() -> list[str]:
     """Normalised texts of the sample corpus."""
-    docs = pipeline.load_docs([str(ROOT / "corpus")], report=lambda m: None)
+    docs = batch.read([str(ROOT / "corpus")], lambda m: None)
     out = []
     for d in docs:
-        pipeline.set_ref_date(d, "2024-03-01")
-        pipeline.prepare(d)
+        pipeline.prepare(d, pipeline.Options(ref_date="2024-03-01"))
         out.append(d.text)
     return out
 

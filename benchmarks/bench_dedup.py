@@ -29,13 +29,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extract import dedup, pipeline  # noqa: E402
+from extract import batch, dedup, pipeline  # noqa: E402
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 
 
 def clause_pool() -> list[str]:
-    docs = [pipeline.prepare(d) for d in pipeline.load_docs([str(ROOT / "corpus")])]
+    docs = [pipeline.prepare(d) for d in batch.read([str(ROOT / "corpus")], print)]
     pool: list[str] = []
     for d in docs:
         for c in re.split(r"[，。；！？\n]", d.text):

@@ -33,23 +33,22 @@ def extract_text(text: str, ref_date: str | None = None, *, title: str | None = 
     The result maps ``documents`` (one record), ``quantities``, ``dates``, ``entities`` and ``facts``
     to lists of dicts exactly as in the JSONL outputs; ``as_tables=True`` gives DataFrames instead.
     """
-    from extract import facts as facts_mod
-    from extract import pipeline
+    from extract import batch, facts, pipeline
     from extract.export import records
     from extract.ingest import parse_datetime
-    from extract.model import Doc, content_id
+    from extract.model import Doc
 
     if not isinstance(text, str) or not text.strip():
         raise ValueError("text is empty")
     iso = parse_datetime(published) if published else None
     if published and iso is None:
         raise ValueError(f"published is not YYYY-MM-DD[ HH:MM[:SS]]: {published!r}")
-    doc = Doc(source=source, raw=text, title=title, published=iso)
-    doc.doc_id = content_id(text)
-    opts = pipeline.Options(ref_date=ref_date)
-    pipeline.process_doc(doc, opts)
-    pipeline.finish_batch([doc], opts)
-    recs = {k: list(v) for k, v in records([doc], facts_mod.merge([doc])).items()}
+    errors: list[str] = []
+    docs = batch.documents([Doc(source=source, raw=text, title=title, published=iso)],
+                           pipeline.Options(ref_date=ref_date), errors.append)
+    if not docs:
+        raise ValueError("; ".join(errors))
+    recs = {k: list(v) for k, v in records(docs, facts.merge(docs)).items()}
     if as_tables:
         from extract.tables import flatten
 

@@ -44,7 +44,7 @@ from typing import Any
 
 import orjson
 
-from extract import dedup, facts, ingest, pipeline, segment
+from extract import dedup, facts, ingest, pipeline, repair, segment
 from extract.export import AtomicFiles, versions
 from extract.ingest import InputError
 from extract.model import Doc, Fact, content_id, jsonl_bytes
@@ -71,87 +71,19 @@ def input_bytes(paths: Iterable[str]) -> int | None:
     return total
 
 
-def read_stream(paths: Iterable[str]) -> Iterator[tuple[Doc | InputError, int]]:
-    """Every article (or input error) with the number of input bytes it stands for, in input order.
-
-    Like :func:`extract.ingest.read_inputs`, but a ``.jsonl`` file is read line by line instead of
-    whole, so an archive of any size is never in memory at once.
-    """
-    for item in ingest.walk(list(paths)):
-        if isinstance(item, InputError):
-            yield item, 0
-        elif item == "-":
-            for x in ingest.read_inputs(["-"]):
-                yield x, len(x.raw.encode("utf-8", "surrogatepass")) if isinstance(x, Doc) else 0
-        elif item.suffix.lower() == ".jsonl":
-            yield from _jsonl_stream(item)
-        else:
-            try:
-                size = item.stat().st_size
-            except OSError:
-                size = 0
-            for x in ingest.read_file(item):
-                yield x, size
-
-
-def _jsonl_stream(path: Path) -> Iterator[tuple[Doc | InputError, int]]:
-    """Articles of a JSONL file, one line at a time (lines end at ``\\n`` only, as JSON Lines says)."""
-    try:
-        f = open(path, "rb")  # noqa: SIM115 - closed below; the generator may stop early
-    except OSError as e:
-        yield InputError(str(path), f"unreadable: {e.strerror or e}"), 0
-        return
-    with f:
-        for n, line in enumerate(f, 1):
-            if n == 1 and line.startswith(b"\xef\xbb\xbf"):
-                line = line[3:]
-            if not line.strip():
-                continue
-            yield _jsonl_record(f"{path}:{n}", line, n), len(line)
-
-
-def _jsonl_record(where: str, line: bytes, n: int) -> Doc | InputError:
-    """One JSONL line as a Doc or an error, with the checks of :func:`extract.ingest.read_jsonl`."""
-    text, enc = ingest.decode(line)
-    if text is None:
-        return InputError(where, enc)
-    try:
-        rec = orjson.loads(text)
-    except orjson.JSONDecodeError:
-        try:  # lone surrogates: orjson refuses them, the stdlib reads them and they are replaced
-            import json
-
-            rec = json.loads(text)
-        except (ValueError, RecursionError) as e:
-            return InputError(where, f"invalid JSON ({str(e.args[0] if e.args else e)[:200]})")
-    if not isinstance(rec, dict):
-        return InputError(where, "not a JSON object")
-    body = rec.get("text")
-    if not isinstance(body, str):
-        return InputError(where, "missing string field 'text'")
-    rid = rec.get("id")
-    if rid is None:
-        return InputError(where, "missing field 'id'")
-    published = rec.get("published")
-    iso = ingest.parse_datetime(published) if isinstance(published, str) else None
-    meta = {"line": n, "title": ingest._str(rec.get("title")), "url": ingest._str(rec.get("url")),
-            "site": ingest._str(rec.get("source")), "published": iso}
-    doc = ingest._from_text(ingest._fix_surrogates(str(rid)), ingest._fix_surrogates(body),
-                            is_html=bool(rec.get("html")), **meta)
-    if isinstance(doc, InputError):
-        doc.where = where
-    elif iso:
-        doc.ref_date_source = "jsonl"
-    return doc
+def where(source: str, line: int | None) -> str:
+    """``path[:line]`` of an input, as every message about it names it."""
+    return f"{source}:{line}" if line else source
 
 
 def identify(doc: Doc, seen_ids: dict[str, int], options: dict[str, Any]) -> Item:
     """Give ``doc`` its content id (numbered suffix for a repeated copy) and its store key."""
-    base = content_id(doc.raw)
+    data = doc.raw.encode("utf-8", "surrogatepass")
+    base = content_id(data)
     n = seen_ids.get(base, 0)
     seen_ids[base] = n + 1
     doc.doc_id = base if not n else f"{base}-{n + 1}"
-    sha = hashlib.sha256(doc.raw.encode("utf-8", "surrogatepass")).hexdigest()
+    sha = doc.content_hash = hashlib.sha256(data).hexdigest()
     meta = {"title": doc.title, "published": doc.published, "url": doc.url, "site": doc.site,
             "ref_date_source": doc.ref_date_source}
     return Item(doc_key(sha, doc.doc_id, meta, options), doc.source, doc.line, doc.doc_id, sha, len(doc.raw))
@@ -250,6 +182,47 @@ def work_chunk(chunk: list[tuple[str, Doc]], opts: pipeline.Options) -> list[Res
         finally:
             doc.release()  # the chunk's documents are consumed: their results are in ``out``
     return out
+
+
+def read(inputs: Iterable[str | Doc], report: Callable[[str], None]) -> list[Doc]:
+    """The documents of some inputs (paths, or documents already made) with their ids, bad inputs reported."""
+    out: list[Doc] = []
+    seen_ids: dict[str, int] = {}
+    for x in _items(inputs):
+        if isinstance(x, InputError):
+            report(str(x))
+        else:
+            identify(x, seen_ids, {})
+            out.append(x)
+    return out
+
+
+def documents(inputs: Iterable[str | Doc], opts: pipeline.Options, report: Callable[[str], None]) -> list[Doc]:
+    """Processed documents, kept in memory and clustered: for diff, dedup, show and the API.
+
+    The same reading, ids and per-document pipeline as :func:`run`, without the store or output
+    files; a bad input or a document that fails is reported (``path[:line]: why``) and skipped.
+    """
+    out: list[Doc] = []
+    for x in read(inputs, report):
+        try:
+            out.append(pipeline.process_doc(x, opts))
+        except Exception as e:  # noqa: BLE001 - one bad article must not stop the batch
+            report(f"{where(x.source, x.line)}: could not be processed ({type(e).__name__}: {e}); skipped")
+    dedup.cluster(out, threshold=opts.threshold)
+    if opts.repair_from_versions:
+        for d in repair.repair_from_versions(out):
+            pipeline.reextract(d, opts)
+    return out
+
+
+def _items(inputs: Iterable[str | Doc]) -> Iterator[Doc | InputError]:
+    """Documents as given, and those read from paths."""
+    for x in inputs:
+        if isinstance(x, Doc):
+            yield x
+        else:
+            yield from ingest.read_inputs([x])
 
 
 # --------------------------------------------------------------------------------------------- engines
@@ -464,7 +437,7 @@ def run(paths: list[str], out: Path, opts: pipeline.Options, cfg: RunConfig,
 
         def todo() -> Iterator[tuple[str, Doc]]:
             """Read inputs; yield the documents that need processing, take the others from the store."""
-            for x, nbytes in read_stream(paths):
+            for x, nbytes in ingest.read_stream(list(paths)):
                 if isinstance(x, InputError):
                     say(str(x))
                     progress.update(nbytes, docs=0)
@@ -502,8 +475,7 @@ def run(paths: list[str], out: Path, opts: pipeline.Options, cfg: RunConfig,
             for r in batch:
                 item, nbytes = waiting.pop(r.key)
                 if r.error is not None:
-                    where = f"{item.source}:{item.line}" if item.line else item.source
-                    say(f"{where}: could not be processed ({r.error}); skipped", item.pos)
+                    say(f"{where(item.source, item.line)}: could not be processed ({r.error}); skipped", item.pos)
                     stats["failed"] += 1
                     progress.update(nbytes)
                     continue
@@ -584,7 +556,7 @@ def repair_stage(paths: list[str], store: Store, items: list[Item], summaries: d
     docs: list[Doc] = []
     key_of: dict[str, str] = {}
     seen_ids: dict[str, int] = {}
-    for x, _ in read_stream(paths):
+    for x, _ in ingest.read_stream(list(paths)):
         if isinstance(x, InputError):
             continue
         it = identify(x, seen_ids, options)
@@ -594,9 +566,9 @@ def repair_stage(paths: list[str], store: Store, items: list[Item], summaries: d
             d.cluster_id, d.duplicate_of = canon, (None if canon == d.doc_id else canon)
             docs.append(d)
             key_of[d.doc_id] = it.key
-    changed = dedup.repair_from_versions(docs) or []
+    changed = repair.repair_from_versions(docs)
     for d in changed:
-        pipeline.extract_records(segment.segment(d))
+        pipeline.reextract(d, opts)
         store.overrides[key_of[d.doc_id]] = make_entry(d)
     return len(changed)
 

@@ -1024,25 +1024,30 @@ def parse_published(s: str | None) -> str | None:
     return out + f":{int(m[6]):02d}" if m[6] else out
 
 
+def scan(doc: Doc) -> list[_Parts]:
+    """The candidate date expressions of a document (the costly pass, done once per document).
+
+    Both the reference-date inference and :func:`extract` resolve these; resolving mutates them
+    (ranges and lists inherit what they leave out), so the inference works on copies.
+    """
+    return _scan(doc.text, rules())
+
+
+def infer_reference(doc: Doc) -> tuple[date | None, str | None]:
+    """A reference date for an article that states none, from its own absolute dates (:func:`infer_ref_date`)."""
+    r = rules()
+    return infer_ref_date(_find(doc.text, [_copy(p) for p in doc.date_candidates], None, False, r), doc.text)
+
+
 def extract(doc: Doc) -> list[DateRec]:
-    """Dates of a segmented document, resolved against doc.ref_date (inferring it when None)."""
-    text = doc.text
+    """Date records of a scanned document, resolved against ``doc.ref_date`` (unresolved when None)."""
     ref: date | None = None
     if doc.ref_date:
         try:
             ref = date.fromisoformat(doc.ref_date[:10])
         except ValueError:
             ref = None
-    r = rules()
-    parts = _scan(text, r)  # the costly pass, done once: both resolutions below start from it
-    if ref is None:
-        inferred, how = infer_ref_date(_find(text, [_copy(p) for p in parts], None, False, r), text)
-        if inferred is not None:
-            ref = inferred
-            doc.ref_date = inferred.isoformat()
-            doc.ref_date_source = how
-    doc.dates = _records(doc, _find(text, parts, ref, True, r))
-    return doc.dates
+    return _records(doc, _find(doc.text, doc.date_candidates, ref, True, rules()))
 
 
 def _records(doc: Doc, matches: list[DateMatch]) -> list[DateRec]:

@@ -28,9 +28,7 @@ value, value_max, unit, approx, subject, metric and period, with positions in bo
 from __future__ import annotations
 
 import html
-import json
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -727,36 +725,3 @@ def render_html(result: dict[str, Any]) -> str:
             f"<table><tr><th>old</th><th class=\"sim\"></th><th>new</th></tr>{''.join(rows)}</table>"
             f"<h2>Facts that changed</h2><table><tr><th>status</th><th>old</th><th>new</th><th>fields</th></tr>"
             f"{''.join(facts)}</table></body></html>\n")
-
-
-def cli_diff(old_path: Any, new_path: Any, fmt: str = "text", min_change: float = 0.0, out: Any = None) -> int:
-    """``zh-extract diff OLD NEW``: process both files, diff them, write text, JSON or HTML."""
-    from extract.pipeline import process_paths
-
-    docs = process_paths([str(old_path)], ref_date=None) + process_paths([str(new_path)], ref_date=None)
-    if len(docs) != 2:
-        print(f"diff needs exactly two documents, got {len(docs)}", file=sys.stderr)
-        return 1
-    result = diff_docs(docs[0], docs[1], min_change=min_change)
-    if fmt == "json":
-        body = json.dumps(result, ensure_ascii=False, indent=1) + "\n"
-    elif fmt == "html":
-        body = render_html(result)
-    else:
-        import os
-
-        color = out is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        body = render_text(result, color=color)
-    if out is None:
-        sys.stdout.write(body)
-    else:
-        with open(out, "w", encoding="utf-8") as fh:
-            fh.write(body)
-    return 0
-
-
-def cli_dedup(paths: list[str], threshold: float | None = None) -> int:
-    """Same as :func:`extract.dedup.cli_dedup` (kept here too for the CLI's convenience)."""
-    from extract import dedup
-
-    return dedup.cli_dedup(paths, dedup.DEFAULT_THRESHOLD if threshold is None else threshold)

@@ -16,8 +16,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from extract.model import Doc, Fact
 
 KINDS = ("documents", "quantities", "dates", "entities", "facts")
@@ -28,11 +26,6 @@ def atomic_write(path: Path, chunks: Iterable[bytes]) -> None:
     with AtomicFiles(path.parent, [path.name]) as files:
         for c in chunks:
             files[path.name].write(c)
-
-
-def jsonl(records: Iterable[dict[str, Any]]) -> Iterable[bytes]:
-    for r in records:
-        yield orjson.dumps(r) + b"\n"
 
 
 def records(docs: list[Doc], facts: list[Fact]) -> dict[str, Iterable[dict[str, Any]]]:
@@ -54,34 +47,6 @@ def versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             out[pkg] = "unknown"
     return out
-
-
-def write_outputs(out: Path, docs: list[Doc], facts: list[Fact], *, skipped: list[str],
-                  timings: dict[str, float], options: dict[str, Any]) -> dict[str, int]:
-    """Write all output files, then the manifest; return the record counts."""
-    counts = {}
-    for kind, recs in records(docs, facts).items():
-        n = 0
-
-        def counted(rs=recs):
-            nonlocal n
-            for r in rs:
-                n += 1
-                yield r
-
-        atomic_write(out / f"{kind}.jsonl", jsonl(counted()))
-        counts[kind] = n
-    manifest = {
-        "inputs": [{"source": d.source, "line": d.line, "doc_id": d.doc_id, "sha256": d.content_hash,
-                    "chars": len(d.raw)} for d in docs],
-        "skipped": skipped,
-        "counts": counts,
-        "options": options,
-        "versions": versions(),
-        "timings": timings,
-    }
-    atomic_write(out / "manifest.json", [orjson.dumps(manifest, option=orjson.OPT_INDENT_2) + b"\n"])
-    return counts
 
 
 class AtomicFiles:

@@ -108,71 +108,93 @@ def html_to_text(page: str) -> str:
 
 
 def read_file(path: Path) -> Iterator[Doc | InputError]:
-    """Docs (or errors) from one file."""
+    """Docs (or errors) from one file; a ``.jsonl`` file line by line (see :func:`read_jsonl`)."""
+    yield from (x for x, _ in _file_items(path))
+
+
+def _file_items(path: Path) -> Iterator[tuple[Doc | InputError, int]]:
+    """The articles of one file with the input bytes each stands for."""
+    if path.suffix.lower() == ".jsonl":
+        yield from read_jsonl(path)
+        return
     try:
         data = path.read_bytes()
     except OSError as e:
-        yield InputError(str(path), f"unreadable: {e.strerror or e}")
-        return
-    if path.suffix.lower() == ".jsonl":
-        yield from read_jsonl(str(path), data)
+        yield InputError(str(path), f"unreadable: {e.strerror or e}"), 0
         return
     if not data.strip():
-        yield InputError(str(path), "empty file")
+        yield InputError(str(path), "empty file"), len(data)
         return
     text, enc = decode(data)
     if text is None:
-        yield InputError(str(path), enc)
+        yield InputError(str(path), enc), len(data)
         return
-    yield _from_text(str(path), text, is_html=path.suffix.lower() in (".html", ".htm"))
+    yield _from_text(str(path), text, is_html=path.suffix.lower() in (".html", ".htm")), len(data)
 
 
-def read_jsonl(source: str, data: bytes) -> Iterator[Doc | InputError]:
-    """One article per line; every bad line is reported with its number and skipped."""
-    text, enc = decode(data)
+def read_jsonl(path: Path) -> Iterator[tuple[Doc | InputError, int]]:
+    """One article per line, read a line at a time (an archive of any size is never in memory at once).
+
+    Lines end at ``\n`` only, as JSON Lines says (``str.splitlines`` would also break at U+2028
+    inside JSON strings).  Every bad line is reported with its number and skipped.
+    """
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed below; the generator may stop early
+    except OSError as e:
+        yield InputError(str(path), f"unreadable: {e.strerror or e}"), 0
+        return
+    with f:
+        for n, line in enumerate(f, 1):
+            if n == 1 and line.startswith(b"\xef\xbb\xbf"):
+                line = line[3:]
+            if line.strip():
+                items = jsonl_record(f"{path}:{n}", line, n)
+                yield from ((x, len(line) if i == len(items) - 1 else 0) for i, x in enumerate(items))
+
+
+def jsonl_record(where: str, line: bytes, n: int) -> list[Doc | InputError]:
+    """One JSONL line as a Doc (after a warning when its ``published`` is unreadable), or an error.
+
+    Errors and warnings name ``path:line``.
+    """
+    text, enc = decode(line)
     if text is None:
-        yield InputError(source, enc)
-        return
-    # "\n" only: str.splitlines() would also break at U+2028 / U+0085 inside JSON strings.
-    for n, line in enumerate(text.split("\n"), 1):
-        line = line.removesuffix("\r")
-        if not line.strip():
-            continue
-        where = f"{source}:{n}"
-        try:
-            rec = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            try:  # lone surrogates: orjson refuses them, the stdlib reads them and we replace them
-                import json
+        return [InputError(where, enc)]
+    rec = _json_object(text)
+    if isinstance(rec, str):
+        return [InputError(where, rec)]
+    body, rid = rec.get("text"), rec.get("id")
+    if not isinstance(body, str):
+        return [InputError(where, "missing string field 'text'")]
+    if rid is None:
+        return [InputError(where, "missing field 'id'")]
+    published = rec.get("published")
+    iso = parse_datetime(published) if isinstance(published, str) else None
+    out: list[Doc | InputError] = []
+    if published is not None and iso is None:
+        out.append(InputError(where, f"field 'published' is not YYYY-MM-DD[ HH:MM[:SS]]: {published!r} (ignored)"))
+    meta = {"line": n, "title": _str(rec.get("title")), "url": _str(rec.get("url")),
+            "site": _str(rec.get("source")), "published": iso}
+    doc = _from_text(_fix_surrogates(str(rid)), _fix_surrogates(body), is_html=bool(rec.get("html")), **meta)
+    if isinstance(doc, InputError):
+        doc.where = where
+    elif iso:
+        doc.ref_date_source = "jsonl"
+    return [*out, doc]
 
-                rec = json.loads(line)
-            except ValueError as e:
-                yield InputError(where, f"invalid JSON ({e.args[0] if e.args else e})")
-                continue
-        if not isinstance(rec, dict):
-            yield InputError(where, "not a JSON object")
-            continue
-        body = rec.get("text")
-        if not isinstance(body, str):
-            yield InputError(where, "missing string field 'text'")
-            continue
-        body = _fix_surrogates(body)
-        rid = rec.get("id")
-        if rid is None:
-            yield InputError(where, "missing field 'id'")
-            continue
-        published = rec.get("published")
-        iso = parse_datetime(published) if isinstance(published, str) else None
-        if published is not None and iso is None:
-            yield InputError(where, f"field 'published' is not YYYY-MM-DD[ HH:MM[:SS]]: {published!r} (ignored)")
-        meta = {"line": n, "title": _str(rec.get("title")), "url": _str(rec.get("url")),
-                "site": _str(rec.get("source")), "published": iso}
-        doc = _from_text(str(rid), body, is_html=bool(rec.get("html")), **meta)
-        if isinstance(doc, InputError):
-            doc.where = where
-        elif iso:
-            doc.ref_date_source = "jsonl"
-        yield doc
+
+def _json_object(text: str) -> dict | str:
+    """The JSON object of a line, or what is wrong with it."""
+    try:
+        rec = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        try:  # lone surrogates: orjson refuses them, the stdlib reads them and they are replaced
+            import json
+
+            rec = json.loads(text)
+        except (ValueError, RecursionError) as e:
+            return f"invalid JSON ({str(e.args[0] if e.args else e)[:200]})"
+    return rec if isinstance(rec, dict) else "not a JSON object"
 
 
 def _str(v: object) -> str | None:
@@ -201,14 +223,20 @@ def walk(paths: list[str]) -> Iterator[Path | str | InputError]:
             yield InputError(p, "no such file or directory")
 
 
-def read_inputs(paths: list[str]) -> Iterator[Doc | InputError]:
-    """Every article of every input, in a deterministic order."""
+def read_stream(paths: list[str]) -> Iterator[tuple[Doc | InputError, int]]:
+    """Every article (or input error) of every input in a deterministic order, with the input bytes
+    it stands for (the progress bar counts them)."""
     for item in walk(paths):
         if isinstance(item, InputError):
-            yield item
+            yield item, 0
         elif item == "-":
             data = sys.stdin.buffer.read()
             text, enc = decode(data)
-            yield InputError("-", enc) if text is None else _from_text("-", text)
+            yield (InputError("-", enc) if text is None else _from_text("-", text)), len(data)
         else:
-            yield from read_file(item)
+            yield from _file_items(item)
+
+
+def read_inputs(paths: list[str]) -> Iterator[Doc | InputError]:
+    """Every article of every input, in a deterministic order."""
+    return (x for x, _ in read_stream(paths))

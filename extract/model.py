@@ -52,9 +52,33 @@ def jsonl_bytes(recs: list[Any]) -> bytes:
     return b"".join([orjson.dumps(r, default=_json_default, option=orjson.OPT_APPEND_NEWLINE) for r in recs])
 
 
-def content_id(text: str) -> str:
+def content_id(text: str | bytes) -> str:
     """Stable id from content, not path: the same article text gives the same doc_id."""
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=8).hexdigest()
+
+
+class SpanIndex:
+    """Which of a sorted list of non-overlapping spans (sentences, paragraphs) holds a position.
+
+    The one bisection every stage uses to find the sentence of a record, so that the starts are
+    listed once per list of spans, not once per question.
+    """
+
+    __slots__ = ("spans", "starts")
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = spans
+        self.starts = [s for s, _ in spans]
+
+    def index(self, pos: int) -> int | None:
+        """Index of the span containing ``pos``, or None when it lies between spans."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i if i >= 0 and pos < self.spans[i][1] else None
+
+    def at_or_before(self, pos: int) -> int:
+        """Index of the last span starting at or before ``pos`` (-1 when none does)."""
+        return bisect.bisect_right(self.starts, pos) - 1
 
 
 @dataclass(slots=True)
@@ -83,6 +107,7 @@ class Quantity(Record):
     kind: str = "number"  # number | percent | money | dimension | count | duration | multiple | fraction
     unit_text: str | None = None
     sentence: int | None = None
+    rule: str | None = None  # the name of the rule that produced it (rules/numbers/)
 
 
 @dataclass(slots=True)
@@ -97,6 +122,7 @@ class DateRec(Record):
     kind: str = "point"  # point | period | relative_period | time
     holiday: str | None = None  # canonical holiday name (春节, 国庆 ...)
     bound: str | None = None  # until (截至X: the cut-off point) | since (X以来: X up to ref_date)
+    rule: str | None = None  # the name of the rule that produced it (rules/dates/)
 
 
 @dataclass(slots=True)
@@ -106,6 +132,7 @@ class Entity(Record):
     org: str | None = None
     source: str | None = None  # gazetteer | suffix | pattern | byline
     norm: str | None = None  # normalised form where one exists (CURRENCY: ISO code)
+    rule: str | None = None  # the name of the rule that produced it (rules/entities/)
 
 
 @dataclass(slots=True)
@@ -132,6 +159,7 @@ class Fact:
     sentence: str
     mentions: list[Mention] = field(default_factory=list)
     doc_id: str | None = None
+    rule: str | None = None  # the name of the rule that produced it (rules/facts/)
 
     def to_json(self) -> dict[str, Any]:
         return orjson.loads(record_bytes(self))
@@ -185,7 +213,8 @@ class Doc:
     cluster_similarity: float | None = None  # estimated Jaccard to the cluster's canonical version (dedup)
     doc_id: str = ""
     content_hash: str = ""
-    _starts_of: tuple[list[Span] | None, list[int]] = field(default=(None, []), repr=False, compare=False)
+    date_candidates: list[Any] = field(default_factory=list)  # the date scan (extract.dates.scan), read twice
+    _sentence_index: SpanIndex | None = field(default=None, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -200,11 +229,16 @@ class Doc:
         return any(s < end and start < e for s, e in self.corrupt)
 
     def sentence_index(self, pos: int) -> int | None:
-        """Index of the sentence containing text position ``pos``."""
-        i = bisect.bisect_right(self._sentence_starts(), pos) - 1
-        if i >= 0 and self.sentences[i][0] <= pos < self.sentences[i][1]:
-            return i
-        return None
+        """Index of the sentence containing text position ``pos`` (None between sentences)."""
+        return self.sentence_spans().index(pos)
+
+    def sentence_spans(self) -> SpanIndex:
+        """The sentences as a :class:`SpanIndex`, rebuilt only when ``sentences`` is replaced or resized
+        (every extractor asks for the sentence of each record)."""
+        idx = self._sentence_index
+        if idx is None or idx.spans is not self.sentences or len(idx.starts) != len(self.sentences):
+            idx = self._sentence_index = SpanIndex(self.sentences)
+        return idx
 
     def release(self) -> None:
         """Drop the texts, the offset map and every record (once they are serialised).
@@ -217,16 +251,7 @@ class Doc:
         self.corrupt, self.captions, self.removed, self.flags = [], [], [], []
         self.paragraphs, self.sentences, self.tokens = [], [], []
         self.quantities, self.dates, self.entities, self.facts = [], [], [], []
-        self._starts_of = (None, [])
-
-    def _sentence_starts(self) -> list[int]:
-        """Start offsets of the sentences, rebuilt only when ``sentences`` is replaced or resized
-        (every extractor asks for the sentence of each record)."""
-        src, starts = self._starts_of
-        if src is not self.sentences or len(starts) != len(self.sentences):
-            starts = [s for s, _ in self.sentences]
-            self._starts_of = (self.sentences, starts)
-        return starts
+        self.date_candidates, self._sentence_index = [], None
 
     def span_fields(self, start: int, end: int) -> dict[str, Any]:
         """The common record fields for a span of ``text``."""

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from functools import cache
@@ -1367,19 +1367,6 @@ def find_quantities(text: str, skip: Iterable[Span] = ()) -> list[QMatch]:
 _OUT_APPROX = {"exact": None}
 
 
-def _sentence_index(doc: Doc) -> Callable[[int], int | None]:
-    """``doc.sentence_index`` with the sentence starts listed once per document, not once per record
-    (the model rebuilds that list on every call, which costs more than finding the quantity)."""
-    sentences = doc.sentences
-    starts = [s for s, _ in sentences]
-
-    def index(pos: int) -> int | None:
-        i = bisect.bisect_right(starts, pos) - 1
-        return i if i >= 0 and sentences[i][0] <= pos < sentences[i][1] else None
-
-    return index
-
-
 def extract(doc: Doc) -> list[Quantity]:
     """Quantities of a segmented document (skipping doc.dates spans and doc.corrupt spans)."""
     skip = [(d.start, d.end) for d in doc.dates] + list(doc.corrupt)
@@ -1391,7 +1378,7 @@ def extract(doc: Doc) -> list[Quantity]:
     # as much as finding the quantity
     raw_span = doc.raw_span
     doc_id = doc.doc_id
-    sentence_index = _sentence_index(doc)
+    sentence_index = doc.sentence_spans().index
     out: list[Quantity] = []
     for i, q in enumerate(found):
         s, e = q.start, q.end

@@ -92,7 +92,11 @@ def _close_inherited() -> None:
     _HELD.clear()
 
 
-os.register_at_fork(after_in_child=_close_inherited)
+@cache
+def _close_locks_in_children() -> None:
+    """Register :func:`_close_inherited` for forked children, once, when the first lock is taken
+    (not at import: importing a module changes no process state)."""
+    os.register_at_fork(after_in_child=_close_inherited)
 
 
 class StoreBusy(RuntimeError):
@@ -125,6 +129,7 @@ class Store:
             os.close(fd)
             raise StoreBusy(f"{self.out}: another zh-extract run is writing this folder") from None
         self._lock_fd = fd
+        _close_locks_in_children()
         _HELD.add(fd)
         self._remove_stray()
         return self

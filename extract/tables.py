@@ -501,17 +501,3 @@ def export(outdir: Path, fmt: str, to: Path | None = None) -> list[Path]:
     if fmt == "sqlite":
         return [write_sqlite(tables, target)]
     return [write_xlsx(tables, target)]
-
-
-def cli_export(outdir: Path, fmt: str, to: Path | None) -> int:
-    """``zh-extract export``: write the tables, say where on stderr; 1 when DIR is not an output folder."""
-    import sys
-
-    try:
-        paths = export(outdir, fmt, to)
-    except FileNotFoundError as e:
-        print(e, file=sys.stderr)
-        return 1
-    where = paths[0].parent if fmt in ("csv", "parquet") else paths[0]
-    print(f"{fmt}: {len(paths)} file(s) -> {where}", file=sys.stderr)
-    return 0

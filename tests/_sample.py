@@ -14,8 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from extract import pipeline
-from extract.export import records, write_outputs
-from extract.model import DateRec, Doc, Entity, Fact, Mention, Quantity
+from extract.export import records
+from extract.model import DateRec, Doc, Entity, Fact, Mention, Quantity, content_id
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,7 +37,8 @@ def hand_docs() -> tuple[list[Doc], list[Fact]]:
     docs = []
     for i, text in enumerate((HAND_TEXT, HAND_TEXT.replace("8700.6", "8800").replace("张伟", "李明"))):
         d = Doc(source=f"hand-{i}.txt", raw=text, published="2024-03-05T10:58:07" if i == 0 else "2024-03-06")
-        pipeline.prepare(d, pipeline.Options(ref_date="2024-03-01"))
+        d.doc_id = content_id(d.raw)
+        pipeline.run(d, pipeline.Options(ref_date="2024-03-01"), pipeline.stages(stop="segment"))
         docs.append(d)
     facts = []
     for n, d in enumerate(docs):
@@ -90,7 +91,7 @@ def hand_outdir() -> Path:
     """An output folder (JSONL + manifest) of the hand-made records."""
     out = Path(tempfile.mkdtemp(prefix="zhx-hand-"))
     atexit.register(shutil.rmtree, out, True)
-    docs, facts = hand_docs()
-    write_outputs(out, docs, facts, skipped=[], timings={}, options={})
-    return out
+    from batchutil import write_records
+
+    return write_records(out, hand_records())
 

@@ -46,6 +46,26 @@ def outputs(folder: Path) -> dict[str, bytes]:
     return out
 
 
+def memory_outputs(paths: list[Path], **options) -> dict[str, bytes]:
+    """The JSONL bytes of the in-memory batch (:func:`extract.batch.documents`, facts merged): what the
+    file runner must write for the same inputs."""
+    from extract import batch, facts, pipeline
+    from extract.export import records
+
+    docs = batch.documents([str(p) for p in paths], pipeline.Options(**options), lambda m: None)
+    recs = records(docs, facts.merge(docs))
+    return {f"{kind}.jsonl": b"".join(orjson.dumps(r) + b"\n" for r in rs) for kind, rs in recs.items()}
+
+
+def write_records(folder: Path, recs: dict[str, list[dict]]) -> Path:
+    """Records as an output folder's JSONL files (and an empty manifest), for the export and view tests."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind, rs in recs.items():
+        (folder / f"{kind}.jsonl").write_bytes(b"".join(orjson.dumps(r) + b"\n" for r in rs))
+    (folder / "manifest.json").write_bytes(b"{}\n")
+    return folder
+
+
 def jsonl(path: Path) -> list[dict]:
     return [orjson.loads(line) for line in path.read_bytes().splitlines()]
 

@@ -11,7 +11,18 @@ from pathlib import Path
 
 import orjson
 import pytest
-from batchutil import OUTPUTS, ROOT, cli_args, cli_env, jsonl, make_corpus, outputs, pin_version, snapshot
+from batchutil import (
+    OUTPUTS,
+    ROOT,
+    cli_args,
+    cli_env,
+    jsonl,
+    make_corpus,
+    memory_outputs,
+    outputs,
+    pin_version,
+    snapshot,
+)
 
 from extract import batch, pipeline
 from extract.export import AtomicFiles
@@ -57,16 +68,12 @@ def test_outputs_do_not_depend_on_workers(corpus, tmp_path):
 
 
 def test_same_bytes_as_in_memory_batch(tmp_path):
-    """The streaming engine writes what the in-memory reference (process_batch + write_outputs) writes."""
-    from extract.export import write_outputs
-
+    """The streaming engine writes what the in-memory batch (batch.documents, facts merged) gives."""
     corpus = make_corpus(tmp_path / "in", copies=2, cut=3000)
     run([corpus], tmp_path / "stream", workers=2)
-    docs, facts = pipeline.process_batch(pipeline.load_docs([str(corpus)], lambda m: None), pipeline.Options(),
-                                         lambda m: None)
-    write_outputs(tmp_path / "mem", docs, facts, skipped=[], timings={}, options={})
+    mem = memory_outputs([corpus])
     for name in OUTPUTS:
-        assert (tmp_path / "stream" / name).read_bytes() == (tmp_path / "mem" / name).read_bytes(), name
+        assert (tmp_path / "stream" / name).read_bytes() == mem[name], name
 
 
 def test_bad_inputs_reported_with_place_and_skipped(corpus, tmp_path):
@@ -86,12 +93,24 @@ def test_bad_inputs_reported_with_place_and_skipped(corpus, tmp_path):
     assert rep.counts["documents"] == len(docs) == 13
 
 
-def test_ingest_read_jsonl_keeps_u2028_inside_strings():
+def test_ingest_read_jsonl_keeps_u2028_inside_strings(tmp_path):
     from extract.ingest import read_jsonl
 
-    line = orjson.dumps({"id": "x", "text": "第一段\u2028第二段"})
-    got = list(read_jsonl("f.jsonl", line + b"\n"))
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(orjson.dumps({"id": "x", "text": "第一段\u2028第二段"}) + b"\n")
+    got = [x for x, _ in read_jsonl(path)]
     assert len(got) == 1 and getattr(got[0], "raw", None) == "第一段\u2028第二段"
+
+
+def test_jsonl_bad_published_reported_and_article_kept(tmp_path):
+    """One JSONL reader: a bad ``published`` is reported with path:line and the article still processed."""
+    from extract.ingest import InputError, read_jsonl
+
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(orjson.dumps({"id": "x", "text": "正文", "published": "昨天"}) + b"\n")
+    got = [x for x, _ in read_jsonl(path)]
+    assert isinstance(got[0], InputError) and str(got[0]).startswith(f"{path}:1: field 'published'")
+    assert got[1].raw == "正文" and got[1].published is None
 
 
 def fail_on_boom(monkeypatch):

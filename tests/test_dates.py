@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.dates import DateMatch, cn_int, extract, find_dates, infer_ref_date, parse_published, qingming
+from extract import pipeline
+from extract.dates import DateMatch, cn_int, find_dates, infer_ref_date, parse_published, qingming
 from extract.model import Doc
 from extract.offsets import MappedText
 from extract.rules import load_toml
@@ -342,15 +343,18 @@ def test_infer_ref_date() -> None:
 
 # ---------------------------------------------------------------- the Doc wrapper and the seeds
 
-def _doc(text: str, ref: str | None = None, source: str | None = None) -> Doc:
-    doc = Doc(source="t", raw=text, mapped=MappedText.identity(text), doc_id="x")
-    doc.ref_date, doc.ref_date_source = ref, source
-    return doc
+def _doc(text: str) -> Doc:
+    return Doc(source="t", raw=text, mapped=MappedText.identity(text), doc_id="x")
+
+
+def _dates(doc: Doc, ref: str | None = None) -> list:
+    """The date stages of the pipeline (scan, reference date, resolution) on ``doc``."""
+    return pipeline.run(doc, pipeline.Options(ref_date=ref), pipeline.stages("date_scan", "dates")).dates
 
 
 def test_extract_records_and_inference() -> None:
     doc = _doc("2019年6月开业，当年贸易额增长。去年11月开通。")
-    recs = extract(doc)
+    recs = _dates(doc)
     assert doc.ref_date == "2019-06-01" and doc.ref_date_source.startswith("inferred")
     assert [r.id for r in recs] == ["x:d0", "x:d1", "x:d2"]
     assert recs[2].value_start == "2018-11-01" and recs[2].ref_date_source == doc.ref_date_source
@@ -358,9 +362,9 @@ def test_extract_records_and_inference() -> None:
 
 
 def test_extract_skips_corrupt_spans() -> None:
-    doc = _doc("2023年11月1日揭牌，2024年1月开通。", "2024-03-01", "cli")
+    doc = _doc("2023年11月1日揭牌，2024年1月开通。")
     doc.corrupt = [(0, 5)]
-    assert [r.text for r in extract(doc)] == ["2024年1月"]
+    assert [r.text for r in _dates(doc, "2024-03-01")] == ["2024年1月"]
 
 
 def _seed(prefix: str) -> str | None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from extract import dedup
+from extract import dedup, repair
+from extract.cli.dedup import report_clusters
 from extract.model import Doc
 from extract.offsets import MappedText
 
@@ -127,9 +128,9 @@ def test_seed_002_repeats(seed_docs):
 
 @pytest.fixture(scope="module")
 def seed_docs():
-    from extract import pipeline
+    from extract import batch, pipeline
 
-    docs = pipeline.load_docs([str(CORPUS)])
+    docs = batch.read([str(CORPUS)], print)
     for d in docs:
         pipeline.prepare(d)
     return {Path(d.source).name[:3]: d for d in docs}
@@ -307,7 +308,7 @@ def test_repair_from_versions():
     d_good = make(clean, "good")
     for d in (d_bad, d_good):
         d.cluster_id = "good"
-    changed = dedup.repair_from_versions([d_bad, d_good])
+    changed = repair.repair_from_versions([d_bad, d_good])
     assert changed == [d_bad]
     assert "836.8亿元" in d_bad.text and d_bad.corrupt == []
     rep = [r for r in d_bad.removed if r.kind == "repair"]
@@ -321,7 +322,7 @@ def test_cli_dedup_report():
     import io
 
     out = io.StringIO()
-    assert dedup.cli_dedup([str(CORPUS)], None, out=out) == 0
+    assert report_clusters([str(CORPUS)], None, out=out) == 0
     text = out.getvalue()
     assert "cluster " in text and "2 versions" in text and "jaccard" in text
     assert text.count("(alone)") == 3

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from extract import diff
+from extract.cli.diff import diff_files
 from extract.model import Doc, Quantity
 from extract.offsets import MappedText
 
@@ -125,10 +126,10 @@ def test_renderings():
 
 @pytest.fixture(scope="module")
 def seed_result():
-    from extract import pipeline
+    from extract import batch, pipeline
 
-    docs = [pipeline.prepare(d) for d in pipeline.load_docs([str(CORPUS / "000_32f9cff86a5168d2.txt"),
-                                                               str(CORPUS / "002_a8fb3417bd57fdde.txt")])]
+    docs = [pipeline.prepare(d) for d in batch.read([str(CORPUS / "000_32f9cff86a5168d2.txt"),
+                                                       str(CORPUS / "002_a8fb3417bd57fdde.txt")], print)]
     return diff.diff_docs(docs[0], docs[1])
 
 
@@ -148,9 +149,9 @@ def test_cli_diff_writes_json_and_html(tmp_path):
     old.write_text("\n".join([S1, S2, S4]), encoding="utf-8")
     new.write_text("\n".join([S1.replace("监控", "监管"), S2, S4]), encoding="utf-8")
     out = tmp_path / "d.json"
-    assert diff.cli_diff(old, new, "json", 0.0, out) == 0
+    assert diff_files(old, new, "json", 0.0, out) == 0
     r = json.loads(out.read_text(encoding="utf-8"))
     assert r["counts"]["changed"] == 1
     page = tmp_path / "d.html"
-    assert diff.cli_diff(old, new, "html", 0.0, page) == 0
+    assert diff_files(old, new, "html", 0.0, page) == 0
     assert "<ins>管</ins>" in page.read_text(encoding="utf-8")

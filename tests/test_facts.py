@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from extract import dates, entities, facts, numbers
+from extract import entities, facts, pipeline
 from extract.model import DateRec, Doc, Fact, Quantity
 from extract.offsets import MappedText
 from extract.rules import load_toml
@@ -41,8 +41,7 @@ def make(text: str, qs: list[Quantity] | None = None, ds: list[DateRec] | None =
     doc.doc_id = doc_id
     segment(doc)
     if real:
-        doc.dates = dates.extract(doc)
-        doc.quantities = numbers.extract(doc)
+        pipeline.run(doc, pipeline.Options(ref_date=ref_date), pipeline.stages("date_scan", "numbers"))
     else:
         doc.dates = sorted(ds or [], key=lambda d: d.start)
         doc.quantities = sorted(qs or [], key=lambda q: q.start)

@@ -17,7 +17,7 @@ from batchutil import CORPUS, pin_version
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extract import batch, clean, dates, entities, facts, numbers, pipeline
+from extract import batch, clean, dates, entities, facts, ingest, numbers, pipeline
 from extract.model import Doc
 
 # Characters news text is made of, and the ones that break naive code.
@@ -108,7 +108,7 @@ def test_jsonl_with_lone_surrogates_and_garbage(tmp_path_factory, bodies, data):
     lines.append(data.draw(st.binary(max_size=50)))
     p = folder / "f.jsonl"
     p.write_bytes(b"\n".join(lines) + b"\n")
-    for x, _ in batch.read_stream([str(p)]):
+    for x, _ in ingest.read_stream([str(p)]):
         if isinstance(x, Doc):
             assert not any("\ud800" <= c <= "\udfff" for c in x.raw)
             process(x.raw)

@@ -140,19 +140,15 @@ def test_identical_copies_get_numbered_ids_and_are_cached(tmp_path):
 
 def test_repair_from_versions_matches_in_memory_batch(tmp_path):
     """--repair-from-versions in the streaming engine gives what the in-memory batch gives."""
-    from batchutil import OUTPUTS
-
-    from extract.export import write_outputs
+    from batchutil import OUTPUTS, memory_outputs
 
     src = copy_seeds(tmp_path / "in", ["000", "002", "003"])
     opts = pipeline.Options(repair_from_versions=True)
     rep = batch.run([str(src)], tmp_path / "o", opts, batch.RunConfig(workers=1, quiet=True), report=lambda m: None)
     assert rep.processed == 3
-    docs, merged = pipeline.process_batch(pipeline.load_docs([str(src)], lambda m: None),
-                                          pipeline.Options(repair_from_versions=True), lambda m: None)
-    write_outputs(tmp_path / "mem", docs, merged, skipped=[], timings={}, options={})
+    mem = memory_outputs([src], repair_from_versions=True)
     for name in OUTPUTS:
-        assert (tmp_path / "o" / name).read_bytes() == (tmp_path / "mem" / name).read_bytes(), name
+        assert (tmp_path / "o" / name).read_bytes() == mem[name], name
     flags = [d["flags"] for d in jsonl(tmp_path / "o" / "documents.jsonl")]
     # a second run repairs again from the store's unrepaired results: same outputs, nothing reprocessed
     before = outputs(tmp_path / "o")

@@ -1,0 +1,53 @@
+"""``zh-extract run``: process articles into the contract's output files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from extract import batch, pipeline
+from extract.cli._app import app, check_date, err
+from extract.store import StoreBusy
+
+
+@app.command()
+def run(
+    inputs: Annotated[list[str], typer.Argument(help="files, directories, .jsonl batches, or - for stdin")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="output folder")] = Path("outputs"),
+    ref_date: Annotated[str | None, typer.Option(help="fallback reference date YYYY-MM-DD for relative dates",
+                                                 callback=check_date)] = None,
+    threshold: Annotated[float | None, typer.Option(help="near-duplicate Jaccard threshold (MinHash LSH)")] = None,
+    repair_from_versions: Annotated[bool, typer.Option(help="repair mojibake from a clean sibling version")] = False,
+    workers: Annotated[int, typer.Option("--workers", "-j", min=0,
+                                         help="parallel worker processes (default: one per core)")] = 0,
+    engine: Annotated[str, typer.Option(help="process (this machine) | dask (a Dask cluster) | inline")] = "process",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786 "
+                                                       "(default: a local cluster)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="reprocess every document, even unchanged ones")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar and no summary on stderr")] = False,
+    html: Annotated[Path | None, typer.Option("--html", help="also write an HTML view: a page per document "
+                                                            "and index.html, into this folder")] = None,
+) -> None:
+    """Process articles and write the contract's JSONL files to OUT (incrementally: unchanged documents are reused)."""
+    if engine not in ("process", "dask", "inline"):
+        raise typer.BadParameter("engine must be process, dask or inline", param_hint="--engine")
+    if scheduler and engine != "dask":
+        raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
+    opts = pipeline.Options(ref_date=ref_date, threshold=threshold, repair_from_versions=repair_from_versions)
+    cfg = batch.RunConfig(workers=workers, engine=engine, scheduler=scheduler, force=force, quiet=quiet)
+    try:
+        rep = batch.run(inputs, out, opts, cfg)
+    except StoreBusy as e:
+        err(str(e))
+        raise typer.Exit(1) from None
+    if not rep.counts.get("documents"):
+        err("nothing could be processed")
+        raise typer.Exit(1)
+    if html is not None:
+        from extract.view import write_run_html
+
+        write_run_html(out, html)
+    if not quiet:
+        err(batch.run_summary(out, rep))

@@ -1,0 +1,64 @@
+"""Document metadata stages: corrupted spans in final positions, the title, the reference date.
+
+They run between cleaning and extraction (see :data:`extract.pipeline.STAGES`): cleaning has
+read what the article states about itself (dateline, source, bylines), and the extractors
+need the reference date that relative dates (今年, 上月) are resolved against.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from extract.model import Doc
+
+_TITLE_END = re.compile(r"[。！？!?：:；;，,]$")
+
+
+def corrupt_spans(doc: Doc) -> None:
+    """Bring the raw spans marked as mojibake during cleaning into final text positions.
+
+    Marks are kept as raw spans while the text is still being rewritten, so no stage has to
+    shift them; the offset map places them once, here.
+    """
+    assert doc.mapped is not None
+    doc.corrupt = doc.mapped.spans_from_raw([(r.raw_start, r.raw_end) for r in doc.removed if r.kind == "mojibake"])
+
+
+def find_title(text: str) -> str | None:
+    """The first line when it reads as a headline (short, no sentence punctuation at its end).
+
+    A following line that starts with a dash is its subtitle (通道挽起两个市场 / ——新疆…调查).
+    """
+    lines = text.split("\n", 2)
+    first = lines[0].strip() if lines else ""
+    if not first or len(first) > 60 or _TITLE_END.search(first):
+        return None
+    if len(lines) > 1 and lines[1].startswith(("——", "—", "--")) and len(lines[1]) <= 60:
+        return first + lines[1].strip()
+    return first
+
+
+def title(doc: Doc) -> None:
+    """The title given with the input (JSONL, HTML), else the headline line of the text."""
+    if doc.title is None:
+        doc.title = find_title(doc.text)
+
+
+def reference_date(doc: Doc, cli_ref_date: str | None, infer) -> None:
+    """The date relative expressions are resolved against, and where it came from.
+
+    In order: the article's own publication date (dateline or page metadata: ``published``),
+    the JSONL ``published`` (``jsonl``), ``--ref-date`` (``cli``), else a date inferred from the
+    article's own absolute dates by ``infer(doc)`` (``inferred:...``), else none.
+    """
+    if doc.published:
+        doc.ref_date = doc.published[:10]
+        if doc.ref_date_source != "jsonl":
+            doc.ref_date_source = "published"
+    elif cli_ref_date:
+        doc.ref_date, doc.ref_date_source = cli_ref_date, "cli"
+    else:
+        found: tuple[date | None, str | None] = infer(doc)
+        if found[0] is not None:
+            doc.ref_date, doc.ref_date_source = found[0].isoformat(), found[1]
