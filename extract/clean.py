@@ -28,13 +28,13 @@ _CJK = "\u3400-\u9fff"
 
 @cache
 def _rules() -> dict:
-    return load_toml("clean")
+    return load_toml("clean/clean")
 
 
 @cache
 def common_chars() -> frozenset[str]:
-    """Frequent characters (rules/common_chars.txt): anything else next to a ? is suspicious."""
-    return frozenset("".join(load_list("common_chars.txt")))
+    """Frequent characters (rules/clean/common_chars.txt): anything else next to a ? is suspicious."""
+    return frozenset("".join(load_list("clean/common_chars.txt")))
 
 
 # ----------------------------------------------------------------------------- characters

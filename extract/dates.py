@@ -7,7 +7,7 @@ its matches into :class:`DateRec` records of a :class:`Doc` (offsets, raw offset
 How it works, in three passes over the text:
 
 1. One precompiled regular expression finds candidate expressions.  It is assembled from the
-   word tables in ``rules/dates.toml`` (relative words, parts of years and months, holidays,
+   word tables in ``rules/dates/dates.toml`` (relative words, parts of years and months, holidays,
    connectors) and a small fixed grammar: an optional year (2023年, 二〇二三年, 今年, 当年)
    followed by an optional tail (a month with its day, xun or part, a month range, a quarter,
    a half year or season, a holiday, 同期), or a stand-alone form (2024-09-09, 今天, 上周一,
@@ -269,8 +269,8 @@ _CONN_RANGE_RE = "(?:至|到|——|—|–|-|~|～|－)"
 
 @cache
 def rules() -> Rules:
-    """Compile ``rules/dates.toml`` into word tables and the one scanning regex (once per process)."""
-    t = load_toml("dates")
+    """Compile ``rules/dates/dates.toml`` into word tables and the one scanning regex (once per process)."""
+    t = load_toml("dates/dates")
     relative: dict[str, Relative] = {}
     for r in t["relative"]:
         for w in r["words"]:
@@ -1028,7 +1028,7 @@ def scan(doc: Doc) -> list[_Parts]:
     """The candidate date expressions of a document (the costly pass, done once per document).
 
     Both the reference-date inference and :func:`extract` resolve these; resolving mutates them
-    (ranges and lists inherit what they leave out), so the inference works on copies.
+    (ranges and lists inherit what they leave out), so each works on copies.
     """
     return _scan(doc.text, rules())
 
@@ -1047,7 +1047,7 @@ def extract(doc: Doc) -> list[DateRec]:
             ref = date.fromisoformat(doc.ref_date[:10])
         except ValueError:
             ref = None
-    return _records(doc, _find(doc.text, doc.date_candidates, ref, True, rules()))
+    return _records(doc, _find(doc.text, [_copy(p) for p in doc.date_candidates], ref, True, rules()))
 
 
 def _records(doc: Doc, matches: list[DateMatch]) -> list[DateRec]:

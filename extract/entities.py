@@ -7,7 +7,7 @@ No pretrained Chinese model can be used here, so the rules carry the work:
   with an EntityRuler's longest-match-wins resolution, but by dictionary look-ups: a name matches where its
   characters stand and the document's word boundaries over it equal those of the name cut alone, tried only
   where a hashed table of first character pairs allows.  The Matcher holds the token patterns of
-  ``rules/entities.toml`` (titles in 《》) and sees only the stretches from an opening word to its stop word;
+  ``rules/entities/entities.toml`` (titles in 《》) and sees only the stretches from an opening word to its stop word;
 * the words are kept as a boundary mask (a byte per position), and barriers, character classes and the
   literal-word scans (titles, boundary words) are array operations, so the cost follows the hits;
 * suffix rules (``…有限公司``, ``…海关``, ``…口岸``, ``…综合保税区``) grow names to the left up to a
@@ -68,7 +68,7 @@ def _alt(words: list[str] | tuple[str, ...]) -> str:
 
 @dataclass
 class _Rules:
-    """The compiled form of rules/entities.toml and the gazetteers (built once per process)."""
+    """The compiled form of rules/entities/entities.toml and the gazetteers (built once per process)."""
 
     nlp: spacy.Language
     matcher: Matcher
@@ -153,14 +153,14 @@ def _classify(r: _Rules, text: str, codes: np.ndarray) -> np.ndarray:
 
 def _gazetteer() -> dict[str, str]:
     """Every gazetteer name with its label (from the file-name prefix); the first file by name wins."""
-    labels = load_toml("entities")["gazetteer_labels"]
+    labels = load_toml("entities/entities")["gazetteer_labels"]
     out: dict[str, str] = {}
-    gaz = rules_dir() / "gazetteers"
+    gaz = rules_dir() / "entities" / "gazetteers"
     for path in sorted(gaz.glob("*.txt")):
         label = next((lab for pre, lab in labels.items() if path.name.startswith(pre)), None)
         if label is None:
             continue
-        for line in load_list(f"gazetteers/{path.name}"):
+        for line in load_list(f"entities/gazetteers/{path.name}"):
             name = line.split("\t")[0].split()[0]
             if len(name) > 1:
                 out.setdefault(name, label)
@@ -189,7 +189,7 @@ def _jieba_dict_text() -> str:
 @cache
 def rules() -> _Rules:
     """Compile the rules once: the spaCy pipeline, the suffix and title regexes."""
-    cfg = load_toml("entities")
+    cfg = load_toml("entities/entities")
     gaz = _gazetteer()
     for name, label in _jieba_places(cfg["jieba_places"]).items():
         gaz.setdefault(name, label)
@@ -221,7 +221,7 @@ def rules() -> _Rules:
         loc_strong=set(loc["strong"]),
         loc_tight=set(loc["tight"]),
         loc_tight_middle=tuple(loc["tight_middle"]),
-        loc_broad=frozenset(n.split()[0] for f in loc["broad_files"] for n in load_list(f"gazetteers/{f}")),
+        loc_broad=frozenset(n.split()[0] for f in loc["broad_files"] for n in load_list(f"entities/gazetteers/{f}")),
         loc_named=frozenset(loc.get("named_after_place", ())),
         loc_broad_ok=frozenset(loc.get("broad_ok", ())),
         station_middle=loc.get("station_middle", ""),

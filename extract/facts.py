@@ -95,8 +95,8 @@ def _longest_first(words: list[str]) -> tuple[str, ...]:
 
 @cache
 def rules() -> _Rules:
-    """Compile rules/facts.toml once per process."""
-    cfg = load_toml("facts")
+    """Compile rules/facts/facts.toml once per process."""
+    cfg = load_toml("facts/facts")
     ch = cfg["change"]
     filler = _longest_first(cfg["filler"]["words"])
     moves = _longest_first(ch["yoy_up"]) + _longest_first(ch["yoy_down"])

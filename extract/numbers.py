@@ -490,8 +490,8 @@ def _norm_word(w: str) -> str:
 @cache
 def rules() -> Rules:
     """Compile the rule files (cached)."""
-    units = load_toml("units")
-    nums = load_toml("numbers")
+    units = load_toml("numbers/units")
+    nums = load_toml("numbers/numbers")
     unit_of: dict[str, UnitRule] = {}
     minor_re: dict[str, re.Pattern] = {}
     for u in units["unit"]:
@@ -528,7 +528,7 @@ def rules() -> Rules:
     cmp_after_re = re.compile(rf"[ ]*(?P<c>{_alt(comp['over'] + comp['under'], spaced=False)})")
     nq = "|".join(f"(?:{r['pattern']})" for r in nums["not_quantity"] if not r.get("cue"))
     global_nq = tuple((tuple(r["cue"]), re.compile(r["pattern"])) for r in nums["not_quantity"] if r.get("cue"))
-    phrases = [p for p in load_list("set_phrases.txt")]
+    phrases = [p for p in load_list("numbers/set_phrases.txt")]
     literal = [p for p in phrases if not p.startswith("re:")]
     regexes = [p[3:] for p in phrases if p.startswith("re:")]
     # A leading lookahead on the possible first characters lets the regex engine skip ahead fast

@@ -69,7 +69,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("mojibake", lambda d, o: clean.mark_mojibake(d), ("mapped",), ("removed", "flags")),
     Stage("clean_lines", lambda d, o: clean.clean_lines(d), ("mapped", "published", "site", "authors", "editors"),
           ("mapped", "captions", "removed", "published", "site", "authors", "editors")),
-    Stage("passages", lambda d, o: dedup.dedup_passages(d), ("mapped", "removed"), ("mapped", "removed")),
+    Stage("passages", lambda d, o: dedup.dedup_passages(d), ("mapped", "removed"), ("mapped", "removed", "flags")),
     Stage("corrupt", lambda d, o: metadata.corrupt_spans(d), ("mapped", "removed"), ("corrupt",)),
     Stage("title", lambda d, o: metadata.title(d), ("mapped", "title"), ("title",)),
     Stage("segment", lambda d, o: segment.segment(d), ("mapped",), ("paragraphs", "sentences", "tokens")),

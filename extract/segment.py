@@ -1,7 +1,7 @@
 """Segmentation: paragraphs, sentences and jieba words, all as spans of the normalised text.
 
 jieba runs with a private tokenizer (so other users of jieba in the same process are not
-affected) and the user dictionary in ``rules/userdict.txt`` plus every gazetteer name, so that
+affected) and the user dictionary in ``rules/segment/userdict.txt`` plus every gazetteer name, so that
 霍尔果斯, 阿拉山口, 综合保税区 come out as single words.  Only ``jieba.lcut``-style cutting is
 used: ``jieba.posseg`` is several times slower and stays out of the hot path.
 
@@ -484,13 +484,13 @@ def _viterbi_back(obs: str, model: HmmModel) -> tuple[int, list[tuple[int, int, 
 def load_user_words(tk: jieba.Tokenizer) -> jieba.Tokenizer:
     """Load jieba's dictionary, then the project's user words, into ``tk`` (returned)."""
     tk.initialize()
-    user = rule_path("userdict.txt")
+    user = rule_path("segment/userdict.txt")
     if user.is_file():
         tk.load_userdict(str(user))
-    gaz = rules_dir() / "gazetteers"
+    gaz = rules_dir() / "entities" / "gazetteers"
     if gaz.is_dir():
         for path in sorted(gaz.glob("*.txt")):
-            for name in load_list(f"gazetteers/{path.name}"):
+            for name in load_list(f"entities/gazetteers/{path.name}"):
                 word = name.split("\t")[0].split()[0]
                 if 1 < len(word) <= 12:
                     tk.add_word(word, freq=max(tk.suggest_freq(word), 2000))

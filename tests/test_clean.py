@@ -1,4 +1,4 @@
-"""Cleaning rules: every example in rules/clean.toml, plus cases of our own beyond the seeds."""
+"""Cleaning rules: every example in rules/clean/clean.toml, plus cases of our own beyond the seeds."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from extract.normalise import normalise
 from extract.offsets import MappedText
 from extract.rules import load_toml
 
-RULES = load_toml("clean")
+RULES = load_toml("clean/clean")
 
 
 def cleaned(raw: str) -> Doc:

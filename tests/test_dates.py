@@ -35,7 +35,7 @@ def iv(m: DateMatch) -> tuple[str | None, str | None]:
 
 def _examples() -> list[tuple[str, dict]]:
     out = []
-    for key, section in load_toml("dates").items():
+    for key, section in load_toml("dates/dates").items():
         rules = section if isinstance(section, list) else [section]
         for rule in rules:
             for ex in rule.get("examples", []):

@@ -34,7 +34,7 @@ def absent(es: list[Entity], text: str) -> None:
 
 def _examples() -> list[tuple[str, dict]]:
     out = []
-    for section in load_toml("entities").values():
+    for section in load_toml("entities/entities").values():
         if isinstance(section, dict):
             for ex in section.get("examples", []):
                 for want in ex["entities"]:

@@ -307,7 +307,7 @@ def test_to_json_shape() -> None:
 
 def _examples() -> list[dict]:
     out = []
-    for section in load_toml("facts").values():
+    for section in load_toml("facts/facts").values():
         if isinstance(section, dict):
             out.extend(section.get("examples", []))
     return out

@@ -1,4 +1,4 @@
-"""The quantity extractor: every example in rules/numbers.toml and rules/units.toml, plus cases of our own."""
+"""The quantity extractor: the examples of rules/numbers/, plus cases of our own."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from extract.rules import load_list, load_toml
 
 def _rule_examples() -> list[tuple[str, dict]]:
     out = []
-    for name in ("numbers", "units"):
+    for name in ("numbers/numbers", "numbers/units"):
         data = load_toml(name)
         for section in data.values():
             items = section if isinstance(section, list) else [section]
@@ -25,7 +25,7 @@ def _rule_examples() -> list[tuple[str, dict]]:
 
 
 def _not_quantity_examples() -> list[str]:
-    return [ex for r in load_toml("numbers")["not_quantity"] for ex in r["examples"]]
+    return [ex for r in load_toml("numbers/numbers")["not_quantity"] for ex in r["examples"]]
 
 
 def first(text: str):
@@ -56,7 +56,7 @@ def test_not_quantity_examples(text: str) -> None:
     assert find_quantities(text) == []
 
 
-@pytest.mark.parametrize("phrase", [p for p in load_list("set_phrases.txt") if not p.startswith("re:")])
+@pytest.mark.parametrize("phrase", [p for p in load_list("numbers/set_phrases.txt") if not p.startswith("re:")])
 def test_set_phrases_yield_nothing(phrase: str) -> None:
     assert find_quantities(f"推进“{phrase}”建设") == []
 
