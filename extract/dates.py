@@ -43,39 +43,13 @@ from functools import cache
 import lunardate
 
 from extract.model import DateRec, Doc
+from extract.numeral import CN_NUMERAL_CHARS, cn_int
 from extract.rules import load_toml
 
 # ---------------------------------------------------------------------------- numerals
 
-_CN_DIGIT = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-             "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_UNIT = {"十": 10, "百": 100, "千": 1000}
-_CN = "〇○零一二两三四五六七八九十"
+_CN = CN_NUMERAL_CHARS
 _N_FIRST = "一二两三四五六七八九十"  # the Chinese numerals a count of periods (近两年, 十年来) starts with
-
-
-def cn_int(s: str) -> int | None:
-    """Integer of an ASCII or Chinese numeral: 12, 十二, 廿三, 二〇二三 (digit by digit), 两千零四."""
-    if not s:
-        return None
-    if s.isascii():
-        return int(s) if s.isdigit() else None
-    if len(s) > 1 and all(c in _CN_DIGIT for c in s):
-        return int("".join(str(_CN_DIGIT[c]) for c in s))
-    total, num = 0, 0
-    for c in s:
-        if c in _CN_DIGIT:
-            num = _CN_DIGIT[c]
-        elif c in _CN_UNIT:
-            total += (num or 1) * _CN_UNIT[c]
-            num = 0
-        elif c == "廿":
-            total += 20
-        elif c == "卅":
-            total += 30
-        else:
-            return None
-    return total + num
 
 
 # ---------------------------------------------------------------------------- calendar helpers

@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract import pipeline
-from extract.dates import DateMatch, cn_int, find_dates, infer_ref_date, parse_published, qingming
+from extract.dates import DateMatch, find_dates, infer_ref_date, parse_published, qingming
 from extract.model import Doc
+from extract.numeral import cn_int
 from extract.offsets import MappedText
 from extract.rules import load_toml
 
