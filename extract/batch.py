@@ -1,95 +1,56 @@
-"""The batch engine behind ``zh-extract run``: parallel, incremental, streaming, kill-safe.
+"""The batch runner behind ``zh-extract run``: parallel, incremental, streaming, kill-safe.
 
 How a run goes (one pass over the inputs, then the batch stages, then one assembly pass):
 
-1. **Read** the inputs as a stream (:func:`read_stream`: files one at a time, JSONL line by line),
-   give each document its content id (numbered suffix for repeated copies) and its store key
-   (:func:`extract.store.doc_key`).  Documents whose key is in ``DIR/.cache`` are not processed
-   again (unless ``--force``); the others are grouped into small chunks.
-2. **Process** the chunks with :func:`work_chunk` in worker processes (``multiprocessing``, each
-   worker loading jieba and the rules once), or on a Dask cluster, or inline.  At most a few chunks
-   per worker are in flight, so memory stays flat whatever the corpus size.  Each document's result
-   comes back as one compact pickle (its JSONL lines, document record, facts and MinHash sketch),
-   is stored atomically in ``DIR/.cache/docs`` and only its small summary (sketch, facts) is kept.
-   A document whose processing raises is reported with its path[:line] and skipped; a worker that
-   dies (segfault, out of memory) is replaced and its documents retried one by one.
-3. **Cluster** near-duplicates with :class:`extract.dedup.Clusterer`: the sketches of documents of
-   earlier runs into the same DIR are persisted, so today's version of an article is found to be a
-   duplicate of yesterday's.  With ``--repair-from-versions``, the few clusters of this run that have
-   a corrupted member are read again and repaired (:func:`repair_stage`).  **Merge** facts
-   (:func:`extract.facts.merge`) on light documents streamed from the store (ids, cluster ids, facts).
-4. **Assemble** the output files in input order by streaming the stored entries, each file written to
-   a temporary name and renamed at the end; ``manifest.json`` last.  The outputs therefore do not
-   depend on the number of workers or the engine, and a run killed at any point leaves every file
+1. **Read** the inputs once, as a stream (:func:`extract.ingest.read_stream`: files one at a time,
+   JSONL line by line); give each document its content id (numbered suffix for repeated copies) and
+   its store key (:func:`extract.store.doc_key`), hashing its text once.  Documents whose key is in
+   ``DIR/.cache`` are not processed again (unless ``--force``): only their summary is read.  The
+   others are grouped into small chunks.
+2. **Process** the chunks (:mod:`extract.engines`: worker processes, a Dask cluster, or inline).
+   At most a few chunks per worker are in flight, so memory stays flat whatever the corpus size.
+   Each document's result is stored atomically in ``DIR/.cache/docs`` as a summary (near-duplicate
+   sketch, facts) and a body (document record, JSON lines); only the summary stays in memory.  A
+   document whose processing raises is reported with its path[:line] and skipped.
+3. **Cluster** near-duplicates from the sketches (:class:`extract.dedup.Clusterer`, persisted in DIR,
+   so today's version of an article is found to be a duplicate of yesterday's).  With
+   ``--repair-from-versions`` the few clusters of this run with a corrupted member are repaired
+   (:func:`repair_stage`).  **Merge** facts (:func:`extract.facts.merge`) in input order.
+4. **Assemble** the output files in input order, reading each stored body once; each file is written
+   to a temporary name and renamed at the end, ``manifest.json`` last.  The outputs do not depend on
+   the number of workers or the engine, and a run killed at any point leaves every file
    old-and-complete or new-and-complete; re-running finishes the work from the store.
 
 The outputs describe exactly the inputs of this run.  Results of documents from earlier runs that
 are not among them stay in the store (and their sketches in clustering) but are not written.
+
+:func:`documents` is the same reading and per-document work kept in memory, for diff, dedup, show
+and the Python API.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
-import pickle
-import sys
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from extract import dedup, facts, ingest, pipeline, repair, segment
+from extract import dedup, engines, facts, ingest, pipeline, repair
 from extract.export import AtomicFiles, versions
 from extract.ingest import InputError
-from extract.model import Doc, Fact, content_id, jsonl_bytes
+from extract.model import Doc, Fact, content_id, document_record, jsonl_bytes
 from extract.progress import Progress, summary
-from extract.store import STORE_FORMAT, Store, doc_key, version_key
+from extract.store import Store, doc_key, version_key, write_atomic
 
-RECORD_KINDS = ("quantities", "dates", "entities")
-CHUNK_DOCS = 8  # documents per task: amortises IPC, small enough to balance 2 workers
-CHUNK_CHARS = 200_000  # a long article travels alone
+Clusters = dict[str, tuple[str, float | None]]  # doc_id -> (canonical doc_id, Jaccard to it or None when alone)
 
 
 # --------------------------------------------------------------------------------------------- reading
-
-
-def input_bytes(paths: Iterable[str]) -> int | None:
-    """Total size of the input files (for the progress bar), None when standard input is one of them."""
-    total = 0
-    for item in ingest.walk(list(paths)):
-        if item == "-":
-            return None
-        if isinstance(item, Path):
-            with contextlib.suppress(OSError):
-                total += item.stat().st_size
-    return total
-
-
-def where(source: str, line: int | None) -> str:
-    """``path[:line]`` of an input, as every message about it names it."""
-    return f"{source}:{line}" if line else source
-
-
-def identify(doc: Doc, seen_ids: dict[str, int], options: dict[str, Any]) -> Item:
-    """Give ``doc`` its content id (numbered suffix for a repeated copy) and its store key."""
-    data = doc.raw.encode("utf-8", "surrogatepass")
-    base = content_id(data)
-    n = seen_ids.get(base, 0)
-    seen_ids[base] = n + 1
-    doc.doc_id = base if not n else f"{base}-{n + 1}"
-    sha = doc.content_hash = hashlib.sha256(data).hexdigest()
-    meta = {"title": doc.title, "published": doc.published, "url": doc.url, "site": doc.site,
-            "ref_date_source": doc.ref_date_source}
-    return Item(doc_key(sha, doc.doc_id, meta, options), doc.source, doc.line, doc.doc_id, sha, len(doc.raw))
-
-
-# --------------------------------------------------------------------------------------------- workers
 
 
 @dataclass(slots=True)
@@ -105,83 +66,22 @@ class Item:
     pos: int = 0  # place in this run's input order
 
 
-# Simplified and traditional (so the OpenCC converters load too): what every worker needs once.
-_WARM_TEXT = "2024年1月，新疆霍尔果斯口岸进出口货运量达836.8万吨，同比增长12.5%。\n據海關統計，進出口總值增長。"
+def where(source: str, line: int | None) -> str:
+    """``path[:line]`` of an input, as every message about it names it."""
+    return f"{source}:{line}" if line else source
 
 
-def warm() -> None:
-    """Load jieba's dictionary, the user words and the rules once per worker process."""
-    segment.tokenizer()
-    with contextlib.suppress(Exception):  # a failing extractor is reported per document, not here
-        pipeline.process_doc(Doc(source="warm-up", raw=_WARM_TEXT))
-
-
-def sketch(doc: Doc) -> dedup.DocSketch:
-    """The near-duplicate sketch of a processed document, as ``Clusterer.add`` would compute it.
-
-    Computed in the worker so that the main process only indexes it (sketching is the costly part).
-    """
-    maker = getattr(dedup.Clusterer, "sketch", None)
-    repeats = sum(1 for r in doc.removed if r.kind == "passage")
-    c = _sketch_clusterer()
-    if callable(maker):
-        return maker(c, doc.doc_id, doc.text, doc.corrupt, repeats)
-    text = doc.text
-    k = dedup.key(text)
-    bad = sum(len(dedup.key(text[s:e])) for s, e in doc.corrupt)
-    hv, n = c.sketcher(k)
-    digest = hashlib.blake2b(k.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    return dedup.DocSketch(doc.doc_id, hv, n, len(k), bad, repeats, digest)
-
-
-@cache
-def _sketch_clusterer() -> dedup.Clusterer:
-    return dedup.Clusterer()
-
-
-def make_entry(doc: Doc) -> dict[str, Any]:
-    """What the store keeps of a processed document: output lines, document record, facts, sketch."""
-    lines = {}
-    counts = {}
-    for kind in RECORD_KINDS:
-        recs = getattr(doc, kind)
-        lines[kind] = jsonl_bytes(recs)
-        counts[kind] = len(recs)
-    return {"format": STORE_FORMAT, "doc_id": doc.doc_id, "document": doc.to_json(), "lines": lines,
-            "counts": counts, "facts": doc.facts, "sketch": sketch(doc),
-            "light": {"title": doc.title, "published": doc.published, "ref_date": doc.ref_date,
-                      "script": doc.script, "source": doc.source}}
-
-
-@dataclass(slots=True)
-class Result:
-    """A worker's answer for one document: the bytes to store and its sketch, or an error."""
-
-    key: str
-    data: bytes | None = None
-    sketch: Any = None
-    chars: int = 0
-    error: str | None = None
-
-
-def work_chunk(chunk: list[tuple[str, Doc]], opts: pipeline.Options) -> list[Result]:
-    """Process documents on their own (the unit of work of every engine); never raises for one bad article.
-
-    The documents are consumed: each is released once its result is made (see :meth:`Doc.release`).
-    """
-    segment.tokenizer()  # no-op once warm; warms Dask workers lazily
-    out = []
-    for key, doc in chunk:
-        try:
-            d = pipeline.process_doc(doc, opts)
-            entry = make_entry(d)
-            out.append(Result(key, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL), entry["sketch"],
-                              chars=len(d.raw)))
-        except Exception as e:  # noqa: BLE001 - one bad article must not stop the batch
-            out.append(Result(key, error=f"{type(e).__name__}: {str(e)[:300]}"))
-        finally:
-            doc.release()  # the chunk's documents are consumed: their results are in ``out``
-    return out
+def identify(doc: Doc, seen_ids: dict[str, int], options: dict[str, Any]) -> Item:
+    """Give ``doc`` its content id (numbered suffix for a repeated copy), content hash and store key."""
+    data = doc.raw.encode("utf-8", "surrogatepass")
+    base = content_id(data)
+    n = seen_ids.get(base, 0)
+    seen_ids[base] = n + 1
+    doc.doc_id = base if not n else f"{base}-{n + 1}"
+    sha = doc.content_hash = hashlib.sha256(data).hexdigest()
+    meta = {"title": doc.title, "published": doc.published, "url": doc.url, "site": doc.site,
+            "ref_date_source": doc.ref_date_source}
+    return Item(doc_key(sha, doc.doc_id, meta, options), doc.source, doc.line, doc.doc_id, sha, len(doc.raw))
 
 
 def read(inputs: Iterable[str | Doc], report: Callable[[str], None]) -> list[Doc]:
@@ -195,6 +95,15 @@ def read(inputs: Iterable[str | Doc], report: Callable[[str], None]) -> list[Doc
             identify(x, seen_ids, {})
             out.append(x)
     return out
+
+
+def _items(inputs: Iterable[str | Doc]) -> Iterator[Doc | InputError]:
+    """Documents as given, and those read from paths."""
+    for x in inputs:
+        if isinstance(x, Doc):
+            yield x
+        else:
+            yield from ingest.read_inputs([x])
 
 
 def documents(inputs: Iterable[str | Doc], opts: pipeline.Options, report: Callable[[str], None]) -> list[Doc]:
@@ -214,156 +123,6 @@ def documents(inputs: Iterable[str | Doc], opts: pipeline.Options, report: Calla
         for d in repair.repair_from_versions(out):
             pipeline.reextract(d, opts)
     return out
-
-
-def _items(inputs: Iterable[str | Doc]) -> Iterator[Doc | InputError]:
-    """Documents as given, and those read from paths."""
-    for x in inputs:
-        if isinstance(x, Doc):
-            yield x
-        else:
-            yield from ingest.read_inputs([x])
-
-
-# --------------------------------------------------------------------------------------------- engines
-
-
-Chunk = list[tuple[str, Doc]]
-
-
-def chunks(stream: Iterable[tuple[str, Doc]], max_docs: int = CHUNK_DOCS, max_chars: int = CHUNK_CHARS
-           ) -> Iterator[Chunk]:
-    """Group documents into tasks of at most ``max_docs`` documents or ``max_chars`` characters."""
-    buf: Chunk = []
-    size = 0
-    for key, doc in stream:
-        if buf and (len(buf) >= max_docs or size + len(doc.raw) > max_chars):
-            yield buf
-            buf, size = [], 0
-        buf.append((key, doc))
-        size += len(doc.raw)
-    if buf:
-        yield buf
-
-
-def _lookahead(it: Iterator[Chunk], n: int) -> tuple[Iterator[Chunk], bool]:
-    """The same chunks, and whether there are at most ``n`` of them (too few to pay for a pool)."""
-    head = []
-    for c in it:
-        head.append(c)
-        if len(head) > n:
-            break
-    small = len(head) <= n
-
-    def chained() -> Iterator[Chunk]:
-        yield from head
-        yield from it
-
-    return chained(), small
-
-
-def run_inline(tasks: Iterable[Chunk], opts: pipeline.Options) -> Iterator[list[Result]]:
-    for chunk in tasks:
-        yield work_chunk(chunk, opts)
-
-
-def run_processes(tasks: Iterable[Chunk], opts: pipeline.Options, workers: int) -> Iterator[list[Result]]:
-    """Chunks on a process pool, a bounded number in flight; results as they complete.
-
-    A worker killed by the system (out of memory, a crash in a C extension) breaks the pool: a new
-    pool is started and the chunks that were in flight are retried one document at a time, so only
-    the document that kills a worker twice is reported as failed.
-    """
-    import multiprocessing as mp
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
-
-    fork = sys.platform.startswith("linux")
-    ctx = mp.get_context("fork" if fork else "spawn")
-    window = 2 * workers + 2
-    if fork:
-        warm()  # once here: forked workers share the loaded dictionary instead of each building it
-
-    def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=warm)
-
-    pool = new_pool()
-    it = iter(tasks)
-    retry: deque[tuple[Chunk, int]] = deque()
-    pending: dict[Any, tuple[Chunk, int]] = {}
-    exhausted = False
-    try:
-        while True:
-            while len(pending) < window and (retry or not exhausted):
-                if retry:
-                    chunk, tries = retry.popleft()
-                else:
-                    try:
-                        chunk, tries = next(it), 0
-                    except StopIteration:
-                        exhausted = True
-                        break
-                pending[pool.submit(work_chunk, chunk, opts)] = (chunk, tries)
-            if not pending:
-                return
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            broken = False
-            for fut in done:
-                chunk, tries = pending.pop(fut)
-                try:
-                    yield fut.result()
-                except BrokenProcessPool:
-                    broken = True
-                    if tries >= 1 and len(chunk) == 1:
-                        yield [Result(chunk[0][0], error="worker process died while processing it")]
-                    else:
-                        retry.extend(([c], tries + 1) for c in chunk)
-            if broken:
-                for chunk, tries in pending.values():
-                    retry.extend(([c], tries + (1 if len(chunk) == 1 else 0)) for c in chunk)
-                pending.clear()
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = new_pool()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def run_dask(tasks: Iterable[Chunk], opts: pipeline.Options, workers: int, scheduler: str | None
-             ) -> Iterator[list[Result]]:
-    """Chunks on a Dask cluster (``dask.distributed``): the scheduler at ``scheduler``, else a local one.
-
-    Documents travel to the workers pickled; each worker warms jieba on its first task.  The
-    per-document work is the same :func:`work_chunk`, so the outputs are those of the other engines.
-    """
-    from dask.distributed import Client, LocalCluster, as_completed
-
-    cluster = None
-    if scheduler:
-        client = Client(scheduler)
-    else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-        client = Client(cluster)
-    try:
-        nworkers = max(1, len(client.scheduler_info().get("workers", {})) or workers)
-        window = 2 * nworkers + 2
-        it = iter(tasks)
-        ac = as_completed()
-        inflight = 0
-        for chunk in it:
-            ac.add(client.submit(work_chunk, chunk, opts, pure=False))
-            inflight += 1
-            if inflight >= window:
-                fut = next(ac)
-                inflight -= 1
-                yield fut.result()
-                fut.release()
-        for fut in ac:
-            yield fut.result()
-            fut.release()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
 
 
 # --------------------------------------------------------------------------------------------- the run
@@ -394,6 +153,13 @@ class RunReport:
     chars: int  # characters of the processed (not cached) documents
 
 
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def _cpu_seconds() -> float:
     """CPU time of this process and of its finished children (pool workers): the work, whatever the load."""
     import resource
@@ -402,11 +168,69 @@ def _cpu_seconds() -> float:
     return time.process_time() + ch.ru_utime + ch.ru_stime
 
 
-def cpu_count() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:
-        return os.cpu_count() or 1
+@dataclass
+class _Run:
+    """The state of one run: the inputs seen, their summaries, the messages and the counts."""
+
+    store: Store
+    opts: pipeline.Options
+    cfg: RunConfig
+    progress: Progress
+    report: Callable[[str], None] | None
+    items: list[Item] = field(default_factory=list)
+    summaries: dict[str, dict[str, Any]] = field(default_factory=dict)  # store key -> summary
+    waiting: dict[str, tuple[Item, int]] = field(default_factory=dict)  # at a worker: the item, its input bytes
+    skipped: list[tuple[int, int, str]] = field(default_factory=list)  # (input position, 0 read | 1 work, message)
+    stats: dict[str, Any] = field(default_factory=lambda: {"processed": 0, "cached": 0, "failed": 0, "chars": 0})
+
+    def say(self, msg: str, pos: int | None = None) -> None:
+        """Report a skipped input (kept for the manifest, in input order)."""
+        self.skipped.append((len(self.items), 0, msg) if pos is None else (pos, 1, msg))
+        (self.report or self.progress.write)(msg)
+
+    def todo(self, stream: Iterator[tuple[Doc | InputError, int]]) -> Iterator[tuple[str, Doc]]:
+        """Yield the documents that need processing; take the summaries of the others from the store."""
+        seen_ids: dict[str, int] = {}
+        options = {"ref_date": self.opts.ref_date}
+        for x, nbytes in stream:
+            if isinstance(x, InputError):
+                self.say(str(x))
+                self.progress.update(nbytes, docs=0)
+                continue
+            item = identify(x, seen_ids, options)
+            item.pos = len(self.items)
+            self.items.append(item)
+            if item.key in self.summaries or item.key in self.waiting:
+                self.progress.update(nbytes, cached=True)
+                continue
+            stored = None if self.cfg.force else self.store.summary(item.key)
+            if stored is not None:
+                self.summaries[item.key] = stored
+                self.stats["cached"] += 1
+                self.progress.update(nbytes, cached=True)
+                continue
+            self.waiting[item.key] = (item, nbytes)
+            yield item.key, x
+
+    def collect(self, results: Iterable[list[engines.Result]]) -> None:
+        """Store each worker result and keep its summary; report the documents that failed."""
+        for batch in results:
+            for r in batch:
+                item, nbytes = self.waiting.pop(r.key)
+                if r.error is not None or r.summary is None or r.body is None:
+                    self.say(f"{where(item.source, item.line)}: could not be processed ({r.error}); skipped", item.pos)
+                    self.stats["failed"] += 1
+                    self.progress.update(nbytes)
+                    continue
+                self.store.put(r.key, r.summary, r.body)
+                self.summaries[r.key] = r.summary
+                self.stats["processed"] += 1
+                self.stats["chars"] += r.chars
+                self.progress.update(nbytes, chars=r.chars)
+
+    def messages(self) -> list[str]:
+        """The skip messages in input order, whatever order the workers finished in."""
+        return [m for _, _, m in sorted(self.skipped, key=lambda x: x[:2])]
 
 
 def run(paths: list[str], out: Path, opts: pipeline.Options, cfg: RunConfig,
@@ -415,177 +239,110 @@ def run(paths: list[str], out: Path, opts: pipeline.Options, cfg: RunConfig,
     t0 = time.perf_counter()
     out = Path(out)
     workers = cfg.workers or cpu_count()
+    walked = list(ingest.walk(list(paths)))
     show = Progress.wanted(cfg.quiet) if cfg.progress is None else cfg.progress
-    progress = Progress(input_bytes(paths) if show else None, show)
-    skipped: list[tuple[int, int, str]] = []  # (input position, 0 read | 1 processing, message)
-
-    def say(msg: str, pos: int | None = None) -> None:
-        skipped.append((len(items), 0, msg) if pos is None else (pos, 1, msg))
-        if report is not None:
-            report(msg)
-        else:
-            progress.write(msg)
-
-    options = {"ref_date": opts.ref_date}
-    items: list[Item] = []
-    summaries: dict[str, Any] = {}  # key -> near-duplicate sketch (facts stay in the store until merging)
-    waiting: dict[str, tuple[Item, int]] = {}  # sent to a worker: the item and its input bytes
-    seen_ids: dict[str, int] = {}
-    stats: dict[str, Any] = {"processed": 0, "cached": 0, "failed": 0, "chars": 0}
-
+    progress = Progress(ingest.size_of(walked) if show else None, show)
     with Store(out) as store:
-
-        def todo() -> Iterator[tuple[str, Doc]]:
-            """Read inputs; yield the documents that need processing, take the others from the store."""
-            for x, nbytes in ingest.read_stream(list(paths)):
-                if isinstance(x, InputError):
-                    say(str(x))
-                    progress.update(nbytes, docs=0)
-                    continue
-                item = identify(x, seen_ids, options)
-                item.pos = len(items)
-                items.append(item)
-                if item.key in summaries or item.key in waiting:
-                    progress.update(nbytes, cached=True)
-                    continue
-                entry = None if cfg.force else store.get(item.key)
-                if entry is not None:
-                    summaries[item.key] = entry["sketch"]
-                    stats["cached"] += 1
-                    progress.update(nbytes, cached=True)
-                    continue
-                waiting[item.key] = (item, nbytes)
-                yield item.key, x
-
-        tasks, small = _lookahead(chunks(todo()), 2)
-        t_start = time.perf_counter()
-        if cfg.engine != "dask" and waiting:
-            warm()  # here, not inside the first document: timings show steady-state processing
-        t_start = time.perf_counter() - t_start
-        if cfg.engine == "dask":
-            results = run_dask(tasks, opts, workers, cfg.scheduler)
-        elif cfg.engine == "inline" or workers <= 1 or small:
-            results = run_inline(tasks, opts)
-            stats["engine"] = "inline"
-        else:
-            results = run_processes(tasks, opts, workers)
-        t_proc = time.perf_counter()
-        cpu0 = _cpu_seconds()
-        for batch in results:
-            for r in batch:
-                item, nbytes = waiting.pop(r.key)
-                if r.error is not None:
-                    say(f"{where(item.source, item.line)}: could not be processed ({r.error}); skipped", item.pos)
-                    stats["failed"] += 1
-                    progress.update(nbytes)
-                    continue
-                store.put(r.key, r.data)
-                summaries[r.key] = r.sketch
-                stats["processed"] += 1
-                stats["chars"] += r.chars
-                progress.update(nbytes, chars=r.chars)
-        t_proc = time.perf_counter() - t_proc
-        cpu_proc = _cpu_seconds() - cpu0
+        state = _Run(store, opts, cfg, progress, report)
+        timings = _process(state, ingest.read_walked(walked), workers)
         progress.close()
-        skipped.sort(key=lambda x: x[:2])  # input order, whatever order the workers finished in
-        messages = [m for _, _, m in skipped]
-        items = [it for it in items if it.key in summaries]
+        items = [it for it in state.items if it.key in state.summaries]
         if not items:
-            return RunReport({}, 0, 0, stats["failed"], messages, time.perf_counter() - t0, 0)
-
+            return RunReport({}, 0, 0, state.stats["failed"], state.messages(), time.perf_counter() - t0, 0)
         t_batch = time.perf_counter()
-        clusters = cluster_items(store, items, summaries, opts.threshold)
+        clusters = cluster_items(store, items, state.summaries, opts.threshold)
         if opts.repair_from_versions:
-            stats["repaired"] = repair_stage(paths, store, items, summaries, clusters, opts, options)
-        merged = facts.merge(LightDocs(store, items, clusters))
-        t_batch = time.perf_counter() - t_batch
+            state.stats["repaired"] = repair_stage(store, items, state.summaries, clusters, opts)
+        merged = facts.merge(_fact_docs(items, state.summaries, clusters))
+        timings["batch"] = round(time.perf_counter() - t_batch, 3)
         t_write = time.perf_counter()
         counts = assemble(out, store, items, clusters, merged)
-        timings = {"startup": round(t_start, 3), "process": round(t_proc, 3), "process_cpu": round(cpu_proc, 3),
-                   "batch": round(t_batch, 3),
-                   "write": round(time.perf_counter() - t_write, 3)}
-        write_manifest(out, items, counts, messages, opts, cfg, stats, timings, workers)
-    return RunReport(counts, stats["processed"], stats["cached"], stats["failed"], messages,
-                     time.perf_counter() - t0, stats["chars"])
+        timings["write"] = round(time.perf_counter() - t_write, 3)
+        write_manifest(out, items, counts, state, timings, workers)
+    return RunReport(counts, state.stats["processed"], state.stats["cached"], state.stats["failed"],
+                     state.messages(), time.perf_counter() - t0, state.stats["chars"])
 
 
-class LightDocs:
-    """This run's documents for :func:`extract.facts.merge`, in input order: ids, cluster ids and facts, no text.
-
-    Read from the store on each iteration, so the facts of the whole corpus are never all in memory
-    (only the merged rows are).
-    """
-
-    def __init__(self, store: Store, items: list[Item], clusters: dict[str, tuple[str, float | None]]) -> None:
-        self.store, self.items, self.clusters = store, items, clusters
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-    def __iter__(self) -> Iterator[Doc]:
-        for it in self.items:
-            entry = self.store.get(it.key)
-            if entry is None:
-                raise RuntimeError(f"store entry of {it.source} vanished during the run")
-            canon = self.clusters[it.doc_id][0]
-            light = entry.get("light", {})
-            d = Doc(source=it.source, raw="", line=it.line, doc_id=it.doc_id, content_hash=it.sha256,
-                    title=light.get("title"), published=light.get("published"), ref_date=light.get("ref_date"),
-                    cluster_id=canon, duplicate_of=None if canon == it.doc_id else canon)
-            d.facts = entry["facts"]
-            yield d
+def _process(state: _Run, stream: Iterator[tuple[Doc | InputError, int]], workers: int) -> dict[str, float]:
+    """Run the documents that need it on the configured engine; the startup and processing timings."""
+    cfg, opts = state.cfg, state.opts
+    tasks, small = engines.lookahead(engines.chunks(state.todo(stream)), 2)
+    t_start = time.perf_counter()
+    if cfg.engine != "dask" and state.waiting:
+        engines.warm()  # here, not inside the first document: timings show steady-state processing
+    t_start = time.perf_counter() - t_start
+    if cfg.engine == "dask":
+        results = engines.run_dask(tasks, opts, workers, cfg.scheduler)
+    elif cfg.engine == "inline" or workers <= 1 or small:
+        results = engines.run_inline(tasks, opts)
+        state.stats["engine"] = "inline"
+    else:
+        results = engines.run_processes(tasks, opts, workers)
+    t_proc, cpu0 = time.perf_counter(), _cpu_seconds()
+    state.collect(results)
+    return {"startup": round(t_start, 3), "process": round(time.perf_counter() - t_proc, 3),
+            "process_cpu": round(_cpu_seconds() - cpu0, 3)}
 
 
-def repair_stage(paths: list[str], store: Store, items: list[Item], summaries: dict[str, Any],
-                 clusters: dict[str, tuple[str, float | None]], opts: pipeline.Options,
-                 options: dict[str, Any]) -> int:
-    """``--repair-from-versions``: mend mojibake from a clean sibling (:func:`extract.dedup.repair_from_versions`).
+def _fact_docs(items: list[Item], summaries: dict[str, dict[str, Any]], clusters: Clusters) -> Iterator[Doc]:
+    """This run's documents for :func:`extract.facts.merge`, in input order: ids, clusters and facts, no text."""
+    for it in items:
+        canon = clusters[it.doc_id][0]
+        yield Doc(source=it.source, raw="", line=it.line, doc_id=it.doc_id, content_hash=it.sha256,
+                  cluster_id=canon, duplicate_of=None if canon == it.doc_id else canon,
+                  facts=summaries[it.key]["facts"])
 
-    Only clusters of this run with a corrupted member need it, so only their documents are read again
-    and processed (in this process: they are few); the repaired results replace the stored ones for this
-    run's outputs only (the store keeps per-document results, which do not depend on siblings).  Siblings
-    from earlier runs that are not among this run's inputs cannot lend text (their text is not kept).
+
+# --------------------------------------------------------------------------------------------- batch stages
+
+
+def repair_stage(store: Store, items: list[Item], summaries: dict[str, dict[str, Any]], clusters: Clusters,
+                 opts: pipeline.Options) -> int:
+    """``--repair-from-versions``: mend mojibake from a clean sibling (:func:`extract.repair.repair_from_versions`).
+
+    Only clusters of this run with a corrupted member need it.  Their documents are made again from the
+    input each stored body keeps and processed in this process (they are few); the repaired results
+    replace the stored ones for this run's outputs only (the store keeps per-document results, which do
+    not depend on siblings).  Siblings from earlier runs that are not among this run's inputs are not
+    used.
     """
     by_cluster: dict[str, list[Item]] = {}
     for it in items:
         by_cluster.setdefault(clusters[it.doc_id][0], []).append(it)
-    need = {m.key for members in by_cluster.values() if len(members) > 1
-            and any(getattr(summaries[m.key], "corrupt", 0) for m in members) for m in members}
-    if not need:
-        return 0
+    need = [m for members in by_cluster.values() if len(members) > 1
+            and any(summaries[m.key]["sketch"].corrupt for m in members) for m in members]
     docs: list[Doc] = []
     key_of: dict[str, str] = {}
-    seen_ids: dict[str, int] = {}
-    for x, _ in ingest.read_stream(list(paths)):
-        if isinstance(x, InputError):
+    for it in need:
+        body = store.body(it.key)
+        if body is None:
             continue
-        it = identify(x, seen_ids, options)
-        if it.key in need:
-            d = pipeline.process_doc(x, opts)
-            canon = clusters[d.doc_id][0]
-            d.cluster_id, d.duplicate_of = canon, (None if canon == d.doc_id else canon)
-            docs.append(d)
-            key_of[d.doc_id] = it.key
+        d = pipeline.process_doc(Doc(**body["input"]), opts)
+        canon = clusters[d.doc_id][0]
+        d.cluster_id, d.duplicate_of = canon, (None if canon == d.doc_id else canon)
+        docs.append(d)
+        key_of[d.doc_id] = it.key
     changed = repair.repair_from_versions(docs)
     for d in changed:
         pipeline.reextract(d, opts)
-        store.overrides[key_of[d.doc_id]] = make_entry(d)
+        summary_, body = engines.make_entry(d)
+        store.overrides[key_of[d.doc_id]] = (summary_, body)
+        summaries[key_of[d.doc_id]] = summary_
     return len(changed)
 
 
-def cluster_items(store: Store, items: list[Item], summaries: dict[str, Any],
-                  threshold: float | None) -> dict[str, tuple[str, float | None]]:
+def cluster_items(store: Store, items: list[Item], summaries: dict[str, dict[str, Any]],
+                  threshold: float | None) -> Clusters:
     """doc_id -> (canonical doc_id, Jaccard to it or None when alone), against all documents seen in DIR.
 
     The same assignment as :func:`extract.dedup.cluster`, from sketches computed in the workers.
-
     The persisted clusterer is reused when it is compatible; if a document of this run is in it with
     a different sketch (a code or rules change altered its text) the index is rebuilt from all sketches.
     """
     thr = dedup.DEFAULT_THRESHOLD if threshold is None else threshold
     current: dict[str, Any] = {}
     for it in items:
-        current.setdefault(it.doc_id, summaries[it.key])
+        current.setdefault(it.doc_id, summaries[it.key]["sketch"])
     c = store.load_clusterer()
     changed = c is None
     if c is not None and (c.threshold != thr or any(_differs(c.sketches.get(d), sk) for d, sk in current.items())):
@@ -614,44 +371,39 @@ def _differs(a: Any, b: Any) -> bool:
                               or a.repeats != b.repeats)
 
 
-def assemble(out: Path, store: Store, items: list[Item], clusters: dict[str, tuple[str, float | None]],
-             merged: list[Fact]) -> dict[str, int]:
-    """Write the output JSONL files in input order from the store, all renamed into place at the end."""
-    names = ["documents", *RECORD_KINDS, "facts"]
+# --------------------------------------------------------------------------------------------- outputs
+
+
+def assemble(out: Path, store: Store, items: list[Item], clusters: Clusters, merged: list[Fact]) -> dict[str, int]:
+    """Write the output JSONL files in input order from the stored bodies, all renamed into place at the end."""
+    names = ["documents", *engines.RECORD_KINDS, "facts"]
     counts = dict.fromkeys(names, 0)
     with AtomicFiles(out, [f"{n}.jsonl" for n in names]) as files:
         for it in items:
-            entry = store.get(it.key)
-            if entry is None:  # removed under our feet: the document is reported, never silently lost
+            body = store.body(it.key)
+            if body is None:  # removed under our feet: the document is reported, never silently lost
                 raise RuntimeError(f"store entry of {it.source} vanished during the run")
-            rec = entry["document"]
             canon, sim = clusters[it.doc_id]
-            rec["source"] = it.source
-            rec["cluster_id"] = canon
-            rec["duplicate_of"] = None if canon == it.doc_id else canon
-            if "cluster_similarity" in rec:
-                rec["cluster_similarity"] = sim
+            rec = document_record(body["document"], it.source, canon, None if canon == it.doc_id else canon, sim)
             files["documents.jsonl"].write(orjson.dumps(rec) + b"\n")
             counts["documents"] += 1
-            for kind in RECORD_KINDS:
-                files[f"{kind}.jsonl"].write(entry["lines"][kind])
-                counts[kind] += entry["counts"][kind]
+            for kind in engines.RECORD_KINDS:
+                files[f"{kind}.jsonl"].write(body["lines"][kind])
+                counts[kind] += body["counts"][kind]
         for f in merged:
             files["facts.jsonl"].write(jsonl_bytes([f]))
             counts["facts"] += 1
     return counts
 
 
-def write_manifest(out: Path, items: list[Item], counts: dict[str, int], skipped: list[str],
-                   opts: pipeline.Options, cfg: RunConfig, stats: dict[str, Any], timings: dict[str, float],
+def write_manifest(out: Path, items: list[Item], counts: dict[str, int], state: _Run, timings: dict[str, float],
                    workers: int) -> None:
     """``manifest.json``, written last.  Only ``timings`` and ``run`` differ between equivalent runs."""
-    from extract.store import write_atomic
-
+    opts, cfg, stats = state.opts, state.cfg, state.stats
     manifest = {
         "inputs": [{"source": it.source, "line": it.line, "doc_id": it.doc_id, "sha256": it.sha256,
                     "chars": it.chars} for it in items],
-        "skipped": skipped,
+        "skipped": state.messages(),
         "counts": counts,
         "options": {"ref_date": opts.ref_date, "threshold": opts.threshold,
                     "repair_from_versions": opts.repair_from_versions},
@@ -666,3 +418,4 @@ def write_manifest(out: Path, items: list[Item], counts: dict[str, int], skipped
 
 def run_summary(out: Path, rep: RunReport) -> str:
     return summary(str(out), rep.counts, rep.processed, rep.cached, rep.skipped, rep.seconds, rep.chars)
+

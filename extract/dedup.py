@@ -672,15 +672,19 @@ class Clusterer:
         if ra != rb:
             self._parent[max(ra, rb)] = min(ra, rb)
 
+    def sketch(self, doc_id: str, text: str, corrupt: list[Span] | None = None, repeats: int = 0) -> DocSketch:
+        """The sketch of one document (the costly part of :meth:`add`, which workers do for the batch)."""
+        k = key(text)
+        bad = sum(len(key(text[s:e])) for s, e in (corrupt or []))
+        hv, n = self.sketcher(k)
+        digest = hashlib.blake2b(k.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        return DocSketch(doc_id, hv, n, len(k), bad, repeats, digest)
+
     def add(self, doc_id: str, text: str, corrupt: list[Span] | None = None, repeats: int = 0) -> list[str]:
         """Index one document; returns the already indexed doc_ids it was found to duplicate."""
         if doc_id in self._pos:
             return []
-        k = key(text)
-        bad = sum(len(key(text[s:e])) for s, e in (corrupt or []))
-        hv, n = self.sketcher(k)
-        sk = DocSketch(doc_id, hv, n, len(k), bad, repeats, hashlib.blake2b(k.encode(), digest_size=16).hexdigest())
-        return self.add_sketch(sk)
+        return self.add_sketch(self.sketch(doc_id, text, corrupt, repeats))
 
     def add_sketch(self, sk: DocSketch) -> list[str]:
         """Index a precomputed sketch (used by :meth:`add` and by parallel callers); a known doc_id is ignored."""

@@ -13,9 +13,10 @@ the article's characters.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -226,7 +227,12 @@ def walk(paths: list[str]) -> Iterator[Path | str | InputError]:
 def read_stream(paths: list[str]) -> Iterator[tuple[Doc | InputError, int]]:
     """Every article (or input error) of every input in a deterministic order, with the input bytes
     it stands for (the progress bar counts them)."""
-    for item in walk(paths):
+    return read_walked(walk(paths))
+
+
+def read_walked(walked: Iterable[Path | str | InputError]) -> Iterator[tuple[Doc | InputError, int]]:
+    """:func:`read_stream` over inputs already expanded by :func:`walk` (a run walks its inputs once)."""
+    for item in walked:
         if isinstance(item, InputError):
             yield item, 0
         elif item == "-":
@@ -235,6 +241,18 @@ def read_stream(paths: list[str]) -> Iterator[tuple[Doc | InputError, int]]:
             yield (InputError("-", enc) if text is None else _from_text("-", text)), len(data)
         else:
             yield from _file_items(item)
+
+
+def size_of(walked: Iterable[Path | str | InputError]) -> int | None:
+    """Total size of the input files (for the progress bar), None when standard input is one of them."""
+    total = 0
+    for item in walked:
+        if item == "-":
+            return None
+        if isinstance(item, Path):
+            with contextlib.suppress(OSError):
+                total += item.stat().st_size
+    return total
 
 
 def read_inputs(paths: list[str]) -> Iterator[Doc | InputError]:

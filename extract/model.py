@@ -261,21 +261,23 @@ class Doc:
 
     def to_json(self) -> dict[str, Any]:
         """The documents.jsonl record."""
+        return document_record(self.record_fields(), self.source, self.cluster_id or self.doc_id, self.duplicate_of,
+                               self.cluster_similarity)
+
+    def record_fields(self) -> dict[str, Any]:
+        """The document record's fields that are the document's own (not its source path or cluster, which
+        belong to a run: see :func:`document_record`)."""
         counts: dict[str, int] = {}
         for r in self.removed:
             counts[r.kind] = counts.get(r.kind, 0) + r.count
         return {
             "doc_id": self.doc_id,
-            "source": self.source,
             "title": self.title,
             "published": self.published,
             "ref_date": self.ref_date,
             "ref_date_source": self.ref_date_source,
             "script": self.script,
             "text": self.text,
-            "cluster_id": self.cluster_id or self.doc_id,
-            "duplicate_of": self.duplicate_of,
-            "cluster_similarity": self.cluster_similarity,
             "removed": {"counts": counts, "items": [r.to_json() for r in self.removed]},
             "flags": self.flags,
             "corrupt": [list(s) for s in self.corrupt],
@@ -287,3 +289,21 @@ class Doc:
             "content_hash": self.content_hash,
             "chars": len(self.text),
         }
+
+
+_BEFORE_CLUSTER = ("title", "published", "ref_date", "ref_date_source", "script", "text")
+
+
+def document_record(fields: dict[str, Any], source: str, cluster_id: str, duplicate_of: str | None,
+                    similarity: float | None) -> dict[str, Any]:
+    """The documents.jsonl record: a document's own fields with its source and cluster in this run.
+
+    Workers store the document's own fields; the source path and the cluster are known only when
+    the run writes its outputs (a stored result is reused when the same article is found under
+    another path, and clusters span the whole batch).
+    """
+    out = {"doc_id": fields["doc_id"], "source": source}
+    out.update((k, fields[k]) for k in _BEFORE_CLUSTER)
+    out.update(cluster_id=cluster_id, duplicate_of=duplicate_of, cluster_similarity=similarity)
+    out.update((k, v) for k, v in fields.items() if k not in out)
+    return out

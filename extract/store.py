@@ -3,7 +3,8 @@
 Layout (all under ``DIR/.cache/``)::
 
     lock                      held (flock) by the run that writes DIR; a second run waits for nothing, it stops
-    docs/ab/<key>.pkl         one file per processed document: its records, facts and near-duplicate sketch
+    docs/ab/<key>.pkl         one file per processed document: a summary (near-duplicate sketch, facts) and
+                              a body (the document record and its JSON lines), each read only where needed
     clusterer.pkl             sketches of every document ever clustered in DIR (no text)
 
 ``<key>`` is a hash of the pipeline version (package version, the ``extract`` sources and every
@@ -33,7 +34,8 @@ import orjson
 import extract
 from extract.rules import rules_dir
 
-STORE_FORMAT = 1
+STORE_FORMAT = 2  # entry layout (summary + body); older entries are recomputed
+_MAGIC = b"zhx-entry\0"
 
 
 def version_key() -> str:
@@ -49,8 +51,8 @@ def version_key() -> str:
 def _code_version() -> str:
     h = hashlib.sha256(f"zh-extract {extract.__version__} store {STORE_FORMAT}".encode())
     src = Path(extract.__file__).resolve().parent
-    for p in sorted(src.glob("*.py")):
-        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    for p in sorted(src.rglob("*.py")):  # subpackages too: a stage may be a package of modules
+        h.update(str(p.relative_to(src)).encode() + b"\0" + p.read_bytes() + b"\0")
     rules = rules_dir()
     if rules.is_dir():
         for p in sorted(rules.rglob("*")):
@@ -111,7 +113,7 @@ class Store:
         self.root = self.out / ".cache"
         self.docs = self.root / "docs"
         self._lock_fd: int | None = None
-        self.overrides: dict[str, dict[str, Any]] = {}  # this run's replacements (repair from versions)
+        self.overrides: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}  # this run's repaired entries
 
     # -- lifetime ------------------------------------------------------------------------------
 
@@ -163,20 +165,42 @@ class Store:
     def has(self, key: str) -> bool:
         return self.path(key).is_file()
 
-    def get(self, key: str) -> dict[str, Any] | None:
-        """The stored entry, or None when absent or unreadable (it is then simply redone)."""
+    def put(self, key: str, summary: dict[str, Any], body: bytes) -> None:
+        """Store a document's entry: its summary (pickled here) and its body (already pickled by the worker).
+
+        The file is a length-prefixed summary then the body, so that each part is read and decoded
+        only where it is needed: summaries before clustering, bodies when the outputs are written.
+        """
+        head = pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomic(self.path(key), _MAGIC + len(head).to_bytes(8, "little") + head + body)
+
+    def summary(self, key: str) -> dict[str, Any] | None:
+        """A stored entry's summary, or None when absent, unreadable or of another format (then redone)."""
         if key in self.overrides:
-            return self.overrides[key]
+            return self.overrides[key][0]
+        return self._part(key, 0)
+
+    def body(self, key: str) -> dict[str, Any] | None:
+        """A stored entry's body (document record fields and JSON lines), or None."""
+        if key in self.overrides:
+            return self.overrides[key][1]
+        return self._part(key, 1)
+
+    def _part(self, key: str, which: int) -> dict[str, Any] | None:
         try:
-            entry = pickle.loads(self.path(key).read_bytes())
+            with open(self.path(key), "rb") as f:
+                head = f.read(len(_MAGIC) + 8)
+                if len(head) < len(_MAGIC) + 8 or not head.startswith(_MAGIC):
+                    return None
+                n = int.from_bytes(head[len(_MAGIC):], "little")
+                if which:
+                    f.seek(n, os.SEEK_CUR)
+                part = pickle.loads(f.read() if which else f.read(n))
         except FileNotFoundError:
             return None
         except Exception:  # noqa: BLE001 - a damaged entry is recomputed, never trusted
             return None
-        return entry if isinstance(entry, dict) and entry.get("format") == STORE_FORMAT else None
-
-    def put(self, key: str, data: bytes) -> None:
-        write_atomic(self.path(key), data)
+        return part if isinstance(part, dict) and part.get("format") == STORE_FORMAT else None
 
     # -- clustering state ----------------------------------------------------------------------
 

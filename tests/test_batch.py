@@ -24,7 +24,7 @@ from batchutil import (
     snapshot,
 )
 
-from extract import batch, pipeline
+from extract import batch, engines, pipeline
 from extract.export import AtomicFiles
 from extract.store import Store, StoreBusy
 
@@ -165,7 +165,7 @@ def test_chunks_bound_documents_and_size():
     from extract.model import Doc
 
     docs = [(str(i), Doc(source=str(i), raw="字" * n)) for i, n in enumerate([10, 10, 500, 10, 10, 10])]
-    sizes = [[k for k, _ in c] for c in batch.chunks(docs, max_docs=3, max_chars=400)]
+    sizes = [[k for k, _ in c] for c in engines.chunks(docs, max_docs=3, max_chars=400)]
     assert sizes == [["0", "1"], ["2"], ["3", "4", "5"]]
 
 

@@ -1,0 +1,242 @@
+"""Where the per-document work runs: inline, in a pool of worker processes, or on a Dask cluster.
+
+The unit of work is :func:`work_chunk`: a few documents through :func:`extract.pipeline.run`,
+each turned into a store entry (:func:`make_entry`).  Every engine runs the same function, so the
+outputs do not depend on the engine or the number of workers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from extract import dedup, pipeline, segment
+from extract.model import Doc, jsonl_bytes
+from extract.store import STORE_FORMAT
+
+RECORD_KINDS = ("quantities", "dates", "entities")
+CHUNK_DOCS = 8  # documents per task: amortises IPC, small enough to balance 2 workers
+CHUNK_CHARS = 200_000  # a long article travels alone
+
+Chunk = list[tuple[str, Doc]]
+
+# Simplified and traditional (so the OpenCC converters load too): what every worker needs once.
+_WARM_TEXT = "2024年1月，新疆霍尔果斯口岸进出口货运量达836.8万吨，同比增长12.5%。\n據海關統計，進出口總值增長。"
+
+
+def warm() -> None:
+    """Load jieba's dictionary, the user words and the rules once per worker process."""
+    segment.tokenizer()
+    with contextlib.suppress(Exception):  # a failing extractor is reported per document, not here
+        pipeline.process_doc(Doc(source="warm-up", raw=_WARM_TEXT))
+
+
+@cache
+def _sketcher() -> dedup.Clusterer:
+    return dedup.Clusterer()
+
+
+def make_entry(doc: Doc) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the store keeps of a processed document, as (summary, body).
+
+    The summary is what the batch needs before writing: the near-duplicate sketch (computed here,
+    in the worker: sketching is the costly part) and the facts to merge.  The body is what the output
+    files need (the document record's fields and the JSON lines of its records) and the input the
+    document was made from, so that repair from versions can make it again without reading the inputs.
+    """
+    repeats = sum(1 for r in doc.removed if r.kind == "passage")
+    summary = {"format": STORE_FORMAT, "doc_id": doc.doc_id, "facts": doc.facts,
+               "sketch": _sketcher().sketch(doc.doc_id, doc.text, doc.corrupt, repeats)}
+    lines = {kind: jsonl_bytes(getattr(doc, kind)) for kind in RECORD_KINDS}
+    counts = {kind: len(getattr(doc, kind)) for kind in RECORD_KINDS}
+    body = {"format": STORE_FORMAT, "document": doc.record_fields(), "lines": lines, "counts": counts,
+            "input": _input_of(doc)}
+    return summary, body
+
+
+def _input_of(doc: Doc) -> dict[str, Any]:
+    """The input a document was made from (raw text and metadata), to make it again."""
+    return {"source": doc.source, "raw": doc.raw, "line": doc.line, "title": doc.title, "url": doc.url,
+            "site": doc.site, "ref_date_source": doc.ref_date_source, "published": doc.published,
+            "doc_id": doc.doc_id, "content_hash": doc.content_hash}
+
+
+@dataclass(slots=True)
+class Result:
+    """A worker's answer for one document: its store entry and size, or an error."""
+
+    key: str
+    summary: dict[str, Any] | None = None
+    body: bytes | None = None
+    chars: int = 0
+    error: str | None = None
+
+
+def work_chunk(chunk: Chunk, opts: pipeline.Options) -> list[Result]:
+    """Process documents on their own (the unit of work of every engine); never raises for one bad article.
+
+    The documents are consumed: each is released once its result is made (see :meth:`Doc.release`).
+    """
+    segment.tokenizer()  # no-op once warm; warms Dask workers lazily
+    out = []
+    for key, doc in chunk:
+        try:
+            summary, body = make_entry(pipeline.process_doc(doc, opts))
+            out.append(Result(key, summary, pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL), len(doc.raw)))
+        except Exception as e:  # noqa: BLE001 - one bad article must not stop the batch
+            out.append(Result(key, error=f"{type(e).__name__}: {str(e)[:300]}"))
+        finally:
+            doc.release()  # the chunk's documents are consumed: their results are in ``out``
+    return out
+
+
+def chunks(stream: Iterable[tuple[str, Doc]], max_docs: int = CHUNK_DOCS, max_chars: int = CHUNK_CHARS
+           ) -> Iterator[Chunk]:
+    """Group documents into tasks of at most ``max_docs`` documents or ``max_chars`` characters."""
+    buf: Chunk = []
+    size = 0
+    for key, doc in stream:
+        if buf and (len(buf) >= max_docs or size + len(doc.raw) > max_chars):
+            yield buf
+            buf, size = [], 0
+        buf.append((key, doc))
+        size += len(doc.raw)
+    if buf:
+        yield buf
+
+
+def lookahead(it: Iterator[Chunk], n: int) -> tuple[Iterator[Chunk], bool]:
+    """The same chunks, and whether there are at most ``n`` of them (too few to pay for a pool)."""
+    head = []
+    for c in it:
+        head.append(c)
+        if len(head) > n:
+            break
+
+    def chained() -> Iterator[Chunk]:
+        yield from head
+        yield from it
+
+    return chained(), len(head) <= n
+
+
+def run_inline(tasks: Iterable[Chunk], opts: pipeline.Options) -> Iterator[list[Result]]:
+    for chunk in tasks:
+        yield work_chunk(chunk, opts)
+
+
+class _Pool:
+    """A process pool that is replaced when a worker dies, with the chunks to retry one document at a time."""
+
+    def __init__(self, workers: int) -> None:
+        import multiprocessing as mp
+
+        fork = sys.platform.startswith("linux")
+        self.ctx = mp.get_context("fork" if fork else "spawn")
+        self.workers = workers
+        if fork:
+            warm()  # once here: forked workers share the loaded dictionary instead of each building it
+        self.pool = self._new()
+        self.retry: deque[tuple[Chunk, int]] = deque()
+        self.pending: dict[Any, tuple[Chunk, int]] = {}
+
+    def _new(self):
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self.ctx, initializer=warm)
+
+    def fill(self, it: Iterator[Chunk], window: int, opts: pipeline.Options) -> None:
+        """Submit retries first, then new chunks, up to ``window`` in flight."""
+        while len(self.pending) < window:
+            if self.retry:
+                chunk, tries = self.retry.popleft()
+            else:
+                chunk, tries = next(it, None), 0
+                if chunk is None:
+                    return
+            self.pending[self.pool.submit(work_chunk, chunk, opts)] = (chunk, tries)
+
+    def results(self) -> Iterator[list[Result]]:
+        """The results of the chunks that finish next; a broken pool is replaced and its chunks retried."""
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        done, _ = wait(self.pending, return_when=FIRST_COMPLETED)
+        broken = False
+        for fut in done:
+            chunk, tries = self.pending.pop(fut)
+            try:
+                yield fut.result()
+            except BrokenProcessPool:
+                broken = True
+                if tries >= 1 and len(chunk) == 1:
+                    yield [Result(chunk[0][0], error="worker process died while processing it")]
+                else:
+                    self.retry.extend(([c], tries + 1) for c in chunk)
+        if broken:
+            for chunk, tries in self.pending.values():
+                self.retry.extend(([c], tries + (1 if len(chunk) == 1 else 0)) for c in chunk)
+            self.pending.clear()
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._new()
+
+
+def run_processes(tasks: Iterable[Chunk], opts: pipeline.Options, workers: int) -> Iterator[list[Result]]:
+    """Chunks on a process pool, a bounded number in flight; results as they complete.
+
+    A worker killed by the system (out of memory, a crash in a C extension) breaks the pool: a new
+    pool is started and the chunks that were in flight are retried one document at a time, so only
+    the document that kills a worker twice is reported as failed.
+    """
+    pool = _Pool(workers)
+    it = iter(tasks)
+    try:
+        while True:
+            pool.fill(it, 2 * workers + 2, opts)
+            if not pool.pending:
+                return
+            yield from pool.results()
+    finally:
+        pool.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_dask(tasks: Iterable[Chunk], opts: pipeline.Options, workers: int, scheduler: str | None
+             ) -> Iterator[list[Result]]:
+    """Chunks on a Dask cluster (``dask.distributed``): the scheduler at ``scheduler``, else a local one.
+
+    Documents travel to the workers pickled; each worker warms jieba on its first task.  The
+    per-document work is the same :func:`work_chunk`, so the outputs are those of the other engines.
+    """
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        window = 2 * max(1, len(client.scheduler_info().get("workers", {})) or workers) + 2
+        ac = as_completed()
+        inflight = 0
+        for chunk in tasks:
+            ac.add(client.submit(work_chunk, chunk, opts, pure=False))
+            inflight += 1
+            if inflight >= window:
+                fut = next(ac)
+                inflight -= 1
+                yield fut.result()
+                fut.release()
+        for fut in ac:
+            yield fut.result()
+            fut.release()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
