@@ -145,6 +145,19 @@ def _jsonl_record(where: str, line: bytes, n: int) -> Doc | InputError:
     return doc
 
 
+def store_options(opts: pipeline.Options, doc: Doc) -> dict[str, Any]:
+    """The options that decide one document's results, for its store key.
+
+    A forced reference date (``Options.forced_ref_dates``) is added only to the documents it applies to,
+    so the keys of every other document stay those of a run without it.
+    """
+    out: dict[str, Any] = {"ref_date": opts.ref_date}
+    forced = opts.forced_ref_dates.get(doc.source)
+    if forced:
+        out["forced_ref_date"] = forced
+    return out
+
+
 def identify(doc: Doc, seen_ids: dict[str, int], options: dict[str, Any]) -> Item:
     """Give ``doc`` its content id (numbered suffix for a repeated copy) and its store key."""
     base = content_id(doc.raw)
@@ -453,7 +466,6 @@ def run(paths: list[str], out: Path, opts: pipeline.Options, cfg: RunConfig,
         else:
             progress.write(msg)
 
-    options = {"ref_date": opts.ref_date}
     items: list[Item] = []
     summaries: dict[str, Any] = {}  # key -> near-duplicate sketch (facts stay in the store until merging)
     waiting: dict[str, tuple[Item, int]] = {}  # sent to a worker: the item and its input bytes
@@ -469,7 +481,7 @@ def run(paths: list[str], out: Path, opts: pipeline.Options, cfg: RunConfig,
                     say(str(x))
                     progress.update(nbytes, docs=0)
                     continue
-                item = identify(x, seen_ids, options)
+                item = identify(x, seen_ids, store_options(opts, x))
                 item.pos = len(items)
                 items.append(item)
                 if item.key in summaries or item.key in waiting:
@@ -524,7 +536,7 @@ def run(paths: list[str], out: Path, opts: pipeline.Options, cfg: RunConfig,
         t_batch = time.perf_counter()
         clusters = cluster_items(store, items, summaries, opts.threshold)
         if opts.repair_from_versions:
-            stats["repaired"] = repair_stage(paths, store, items, summaries, clusters, opts, options)
+            stats["repaired"] = repair_stage(paths, store, items, summaries, clusters, opts)
         merged = facts.merge(LightDocs(store, items, clusters))
         t_batch = time.perf_counter() - t_batch
         t_write = time.perf_counter()
@@ -565,8 +577,7 @@ class LightDocs:
 
 
 def repair_stage(paths: list[str], store: Store, items: list[Item], summaries: dict[str, Any],
-                 clusters: dict[str, tuple[str, float | None]], opts: pipeline.Options,
-                 options: dict[str, Any]) -> int:
+                 clusters: dict[str, tuple[str, float | None]], opts: pipeline.Options) -> int:
     """``--repair-from-versions``: mend mojibake from a clean sibling (:func:`extract.dedup.repair_from_versions`).
 
     Only clusters of this run with a corrupted member need it, so only their documents are read again
@@ -587,7 +598,7 @@ def repair_stage(paths: list[str], store: Store, items: list[Item], summaries: d
     for x, _ in read_stream(paths):
         if isinstance(x, InputError):
             continue
-        it = identify(x, seen_ids, options)
+        it = identify(x, seen_ids, store_options(opts, x))
         if it.key in need:
             d = pipeline.process_doc(x, opts)
             canon = clusters[d.doc_id][0]
@@ -682,7 +693,8 @@ def write_manifest(out: Path, items: list[Item], counts: dict[str, int], skipped
         "skipped": skipped,
         "counts": counts,
         "options": {"ref_date": opts.ref_date, "threshold": opts.threshold,
-                    "repair_from_versions": opts.repair_from_versions},
+                    "repair_from_versions": opts.repair_from_versions,
+                    **({"forced_ref_dates": opts.forced_ref_dates} if opts.forced_ref_dates else {})},
         "versions": {**versions(), "pipeline": version_key()},
         "timings": timings,
         "run": {"engine": stats.get("engine", cfg.engine), "workers": workers,
