@@ -1,4 +1,4 @@
-"""Command line: ``zh-extract run|diff|dedup|export|show`` (``python -m extract`` is the same)."""
+"""Command line: ``zh-extract run|diff|dedup|export|show|evaluate`` (``python -m extract`` is the same)."""
 
 from __future__ import annotations
 
@@ -127,6 +127,25 @@ def show(
     from extract import view
 
     raise typer.Exit(view.cli_show(target, html, out, ref_date, color))
+
+
+@app.command()
+def evaluate(
+    gold_dir: Annotated[Path, typer.Argument(help="gold JSONL files (GOLD_FORMAT.md), one per article",
+                                             exists=True, file_okay=False)],
+    article_dir: Annotated[Path, typer.Argument(help="the articles: NAME.txt for each NAME.jsonl",
+                                                exists=True, file_okay=False)],
+    json_out: Annotated[Path | None, typer.Option("--json", help="also write every figure as JSON here")] = None,
+    errors: Annotated[bool, typer.Option("--errors", help="list every miss and false record with its "
+                                                          "sentence")] = False,
+    ref_date_from_gold: Annotated[bool, typer.Option("--ref-date-from-gold", help="resolve relative dates "
+                                                     "against the gold ref_date, not the article's dateline")]
+    = False,
+) -> None:
+    """Accuracy on annotated articles: P/R/F1 of quantities, dates, names, facts, metadata and version diffs."""
+    from extract import evaluate as evaluate_mod
+
+    raise typer.Exit(evaluate_mod.cli_evaluate(gold_dir, article_dir, json_out, errors, ref_date_from_gold))
 
 
 def main() -> None:
