@@ -39,9 +39,11 @@ the same unit and a subject sharing at least two consecutive characters with the
 ``facts.period`` also wants period_start and period_end equal.  ``facts.no_subject``: the share of the
 document's system facts with no subject.  No fact precision: the gold lists the headline facts only.
 
-**Document metadata.**  ``published`` (date part), ``title`` (folded, blanks collapsed) and ``outlet``
-(the gold doc line's ``source`` against the record's ``outlet``, else ``site``): tp when both are set
-and equal, sys / gold when set; ``authors``: P/R/F1 of the author sets, summed over documents.
+**Document metadata.**  ``published`` (date part), ``ref_date`` (the reference date relative dates were
+resolved against: with ``--ref-date-from-gold`` the gold one by construction), ``title`` (folded, blanks
+collapsed) and ``outlet`` (the gold doc line's ``source`` against the record's ``outlet``, else ``site``):
+tp when both are set and equal, sys / gold when set; ``authors``: P/R/F1 of the author sets, summed over
+documents.
 
 **Versions.**  Each pair is diffed with :func:`extract.diff.diff_docs` (what ``zh-extract diff --format
 json`` prints) on the two articles processed one by one, as that command does.  Its *change items* are
@@ -786,12 +788,13 @@ def _title_key(t: Any) -> str | None:
 
 
 def score_metadata(ctx: Context, sd: SysDoc, res: DocResult) -> None:
-    """Published date, title, outlet (tp when set on both sides and equal), authors as sets."""
+    """Published date, reference date, title, outlet (tp when set on both sides and equal), authors as sets."""
     if ctx.gold.doc is None:
         return
     g, r = ctx.gold.doc.rec, sd.record
     pairs = {
         "published": ((g.get("published") or "")[:10] or None, (r.get("published") or "")[:10] or None),
+        "ref_date": ((g.get("ref_date") or "")[:10] or None, (r.get("ref_date") or "")[:10] or None),
         "title": (_title_key(g.get("title")), _title_key(r.get("title"))),
         "outlet": (g.get("source"), r["outlet"] if "outlet" in r else r.get("site")),
     }
@@ -1033,7 +1036,8 @@ _ROWS = [
     ("person", "person"), ("org", "org"), ("loc", "loc"),
     ("facts", "facts (subject, value, unit)"), ("facts.period", "facts (+ period)"),
     ("facts.no_subject", "  facts without subject"),
-    ("published", "published"), ("title", "title"), ("outlet", "outlet"), ("authors", "authors"),
+    ("published", "published"), ("ref_date", "reference date"), ("title", "title"), ("outlet", "outlet"),
+    ("authors", "authors"),
     ("versions.fragments", "version fragments"), ("versions.fact_changes", "version fact changes"),
 ]
 _ORDER = {k: i for i, (k, _) in enumerate(_ROWS)}
@@ -1068,7 +1072,7 @@ _DOC_COLS = [("qty F1", "quantities", "f1"), ("date F1", "dates", "f1"), ("span 
 
 
 def _meta_cell(d: DocResult) -> str:
-    keys = [k for k in ("published", "title", "outlet") if k in d.scores]
+    keys = [k for k in ("published", "ref_date", "title", "outlet") if k in d.scores]
     if not keys:
         return "-"
     right = sum(1 for k in keys if not any(e["kind"] == k for e in d.errors))

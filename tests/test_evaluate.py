@@ -58,8 +58,8 @@ GOLD_LINES = [
 def system_doc(text: str = TEXT) -> ev.SysDoc:
     """What a perfect system would output for TEXT."""
     return ev.SysDoc(
-        {"text": text, "published": "2023-11-17T08:30:00", "title": "合肥工业增加值增长9.2%", "site": "庐州新闻网",
-         "authors": ["范雨桐"]},
+        {"text": text, "published": "2023-11-17T08:30:00", "ref_date": "2023-11-17", "title": "合肥工业增加值增长9.2%",
+         "site": "庐州新闻网", "authors": ["范雨桐"]},
         quantities=[qrec(text, "9.2%", 9.2, "%"), qrec(text, "120个", 120, "个"), qrec(text, "20个", 20, "个", k=1),
                     qrec(text, "48.6万辆", 486000, "辆"), qrec(text, "9.2%", 9.2, "%", k=1)],
         dates=[drec(text, "今年1月中旬", "2023-01-11", "2023-01-20"),
@@ -103,6 +103,7 @@ def test_perfect_output_scores_one(tmp_path):
     assert f["quantities.attributes"] == {"share": 1.0, "n": 5, "of": 5}
     assert f["quantities.count"]["gold"] == 3 and f["quantities.percent"]["gold"] == 2
     assert f["published"]["tp"] == f["title"]["tp"] == f["outlet"]["tp"] == f["authors"]["tp"] == 1
+    assert f["ref_date"]["tp"] == 1
 
 
 def test_one_miss_counts_once(tmp_path):
@@ -369,7 +370,8 @@ def test_evaluate_perfect_gold_end_to_end(e2e):
     assert said == [] and [d.name for d in result.docs] == ["hefei", "hefei_v2"]
     doc = result.docs[0]
     assert doc.errors == []
-    for key in ("quantities", "dates", "dates.span", "loc", "facts", "facts.period", "title", "outlet", "published"):
+    for key in ("quantities", "dates", "dates.span", "loc", "facts", "facts.period", "title", "outlet", "published",
+                "ref_date"):
         assert doc.scores[key].r == 1.0, key
     frag = result.docs[1].scores["versions.fragments"]
     assert (frag.tp, frag.gold) == (1, 1)
