@@ -1150,5 +1150,9 @@ def cli_evaluate(gold_dir: Path, article_dir: Path, json_out: Path | None = None
         print(render_errors(result.errors()))
     if json_out is not None:
         data = json.dumps(to_json(result, gold_dir, article_dir), ensure_ascii=False, indent=1)
-        json_out.write_text(data + "\n", encoding="utf-8")
+        try:
+            json_out.write_text(data + "\n", encoding="utf-8")
+        except OSError as e:
+            _err(f"{json_out}: cannot write ({e.strerror or e})")
+            return 1
     return 0
