@@ -84,6 +84,19 @@ def identify(doc: Doc, seen_ids: dict[str, int], options: dict[str, Any]) -> Ite
     return Item(doc_key(sha, doc.doc_id, meta, options), doc.source, doc.line, doc.doc_id, sha, len(doc.raw))
 
 
+def store_options(opts: pipeline.Options, doc: Doc) -> dict[str, Any]:
+    """The options that decide one document's results, for its store key.
+
+    A forced reference date (``Options.forced_ref_dates``) is added only to the documents it applies to,
+    so the keys of every other document stay those of a run without it.
+    """
+    out: dict[str, Any] = {"ref_date": opts.ref_date}
+    forced = opts.forced_ref_dates.get(doc.source)
+    if forced:
+        out["forced_ref_date"] = forced
+    return out
+
+
 def read(inputs: Iterable[str | Doc], report: Callable[[str], None]) -> list[Doc]:
     """The documents of some inputs (paths, or documents already made) with their ids, bad inputs reported."""
     out: list[Doc] = []
@@ -191,13 +204,12 @@ class _Run:
     def todo(self, stream: Iterator[tuple[Doc | InputError, int]]) -> Iterator[tuple[str, Doc]]:
         """Yield the documents that need processing; take the summaries of the others from the store."""
         seen_ids: dict[str, int] = {}
-        options = {"ref_date": self.opts.ref_date}
         for x, nbytes in stream:
             if isinstance(x, InputError):
                 self.say(str(x))
                 self.progress.update(nbytes, docs=0)
                 continue
-            item = identify(x, seen_ids, options)
+            item = identify(x, seen_ids, store_options(self.opts, x))
             item.pos = len(self.items)
             self.items.append(item)
             if item.key in self.summaries or item.key in self.waiting:
@@ -406,7 +418,8 @@ def write_manifest(out: Path, items: list[Item], counts: dict[str, int], state: 
         "skipped": state.messages(),
         "counts": counts,
         "options": {"ref_date": opts.ref_date, "threshold": opts.threshold,
-                    "repair_from_versions": opts.repair_from_versions},
+                    "repair_from_versions": opts.repair_from_versions,
+                    **({"forced_ref_dates": opts.forced_ref_dates} if opts.forced_ref_dates else {})},
         "versions": {**versions(), "pipeline": version_key()},
         "timings": timings,
         "run": {"engine": stats.get("engine", cfg.engine), "workers": workers,

@@ -45,14 +45,17 @@ def title(doc: Doc) -> None:
         doc.title = find_title(doc.text)
 
 
-def reference_date(doc: Doc, cli_ref_date: str | None, infer) -> None:
+def reference_date(doc: Doc, cli_ref_date: str | None, infer, forced: str | None = None) -> None:
     """The date relative expressions are resolved against, and where it came from.
 
-    In order: the article's own publication date (dateline or page metadata: ``published``),
-    the JSONL ``published`` (``jsonl``), ``--ref-date`` (``cli``), else a date inferred from the
-    article's own absolute dates by ``infer(doc)`` (``inferred:...``), else none.
+    In order: a ``forced`` date (``forced``: evaluation against gold), the article's own publication
+    date (dateline or page metadata: ``published``), the JSONL ``published`` (``jsonl``),
+    ``--ref-date`` (``cli``), else a date inferred from the article's own absolute dates by
+    ``infer(doc)`` (``inferred:...``), else none.
     """
-    if doc.published:
+    if forced:
+        doc.ref_date, doc.ref_date_source = forced, "forced"
+    elif doc.published:
         doc.ref_date = doc.published[:10]
         if doc.ref_date_source != "jsonl":
             doc.ref_date_source = "published"

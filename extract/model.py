@@ -194,7 +194,7 @@ class Doc:
     authors: list[str] = field(default_factory=list)
     editors: list[str] = field(default_factory=list)
     ref_date: str | None = None
-    ref_date_source: str | None = None  # published | jsonl | cli | inferred | None
+    ref_date_source: str | None = None  # published | jsonl | cli | forced | inferred | None
     script: str = "simplified"
     mapped: MappedText | None = None
     corrupt: list[Span] = field(default_factory=list)  # spans of `text` marked as mojibake

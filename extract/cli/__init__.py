@@ -1,4 +1,4 @@
-"""Command line: ``zh-extract run|diff|dedup|export|show`` (``python -m extract`` is the same program).
+"""Command line: ``zh-extract run|diff|dedup|export|show|evaluate`` (``python -m extract`` is the same program).
 
 One module per command, as ``spacy/cli``; library modules never import from here.  Each command
 parses its options, calls the library and turns what it returns into output and an exit code.
@@ -6,7 +6,7 @@ parses its options, calls the library and turns what it returns into output and 
 
 from __future__ import annotations
 
-from extract.cli import dedup, diff, export, run, show  # noqa: F401 - each registers its command
+from extract.cli import dedup, diff, evaluate, export, run, show  # noqa: F401 - each registers its command
 from extract.cli._app import app
 
 
