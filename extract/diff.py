@@ -159,17 +159,35 @@ def _align_units(ou: list[Unit], nu: list[Unit]) -> list[Pair]:
     o_match: dict[int, int] = {}
     n_match: dict[int, int] = {}
     sims: dict[int, float] = {}
-    # 1. equal keys, nearest relative position first
+    scale = len(nu) / max(1, len(ou))
+    _pair_equal_keys(ou, nu, scale, o_match, n_match, sims)
+    for negr, _, i, j in sorted(_similar_candidates(ou, nu, scale, o_match, n_match)):
+        if i not in o_match and j not in n_match:
+            o_match[i], n_match[j], sims[i] = j, i, -negr
+    pairs = [Pair((ou[i].start, ou[i].end), (nu[j].start, nu[j].end), [i], [j], sims[i])
+             for i, j in sorted(o_match.items())]
+    _absorb(pairs, ou, nu, o_match, n_match)  # neighbours split off in one version only
+    pairs += [Pair((u.start, u.end), None, [i], []) for i, u in enumerate(ou) if i not in o_match]
+    pairs += [Pair(None, (u.start, u.end), [], [j]) for j, u in enumerate(nu) if j not in n_match]
+    return pairs
+
+
+def _pair_equal_keys(ou: list[Unit], nu: list[Unit], scale: float, o_match: dict[int, int],
+                     n_match: dict[int, int], sims: dict[int, float]) -> None:
+    """First pass: units with equal keys, the nearest relative position first."""
     by_key: dict[str, list[int]] = {}
     for j, u in enumerate(nu):
         by_key.setdefault(u.key, []).append(j)
-    scale = len(nu) / max(1, len(ou))
     for i, u in enumerate(ou):
         cands = [j for j in by_key.get(u.key, []) if j not in n_match]
         if cands:
             j = min(cands, key=lambda j: (abs(j - i * scale), j))
             o_match[i], n_match[j], sims[i] = j, i, 1.0
-    # 2. similar keys, best first
+
+
+def _similar_candidates(ou: list[Unit], nu: list[Unit], scale: float, o_match: dict[int, int],
+                        n_match: dict[int, int]) -> list[tuple[float, float, int, int]]:
+    """Second pass: unpaired units with similar keys (bigram prefilter, then the ratio), best first when sorted."""
     index: dict[str, list[int]] = {}
     for j, u in enumerate(nu):
         if j not in n_match:
@@ -185,27 +203,12 @@ def _align_units(ou: list[Unit], nu: list[Unit]) -> list[Pair]:
             for j in index.get(g, ()):
                 counts[j] = counts.get(j, 0) + 1
         for j, c in counts.items():
-            dice = 2 * c / (len(grams) + len(_bigrams(nu[j].key)))
-            if dice < 0.3:
+            if 2 * c / (len(grams) + len(_bigrams(nu[j].key))) < 0.3:
                 continue
             r = ratio(u.key, nu[j].key)
             if r >= MATCH_MIN:
                 cand.append((-r, abs(j - i * scale), i, j))
-    cand.sort()
-    for negr, _, i, j in cand:
-        if i not in o_match and j not in n_match:
-            o_match[i], n_match[j], sims[i] = j, i, -negr
-    pairs = [Pair((ou[i].start, ou[i].end), (nu[j].start, nu[j].end), [i], [j], sims[i])
-             for i, j in sorted(o_match.items())]
-    # 3. absorb neighbours split off in one version only
-    _absorb(pairs, ou, nu, o_match, n_match)
-    for i, u in enumerate(ou):
-        if i not in o_match:
-            pairs.append(Pair((u.start, u.end), None, [i], []))
-    for j, u in enumerate(nu):
-        if j not in n_match:
-            pairs.append(Pair(None, (u.start, u.end), [], [j]))
-    return pairs
+    return cand
 
 
 def _absorb(pairs: list[Pair], ou: list[Unit], nu: list[Unit], o_match: dict[int, int],
@@ -279,8 +282,11 @@ def _order(pairs: list[Pair]) -> list[Pair]:
 
 def align_docs(old: Doc, new: Doc) -> list[Pair]:
     """Aligned sentence pairs of two versions, in reading order of the new one."""
-    ou, _ = units(old)
-    nu, _ = units(new)
+    return _aligned(units(old)[0], units(new)[0])
+
+
+def _aligned(ou: list[Unit], nu: list[Unit]) -> list[Pair]:
+    """The pairs of two unit lists, moved ones flagged, in reading order of the new version."""
     pairs = _align_units(ou, nu)
     _moved(pairs)
     return _order(pairs)
@@ -431,42 +437,56 @@ def _fact_changes(old: Doc, new: Doc, pairs: list[Pair], rows: list[dict[str, An
             continue  # a repeat or a split piece
         used: set[int] = set()
         if p.old is not None and p.new is not None:
-            ok, opos = _key_of(old, p.old)
-            nk, npos = _key_of(new, p.new)
-            blocks = SequenceMatcher(None, ok, nk, autojunk=False).get_matching_blocks()
-            for r in olds:
-                mapped = [m for m in (_map_pos(opos, npos, blocks, x) for x in range(r["start"], r["end"]))
-                          if m is not None]
-                best, best_score = None, (0, False)
-                for k, n in enumerate(news):
-                    if k in used:
-                        continue
-                    score = (sum(1 for m in mapped if n["start"] <= m < n["end"]), n["unit"] == r["unit"])
-                    if score[0] and score > best_score:
-                        best, best_score = k, score
-                if best is None:  # nothing overlaps: same unit (or metric), in order
-                    best = next((k for k, n in enumerate(news) if k not in used and (
-                        n["unit"] == r["unit"] or (n["metric"] and n["metric"] == r["metric"]))), None)
-                if best is None:
-                    out.append(_fact_row("removed", r, None))
-                    if new.is_corrupt(*p.new):
-                        out[-1]["note"] = "new version corrupted here"
-                    continue
-                used.add(best)
-                fr = _fact_row("changed", r, news[best])
-                if row["status"] == "same":
-                    fr["fields"] = {k: v for k, v in fr["fields"].items() if k in ("value", "value_max", "unit")}
-                if fr["fields"]:
-                    out.append(fr)
+            out += _paired_changes(old, new, p, row["status"], olds, news, used)
         else:
-            for r in olds:
-                out.append(_fact_row("removed", r, None))
+            out += [_fact_row("removed", r, None) for r in olds]
         for k, n in enumerate(news):
             if k not in used:
                 out.append(_fact_row("added", None, n))
                 if p.old is not None and old.is_corrupt(*p.old):
                     out[-1]["note"] = "old version corrupted here"
     return out
+
+
+def _paired_changes(old: Doc, new: Doc, p: Pair, status: str, olds: list[dict[str, Any]],
+                    news: list[dict[str, Any]], used: set[int]) -> list[dict[str, Any]]:
+    """The changed and removed items of an aligned pair; the partners taken are added to ``used``."""
+    assert p.old is not None and p.new is not None
+    ok, opos = _key_of(old, p.old)
+    nk, npos = _key_of(new, p.new)
+    blocks = SequenceMatcher(None, ok, nk, autojunk=False).get_matching_blocks()
+    out: list[dict[str, Any]] = []
+    for r in olds:
+        mapped = [m for m in (_map_pos(opos, npos, blocks, x) for x in range(r["start"], r["end"])) if m is not None]
+        best = _partner(r, mapped, news, used)
+        if best is None:
+            out.append(_fact_row("removed", r, None))
+            if new.is_corrupt(*p.new):
+                out[-1]["note"] = "new version corrupted here"
+            continue
+        used.add(best)
+        fr = _fact_row("changed", r, news[best])
+        if status == "same":
+            fr["fields"] = {k: v for k, v in fr["fields"].items() if k in ("value", "value_max", "unit")}
+        if fr["fields"]:
+            out.append(fr)
+    return out
+
+
+def _partner(r: dict[str, Any], mapped: list[int], news: list[dict[str, Any]], used: set[int]) -> int | None:
+    """The new item an old one became: most overlap with its mapped characters (then the same unit);
+    when nothing overlaps, the first free item with the same unit or metric, in order."""
+    best, best_score = None, (0, False)
+    for k, n in enumerate(news):
+        if k in used:
+            continue
+        score = (sum(1 for m in mapped if n["start"] <= m < n["end"]), n["unit"] == r["unit"])
+        if score[0] and score > best_score:
+            best, best_score = k, score
+    if best is None:
+        best = next((k for k, n in enumerate(news) if k not in used and (
+            n["unit"] == r["unit"] or (n["metric"] and n["metric"] == r["metric"]))), None)
+    return best
 
 
 def _fact_row(status: str, o: dict[str, Any] | None, n: dict[str, Any] | None) -> dict[str, Any]:
@@ -496,41 +516,11 @@ def diff_docs(old: Doc, new: Doc, min_change: float = 0.0) -> dict[str, Any]:
     """
     ou, opara = units(old)
     nu, npara = units(new)
-    pairs = _align_units(ou, nu)
-    _moved(pairs)
-    pairs = _order(pairs)
+    pairs = _aligned(ou, nu)
     ostream = "".join(u.key for u in ou)
     nstream = "".join(u.key for u in nu)
-    sentences: list[dict[str, Any]] = []
+    sentences = [_sentence_row(old, new, p, ou, nu, ostream, nstream, min_change) for p in pairs]
     counts = {"same": 0, "changed": 0, "added": 0, "removed": 0}
-    for p in pairs:
-        row: dict[str, Any] = {"old": list(p.old) if p.old else None, "new": list(p.new) if p.new else None,
-                               "old_text": old.text[p.old[0]:p.old[1]] if p.old else None,
-                               "new_text": new.text[p.new[0]:p.new[1]] if p.new else None}
-        if p.old and p.new:
-            edits = _edits(old, new, p) if p.similarity < 1.0 else []
-            real = [e for e in edits if not e["noise"]]
-            status = "changed" if real else "same"
-            row.update(similarity=round(p.similarity, 4), edits=edits, moved=p.moved)
-            if edits and not real:
-                row["noise"] = "corrupt"
-            if status == "changed" and 1 - p.similarity < min_change:
-                status, row["hidden"] = "same", True
-        else:
-            k = "".join((ou if p.old else nu)[i].key for i in (p.oi or p.ni))
-            own, other = (ostream, nstream) if p.old else (nstream, ostream)
-            doc, span = (old, p.old) if p.old else (new, p.new)
-            if _corrupt_share(doc, span) >= 0.5:
-                status, row["note"] = "same", "corrupt"
-            elif own.count(k) > 1:
-                status, row["note"] = "same", "repeat"
-            elif len(k) >= 4 and k in other:
-                status, row["note"] = "same", "split"
-            else:
-                status = "removed" if p.old else "added"
-            row["similarity"] = 1.0 if status == "same" else 0.0
-        row["status"] = status
-        sentences.append(row)
     _moved_edits(sentences)
     for row in sentences:
         counts[row["status"]] += 1
@@ -544,6 +534,38 @@ def diff_docs(old: Doc, new: Doc, min_change: float = 0.0) -> dict[str, Any]:
         "sentences": sentences,
         "facts": _fact_changes(old, new, pairs, sentences),
     }
+
+
+def _sentence_row(old: Doc, new: Doc, p: Pair, ou: list[Unit], nu: list[Unit], ostream: str, nstream: str,
+                  min_change: float) -> dict[str, Any]:
+    """One aligned pair as the diff reports it: its texts, status, edits and similarity."""
+    row: dict[str, Any] = {"old": list(p.old) if p.old else None, "new": list(p.new) if p.new else None,
+                           "old_text": old.text[p.old[0]:p.old[1]] if p.old else None,
+                           "new_text": new.text[p.new[0]:p.new[1]] if p.new else None}
+    if p.old and p.new:
+        edits = _edits(old, new, p) if p.similarity < 1.0 else []
+        real = [e for e in edits if not e["noise"]]
+        status = "changed" if real else "same"
+        row.update(similarity=round(p.similarity, 4), edits=edits, moved=p.moved)
+        if edits and not real:
+            row["noise"] = "corrupt"
+        if status == "changed" and 1 - p.similarity < min_change:
+            status, row["hidden"] = "same", True
+    else:
+        k = "".join((ou if p.old else nu)[i].key for i in (p.oi or p.ni))
+        own, other = (ostream, nstream) if p.old else (nstream, ostream)
+        doc, span = (old, p.old) if p.old else (new, p.new)
+        if _corrupt_share(doc, span) >= 0.5:
+            status, row["note"] = "same", "corrupt"
+        elif own.count(k) > 1:
+            status, row["note"] = "same", "repeat"
+        elif len(k) >= 4 and k in other:
+            status, row["note"] = "same", "split"
+        else:
+            status = "removed" if p.old else "added"
+        row["similarity"] = 1.0 if status == "same" else 0.0
+    row["status"] = status
+    return row
 
 
 def _overall(pairs: list[Pair], ou: list[Unit], nu: list[Unit], total: int) -> float:
