@@ -41,11 +41,12 @@ from typing import Any
 import orjson
 
 from extract import dedup, engines, facts, ingest, pipeline, repair
-from extract.export import AtomicFiles, versions
+from extract.atomic import AtomicFiles, write_atomic
+from extract.export import versions
 from extract.ingest import InputError
 from extract.model import Doc, Fact, content_id, document_record, jsonl_bytes
 from extract.progress import Progress, summary
-from extract.store import Store, doc_key, version_key, write_atomic
+from extract.store import Store, doc_key, version_key
 
 Clusters = dict[str, tuple[str, float | None]]  # doc_id -> (canonical doc_id, Jaccard to it or None when alone)
 

@@ -32,6 +32,7 @@ from typing import Any
 import orjson
 
 import extract
+from extract.atomic import atomic_path, write_atomic
 from extract.rules import rules_dir
 
 STORE_FORMAT = 2  # entry layout (summary + body); older entries are recomputed
@@ -65,22 +66,6 @@ def doc_key(content_hash: str, doc_id: str, meta: dict[str, Any], options: dict[
     """Store key of one document's results (see the module docstring)."""
     head = orjson.dumps([version_key(), options, doc_id, meta], option=orjson.OPT_SORT_KEYS)
     return hashlib.sha256(head + b"\0" + content_hash.encode()).hexdigest()
-
-
-def write_atomic(path: Path, data: bytes, sync: bool = False) -> None:
-    """``data`` to ``path`` through a temporary file in the same folder and an atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            if sync:
-                f.flush()
-                os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 _HELD: set[int] = set()  # lock descriptors held by this process
@@ -220,10 +205,5 @@ class Store:
 
     def save_clusterer(self, clusterer) -> None:
         """Persist through a temporary file, so a kill never leaves half a state."""
-        tmp = self.root / f".clusterer.pkl.{os.getpid()}.tmp"
-        try:
+        with atomic_path(self.clusterer_path) as tmp:
             clusterer.persist(tmp)
-            os.replace(tmp, self.clusterer_path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise

@@ -16,16 +16,16 @@ round trip through Parquet or SQLite gives the same frames and the same records 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import sqlite3
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pandas as pd
+
+from extract.atomic import atomic_path
 
 KINDS = ("documents", "quantities", "dates", "entities", "facts")
 TABLES = (*KINDS, "fact_mentions")
@@ -317,28 +317,13 @@ def load(path: str | Path) -> dict[str, pd.DataFrame]:
 
 # ---------------------------------------------------------------- writers
 
-def _tmp_then_replace(target: Path, write) -> None:
-    """Write through a temporary file in the same folder and rename it over ``target`` (atomic)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_csv(tables: Mapping[str, pd.DataFrame], folder: Path) -> list[Path]:
     """One UTF-8 CSV with BOM per table (the BOM is what makes Excel read Chinese correctly)."""
     paths = []
     for name, df in tables.items():
         target = Path(folder) / f"{name}.csv"
-        _tmp_then_replace(target, lambda tmp, df=df: df.to_csv(tmp, index=False, encoding="utf-8-sig"))
+        with atomic_path(target) as tmp:
+            df.to_csv(tmp, index=False, encoding="utf-8-sig")
         paths.append(target)
     return paths
 
@@ -363,7 +348,8 @@ def write_parquet(tables: Mapping[str, pd.DataFrame], folder: Path) -> list[Path
     paths = []
     for name, df in tables.items():
         target = Path(folder) / f"{name}.parquet"
-        _tmp_then_replace(target, lambda tmp, df=df: pq.write_table(_arrow_table(df), tmp, compression="zstd"))
+        with atomic_path(target) as tmp:
+            pq.write_table(_arrow_table(df), tmp, compression="zstd")
         paths.append(target)
     return paths
 
@@ -401,27 +387,29 @@ def _sql_value(v: Any) -> Any:
 
 def write_sqlite(tables: Mapping[str, pd.DataFrame], path: Path) -> Path:
     """One SQLite database, a table per kind, indexes on doc_id, subject and metric (dates as ISO text)."""
-
-    def write(tmp: Path) -> None:
+    with atomic_path(Path(path)) as tmp:
         tmp.unlink(missing_ok=True)
         con = sqlite3.connect(tmp)
         try:
             for name, df in tables.items():
-                cols = list(df.columns)
-                decl = ", ".join(f'"{c}" {SQL_TYPES[column_type(c, df[c])]}' for c in cols)
-                con.execute(f'CREATE TABLE "{name}" ({decl})')
-                values = [[_sql_value(v) for v in column_values(df[c])] for c in cols]
-                marks = ", ".join("?" for _ in cols)
-                con.executemany(f'INSERT INTO "{name}" VALUES ({marks})', zip(*values, strict=True) if cols else [])
-                for c in INDEXES.get(name, ()):
-                    if c in cols:
-                        con.execute(f'CREATE INDEX "ix_{name}_{c}" ON "{name}" ("{c}")')
+                _sqlite_table(con, name, df)
             con.commit()
         finally:
             con.close()
-
-    _tmp_then_replace(Path(path), write)
     return Path(path)
+
+
+def _sqlite_table(con: sqlite3.Connection, name: str, df: pd.DataFrame) -> None:
+    """One table with its declared column types, its rows and its indexes."""
+    cols = list(df.columns)
+    decl = ", ".join(f'"{c}" {SQL_TYPES[column_type(c, df[c])]}' for c in cols)
+    con.execute(f'CREATE TABLE "{name}" ({decl})')
+    values = [[_sql_value(v) for v in column_values(df[c])] for c in cols]
+    marks = ", ".join("?" for _ in cols)
+    con.executemany(f'INSERT INTO "{name}" VALUES ({marks})', zip(*values, strict=True) if cols else [])
+    for c in INDEXES.get(name, ()):
+        if c in cols:
+            con.execute(f'CREATE INDEX "ix_{name}_{c}" ON "{name}" ("{c}")')
 
 
 def read_sqlite(path: Path) -> dict[str, pd.DataFrame]:
@@ -460,27 +448,29 @@ def write_xlsx(tables: Mapping[str, pd.DataFrame], path: Path) -> Path:
     """One workbook, a sheet per table, dates as Excel dates, frozen header row."""
     from openpyxl import Workbook
 
-    def write(tmp: Path) -> None:
-        wb = Workbook()
-        wb.remove(wb.active)
-        for name, df in tables.items():
-            if len(df) + 1 > 1_048_576:
-                raise ValueError(f"table {name} has {len(df)} rows, more than an Excel sheet holds")
-            ws = wb.create_sheet(title=name[:31])
-            cols = list(df.columns)
-            ws.append(cols)
-            values = [column_values(df[c]) for c in cols]
-            for row in zip(*values, strict=True):
-                ws.append([_xlsx_cell(v) for v in row])
-            for i, c in enumerate(cols, 1):
-                if column_type(c, df[c]) == "date":
-                    for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                        cell.number_format = "yyyy-mm-dd"
-            ws.freeze_panes = "A2"
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, df in tables.items():
+        if len(df) + 1 > 1_048_576:
+            raise ValueError(f"table {name} has {len(df)} rows, more than an Excel sheet holds")
+        _xlsx_sheet(wb.create_sheet(title=name[:31]), df)
+    with atomic_path(Path(path)) as tmp:
         wb.save(tmp)
-
-    _tmp_then_replace(Path(path), write)
     return Path(path)
+
+
+def _xlsx_sheet(ws: Any, df: pd.DataFrame) -> None:
+    """A sheet of one table: header row frozen, dates as Excel dates."""
+    cols = list(df.columns)
+    ws.append(cols)
+    values = [column_values(df[c]) for c in cols]
+    for row in zip(*values, strict=True):
+        ws.append([_xlsx_cell(v) for v in row])
+    for i, c in enumerate(cols, 1):
+        if column_type(c, df[c]) == "date":
+            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                cell.number_format = "yyyy-mm-dd"
+    ws.freeze_panes = "A2"
 
 
 def default_target(outdir: Path, fmt: str) -> Path:

@@ -300,19 +300,19 @@ def doc_page(recs: Mapping[str, list[Rec]], doc: Rec, index_href: str | None = N
 
 def write_site(html_dir: Path, recs: Mapping[str, list[Rec]]) -> list[Path]:
     """One page per document plus ``index.html``; returns the files written (index first)."""
-    from extract.export import atomic_write
+    from extract.atomic import write_atomic
 
     html_dir = Path(html_dir)
     docs = list(recs.get("documents", []))
     facts = list(recs.get("facts", []))
     by_doc = group(recs)
     index = html_dir / "index.html"
-    atomic_write(index, [render_index(docs, by_doc, facts).encode("utf-8")])
+    write_atomic(index, [render_index(docs, by_doc, facts).encode("utf-8")])
     written = [index]
     for d in docs:
         g = by_doc[d["doc_id"]]
         path = html_dir / page_name(d["doc_id"])
-        atomic_write(path, [render_html(d, g["quantities"], g["dates"], g["entities"], g["facts"],
+        write_atomic(path, [render_html(d, g["quantities"], g["dates"], g["entities"], g["facts"],
                                         "index.html").encode("utf-8")])
         written.append(path)
     return written

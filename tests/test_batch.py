@@ -25,7 +25,7 @@ from batchutil import (
 )
 
 from extract import batch, engines, pipeline
-from extract.export import AtomicFiles
+from extract.atomic import AtomicFiles
 from extract.store import Store, StoreBusy
 
 

@@ -28,6 +28,6 @@ def write_out(body: str, out) -> None:
     if out is None:
         sys.stdout.write(body)
     else:
-        from extract.export import atomic_write
+        from extract.atomic import write_atomic
 
-        atomic_write(out, [body.encode("utf-8")])
+        write_atomic(out, [body.encode("utf-8")])

@@ -10,8 +10,9 @@ from typing import Annotated
 import typer
 
 from extract import batch, facts, pipeline, view
+from extract.atomic import write_atomic
 from extract.cli._app import app, check_date, err
-from extract.export import atomic_write, records
+from extract.export import records
 from extract.tables import read_records
 
 Recs = dict[str, list[dict]]
@@ -61,7 +62,7 @@ def show_target(target: str, html_path: Path | None, outdir: Path, ref_date: str
         return 1
     if html_path is not None:
         if len(docs) == 1 and html_path.suffix.lower() in (".html", ".htm"):
-            atomic_write(html_path, [view.doc_page(recs, docs[0]).encode("utf-8")])
+            write_atomic(html_path, [view.doc_page(recs, docs[0]).encode("utf-8")])
             err(f"wrote {html_path}")
         else:
             written = view.write_site(html_path, {**recs, "documents": docs})
