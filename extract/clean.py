@@ -10,20 +10,24 @@ Two passes around normalisation (see extract/pipeline.py):
 
 :func:`mark_mojibake` finds corrupted spans; they stay in the text (we cannot know what they
 said) but are recorded, so that no record is taken from inside one.  All edits go through the
-one offset map (:class:`extract.offsets.MappedText`); every removal is listed in ``doc.removed``.
+one offset map (:class:`extract.offsets.MappedText`); every removal is listed in ``doc.removed``
+with the name of the rule that made it.  The rules are ``rules/clean/clean.toml``; this module is
+their mechanism.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from functools import cache
+from typing import NamedTuple
 
-from extract.model import Doc, Removed
+from extract import lexicon
+from extract.ingest import parse_datetime
+from extract.model import Doc, Removed, Span
 from extract.offsets import MappedText
 from extract.rules import load_list, load_toml
-
-_CJK = "\u3400-\u9fff"
 
 
 @cache
@@ -37,23 +41,43 @@ def common_chars() -> frozenset[str]:
     return frozenset("".join(load_list("clean/common_chars.txt")))
 
 
+def _is_han(ch: str) -> bool:
+    """A character of the CJK Unified Ideographs block or its extension A."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
 # ----------------------------------------------------------------------------- characters
 
 # A pattern that starts with a plain character class lets the regex engine skip ahead to the
 # candidates; one that starts with a repeat ("[...]+"), a group or a look-behind is tried at
 # every position, which costs several times more on text that mostly has nothing to match.
 # Hence "[c][c]*" for "[c]+" below.
-_INVISIBLE_CHAR = "[\u200b-\u200f\u2028\u2029\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
-_INVISIBLE = re.compile(f"{_INVISIBLE_CHAR}{_INVISIBLE_CHAR}*")
-_SPACES = {0xA0: " ", 0x3000: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x09: " ", 0x0D: "\n"}
+_CRLF = re.compile(r"\r\n")
+
+
+class _CharRules(NamedTuple):
+    """The character-level rules of clean.toml, compiled."""
+
+    invisible: re.Pattern[str]
+    spaces: dict[int, str]  # for str.translate: other spaces -> " ", a lone carriage return -> line feed
+    entities: tuple[tuple[str, re.Pattern[str]], ...]  # (rule name, pattern), applied in this order
+    pinyin_name: str
+    pinyin: re.Pattern[str]
+    tone: re.Pattern[str]
+    toneless: frozenset[str]
 
 
 @cache
-def _pinyin_re() -> re.Pattern[str]:
-    return re.compile(_rules()["pinyin"]["pattern"])
-
-
-_TONE = re.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]")
+def _char_rules() -> _CharRules:
+    r = _rules()
+    chars, pinyin = r["characters"], r["pinyin"]
+    spaces = {ord(c): " " for c in chars["spaces"]["chars"]} | {0x0D: "\n"}
+    invisible = chars["invisible"]["pattern"]
+    entities = tuple((e["name"], re.compile(e["pattern"])) for e in (r["entities"]["reference"],
+                                                                      r["entities"]["damaged"]))
+    return _CharRules(re.compile(f"{invisible}{invisible}*"), spaces, entities, pinyin["name"],
+                      re.compile(pinyin["pattern"]), re.compile(f"[{pinyin['tone_marks']}]"),
+                      frozenset(pinyin["toneless"]))
 
 
 def _entity_text(m: re.Match[str]) -> str | None:
@@ -65,37 +89,29 @@ def _entity_text(m: re.Match[str]) -> str | None:
     return decoded.replace("\xa0", " ")
 
 
+def _pinyin_text(m: re.Match[str]) -> str | None:
+    """The annotated character without its annotation, or the match itself when it is no pinyin."""
+    r = _char_rules()
+    syl, before = m.group(2), m.group(1)
+    if r.tone.search(syl) or (syl in r.toneless and "\u3400" <= before <= "\u9fff"):
+        return before
+    return m.group(0)
+
+
 def clean_chars(doc: Doc) -> Doc:
     """Character-level repairs on the decoded input: the first step of the offset map."""
-    rules = _rules()
+    r = _char_rules()
     mt = MappedText.identity(doc.raw)
-    mt = mt.sub(re.compile(r"\r\n"), "\n").translate(_SPACES)
-    mt = mt.sub(_INVISIBLE, lambda m: None)
-    entity_hits: list[tuple[int, int, str]] = []
-
-    def entity(m: re.Match[str]) -> str | None:
-        out = _entity_text(m)
-        if out != m.group(0):
-            entity_hits.append((m.start(), m.end(), m.group(0)))
-        return out
-
-    mt = _tracked(doc, mt, re.compile(rules["entities"]["pattern"]), entity, "entity")
-    mt = _tracked(doc, mt, re.compile(rules["entities"]["damaged"]), entity, "entity")
-    toneless = set(rules["pinyin"]["toneless"])
-
-    def pinyin(m: re.Match[str]) -> str | None:
-        syl, before = m.group(2), m.group(1)
-        if _TONE.search(syl) or (syl in toneless and "\u3400" <= before <= "\u9fff"):
-            return before
-        return m.group(0)
-
-    mt = _tracked(doc, mt, _pinyin_re(), pinyin, "pinyin", summarise=True)
-    doc.mapped = mt
+    mt = mt.sub(_CRLF, "\n").translate(r.spaces)
+    mt = mt.sub(r.invisible, lambda m: None)
+    for name, pattern in r.entities:
+        mt = _tracked(doc, mt, pattern, _entity_text, "entity", name)
+    doc.mapped = _tracked(doc, mt, r.pinyin, _pinyin_text, "pinyin", r.pinyin_name, summarise=True)
     return doc
 
 
-def _tracked(doc: Doc, mt: MappedText, pattern: re.Pattern[str], repl, kind: str,
-             summarise: bool = False) -> MappedText:
+def _tracked(doc: Doc, mt: MappedText, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str | None],
+             kind: str, rule: str, summarise: bool = False) -> MappedText:
     """``mt.sub`` that records each change in ``doc.removed`` (one summary row when ``summarise``)."""
     pieces = []
     for m in pattern.finditer(mt.text):
@@ -108,74 +124,92 @@ def _tracked(doc: Doc, mt: MappedText, pattern: re.Pattern[str], repl, kind: str
         a, _ = mt.raw_span(pieces[0][0], pieces[0][1])
         _, b = mt.raw_span(pieces[-1][0], pieces[-1][1])
         sample = " ".join(sorted({mt.text[s:e] for s, e, _ in pieces})[:8])  # a few distinct forms
-        doc.removed.append(Removed(kind, sample, a, b, count=len(pieces), note="first..last occurrence"))
+        doc.removed.append(Removed(kind, sample, a, b, count=len(pieces), note="first..last occurrence", rule=rule))
     else:
         for s, e, r in pieces:
             rs, re_ = mt.raw_span(s, e)
-            doc.removed.append(Removed(kind, mt.text[s:e], rs, re_, note=f"-> {r!r}" if r else None))
+            doc.removed.append(Removed(kind, mt.text[s:e], rs, re_, note=f"-> {r!r}" if r else None, rule=rule))
     return mt.rewrite(pieces)
 
 
 # ----------------------------------------------------------------------------- mojibake
 
-# A replacement or private-use character, or a ? / ？ not followed by punctuation, a space or the
-# end.  Written to start with one character class (the look-behind then tells which kind it
-# was), for speed: see _INVISIBLE.
-_ANCHOR = re.compile("[\ufffd\ue000-\uf8ff?？](?:(?<=[\ufffd\ue000-\uf8ff])|(?=[^\\s，。、？?！!：:；;”」）)\"'“]|$))")
+class _MojibakeRules(NamedTuple):
+    """The mojibake rules of clean.toml, compiled (see there)."""
+
+    anchor: re.Pattern[str]
+    question: re.Pattern[str]  # which anchors are question marks
+    improbable: re.Pattern[str]
+    window: int
+    min_rare: int
+    gap: int
+    replacement_name: str
+    question_name: str
 
 
-def _improbable(ch: str, common: frozenset[str]) -> bool:
+@cache
+def _mojibake_rules() -> _MojibakeRules:
+    """The anchor pattern starts with one character class (the look-behind then tells which kind
+    it was), for speed: see the note above ``_CRLF``."""
+    r = _rules()["mojibake"]
+    repl, q = r["replacement"], r["question"]
+    anchor = re.compile(f"[{repl['chars']}{q['chars']}](?:(?<=[{repl['chars']}])|(?=[^{q['real_before']}]|$))")
+    return _MojibakeRules(anchor, re.compile(f"[{q['chars']}]"), re.compile(r["improbable"]), r["window"],
+                          r["min_rare"], r["gap"], repl["name"], q["name"])
+
+
+def _improbable(ch: str, common: frozenset[str], improbable: re.Pattern[str]) -> bool:
     """Characters that do not belong in running Chinese text at this place."""
-    if ch in "\ufffd?？;；)）(（" or "\ue000" <= ch <= "\uf8ff":
-        return True
-    if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf":
+    if _is_han(ch):
         return ch not in common
-    if "\u3040" <= ch <= "\u31bf":  # kana, bopomofo inside Chinese text
-        return True
-    return ch.isascii() and ch.isalpha() or bool(_TONE.match(ch))
+    return improbable.match(ch) is not None
 
 
-def find_mojibake(text: str) -> list[tuple[int, int]]:
-    """Spans of ``text`` that are corrupted (mis-decoded bytes), by the rules in clean.toml."""
-    cfg = _rules()["mojibake"]
+def mojibake_spans(text: str) -> list[tuple[int, int, str]]:
+    """Corrupted spans of ``text`` (mis-decoded bytes) with the name of the rule that found each."""
+    r = _mojibake_rules()
     common = common_chars()
-    spans: list[tuple[int, int]] = []
-    for m in _ANCHOR.finditer(text):
+    spans: list[tuple[int, int, str]] = []
+    for m in r.anchor.finditer(text):
         i = m.start()
         if spans and i < spans[-1][1]:
             continue
-        if text[i] in "?？":
-            ahead = text[i + 1:i + 1 + cfg["window"]]
-            if sum(_improbable(c, common) for c in ahead) < cfg["min_rare"]:
-                continue
-        s, e = _extend(text, i, common, cfg["gap"])
-        spans.append((s, e))
+        question = r.question.match(text, i) is not None
+        if question and sum(_improbable(c, common, r.improbable)
+                            for c in text[i + 1:i + 1 + r.window]) < r.min_rare:
+            continue
+        s, e = _extend(text, i, common, r)
+        spans.append((s, e, r.question_name if question else r.replacement_name))
     return spans
 
 
-def _extend(text: str, i: int, common: frozenset[str], gap: int) -> tuple[int, int]:
+def find_mojibake(text: str) -> list[Span]:
+    """Spans of ``text`` that are corrupted (mis-decoded bytes), by the rules in clean.toml."""
+    return [(s, e) for s, e, _ in mojibake_spans(text)]
+
+
+def _extend(text: str, i: int, common: frozenset[str], r: _MojibakeRules) -> Span:
     """Grow a corrupted span from anchor ``i`` over improbable characters.
 
     Up to ``gap`` ordinary Chinese characters are bridged when improbable ones follow (mojibake
     decodes some byte pairs to common characters: 氐募庸て), but never punctuation or a line end.
     """
     n = len(text)
-    e = i + 1
-    j = e
+    e = j = i + 1
     while j < n:
-        if _improbable(text[j], common):
+        if _improbable(text[j], common, r.improbable):
             e = j = j + 1
-        elif j - e < gap and "\u4e00" <= text[j] <= "\u9fff":
+        elif j - e < r.gap and "\u4e00" <= text[j] <= "\u9fff":
             j += 1
         else:
             break
     s = i
     j = s - 1
     while j >= 0:
-        if _improbable(text[j], common):
+        if _improbable(text[j], common, r.improbable):
             s = j
             j -= 1
-        elif s - j <= gap and "\u4e00" <= text[j] <= "\u9fff":
+        elif s - j <= r.gap and "\u4e00" <= text[j] <= "\u9fff":
             j -= 1
         else:
             break
@@ -190,107 +224,143 @@ def _extend(text: str, i: int, common: frozenset[str], gap: int) -> tuple[int, i
 def mark_mojibake(doc: Doc) -> Doc:
     """Record corrupted spans (as raw spans, so later rewrites cannot shift them)."""
     assert doc.mapped is not None
-    for s, e in find_mojibake(doc.text):
+    for s, e, rule in mojibake_spans(doc.text):
         rs, re_ = doc.mapped.raw_span(s, e)
-        doc.removed.append(Removed("mojibake", doc.text[s:e], rs, re_, note="marked, kept in text"))
+        doc.removed.append(Removed("mojibake", doc.text[s:e], rs, re_, note="marked, kept in text", rule=rule))
     if any(r.kind == "mojibake" for r in doc.removed):
         doc.flags.append("mojibake")
     return doc
 
 
-# ----------------------------------------------------------------------------- lines
+# ----------------------------------------------------------------------------- furniture and metadata
+
+class FurnitureRule(NamedTuple):
+    """A kind of page furniture line (clean.toml ``[[furniture]]``)."""
+
+    name: str
+    note: str
+    pattern: re.Pattern[str]
+    metadata: bool  # its metadata is read before it is dropped
+    image: bool  # the next line is a photo caption
+
 
 @cache
-def _furniture() -> list[tuple[str, re.Pattern[str]]]:
-    return [(f["name"], re.compile(f["pattern"])) for f in _rules()["furniture"]]
+def _furniture() -> tuple[int, tuple[FurnitureRule, ...]]:
+    r = _rules()
+    return r["furniture_lines"]["max_len"], tuple(
+        FurnitureRule(f["name"], f["note"], re.compile(f["pattern"]), f.get("metadata", False), f.get("image", False))
+        for f in r["furniture"])
+
+
+def furniture_rule(line: str) -> FurnitureRule | None:
+    """The furniture rule a whole line matches, or None for article text."""
+    max_len, rules = _furniture()
+    s = line.strip()
+    if not s or len(s) > max_len:
+        return None
+    for rule in rules:
+        if rule.pattern.fullmatch(s):
+            return rule
+    return None
+
+
+class _MetadataRules(NamedTuple):
+    """The metadata rules of clean.toml, compiled: patterns by field, in the file's order."""
+
+    fields: dict[str, tuple[re.Pattern[str], ...]]
+    max_len: int
+    byline: str
+    separators: re.Pattern[str]
+    only: re.Pattern[str]
 
 
 @cache
-def _meta() -> dict[str, list[re.Pattern[str]]]:
+def _metadata_rules() -> _MetadataRules:
     m = _rules()["metadata"]
-    return {k: [re.compile(p) for p in m[k]] for k in ("published", "site", "authors", "editors")}
+    fields: dict[str, tuple[re.Pattern[str], ...]] = {"published": (), "site": (), "authors": (), "editors": ()}
+    for rule in m["rule"]:
+        fields[rule["field"]] += (re.compile(rule["pattern"]),)
+    return _MetadataRules(fields, m["max_len"], m["byline"], re.compile(m["separators"]), re.compile(m["only"]))
 
 
 def read_metadata(line: str) -> dict[str, object]:
     """Metadata stated on one line: published, site, authors, editors (only what is there)."""
-    from extract.ingest import parse_datetime
-
+    r = _metadata_rules()
     out: dict[str, object] = {}
-    pats = _meta()
-    for p in pats["published"]:
+    for p in r.fields["published"]:
         m = p.search(line)
         if m and (iso := parse_datetime(m.group(1))):
             out["published"] = iso
             break
-    for p in pats["site"]:
+    for p in r.fields["site"]:
         if m := p.search(line):
             out["site"] = m.group(1)
             break
     for key in ("authors", "editors"):
-        names: list[str] = []
-        for p in pats[key]:
-            for m in p.finditer(line):
-                names += [n for n in re.split(r"[\s、，,|｜]+", m.group(1)) if n]
+        names = [n for p in r.fields[key] for m in p.finditer(line) for n in r.separators.split(m.group(1)) if n]
         if names:
             out[key] = list(dict.fromkeys(names))
     return out
 
 
-# No furniture rule matches a line longer than this (the longest, a navigation bar, is 8 items of
-# at most 12 characters); the guard spares every body paragraph seven failing full matches.
-_FURNITURE_MAX = 120
+def _take_metadata(doc: Doc, line: str, rule: FurnitureRule | None) -> None:
+    """Give the document the metadata a line states: all of it from a metadata line, else its byline's authors."""
+    r = _metadata_rules()
+    meta = read_metadata(line) if len(line) <= r.max_len or r.byline in line else {}
+    if not meta:
+        return
+    if rule is not None and rule.metadata or rule is None and _is_meta_only(line, r):
+        for key in ("published", "site"):
+            if meta.get(key) and not getattr(doc, key):
+                setattr(doc, key, meta[key])
+        for key in ("authors", "editors"):
+            if meta.get(key):
+                setattr(doc, key, list(dict.fromkeys(getattr(doc, key) + meta[key])))
+    elif rule is None and meta.get("authors"):
+        doc.authors = list(dict.fromkeys(doc.authors + meta["authors"]))  # byline kept in text
 
 
-def furniture_kind(line: str) -> str | None:
-    """The furniture rule a whole line matches, or None for article text."""
-    s = line.strip()
-    if not s or len(s) > _FURNITURE_MAX:
-        return None
-    for name, pat in _furniture():
-        if pat.fullmatch(s):
-            return name
-    return None
+def _is_meta_only(line: str, r: _MetadataRules) -> bool:
+    """A line that is nothing but metadata.
+
+    The length test comes first: the pattern backtracks badly on long body lines with colons.
+    """
+    return len(line.strip()) <= r.max_len and r.only.fullmatch(line) is not None
 
 
-_HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+")
+# ----------------------------------------------------------------------------- lines
+
+class _LineRules(NamedTuple):
+    """Headings, captions and joins of clean.toml, compiled."""
+
+    heading: re.Pattern[str]
+    after_image: str  # the caption rule names
+    credit_name: str
+    credit: re.Pattern[str]
+    joins: dict
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in re.finditer(r"[^\n]*", text) if m.start() == 0 or text[m.start() - 1] == "\n"]
+@cache
+def _line_rules() -> _LineRules:
+    r = _rules()
+    cap = r["captions"]
+    return _LineRules(re.compile(r["heading"]["pattern"]), cap["after_image"]["name"], cap["credit"]["name"],
+                      re.compile(cap["credit"]["pattern"]), r["joins"])
+
+
+_LINE = re.compile(r"[^\n]*")
+
+
+def _lines(text: str) -> list[Span]:
+    """Every line of ``text``, empty ones too, without its line break."""
+    return [m.span() for m in _LINE.finditer(text) if m.start() == 0 or text[m.start() - 1] == "\n"]
 
 
 def clean_lines(doc: Doc) -> Doc:
     """Drop furniture and metadata lines, mark captions, strip heading marks, join broken lines."""
     assert doc.mapped is not None
-    mt = doc.mapped
-    text = mt.text
-    cap_re = re.compile(_rules()["captions"]["credit"])
-    edits: list[tuple[int, int, str | None]] = []
-    captions: list[tuple[int, int]] = []
-    prev_image = False
-    for s, e in _lines(text):
-        line = text[s:e]
-        meta = read_metadata(line) if len(line) <= 80 or "记者" in line else {}
-        kind = furniture_kind(line)
-        if kind in ("metadata", "credit", "datetime line") or (kind is None and meta and _is_meta_only(line)):
-            _merge_meta(doc, meta)
-        elif meta.get("authors") and not kind:
-            doc.authors = list(dict.fromkeys(doc.authors + meta["authors"]))  # byline kept in text
-        if kind:
-            rs, re_ = mt.raw_span(s, e)
-            doc.removed.append(Removed("furniture", line.strip(), rs, re_, note=kind))
-            edits.append((s, min(e + 1, len(text)), None))
-            prev_image = kind == "image"
-            continue
-        if line.strip() and (prev_image or cap_re.search(line)):
-            captions.append(mt.raw_span(s, e))
-            doc.removed.append(Removed("caption", line.strip(), *mt.raw_span(s, e), note="kept in text, marked"))
-        if line.strip():
-            prev_image = False
-        h = _HEADING.match(line)
-        if h:
-            edits.append((s, s + h.end(), None))
-    mt = mt.rewrite(sorted(edits))
+    edits, captions = _line_edits(doc, doc.mapped)
+    mt = doc.mapped.rewrite(sorted(edits))
     mt = _join_broken(doc, mt)
     mt = _tidy(mt)
     doc.mapped = mt
@@ -298,25 +368,32 @@ def clean_lines(doc: Doc) -> Doc:
     return doc
 
 
-def _is_meta_only(line: str) -> bool:
-    """A line that is nothing but metadata (so it is dropped like furniture).
-
-    The length test comes first: the pattern backtracks badly on long body lines with colons.
-    """
-    return len(line.strip()) <= 80 and _META_ONLY.fullmatch(line) is not None
-
-
-_META_ONLY = re.compile(r"\s*(?:\S+\s*[:：]\s*\S+\s*)+")
-
-
-def _merge_meta(doc: Doc, meta: dict) -> None:
-    if meta.get("published") and not doc.published:
-        doc.published = meta["published"]
-    if meta.get("site") and not doc.site:
-        doc.site = meta["site"]
-    for key in ("authors", "editors"):
-        if meta.get(key):
-            setattr(doc, key, list(dict.fromkeys(getattr(doc, key) + meta[key])))
+def _line_edits(doc: Doc, mt: MappedText) -> tuple[list[tuple[int, int, None]], list[Span]]:
+    """Deletions of furniture lines and heading marks, and the raw spans of captions (recorded as it goes)."""
+    r = _line_rules()
+    text = mt.text
+    edits: list[tuple[int, int, None]] = []
+    captions: list[Span] = []
+    prev_image = False
+    for s, e in _lines(text):
+        line = text[s:e]
+        rule = furniture_rule(line)
+        _take_metadata(doc, line, rule)
+        if rule is not None:
+            doc.removed.append(Removed("furniture", line.strip(), *mt.raw_span(s, e), note=rule.note, rule=rule.name))
+            edits.append((s, min(e + 1, len(text)), None))
+            prev_image = rule.image
+            continue
+        if line.strip():
+            caption = r.after_image if prev_image else r.credit_name if r.credit.search(line) else None
+            if caption:
+                captions.append(mt.raw_span(s, e))
+                doc.removed.append(Removed("caption", line.strip(), *mt.raw_span(s, e), note="kept in text, marked",
+                                           rule=caption))
+            prev_image = False
+        if h := r.heading.match(line):
+            edits.append((s, s + h.end(), None))
+    return edits, captions
 
 
 def _join_broken(doc: Doc, mt: MappedText) -> MappedText:
@@ -326,9 +403,10 @@ def _join_broken(doc: Doc, mt: MappedText) -> MappedText:
     page extraction, not the rest of this line, so it is not joined (passage de-duplication
     removes it later).
     """
-    cfg = _rules()["joins"]
-    end_re, cont_re = re.compile(cfg["sentence_end"]), re.compile(cfg["continuation_start"])
-    cap_re = re.compile(_rules()["captions"]["credit"])
+    r = _line_rules()
+    cfg = r.joins
+    inner, end_re = re.compile(cfg["inner"]), re.compile(cfg["sentence_end"])
+    cont_re = re.compile(cfg["continuation_start"])
     text = mt.text
     paras = [(s, e) for s, e in _lines(text) if text[s:e].strip()]
     seen: set[str] = set()
@@ -336,26 +414,28 @@ def _join_broken(doc: Doc, mt: MappedText) -> MappedText:
     for (s1, e1), (s2, e2) in zip(paras, paras[1:], strict=False):
         a, b = text[s1:e1].strip(), text[s2:e2].strip()
         seen.add(a)
-        if (len(a) >= cfg["min_len"] and re.search("[，。、；]", a) and not end_re.search(a)
-                and not cap_re.search(a) and cont_re.search(b) and b not in seen and "\n" in text[e1:s2]
-                and _cut_inside(a, b, cfg)):
+        if (len(a) >= cfg["min_len"] and inner.search(a) and not end_re.search(a)
+                and not r.credit.search(a) and cont_re.search(b) and b not in seen and "\n" in text[e1:s2]
+                and (rule := _cut_inside(a, b, cfg))):
             edits.append((e1, s2, ""))
             rs, re_ = mt.raw_span(e1 - 1, s2 + 1)
-            doc.removed.append(Removed("join", text[e1 - 1] + "⏎" + text[s2], rs, re_, note="line break inside a word"))
+            doc.removed.append(Removed("join", text[e1 - 1] + "⏎" + text[s2], rs, re_,
+                                       note="line break inside a word", rule=rule))
     return mt.rewrite(edits) if edits else mt
 
 
-def _cut_inside(a: str, b: str, cfg: dict) -> bool:
-    """Whether the break between lines ``a`` and ``b`` falls inside a word or a phrase."""
-    from extract.segment import tokenizer
+def _cut_inside(a: str, b: str, cfg: dict) -> str | None:
+    """The join rule by which the break between lines ``a`` and ``b`` falls inside a word or phrase, if any."""
+    if b[0] in cfg["no_start"]["chars"]:
+        return cfg["no_start"]["name"]
+    if a[-1] in cfg["no_end"]["chars"]:
+        return cfg["no_end"]["name"]
+    if any(lexicon.frequency(w) for w in (a[-1] + b[0], a[-2:] + b[0], a[-1] + b[:2])):
+        return cfg["word"]["name"]
+    return None
 
-    if b[0] in cfg["no_start"] or a[-1] in cfg["no_end"]:
-        return True
-    freq = tokenizer().FREQ
-    return any(freq.get(w) for w in (a[-1] + b[0], a[-2:] + b[0], a[-1] + b[:2]))
 
-
-_BLANKS = re.compile(r"[ \t][ \t]*")  # [ \t]+, see _INVISIBLE
+_BLANKS = re.compile(r"[ \t][ \t]*")  # [ \t]+, see _CRLF
 _NEWLINES = re.compile(r"\n{2,}")
 _OUTER_NEWLINES = re.compile(r"^\n+|\n+$")
 
@@ -365,7 +445,7 @@ def _tidy(mt: MappedText) -> MappedText:
 
     Each step first checks cheaply that it has something to do (most texts have few spaces,
     no blank lines left and no newline at either end): all runs of spaces are found with a
-    pattern the regex engine can skip through (see _INVISIBLE), and those that touch a line end
+    pattern the regex engine can skip through (see _CRLF), and those that touch a line end
     are deleted.
     """
     if spaces := _line_edge_blanks(mt.text):
@@ -377,7 +457,7 @@ def _tidy(mt: MappedText) -> MappedText:
     return mt
 
 
-def _line_edge_blanks(text: str) -> list[tuple[int, int]]:
+def _line_edge_blanks(text: str) -> list[Span]:
     """Runs of spaces and tabs at the start or end of a line (or of the text)."""
     n = len(text)
     return [(s, e) for s, e in (m.span() for m in _BLANKS.finditer(text))

@@ -26,8 +26,9 @@ A case runs every stage of :data:`extract.pipeline.STAGES` up to and including `
 document made of ``text``, so the corpus tests exactly what a user gets.  Record stages (dates,
 numbers, entities, facts; a fact's ``mentions`` as ``[start, end]`` pairs) are compared record by
 record; the other stages give one record of
-document fields (``text``, ``title``, ``published``, ``site``, ``authors``, ``editors``, and the
-derived ``words``, ``sentences``, ``removed`` as ``[kind, text]`` pairs).
+document fields (``text``, ``title``, ``published``, ``site``, ``authors``, ``editors``, ``script``,
+``flags``, and the derived ``words``, ``sentences``, ``captions`` and ``corrupt`` as texts, ``removed``
+as ``[kind, text, rule]``: the rule left out when the entry has none).
 
 ``python tools/corpus.py`` prints or fills in the answer of a new case, for the writer to check.
 """
@@ -115,9 +116,11 @@ def stage_records(doc: Doc, stage: str) -> list[dict[str, Any]]:
         return [r.to_json() for r in getattr(doc, RECORD_STAGES[stage])]
     text = doc.text
     return [{"text": text, "title": doc.title, "published": doc.published, "site": doc.site,
-             "authors": doc.authors, "editors": doc.editors, "ref_date": doc.ref_date,
+             "authors": doc.authors, "editors": doc.editors, "ref_date": doc.ref_date, "script": doc.script,
              "words": [text[s:e] for s, e in doc.tokens], "sentences": [text[s:e] for s, e in doc.sentences],
-             "removed": [[r.kind, r.text] for r in doc.removed], "corrupt": [text[s:e] for s, e in doc.corrupt]}]
+             "removed": [[r.kind, r.text, r.rule] if r.rule else [r.kind, r.text] for r in doc.removed],
+             "captions": [text[s:e] for s, e in doc.captions], "flags": doc.flags,
+             "corrupt": [text[s:e] for s, e in doc.corrupt]}]
 
 
 def project(record: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:

@@ -175,6 +175,7 @@ class Removed:
     raw_end: int
     count: int = 1
     note: str | None = None
+    rule: str | None = None  # the name of the rule that took it out or marked it (rules/clean/, rules/passages/)
 
     def to_json(self) -> dict[str, Any]:
         return orjson.loads(record_bytes(self))

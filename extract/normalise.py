@@ -9,7 +9,8 @@
   with OpenCC ``tw2s`` only when there is traditional text in it.
 
 Each step is a same-length rewrite of the offset map, except OpenCC phrase conversions that
-change length, which are aligned with difflib so that the map stays exact elsewhere.
+change length, which are aligned with difflib so that the map stays exact elsewhere.  The
+characters, marks and thresholds are ``rules/normalise/normalise.toml``.
 """
 
 from __future__ import annotations
@@ -17,38 +18,54 @@ from __future__ import annotations
 import difflib
 import re
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 import opencc
 
 from extract.model import Doc
 from extract.offsets import MappedText
-
-_WIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}  # ０-９
-_WIDTH.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
-_WIDTH.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
-_WIDTH.update({0xFF05: ord("%"), 0xFF0E: ord("."), 0xFF0B: ord("+"), 0xFF0D: ord("-")})
-WIDTH_TABLE = {k: chr(v) for k, v in _WIDTH.items()}
-# '．' and '－' only between digits are decimal point / minus; elsewhere they are left to the punctuation table.
-del WIDTH_TABLE[0xFF0E], WIDTH_TABLE[0xFF0D]
+from extract.rules import load_toml
 
 _CJK = "\u3400-\u9fff"
 _HAN_RANGE = range(0x3400, 0xA000)  # the code points of _CJK
-# One scan proves that a text needs no width folding (most texts have no full-width letters).
-# One character at a time: a pattern that starts with a plain character class (not "[...]+")
-# lets the regex engine skip ahead to candidates, which is several times faster.
-_WIDE = re.compile("[" + re.escape("".join(map(chr, WIDTH_TABLE))) + "]")
-_PUNCT = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；", "(": "（", ")": "）"}
-# An ASCII mark with a Chinese character (or “”《》) on either side.  The pattern starts with the
-# mark itself so that the regex engine skips ahead to candidates instead of trying every position.
-_PUNCT_RE = re.compile(rf"[,?!:;()](?:(?<=[{_CJK}“”《》].)|(?=[{_CJK}“”《》]))")
-# Starts with the mark, not the look-behind, for the same reason.
-_DIGIT_DOT = re.compile(r"[．－](?<=\d.)(?=\d)")
+_FULL_WIDTH = range(0xFF01, 0xFF5F)  # the full-width forms of ASCII ! to ~: code point minus 0xFEE0
 
 
-# tw2s rather than t2s: it also turns the 著 of 隨著/看著 into 着, as mainland text writes it,
-# which plain t2s leaves alone; simplified characters pass through it unchanged.
-T2S = "tw2s"
+@cache
+def _rules() -> dict:
+    return load_toml("normalise/normalise")
+
+
+class _WidthRules(NamedTuple):
+    """rules/normalise/normalise.toml's width and punctuation rules, compiled.
+
+    Every pattern starts with a plain character class (not "[...]+", not a look-behind), so that
+    the regex engine skips ahead to candidates instead of trying every position: several times
+    faster, and one scan proves that a text needs nothing (most have no full-width letters).
+    """
+
+    wide: re.Pattern[str]
+    table: dict[int, str]  # full-width -> half-width
+    digit_mark: re.Pattern[str]
+    digit_marks: dict[str, str]
+    punct: re.Pattern[str]
+    marks: dict[str, str]
+
+
+@cache
+def _width_rules() -> _WidthRules:
+    w, p = _rules()["width"], _rules()["punctuation"]
+    fold = re.compile(w["chars"])
+    table = {c: chr(c - 0xFEE0) for c in _FULL_WIDTH if fold.fullmatch(chr(c))}
+    digit_marks = w["between_digits"]["marks"]
+    ctx = f"[{_CJK}{re.escape(p['neighbours'])}]"
+    return _WidthRules(re.compile("[" + re.escape("".join(map(chr, table))) + "]"), table,
+                       re.compile(f"[{re.escape(''.join(digit_marks))}](?<=\\d.)(?=\\d)"), digit_marks,
+                       re.compile(f"[{re.escape(''.join(p['marks']))}](?:(?<={ctx}.)|(?={ctx}))"), p["marks"])
+
+
+T2S = _rules()["script"]["convert"]["opencc"]  # the OpenCC configuration to simplified Chinese
 
 
 @cache
@@ -102,9 +119,10 @@ def detect_script(text: str) -> str:
     if trad == 0:
         return "simplified"
     simp = int(np.count_nonzero(_simplified_only()[src]))
-    if simp == 0 or trad >= 20 * simp:
+    dominance = _rules()["script"]["detect"]["dominance"]
+    if simp == 0 or trad >= dominance * simp:
         return "traditional"
-    if simp >= 20 * trad:
+    if simp >= dominance * trad:
         return "simplified"
     return "mixed"
 
@@ -115,22 +133,11 @@ def fold_width(mt: MappedText) -> MappedText:
     Every replacement is one character for one, so the text is rewritten with plain ``re.sub``
     and the offset map is kept as it is.
     """
-    text = _WIDE.sub(_fold_char, mt.text)
-    text = _DIGIT_DOT.sub(_digit_dot, text)
-    text = _PUNCT_RE.sub(_chinese_mark, text)
+    r = _width_rules()
+    text = r.wide.sub(lambda m: r.table[ord(m[0])], mt.text)
+    text = r.digit_mark.sub(lambda m: r.digit_marks[m[0]], text)
+    text = r.punct.sub(lambda m: r.marks[m[0]], text)
     return mt.with_text(text) if text != mt.text else mt
-
-
-def _fold_char(m: re.Match[str]) -> str:
-    return WIDTH_TABLE[ord(m[0])]
-
-
-def _digit_dot(m: re.Match[str]) -> str:
-    return "." if m[0] == "．" else "-"
-
-
-def _chinese_mark(m: re.Match[str]) -> str:
-    return _PUNCT[m[0]]
 
 
 def to_simplified(mt: MappedText) -> MappedText:

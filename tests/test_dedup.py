@@ -1,4 +1,4 @@
-"""Passage de-duplication, near-duplicate clustering and repair from versions (extract/dedup.py)."""
+"""Passage de-duplication (extract/passages.py), near-duplicate clustering (extract/dedup.py), repair."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from extract import dedup, repair
+from extract import dedup, passages, repair
 from extract.cli.dedup import report_clusters
 from extract.model import Doc
 from extract.offsets import MappedText
@@ -28,85 +28,20 @@ P3 = "霍尔果斯综保区进出口总值达411亿元，首次突破400亿元�
 P4 = "阿拉山口站通行中欧班列超6600列，中欧班列通行数量占全国的五成以上。"
 
 
-def test_exact_repeat_dropped_and_recorded():
+# Passage de-duplication: the rules' whole answers are rules/passages/corpus.toml; here, offsets.
+
+def test_removed_passage_points_at_the_later_copy_in_the_raw_text():
     d = make("\n".join([P1, P2, P3, P2, P4]))
-    dedup.dedup_passages(d)
-    assert d.text == "\n".join([P1, P2, P3, P4])
-    rem = [r for r in d.removed if r.kind == "passage"]
-    assert len(rem) == 1 and rem[0].text == P2 and rem[0].note == "repeat of paragraph 2"
-    assert d.raw[rem[0].raw_start:rem[0].raw_end] == P2
-    # the raw span is the second copy, not the first
-    assert rem[0].raw_start > d.raw.index(P3)
-
-
-def test_repeat_with_other_punctuation_width_and_spaces():
-    other = P2.replace("，", ", ").replace("。", ".")
-    d = make("\n\n".join([P1, P2, P3, other]))
-    dedup.dedup_passages(d)
-    assert d.text == "\n\n".join([P1, P2, P3])
-
-
-def test_repeat_of_a_broken_paragraph():
-    # first copy broken over two lines, second copy whole: still a repeat
-    half = len(P3) // 2
-    d = make("\n".join([P1, P3[:half], P3[half:], P2, P3]))
-    dedup.dedup_passages(d)
-    assert d.text == "\n".join([P1, P3[:half], P3[half:], P2])
-
-
-def test_fragment_inside_earlier_and_later_larger_paragraph():
-    tail = P3[10:]
-    d = make("\n".join([P3, P1, tail, P2]))
-    dedup.dedup_passages(d)
-    assert d.text == "\n".join([P3, P1, P2])
-    # a fragment given before the whole passage goes; the whole one stays
-    d = make("\n".join([P1, tail, P2, P3]))
-    dedup.dedup_passages(d)
-    assert d.text == "\n".join([P1, P2, P3])
-    assert "part of paragraph 4" in d.removed[0].note
-
-
-def test_heading_quoted_later_is_kept():
-    heading = "畅通跨境物流促进外贸发展新格局"
-    d = make("\n".join([heading, P1 + heading + "的做法值得推广。", P2]))
-    dedup.dedup_passages(d)
-    assert d.text.startswith(heading + "\n")
-
-
-def test_near_repeat_and_clean_copy_preferred():
-    near = P4.replace("五成", "五層")  # one garbled character
-    d = make("\n".join([P4, P1, near]))
-    dedup.dedup_passages(d)
-    assert d.text == "\n".join([P4, P1])
-    assert "near repeat of paragraph 1" in d.removed[0].note
-    # when the first copy is the corrupted one, the clean later copy is kept
-    text = "\n".join([near, P1, P4])
-    at = text.index("五層")
-    d = make(text, corrupt=[(at, at + 2)])
-    dedup.dedup_passages(d)
-    assert d.text == "\n".join([P1, P4])
-    assert d.corrupt == []
-
-
-def test_repeated_tail_glued_to_another_line():
-    d = make("\n".join([P3 + P2, P1 + P2[3:]]))
-    dedup.dedup_passages(d)
-    assert d.text == "\n".join([P3 + P2, P1])
-    assert d.removed[0].note.startswith("repeated tail")
-
-
-def test_short_lines_and_unique_text_untouched():
-    text = "\n".join(["图为", P1, "图为", "问：", P2, "问："])
-    d = make(text)
-    dedup.dedup_passages(d)
-    assert d.text == text and d.removed == []
+    passages.dedup_passages(d)
+    [rem] = d.removed
+    assert d.raw[rem.raw_start:rem.raw_end] == P2 and rem.raw_start > d.raw.index(P3)
 
 
 def test_corrupt_spans_follow_the_deletion():
     text = "\n".join([P2, P2, P1])
     at = text.rindex("口岸")
     d = make(text, corrupt=[(at, at + 2)])
-    dedup.dedup_passages(d)
+    passages.dedup_passages(d)
     s, e = d.corrupt[0]
     assert d.text[s:e] == "口岸"
 

@@ -1,0 +1,57 @@
+"""The project's word list: jieba's dictionary plus the user words of ``rules/``.
+
+One tokenizer per process, shared by the stages that need words: cleaning asks whether two
+characters around a line break form a word (:func:`frequency`), segmentation cuts the text
+(:func:`tokenizer`).  Both import this module, so cleaning does not depend on the later
+segmentation stage.  The user words are ``rules/segment/userdict.txt`` and every gazetteer name
+of ``rules/entities/gazetteers/``, so that 霍尔果斯, 阿拉山口, 综合保税区 come out as single words.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+
+import jieba
+
+from extract.jieba_fast import FastTokenizer
+from extract.rules import load_list, rule_path, rules_dir
+
+jieba.setLogLevel(logging.WARNING)
+
+GAZETTEER_MIN_FREQ = 2000  # a gazetteer name is at least this frequent, so it wins over its parts
+GAZETTEER_MAX_LEN = 12  # longer names are phrases jieba would never reach as one word
+
+
+def load_user_words(tk: jieba.Tokenizer) -> jieba.Tokenizer:
+    """Load jieba's dictionary, then the project's user words, into ``tk`` (returned)."""
+    tk.initialize()
+    user = rule_path("segment/userdict.txt")
+    if user.is_file():
+        tk.load_userdict(str(user))
+    gaz = rules_dir() / "entities" / "gazetteers"
+    if gaz.is_dir():
+        for path in sorted(gaz.glob("*.txt")):
+            for name in load_list(f"entities/gazetteers/{path.name}"):
+                word = name.split("\t")[0].split()[0]
+                if 1 < len(word) <= GAZETTEER_MAX_LEN:
+                    tk.add_word(word, freq=max(tk.suggest_freq(word), GAZETTEER_MIN_FREQ))
+    return tk
+
+
+@cache
+def tokenizer() -> FastTokenizer:
+    """The project's tokenizer with its user words (built once per process)."""
+    tk = load_user_words(FastTokenizer())
+    tk.tables()  # built here, with the dictionary, rather than on the first document
+    return tk
+
+
+def stock_tokenizer() -> jieba.Tokenizer:
+    """A plain ``jieba.Tokenizer`` with the same words: the reference for FastTokenizer (not cached)."""
+    return load_user_words(jieba.Tokenizer())
+
+
+def frequency(word: str) -> int:
+    """How often ``word`` occurs in the dictionary; 0 when it is no word (or only the prefix of one)."""
+    return tokenizer().FREQ.get(word) or 0
