@@ -359,21 +359,18 @@ def _lines(text: str) -> list[Span]:
 def clean_lines(doc: Doc) -> Doc:
     """Drop furniture and metadata lines, mark captions, strip heading marks, join broken lines."""
     assert doc.mapped is not None
-    edits, captions = _line_edits(doc, doc.mapped)
-    mt = doc.mapped.rewrite(sorted(edits))
+    mt = doc.mapped.rewrite(sorted(_line_edits(doc, doc.mapped)))
     mt = _join_broken(doc, mt)
-    mt = _tidy(mt)
-    doc.mapped = mt
-    doc.captions = mt.spans_from_raw(captions)
+    doc.mapped = _tidy(mt)
     return doc
 
 
-def _line_edits(doc: Doc, mt: MappedText) -> tuple[list[tuple[int, int, None]], list[Span]]:
-    """Deletions of furniture lines and heading marks, and the raw spans of captions (recorded as it goes)."""
+def _line_edits(doc: Doc, mt: MappedText) -> list[tuple[int, int, None]]:
+    """Deletions of furniture lines and heading marks; captions are recorded in ``doc.removed`` (raw spans,
+    brought to final text positions by the ``marks`` stage)."""
     r = _line_rules()
     text = mt.text
     edits: list[tuple[int, int, None]] = []
-    captions: list[Span] = []
     prev_image = False
     for s, e in _lines(text):
         line = text[s:e]
@@ -387,13 +384,12 @@ def _line_edits(doc: Doc, mt: MappedText) -> tuple[list[tuple[int, int, None]], 
         if line.strip():
             caption = r.after_image if prev_image else r.credit_name if r.credit.search(line) else None
             if caption:
-                captions.append(mt.raw_span(s, e))
                 doc.removed.append(Removed("caption", line.strip(), *mt.raw_span(s, e), note="kept in text, marked",
                                            rule=caption))
             prev_image = False
         if h := r.heading.match(line):
             edits.append((s, s + h.end(), None))
-    return edits, captions
+    return edits
 
 
 def _join_broken(doc: Doc, mt: MappedText) -> MappedText:

@@ -30,7 +30,6 @@ import numpy as np
 from datasketch import MinHashLSH
 
 from extract.model import Doc, Span
-from extract.passages import dedup_passages as dedup_passages  # the stage's old home, as extract.pipeline names it
 from extract.passages import key
 
 # --- documents --------------------------------------------------------------------------------------

@@ -36,6 +36,8 @@ from functools import cache
 from typing import Any
 
 from extract.model import Doc, Span, json_number
+from extract.segment import cut_spans, sentences
+from extract.spans import paragraphs
 
 MATCH_MIN = 0.5  # least key similarity for two sentences to count as versions of each other
 _END = set("。！？!?；;…”」』")
@@ -108,8 +110,6 @@ class Pair:
 def _sentences(doc: Doc) -> tuple[list[Span], list[Span]]:
     if doc.sentences and doc.paragraphs:
         return doc.paragraphs, doc.sentences
-    from extract.segment import paragraphs, sentences
-
     paras = paragraphs(doc.text)
     return paras, [s for p in paras for s in sentences(doc.text, p)]
 
@@ -340,8 +340,6 @@ def _tokens(doc: Doc, span: Span) -> list[Span]:
         i = bisect.bisect_right(doc.tokens, (span[0], 10**12)) - 1
         j = bisect.bisect_left(doc.tokens, (span[1], -1))
         return doc.tokens[max(i, 0):j]
-    from extract.segment import cut_spans
-
     return cut_spans(doc.text[span[0]:span[1]], span[0])
 
 

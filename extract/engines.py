@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from extract import dedup, pipeline, segment
+from extract import dedup, lexicon, pipeline
 from extract.model import Doc, jsonl_bytes
 from extract.store import STORE_FORMAT
 
@@ -32,7 +32,7 @@ _WARM_TEXT = "2024年1月，新疆霍尔果斯口岸进出口货运量达836.8�
 
 def warm() -> None:
     """Load jieba's dictionary, the user words and the rules once per worker process."""
-    segment.tokenizer()
+    lexicon.tokenizer()
     with contextlib.suppress(Exception):  # a failing extractor is reported per document, not here
         pipeline.process_doc(Doc(source="warm-up", raw=_WARM_TEXT))
 
@@ -83,7 +83,7 @@ def work_chunk(chunk: Chunk, opts: pipeline.Options) -> list[Result]:
 
     The documents are consumed: each is released once its result is made (see :meth:`Doc.release`).
     """
-    segment.tokenizer()  # no-op once warm; warms Dask workers lazily
+    lexicon.tokenizer()  # no-op once warm; warms Dask workers lazily
     out = []
     for key, doc in chunk:
         try:

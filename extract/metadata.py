@@ -15,14 +15,20 @@ from extract.model import Doc
 _TITLE_END = re.compile(r"[。！？!?：:；;，,]$")
 
 
-def corrupt_spans(doc: Doc) -> None:
-    """Bring the raw spans marked as mojibake during cleaning into final text positions.
+def marks(doc: Doc) -> None:
+    """Bring the raw spans marked during cleaning (mojibake, photo captions) into final text positions.
 
-    Marks are kept as raw spans while the text is still being rewritten, so no stage has to
-    shift them; the offset map places them once, here.
+    Marks are kept as raw spans in ``doc.removed`` while the text is still being rewritten, so no
+    stage has to shift them; the offset map places them once, here.
     """
     assert doc.mapped is not None
-    doc.corrupt = doc.mapped.spans_from_raw([(r.raw_start, r.raw_end) for r in doc.removed if r.kind == "mojibake"])
+    doc.corrupt = _placed(doc, "mojibake")
+    doc.captions = _placed(doc, "caption")
+
+
+def _placed(doc: Doc, kind: str) -> list[tuple[int, int]]:
+    spans = [(r.raw_start, r.raw_end) for r in doc.removed if r.kind == kind]
+    return doc.mapped.spans_from_raw(spans) if spans and doc.mapped is not None else []
 
 
 def find_title(text: str) -> str | None:

@@ -331,26 +331,20 @@ def _fragments_of_larger(text: str, paras: list[Span], keys: list[str], drops: d
 def dedup_passages(doc: Doc) -> Doc:
     """Drop exact and near-exact repeats of earlier passages; record each in ``doc.removed``.
 
-    Called on the normalised text before segmentation.  ``doc.corrupt`` and ``doc.captions`` are
-    carried over the deletion through their raw spans (the one offset map), never shifted by hand.
+    Called on the normalised text before segmentation.  Marks (mojibake, captions) are still raw spans
+    in ``doc.removed`` here: the ``marks`` stage brings them to final text positions afterwards.
     """
     if doc.mapped is None or not doc.text:
         return doc
     text = doc.text
-    # before the pipeline brings them to text positions, mojibake marks live as raw spans in removed
-    corrupt = doc.corrupt or doc.mapped.spans_from_raw(
-        [(r.raw_start, r.raw_end) for r in doc.removed if r.kind == "mojibake"])
+    corrupt = doc.mapped.spans_from_raw([(r.raw_start, r.raw_end) for r in doc.removed if r.kind == "mojibake"])
     drops = find_repeats(text, corrupt)
     if not drops:
         return doc
     for d in drops:
         rs, re_ = doc.mapped.raw_span(d.start, d.end)
         doc.removed.append(Removed("passage", text[d.start:d.end], rs, re_, note=d.note, rule=d.rule))
-    raw_corrupt = [doc.mapped.raw_span(s, e) for s, e in doc.corrupt]
-    raw_captions = [doc.mapped.raw_span(s, e) for s, e in doc.captions]
     doc.mapped = doc.mapped.delete_spans(merge_spans(_deletion(text, d) for d in drops))
-    doc.corrupt = doc.mapped.spans_from_raw(raw_corrupt) if raw_corrupt else []
-    doc.captions = doc.mapped.spans_from_raw(raw_captions) if raw_captions else []
     if "repeated_passages" not in doc.flags:
         doc.flags.append("repeated_passages")
     return doc

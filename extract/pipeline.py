@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from extract import clean, dates, dedup, entities, facts, metadata, normalise, numbers, segment
+from extract import clean, dates, entities, facts, metadata, normalise, numbers, passages, segment
 from extract.model import Doc
 
 
@@ -72,9 +72,9 @@ STAGES: tuple[Stage, ...] = (
     Stage("normalise", lambda d, o: normalise.normalise(d), ("mapped",), ("mapped", "script")),
     Stage("mojibake", lambda d, o: clean.mark_mojibake(d), ("mapped",), ("removed", "flags")),
     Stage("clean_lines", lambda d, o: clean.clean_lines(d), ("mapped", "published", "site", "authors", "editors"),
-          ("mapped", "captions", "removed", "published", "site", "authors", "editors")),
-    Stage("passages", lambda d, o: dedup.dedup_passages(d), ("mapped", "removed"), ("mapped", "removed", "flags")),
-    Stage("corrupt", lambda d, o: metadata.corrupt_spans(d), ("mapped", "removed"), ("corrupt",)),
+          ("mapped", "removed", "published", "site", "authors", "editors")),
+    Stage("passages", lambda d, o: passages.dedup_passages(d), ("mapped", "removed"), ("mapped", "removed", "flags")),
+    Stage("marks", lambda d, o: metadata.marks(d), ("mapped", "removed"), ("corrupt", "captions")),
     Stage("title", lambda d, o: metadata.title(d), ("mapped", "title"), ("title",)),
     Stage("segment", lambda d, o: segment.segment(d), ("mapped",), ("paragraphs", "sentences", "tokens")),
     Stage("date_scan", _date_scan, ("mapped",), ("date_candidates",)),

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from extract import dedup, passages, repair
+from extract import dedup, metadata, passages, repair
 from extract.cli.dedup import report_clusters
-from extract.model import Doc
+from extract.model import Doc, Removed
 from extract.offsets import MappedText
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,8 +17,10 @@ CORPUS = ROOT / "corpus"
 
 
 def make(text: str, doc_id: str = "d", corrupt: list[tuple[int, int]] | None = None) -> Doc:
+    """A document of ``text`` with mojibake marks where the cleaning stages would leave them (raw spans)."""
     d = Doc(source=doc_id, raw=text, mapped=MappedText.identity(text), doc_id=doc_id)
-    d.corrupt = list(corrupt or [])
+    d.removed = [Removed("mojibake", text[s:e], s, e) for s, e in corrupt or []]
+    metadata.marks(d)
     return d
 
 
@@ -42,6 +44,7 @@ def test_corrupt_spans_follow_the_deletion():
     at = text.rindex("口岸")
     d = make(text, corrupt=[(at, at + 2)])
     passages.dedup_passages(d)
+    metadata.marks(d)
     s, e = d.corrupt[0]
     assert d.text[s:e] == "口岸"
 
