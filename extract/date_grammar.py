@@ -43,6 +43,7 @@ from extract.date_lexicon import Lexicon, lexicon
 _DIGIT_MONTH = r"(?:1[0-2]|0?[1-9])"  # 1-12 (01-09 too)
 _DIGIT_DAY = r"(?:3[01]|[12]\d|0?[1-9])"  # 1-31
 _NOT_IN_NUMBER = r"(?<!\d)(?<!\d\.)"  # not inside a longer number (12 of 112, 5 of 1.5)
+ALT = "_"  # the prefix of the group names of the scanning regex's alternatives (_numeric, _dated ...)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Grammar:
     until_re: re.Pattern
     since_re: re.Pattern
     between_re: re.Pattern
+    from_chars: str  # before a range, part of it (从, 自)
     period_res: tuple[tuple[re.Pattern, str], ...]  # (regex, rule name) of the periods from the reference
 
 
@@ -68,9 +70,12 @@ def grammar() -> Grammar:
     t = lx.tables
     conn = _conn(lx)
     tail = _tail(lx, conn)
-    main = "|".join([_numeric(lx), _years(lx, conn), _decade(lx), _lunar(lx), _dated(lx, conn, tail),
-                     _rel_day(lx), _rel_week(lx), _weekend(lx), _weekday(lx), _weekday_short(lx), _mpart(lx),
-                     _bare_day(lx), _clock(lx), _dp_clock(lx)])
+    alternatives = {"numeric": _numeric(lx), "years": _years(lx, conn), "decade": _decade(lx), "lunar": _lunar(lx),
+                    "dated": _dated(lx, conn, tail), "rel_day": _rel_day(lx), "rel_week": _rel_week(lx),
+                    "weekend": _weekend(lx), "weekday": _weekday(lx), "weekday_short": _weekday_short(lx),
+                    "mpart": _mpart(lx), "bare_day": _bare_day(lx), "clock": _clock(lx), "dp_clock": _dp_clock(lx)}
+    # each alternative in a group of its name: the match's ``lastgroup`` (the group closed last) names it
+    main = "|".join(f"(?P<{ALT}{k}>{v})" for k, v in alternatives.items())
     return Grammar(
         lex=lx,
         main=re.compile(f"(?=[{first_chars(lx)}]){word_guard(lx)}(?:{main})"),
@@ -81,6 +86,7 @@ def grammar() -> Grammar:
         until_re=re.compile(f"(?:{alt(t['until']['words'])})\\s*$"),
         since_re=re.compile(f"\\s*(?:{alt(t['since']['words'])})"),
         between_re=re.compile(f"(?:{alt(t['between']['words'])})"),
+        from_chars=t["from"]["chars"],
         period_res=_periods(lx),
     )
 

@@ -1,7 +1,7 @@
 """Reading the scanning regex's matches into parts: what a match says, before it is resolved.
 
 :func:`scan` runs the scanning regex (:mod:`extract.date_grammar`) over a text and reads each match
-with the reader of the alternative that matched (:data:`_READERS`, in the order of the alternatives),
+with the reader of the alternative that matched (:data:`_READERS`),
 then extends a day with the weekday and time written after it (:func:`_extend`).  Each reader names
 the rule that decided the match's shape (``_Parts.rule``): the most precise written part of it.
 """
@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from extract.date_grammar import Grammar
+from extract.date_grammar import ALT, Grammar
 from extract.date_lexicon import Holiday, Lexicon, Relative, YearPart
 from extract.numeral import cn_int
 
@@ -107,13 +107,9 @@ def scan(text: str, gr: Grammar) -> list[Parts]:
 
 
 def _read(m: re.Match, gr: Grammar) -> Parts | None:
-    """Read one scanning match into parts; ``None`` when it is not a valid date after all."""
-    g = m.group  # a handful of the scanning regex's ~50 named groups are read: cheaper than groupdict()
-    p = Parts(m.start(), m.end())
-    for group, reader in _READERS:
-        if g(group):
-            return reader(m, p, gr)
-    return _read_dated(m, p, gr)
+    """Read one scanning match into parts with the reader of its alternative; ``None`` when it is not
+    a valid date after all."""
+    return _READERS[m.lastgroup](m, Parts(m.start(), m.end()), gr)  # type: ignore[index]
 
 
 # ---------------------------------------------------------------------------- one reader per alternative
@@ -230,24 +226,6 @@ def _read_daypart_clock(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
 
 _Reader = Callable[[re.Match, Parts, Grammar], "Parts | None"]
 
-# The readers of the alternatives other than a year and its tail (:func:`_read_dated`), each under a
-# group only its alternative sets, in the order of the alternatives.
-_READERS: tuple[tuple[str, _Reader], ...] = (
-    ("ny", _read_numeric),
-    ("lm", _read_lunar), ("lm2", _read_lunar), ("lm3", _read_lunar),
-    ("yy1", _read_years),
-    ("dec", _read_decade), ("dec4", _read_decade),
-    ("rd", _read_rel_day),
-    ("rw", _read_week), ("we0", _read_week),
-    ("wd", _read_weekday), ("wd2", _read_weekday),
-    ("mp0", _read_month_part),
-    ("bd", _read_bare_day),
-    ("hh", _read_clock),
-    ("tdp", _read_daypart_clock),
-)
-
-
-# ---------------------------------------------------------------------------- a year and its tail
 
 def _read_dated(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
     """A year with an optional tail, or a tail alone (whose groups are read again from ``tail_re``)."""
@@ -264,6 +242,16 @@ def _read_dated(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
         return None
     return p
 
+
+# The reader of each alternative of the scanning regex, by the name of its group (see date_grammar).
+_READERS: dict[str, _Reader] = {ALT + k: v for k, v in {
+    "numeric": _read_numeric, "years": _read_years, "decade": _read_decade, "lunar": _read_lunar,
+    "dated": _read_dated, "rel_day": _read_rel_day, "rel_week": _read_week, "weekend": _read_week,
+    "weekday": _read_weekday, "weekday_short": _read_weekday, "mpart": _read_month_part,
+    "bare_day": _read_bare_day, "clock": _read_clock, "dp_clock": _read_daypart_clock}.items()}
+
+
+# ---------------------------------------------------------------------------- a year and its tail
 
 def _read_year(g: _Group, p: Parts, lx: Lexicon) -> bool:
     """The year (written or relative) and a part after it (2023年底); False when the year is not one."""

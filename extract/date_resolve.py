@@ -2,22 +2,20 @@
 
 A match resolves against the reference date (今年, 上月, a date without its year) or against the
 context, the last date the article mentioned (当年, 次日, 同期, a time alone).  Without the date it
-needs, it stays unresolved (``None``) rather than being guessed.  :func:`resolve` tries the kinds of
-match in turn (:data:`_RESOLVERS`); :func:`calendar_interval` is the interval of a match once its year
-is known.
+needs, it stays unresolved (``None``) rather than being guessed.  :func:`resolve` sends a match to the
+resolver of its kind; :func:`calendar_interval` is the interval of a match once its year is known.
 """
 
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import lunardate
 
 from extract.date_calendar import add_months, add_years, month_end
-from extract.date_lexicon import Lexicon
+from extract.date_lexicon import Lexicon, Relative
 from extract.date_read import Parts
 
 Interval = tuple[date, date, str]  # first day, last day, granularity
@@ -98,24 +96,40 @@ def _in_month(p: Parts, y: int, month: int) -> Interval | None:
 # ---------------------------------------------------------------------------- one resolver per kind of match
 
 def resolve(p: Parts, ref: date | None, ctx: Ctx, lx: Lexicon) -> Resolved:
-    """(interval or None when unresolvable, relative?) of one match."""
-    for applies, resolver in _RESOLVERS:
-        if applies(p):
-            return resolver(p, ref, ctx, lx)
-    return _implicit_year(p, ref, ctx, lx)
+    """(interval or None when unresolvable, relative?) of one match, by the first kind of match it is
+    (the order decides: a month relative to the reference with no year of its own before a bare day,
+    a written year before a relative one)."""
+    if p.clock_only:
+        return _time_alone(ctx)
+    if p.decade is not None:
+        return _decade(p.decade, ref)
+    if p.same_period:
+        return _same_period(p, ctx)
+    if p.day_rel is not None:
+        return _relative_day(p.day_rel, ref, ctx)
+    if p.week_rel is not None:
+        return _week(p, p.week_rel, ref)
+    if p.month_rel is not None and not p.has_year():
+        return _relative_month(p, p.month_rel, ref, ctx)
+    if p.day is not None and p.month is None and not p.has_year():
+        return _bare_day(p.day, ref, lx)
+    if p.year is not None:  # relative only when inherited from a relative date (今年5月1日至5日)
+        return calendar_interval(p, p.year, ref), p.inherited
+    if p.year_rel is not None:
+        return _relative_year(p, p.year_rel, ref, ctx)
+    return _implicit_year(p, ref, lx)
 
 
-def _time_alone(p: Parts, ref: date | None, ctx: Ctx, lx: Lexicon) -> Resolved:
+def _time_alone(ctx: Ctx) -> Resolved:
     """A time alone is on the day last mentioned (10月14日上午开幕……下午3时签约)."""
     if ctx.end is None or ctx.granularity not in ("day", "datetime"):
         return None, True
     return (ctx.end, ctx.end, "datetime"), True
 
 
-def _decade(p: Parts, ref: date | None, ctx: Ctx, lx: Lexicon) -> Resolved:
+def _decade(decade: tuple[int, int | None, int | None], ref: date | None) -> Resolved:
     """上世纪90年代 -> 1990..1999; 20世纪80年代 -> 1980s; 九十年代 alone -> the 1900s (as news mean it)."""
-    assert p.decade is not None
-    dec, century, offset = p.decade
+    dec, century, offset = decade
     rel = offset is not None
     if rel:
         if ref is None:
@@ -130,7 +144,7 @@ def _decade(p: Parts, ref: date | None, ctx: Ctx, lx: Lexicon) -> Resolved:
     return (date(base + dec, 1, 1), date(base + dec + 9, 12, 31), "range"), rel
 
 
-def _same_period(p: Parts, ref: date | None, ctx: Ctx, lx: Lexicon) -> Resolved:
+def _same_period(p: Parts, ctx: Ctx) -> Resolved:
     """同期: the context period, moved by the year before it (去年同期)."""
     if ctx.start is None or ctx.end is None:
         return None, True
@@ -138,22 +152,20 @@ def _same_period(p: Parts, ref: date | None, ctx: Ctx, lx: Lexicon) -> Resolved:
     return (add_years(ctx.start, k), add_years(ctx.end, k), ctx.granularity), True
 
 
-def _relative_day(p: Parts, ref: date | None, ctx: Ctx, lx: Lexicon) -> Resolved:
+def _relative_day(rel: Relative, ref: date | None, ctx: Ctx) -> Resolved:
     """今天, 昨日 (from the reference); 当天, 次日 (from the day last mentioned)."""
-    assert p.day_rel is not None
-    base = ref if p.day_rel.anchor == "ref" else ctx.end if ctx.granularity in ("day", "datetime") else None
+    base = ref if rel.anchor == "ref" else ctx.end if ctx.granularity in ("day", "datetime") else None
     if base is None:
         return None, True
-    d = base + timedelta(days=p.day_rel.offset)
+    d = base + timedelta(days=rel.offset)
     return (d, d, "day"), True
 
 
-def _week(p: Parts, ref: date | None, ctx: Ctx, lx: Lexicon) -> Resolved:
+def _week(p: Parts, rel: Relative, ref: date | None) -> Resolved:
     """A week of the reference date's (上周), one of its days (下周五) or its weekend (下下周末)."""
-    assert p.week_rel is not None
     if ref is None:
         return None, True
-    monday = ref - timedelta(days=ref.weekday()) + timedelta(weeks=p.week_rel.offset)
+    monday = ref - timedelta(days=ref.weekday()) + timedelta(weeks=rel.offset)
     if p.weekday is not None:
         d = monday + timedelta(days=p.weekday)
         return (d, d, "day"), True
@@ -162,56 +174,47 @@ def _week(p: Parts, ref: date | None, ctx: Ctx, lx: Lexicon) -> Resolved:
     return (monday, monday + timedelta(days=6), "range"), True
 
 
-def _relative_month(p: Parts, ref: date | None, ctx: Ctx, lx: Lexicon) -> Resolved:
+def _relative_month(p: Parts, rel: Relative, ref: date | None, ctx: Ctx) -> Resolved:
     """A month relative to the reference or to the context, with no year of its own (本月, 上月, 当月)."""
-    assert p.month_rel is not None
-    if p.month_rel.anchor == "context":
+    if rel.anchor == "context":
         if ctx.end is None or ctx.granularity in ("year", "range", "quarter"):
             return None, True
-        y, mo = add_months(ctx.end.year, ctx.end.month, p.month_rel.offset)
+        y, mo = add_months(ctx.end.year, ctx.end.month, rel.offset)
     else:
         if ref is None:
             return None, True
-        y, mo = add_months(ref.year, ref.month, p.month_rel.offset)
+        y, mo = add_months(ref.year, ref.month, rel.offset)
     q = Parts(p.start, p.end, month=mo, day=p.day, days=p.days, month_part=p.month_part)
     return calendar_interval(q, y, ref), True
 
 
-def _bare_day(p: Parts, ref: date | None, ctx: Ctx, lx: Lexicon) -> Resolved:
+def _bare_day(day: int, ref: date | None, lx: Lexicon) -> Resolved:
     """A bare day (29日): the reference month, or the month before when clearly in the future."""
-    assert p.day is not None
     if ref is None:
         return None, True
     for k in (0, -1):
         y, mo = add_months(ref.year, ref.month, k)
-        if p.day <= calendar.monthrange(y, mo)[1]:
-            d = date(y, mo, p.day)
+        if day <= calendar.monthrange(y, mo)[1]:
+            d = date(y, mo, day)
             if k == -1 or d <= ref + timedelta(days=lx.bare_day_days):
                 return (d, d, "day"), True
     return None, True
 
 
-def _written_year(p: Parts, ref: date | None, ctx: Ctx, lx: Lexicon) -> Resolved:
-    """A year written (2023年...): relative only when inherited from a relative date (今年5月1日至5日)."""
-    assert p.year is not None
-    return calendar_interval(p, p.year, ref), p.inherited
-
-
-def _relative_year(p: Parts, ref: date | None, ctx: Ctx, lx: Lexicon) -> Resolved:
+def _relative_year(p: Parts, rel: Relative, ref: date | None, ctx: Ctx) -> Resolved:
     """A year relative to the reference (今年, 去年) or to the context (当年, 次年), with its tail."""
-    assert p.year_rel is not None
-    if p.year_rel.anchor == "context":
+    if rel.anchor == "context":
         if ctx.end is None:
             return None, True
-        y = ctx.end.year + p.year_rel.offset
+        y = ctx.end.year + rel.offset
     else:
         if ref is None:
             return None, True
-        y = ref.year + p.year_rel.offset
+        y = ref.year + rel.offset
     return calendar_interval(p, y, ref), True
 
 
-def _implicit_year(p: Parts, ref: date | None, ctx: Ctx, lx: Lexicon) -> Resolved:
+def _implicit_year(p: Parts, ref: date | None, lx: Lexicon) -> Resolved:
     """A date without its year (10月18日, 一季度, 国庆): the reference year, or the year before when it
     would start more than ``future_tolerance_days`` after the reference date (not for parts of the
     year alone: 年底 is this year's)."""
@@ -222,23 +225,6 @@ def _implicit_year(p: Parts, ref: date | None, ctx: Ctx, lx: Lexicon) -> Resolve
     if iv is not None and not only_year_part and iv[0] > ref + timedelta(days=lx.future_days):
         iv = calendar_interval(p, ref.year - 1, ref)
     return iv, True
-
-
-_Resolver = Callable[[Parts, "date | None", Ctx, Lexicon], Resolved]
-
-# Which resolver a match takes: the first whose test holds (the order decides: a month relative to the
-# reference with no year of its own before a bare day, a written year before a relative one).
-_RESOLVERS: tuple[tuple[Callable[[Parts], bool], _Resolver], ...] = (
-    (lambda p: p.clock_only, _time_alone),
-    (lambda p: p.decade is not None, _decade),
-    (lambda p: p.same_period, _same_period),
-    (lambda p: p.day_rel is not None, _relative_day),
-    (lambda p: p.week_rel is not None, _week),
-    (lambda p: p.month_rel is not None and not p.has_year(), _relative_month),
-    (lambda p: p.day is not None and p.month is None and not p.has_year(), _bare_day),
-    (lambda p: p.year is not None, _written_year),
-    (lambda p: p.year_rel is not None, _relative_year),
-)
 
 
 def inherit(p2: Parts, resolved_end: date, relative: bool) -> bool:

@@ -127,7 +127,7 @@ def _match(text: str, p: Parts, nxt: Parts | None, ref: date | None, ctx: Ctx,
                                                                   rel, p.rule)
     joined = _join(text, p, nxt, s, ref, gr) if nxt is not None and iv is not None else None
     if (joined == "range" or p.days or p.months or p.year2) and s.start > 0 \
-            and text[s.start - 1] in gr.lex.tables["from"]["chars"]:
+            and text[s.start - 1] in gr.from_chars:
         s.start -= 1  # 从2016年到2018年: the range includes its 从
     _bound(text, s, ref, gr)
     gran = "datetime" if p.time and s.gran == "day" else s.gran
