@@ -1,30 +1,33 @@
 """The date grammar: the one scanning regex and its helpers, built from the lexicon (``rules/dates/``).
 
 The scanning regex is one alternation; each alternative is built by one function below from the
-words and classes of its lexicon table, and named by the groups :mod:`extract.date_read` reads:
+words and classes of its lexicon table, and wrapped in a group of its name (``_numeric`` ...) so that
+:mod:`extract.date_read` reads a match with the reader of its alternative:
 
-=================  =====================================================  ============
-alternative        examples                                               table
-=================  =====================================================  ============
-:func:`_numeric`   2024-09-09, 2024/9/9                                   numeric
-:func:`_years`     2023—2026年, 从2016到2018                                year_range
-:func:`_decade`    上世纪90年代, 20世纪80年代, 1990年代                         decade
-:func:`_lunar`     农历2015年十月初一, 正月十五, 三月初一                          lunar
-:func:`_dated`     a year and/or a tail: 2023年11月1日, 今年一季度, 国庆, 同期      year, tail
-:func:`_rel_day`   今天, 次日                                              relative
-:func:`_rel_week`  上周, 下周五, 下下周末                                     relative
-:func:`_weekend`   周末                                                   weekend
-:func:`_weekday`   星期一, 礼拜天, 周五                                        weekday
-:func:`_mpart`     月底, 月中旬 (the reference month)                          month_part
-:func:`_bare_day`  29日, 二十日                                             bare_day
-:func:`_clock`     8:30, 10:58:07                                         clock
-:func:`_dp_clock`  下午5:00, 凌晨2点半                                        daypart_clock
-=================  =====================================================  ============
+======================  ==================================================  =============
+alternative             examples                                            table
+======================  ==================================================  =============
+:func:`_numeric`        2024-09-09, 2024/9/9                                numeric
+:func:`_years`          2023—2026年, 从2016到2018                             year_range
+:func:`_decade`         上世纪90年代, 20世纪80年代, 1990年代                      decade
+:func:`_lunar`          农历2015年十月初一, 正月十五, 三月初一                       lunar
+:func:`_dated`          a year and/or a tail: 2023年11月1日, 今年一季度, 国庆     year, tail
+:func:`_rel_day`        今天, 次日                                           relative_day
+:func:`_rel_week`       上周, 下周五, 下下周末                                  relative_week
+:func:`_weekend`        周末                                                weekend
+:func:`_weekday`        星期一, 礼拜天                                         weekday
+:func:`_weekday_short`  周五 (at the end of the words: 周五发布 is not)           weekday
+:func:`_mpart`          月底, 月中旬 (the reference month)                       month_part
+:func:`_bare_day`       29日, 二十日                                          bare_day
+:func:`_clock`          8:30, 10:58:07                                      clock
+:func:`_dp_clock`       下午5:00, 凌晨2点半                                     daypart_clock
+======================  ==================================================  =============
 
 The tail (:func:`_tail`) is itself an alternation: a month range, a month with its day, days, xun
 or part (:func:`_month`), quarters, the first months, a part of the year, a holiday, 同期.  What
-stays in code is the numeral grammar (十二, 二十一, 1-31, the years 1600-2199) and the order in
-which the parts combine; the words and character classes are the lexicon's.
+stays in code is the numeral grammar (十二, 二十一, 廿三, 1-31, the years 1600-2199), the unit words
+of the skeleton (年, 月, 日, 季度, 世纪, 年代; 年度, 月份) and the order in which the parts combine;
+the words and character classes are the lexicon's.
 
 The regex is preceded by cheap first tests (:mod:`extract.date_guards`).  Other regexes of the
 grammar: the time after a day (:func:`_day_time`), the connectors between dates, and the periods
@@ -37,7 +40,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from extract.date_guards import CN, QUARTERS, YEAR4, alt, alt_not_after, chars, first_chars, word_guard
+from extract.date_guards import CN, NUMERALS, QUARTERS, YEAR4, alt, alt_not_after, chars, first_chars, word_guard
 from extract.date_lexicon import Lexicon, lexicon
 
 _DIGIT_MONTH = r"(?:1[0-2]|0?[1-9])"  # 1-12 (01-09 too)
@@ -248,13 +251,12 @@ def _dated(lx: Lexicon, conn: str, tail: str) -> str:
 
     Each branch starts with a look-ahead for its first characters: a cheap test before the costly
     alternatives."""
-    digits = "0123456789" + CN + "〇○两廿卅"
     year_words = [w for w, r in lx.relative.items() if r.unit == "year"]
     month_words = [w for w, r in lx.relative.items() if r.unit == "month"]
     q, f = lx.tables["quarter"], lx.tables["first_months"]
     openers = {q["ordinal"], q["first"], f["first"], "年"} | {w[0] for w in lx.tables["same_period"]["words"]}
-    year_first = chars(set(digits) | {w[0] for w in year_words})
-    tail_first = chars(set(digits) | openers | {w[0] for w in month_words}
+    year_first = chars(set(NUMERALS) | {w[0] for w in year_words})
+    tail_first = chars(set(NUMERALS) | openers | {w[0] for w in month_words}
                        | {w[0] for w in list(lx.holidays) + list(lx.year_parts)})
     strip = re.sub(r"\(\?P<\w+>", "(?:", tail)  # the same pattern without its named groups
     return f"(?=[{year_first}])(?:{_year(lx)}){tail}?|(?=[{tail_first}])(?P<tailonly>{strip})"

@@ -20,7 +20,8 @@ CN = CN_NUMERAL_CHARS
 NUMERALS = "0123456789" + CN + "廿卅"  # every character a date's numeral can start with (廿三, 卅一 too)
 YEAR4 = r"(?:1[6-9]|20|21)\d{2}"  # a year in four digits, 1600-2199
 YEAR4_FIRST = "12"  # the digits YEAR4 starts with
-QUARTERS = "一二三四1234"  # the numbers of quarters (一季度, 第3季度)
+QUARTERS_CN = "一二三四"  # the numbers of quarters (一季度, 第3季度), Chinese and digits
+QUARTERS = QUARTERS_CN + "1234"
 
 
 def alt(words: Iterable[str]) -> str:
@@ -114,7 +115,7 @@ def _numeral_guard(lx: Lexicon, words: list[str]) -> str:
     """
     after = numeral_followers(lx)
     year_after = r"\s" + chars(set(lx.tables["numeric"]["separators"]) | _range_chars(lx) | {"年"})
-    digit = (f"(?<!\\d)(?:\\d{{4}}[{year_after}]|\\d{{1,2}}[{after}一二三四])"
+    digit = (f"(?<!\\d)(?:\\d{{4}}[{year_after}]|\\d{{1,2}}[{after}{QUARTERS_CN}])"
              r"|(?<=\d)(?:\d(?:\d世纪|0年代)|[1-4].{0,3}季度)")
     cn_after = lx.tables["numeral_guard"]["cn_followed_by"]
     body = f"{digit}|[{CN}廿卅]{{1,4}}[{after}{re.escape(cn_after)}1-4]"

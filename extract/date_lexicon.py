@@ -13,7 +13,6 @@ reading and the resolution of matches use the typed tables below.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from functools import cache
@@ -22,7 +21,7 @@ from typing import Any, NamedTuple
 import lunardate
 
 from extract.date_calendar import qingming
-from extract.rules import rules_dir
+from extract.rules import load_toml
 
 FILES = ("calendar", "relative", "holidays", "connectors", "periods", "times", "scan", "resolve")
 
@@ -137,12 +136,10 @@ def _read_tables() -> dict[str, Any]:
     """The top-level tables of all the files, by key; a key in two files is an error."""
     tables: dict[str, Any] = {}
     for name in FILES:
-        path = rules_dir() / "dates" / f"{name}.toml"
-        with path.open("rb") as f:
-            for key, value in tomllib.load(f).items():
-                if key in tables:
-                    raise ValueError(f"{path}: table [{key}] is defined twice in rules/dates/")
-                tables[key] = value
+        for key, value in load_toml(f"dates/{name}").items():
+            if key in tables:
+                raise ValueError(f"rules/dates/{name}.toml: table [{key}] is defined twice in rules/dates/")
+            tables[key] = value
     return tables
 
 

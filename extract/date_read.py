@@ -1,9 +1,9 @@
 """Reading the scanning regex's matches into parts: what a match says, before it is resolved.
 
-:func:`scan` runs the scanning regex (:mod:`extract.date_grammar`) over a text and reads each match
-with the reader of the alternative that matched (:data:`_READERS`),
-then extends a day with the weekday and time written after it (:func:`_extend`).  Each reader names
-the rule that decided the match's shape (``_Parts.rule``): the most precise written part of it.
+:func:`scan` runs the scanning regex (:mod:`extract.date_grammar`) over a text, reads each match with
+the reader of the alternative that matched (:data:`_READERS`), then extends a day with the weekday and
+time written after it (:func:`_extend`).  Each reader names the rule that decided the match's shape
+(``Parts.rule``): the most precise written part of it (去年11月30日: ``date.day``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ class Parts:
 
     start: int
     end: int
-    rule: str | None = None
+    rule: str | None = None  # the rule name (a ``name`` of rules/dates/)
     year: int | None = None
     year_rel: Relative | None = None
     year2: int | None = None
@@ -208,7 +208,7 @@ def _read_bare_day(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
 def _read_clock(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
     """8:30 alone."""
     p.clock_only = True
-    p.time = clock(gr.lex, m["hh"], m["mi"], m["ss"], None)
+    p.time = _clock(gr.lex, m["hh"], m["mi"], m["ss"], None)
     p.rule = gr.lex.names.clock
     return p
 
@@ -348,7 +348,7 @@ def _read_year_part(word: str, p: Parts, lx: Lexicon) -> bool:
 
 # ---------------------------------------------------------------------------- times
 
-def clock(lx: Lexicon, hh: str, mi: str | None, ss: str | None, daypart: str | None, half: bool = False) -> str | None:
+def _clock(lx: Lexicon, hh: str, mi: str | None, ss: str | None, daypart: str | None, half: bool = False) -> str | None:
     """``HH:MM[:SS]`` of a clock time, in the afternoon after a day part such as 下午; None when invalid."""
     h = cn_int(hh)
     if h is None or h > 24:
@@ -365,9 +365,9 @@ def clock(lx: Lexicon, hh: str, mi: str | None, ss: str | None, daypart: str | N
 def _time_of(lx: Lexicon, t: re.Match, daypart: str | None) -> str | None:
     """The clock of a day-time match (with separators or with units), or None."""
     if t["hh"]:
-        return clock(lx, t["hh"], t["mi"], t["ss"], daypart)
+        return _clock(lx, t["hh"], t["mi"], t["ss"], daypart)
     if t["hc"]:
-        return clock(lx, t["hc"], t["mc"], None, daypart, bool(t["half"]))
+        return _clock(lx, t["hc"], t["mc"], None, daypart, bool(t["half"]))
     return None
 
 
