@@ -104,78 +104,69 @@ def _find(text: str, parts: list[Parts], ref_date: date | None, periods: bool, g
     return out
 
 
-@dataclass(slots=True)
-class _Span:
-    """A match being built: where it is, its interval and the rule that decided its shape."""
-
-    start: int
-    end: int
-    vs: date | None
-    ve: date | None
-    gran: str
-    rel: bool
-    rule: str | None
-    bound: str | None = None
-
-
 def _match(text: str, p: Parts, nxt: Parts | None, ref: date | None, ctx: Ctx,
            gr: Grammar) -> tuple[DateMatch, int]:
     """The match of ``p`` resolved, joined with ``nxt`` when a connector makes them one (and then 1
     part used beyond ``p``), widened by 从 before a range and bounded by 截至 or 以来."""
     iv, rel = resolve(p, ref, ctx, gr.lex)
-    s = _Span(p.start, p.end, *iv, rel, p.rule) if iv else _Span(p.start, p.end, None, None, _guess_granularity(p),
-                                                                  rel, p.rule)
-    joined = _join(text, p, nxt, s, ref, gr) if nxt is not None and iv is not None else None
-    if (joined == "range" or p.days or p.months or p.year2) and s.start > 0 \
-            and text[s.start - 1] in gr.from_chars:
-        s.start -= 1  # 从2016年到2018年: the range includes its 从
-    _bound(text, s, ref, gr)
-    gran = "datetime" if p.time and s.gran == "day" else s.gran
-    kind = "time" if p.clock_only else ("period" if gran == "range" else "point")
-    return DateMatch(s.start, s.end, text[s.start:s.end], s.vs, s.ve, gran, s.rel, kind=kind, time=p.time,
-                     holiday=p.holiday.name if p.holiday else None, bound=s.bound, anchor=p.anchor(s.rel),
-                     rule=s.rule), 1 if joined else 0
+    if iv is None:
+        d = DateMatch(p.start, p.end, "", None, None, _guess_granularity(p), rel, rule=p.rule)
+    else:
+        d = DateMatch(p.start, p.end, "", iv[0], iv[1], iv[2], rel, rule=p.rule)
+    joined = _join(text, p, nxt, d, ref, gr) if nxt is not None and iv is not None else None
+    if (joined == "range" or p.days or p.months or p.year2) and d.start > 0 and text[d.start - 1] in gr.from_chars:
+        d.start -= 1  # 从2016年到2018年: the range includes its 从
+    _bound(text, d, ref, gr)
+    if p.time and d.granularity == "day":
+        d.granularity = "datetime"
+    d.text, d.time, d.anchor = text[d.start:d.end], p.time, p.anchor(d.relative)
+    d.kind = "time" if p.clock_only else ("period" if d.granularity == "range" else "point")
+    d.holiday = p.holiday.name if p.holiday else None
+    return d, 1 if joined else 0
 
 
-def _join(text: str, p: Parts, nxt: Parts, s: _Span, ref: date | None, gr: Grammar) -> str | None:
-    """Join ``nxt`` into the span when a connector makes the two one range: "range" (2020年至2023年),
-    "between" (2007年与2009年之间), else None.  A date after a list connector (10月18日、19日) takes the
-    year and month it leaves out, and is named by the list rule."""
+def _join(text: str, p: Parts, nxt: Parts, d: DateMatch, ref: date | None, gr: Grammar) -> str | None:
+    """Join ``nxt`` into the match ``d`` being built when a connector makes the two one range: "range"
+    (2020年至2023年), "between" (2007年与2009年之间), else None.  A date after a list connector
+    (10月18日、19日) takes the year and month it leaves out, and is named by the list rule."""
     names = gr.lex.names
     if gr.gap_range.fullmatch(text, p.end, nxt.start):
-        inherit(nxt, s.ve, s.rel)
-        iv2, rel2 = resolve(nxt, ref, Ctx(s.vs, s.ve, s.gran), gr.lex)
-        if iv2 is None or iv2[1] < s.vs:
+        inherit(nxt, d.value_end, d.relative)
+        iv2, rel2 = resolve(nxt, ref, Ctx(d.value_start, d.value_end, d.granularity), gr.lex)
+        if iv2 is None or iv2[1] < d.value_start:
             return None
-        s.ve, s.gran, s.end, s.rel, s.rule = iv2[1], "range", nxt.end, s.rel or rel2, names.range
+        d.value_end, d.granularity, d.end, d.relative = iv2[1], "range", nxt.end, d.relative or rel2
+        d.rule = names.range
         p.time = p.time or nxt.time
         return "range"
     if not gr.gap_list.fullmatch(text, p.end, nxt.start):
         return None
-    if inherit(nxt, s.ve, s.rel):
+    if inherit(nxt, d.value_end, d.relative):
         nxt.rule = names.list
     between = gr.between_re.match(text, nxt.end)
     if between is None:
         return None
-    iv2, rel2 = resolve(nxt, ref, Ctx(s.vs, s.ve, s.gran), gr.lex)
-    if iv2 is None or iv2[1] < s.vs:
+    iv2, rel2 = resolve(nxt, ref, Ctx(d.value_start, d.value_end, d.granularity), gr.lex)
+    if iv2 is None or iv2[1] < d.value_start:
         return None
-    s.ve, s.gran, s.rel, s.end, s.rule = iv2[1], "range", s.rel or rel2, between.end(), names.between
+    d.value_end, d.granularity, d.relative, d.end = iv2[1], "range", d.relative or rel2, between.end()
+    d.rule = names.between
     return "between"
 
 
-def _bound(text: str, s: _Span, ref: date | None, gr: Grammar) -> None:
+def _bound(text: str, d: DateMatch, ref: date | None, gr: Grammar) -> None:
     """截至X: the cut-off day (X's last); X以来: from X's start up to the reference date."""
-    um = gr.until_re.search(text, max(0, s.start - 4), s.start)
-    if um and s.vs is not None:
-        s.start, s.vs, s.gran, s.bound, s.rule = um.start(), s.ve, "day", "until", gr.lex.names.until
-    elif s.ve is not None and s.gran != "time":
-        sm = gr.since_re.match(text, s.end)
+    um = gr.until_re.search(text, max(0, d.start - 4), d.start)
+    if um and d.value_start is not None:
+        d.start, d.value_start, d.granularity, d.bound = um.start(), d.value_end, "day", "until"
+        d.rule = gr.lex.names.until
+    elif d.value_end is not None and d.granularity != "time":
+        sm = gr.since_re.match(text, d.end)
         if sm:
-            s.end, s.bound, s.gran, s.rel, s.rule = sm.end(), "since", "range", True, gr.lex.names.since
-            s.ve = ref if ref is not None and ref >= s.vs else None
-            if s.ve is None:
-                s.vs = None
+            d.end, d.bound, d.granularity, d.relative, d.rule = sm.end(), "since", "range", True, gr.lex.names.since
+            d.value_end = ref if ref is not None and ref >= d.value_start else None
+            if d.value_end is None:
+                d.value_start = None
 
 
 def _guess_granularity(p: Parts) -> str:
