@@ -1,0 +1,367 @@
+"""The date grammar: the one scanning regex and its helpers, built from the lexicon (``rules/dates/``).
+
+The scanning regex is one alternation; each alternative is built by one function below from the
+words and classes of its lexicon table, and wrapped in a group of its name (``_numeric`` ...) so that
+:mod:`extract.date_read` reads a match with the reader of its alternative:
+
+======================  ==================================================  =============
+alternative             examples                                            table
+======================  ==================================================  =============
+:func:`_numeric`        2024-09-09, 2024/9/9                                numeric
+:func:`_years`          2023—2026年, 从2016到2018                             year_range
+:func:`_decade`         上世纪90年代, 20世纪80年代, 1990年代                      decade
+:func:`_lunar`          农历2015年十月初一, 正月十五, 三月初一                       lunar
+:func:`_dated`          a year and/or a tail: 2023年11月1日, 今年一季度, 国庆     year, tail
+:func:`_rel_day`        今天, 次日                                           relative_day
+:func:`_rel_week`       上周, 下周五, 下下周末                                  relative_week
+:func:`_weekend`        周末                                                weekend
+:func:`_weekday`        星期一, 礼拜天                                         weekday
+:func:`_weekday_short`  周五 (at the end of the words: 周五发布 is not)           weekday
+:func:`_mpart`          月底, 月中旬 (the reference month)                       month_part
+:func:`_bare_day`       29日, 二十日                                          bare_day
+:func:`_clock`          8:30, 10:58:07                                      clock
+:func:`_dp_clock`       下午5:00, 凌晨2点半                                     daypart_clock
+======================  ==================================================  =============
+
+The tail (:func:`_tail`) is itself an alternation: a month range, a month with its day, days, xun
+or part (:func:`_month`), quarters, the first months, a part of the year, a holiday, 同期.  What
+stays in code is the numeral grammar (十二, 二十一, 廿三, 1-31, the years 1600-2199), the unit words
+of the skeleton (年, 月, 日, 季度, 世纪, 年代; 年度, 月份) and the order in which the parts combine;
+the words and character classes are the lexicon's.
+
+The regex is preceded by cheap first tests (:mod:`extract.date_guards`).  Other regexes of the
+grammar: the time after a day (:func:`_day_time`), the connectors between dates, and the periods
+reaching back from the reference date (:func:`_periods`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from extract.date_guards import CN, NUMERALS, QUARTERS, YEAR4, alt, alt_not_after, chars, first_chars, word_guard
+from extract.date_lexicon import Lexicon, lexicon
+
+_DIGIT_MONTH = r"(?:1[0-2]|0?[1-9])"  # 1-12 (01-09 too)
+_DIGIT_DAY = r"(?:3[01]|[12]\d|0?[1-9])"  # 1-31
+_NOT_IN_NUMBER = r"(?<!\d)(?<!\d\.)"  # not inside a longer number (12 of 112, 5 of 1.5)
+ALT = "_"  # the prefix of the group names of the scanning regex's alternatives (_numeric, _dated ...)
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """The compiled grammar with the lexicon it was built from."""
+
+    lex: Lexicon
+    main: re.Pattern  # the scanning regex
+    tail_re: re.Pattern  # the tail alone (read again when a match is a tail without a year)
+    day_time: re.Pattern  # weekday, day part and clock after a day
+    gap_range: re.Pattern
+    gap_list: re.Pattern
+    until_re: re.Pattern
+    since_re: re.Pattern
+    between_re: re.Pattern
+    from_chars: str  # before a range, part of it (从, 自)
+    period_res: tuple[tuple[re.Pattern, str], ...]  # (regex, rule name) of the periods from the reference
+
+
+@cache
+def grammar() -> Grammar:
+    """Compile the lexicon into the scanning regex and the connector regexes (once per process)."""
+    lx = lexicon()
+    t = lx.tables
+    conn = _conn(lx)
+    tail = _tail(lx, conn)
+    alternatives = {"numeric": _numeric(lx), "years": _years(lx, conn), "decade": _decade(lx), "lunar": _lunar(lx),
+                    "dated": _dated(lx, conn, tail), "rel_day": _rel_day(lx), "rel_week": _rel_week(lx),
+                    "weekend": _weekend(lx), "weekday": _weekday(lx), "weekday_short": _weekday_short(lx),
+                    "mpart": _mpart(lx), "bare_day": _bare_day(lx), "clock": _clock(lx), "dp_clock": _dp_clock(lx)}
+    # each alternative in a group of its name: the match's ``lastgroup`` (the group closed last) names it
+    main = "|".join(f"(?P<{ALT}{k}>{v})" for k, v in alternatives.items())
+    return Grammar(
+        lex=lx,
+        main=re.compile(f"(?=[{first_chars(lx)}]){word_guard(lx)}(?:{main})"),
+        tail_re=re.compile(tail),
+        day_time=re.compile(_day_time(lx)),
+        gap_range=re.compile(f"\\s*(?:{alt(t['range']['words'])})\\s*"),
+        gap_list=re.compile(f"\\s*(?:{alt(t['list']['words'])})\\s*"),
+        until_re=re.compile(f"(?:{alt(t['until']['words'])})\\s*$"),
+        since_re=re.compile(f"\\s*(?:{alt(t['since']['words'])})"),
+        between_re=re.compile(f"(?:{alt(t['between']['words'])})"),
+        from_chars=t["from"]["chars"],
+        period_res=_periods(lx),
+    )
+
+
+# ---------------------------------------------------------------------------- pieces
+
+def _conn(lx: Lexicon) -> str:
+    """A range connector inside one expression (1-7月, 5月1—5日, 2023—2026年)."""
+    return f"(?:{alt(lx.tables['range']['words'])})"
+
+
+def _not(words: list[str]) -> str:
+    """Negative look-ahead for words (in their order)."""
+    return f"(?!{'|'.join(re.escape(w) for w in words)})"
+
+
+def _digits(lx: Lexicon) -> str:
+    """The Chinese digits one to nine, as a class body."""
+    return lx.tables["numerals"]["digits"]
+
+
+def _year_number(lx: Lexicon) -> str:
+    """A year's numeral: 2023 (1600-2199), 二〇二三 (four digits), 两千零四, and two-digit years only
+    where they cannot be a count of years: 07年, 零八年, 18年10月."""
+    d, z = _digits(lx), lx.tables["numerals"]["zeros"]
+    month_head = f"\\s?(?:1[0-2]|0?[1-9]|十[一二]?|[{d}])月"
+    return (f"{_NOT_IN_NUMBER}{YEAR4}(?!\\d)|(?<![{CN}])[{z}{d}]{{4}}"
+            f"|两千(?:零[{d}]|[{d}]?十[{d}]?)?"
+            f"|(?<![\\d.])0\\d(?=\\s?年)|(?<![{CN}])零[{d}](?=年)"
+            f"|(?<![\\d.])[1-9]\\d(?=\\s?年{month_head})")
+
+
+def _month_number(lx: Lexicon) -> str:
+    """A month's numeral, 1-12: digits (not after 每 ...) or Chinese (not inside a word: 统一月, 逐月)."""
+    t = lx.tables["month"]
+    not_after = "".join(f"(?<!{re.escape(w)})" for w in t["digit_not_after"])
+    return (f"{_NOT_IN_NUMBER}{not_after}{_DIGIT_MONTH}(?!\\d)"
+            f"|(?<![{CN}{t['numeral_not_after']}])(?:十[一二]|十|[{_digits(lx)}])(?![{CN}])")
+
+
+def _day_number(lx: Lexicon) -> str:
+    """A day's numeral, 1-31: digits or Chinese (三十一, 二十五, 廿三, 卅一)."""
+    d = _digits(lx)
+    return (f"{_NOT_IN_NUMBER}{_DIGIT_DAY}(?!\\d)"
+            f"|(?<![{CN}])(?:三十一?|二十[{d}]?|十[{d}]?|廿[{d}]?|卅一?|[{d}])(?![{CN}])")
+
+
+def _year(lx: Lexicon) -> str:
+    """A year (groups ya: written, yr: relative word) and a one-character part after it (yp: 2023年底)."""
+    yt, yp = lx.tables["year"], lx.tables["year_part"]
+    years = [w for w, r in lx.relative.items() if r.unit == "year"]
+    after = alt(w for w in lx.year_parts if len(w) == 1)
+    return (f"(?:(?P<ya>{_year_number(lx)})\\s?年度?{_not(yt['not_followed_by'])}\\s?|(?P<yr>{alt(years)}))"
+            f"(?P<yp>(?:{after}){_not(yp['after_year_not_followed_by'])})?")
+
+
+def _month(lx: Lexicon, conn: str) -> str:
+    """A month (m: numeral, mr: relative word) with an optional day range (d1, d2), day (d; dn: Chinese
+    without 日, 八月十五) or part of the month (mp: 上旬, 底)."""
+    t, dt = lx.tables["month"], lx.tables["day"]
+    d, dnum, units = _digits(lx), _day_number(lx), dt["units"]
+    months = [w for w, r in lx.relative.items() if r.unit == "month"]
+    lunar_day = f"{lx.tables['lunar']['day_prefix']}[{d}十]"
+    return (f"(?:(?P<m>{_month_number(lx)})月份?(?![{t['not_followed_by']}])|(?P<mr>{alt(months)}))"
+            f"(?:(?P<d1>{dnum})[{units}]?{conn}(?P<d2>{dnum})[{units}]"
+            f"|(?P<d>{dnum})[{units}](?![{dt['not_followed_by']}])"
+            f"|(?P<dn>二十[{d}]?|三十一?|十[{d}]|廿[{d}]|{lunar_day})"
+            f"(?![{CN}{re.escape(dt['numeral_not_followed_by'])}])"
+            f"|(?P<mp>{alt(lx.month_parts)}))?")
+
+
+def _quarters(lx: Lexicon, conn: str) -> str:
+    """Quarters (q1, q2: 一季度, 第一季度, 二、三季度; qe: 末 or 初 of the quarter), the first ones (qn: 前三季度)."""
+    q = lx.tables["quarter"]
+    first = f"{q['first']}(?P<qn>[一二两三1-3]){q['measure']}?季度"  # at most three
+    return (f"{q['ordinal']}?(?P<q1>[{QUARTERS}])(?:{conn}|{q['list_mark']})?(?P<q2>[{QUARTERS}])?季度"
+            f"(?P<qe>{alt(lx.quarter_edges)})?|{first}")
+
+
+def _first_months(lx: Lexicon) -> str:
+    """The first months of a year (mf: 前4个月, 前十个月)."""
+    f = lx.tables["first_months"]
+    n = f"十[一二]|1[0-2]|[{lx.tables['numerals']['count_first']}]|[1-9]"
+    return f"{f['first']}(?P<mf>{n}){f['measure']}?月"
+
+
+def _holiday(lx: Lexicon) -> str:
+    """A holiday (hol) with an optional period word after it (hp: 春节期间, 国庆黄金周)."""
+    period = alt(lx.tables["holiday_period"]["words"])
+    pats: list[tuple[str, str]] = []
+    for h in lx.tables["holiday"]:
+        for w in h["words"]:
+            pat = re.escape(w)
+            if w[0] in CN:  # 五一, 十一: not inside a longer numeral
+                pat = f"(?<![{CN}\\d]){pat}"
+            if w in h.get("needs_suffix", []):
+                pat += f"(?=(?:{period}))"
+            if h.get("not_followed_by"):
+                pat += f"(?![{re.escape(h['not_followed_by'])}])"
+            pats.append((w, pat))
+    words = "|".join(p for _, p in sorted(pats, key=lambda x: (-len(x[0]), x[0])))
+    return f"(?P<hol>{words})(?P<hp>{period})?"
+
+
+def _tail(lx: Lexicon, conn: str) -> str:
+    """What follows a year, or stands alone: a month range (mr1, mr2), a month (:func:`_month`), quarters,
+    the first months, a part of the year (yp0: 上半年, 年底, 春季), a holiday, 同期 (tq)."""
+    m = _month_number(lx)
+    alone = alt([w for w in lx.year_parts if len(w) > 1] + ["年" + w for w in lx.year_parts if len(w) == 1])
+    not_after = _not(lx.tables["year_part"]["alone_not_followed_by"])
+    return (f"(?:(?P<mr1>{m})(?:月份?)?{conn}(?P<mr2>{m})月份?"
+            f"|{_month(lx, conn)}"
+            f"|{_quarters(lx, conn)}"
+            f"|{_first_months(lx)}"
+            f"|(?P<yp0>{alone}){not_after}"
+            f"|{_holiday(lx)}"
+            f"|(?P<tq>{alt(lx.tables['same_period']['words'])}))")
+
+
+# ---------------------------------------------------------------------------- alternatives
+
+def _numeric(lx: Lexicon) -> str:
+    """2024-09-09, 2024/9/9, 2024.09.09 (ny, nm, nd; the same separator twice)."""
+    sep = chars(lx.tables["numeric"]["separators"])
+    return (f"{_NOT_IN_NUMBER}(?P<ny>{YEAR4})(?P<sep>[{sep}])(?P<nm>1[0-2]|0?[1-9])(?P=sep)"
+            f"(?P<nd>3[01]|[12]\\d|0?[1-9])(?!\\d|\\.\\d)")
+
+
+def _years(lx: Lexicon, conn: str) -> str:
+    """Two years around a range connector (yy1, yy2), with the opener (yfrom: 从) or 年 (yyn) after them."""
+    t = lx.tables["year_range"]
+    return (f"(?P<yfrom>{re.escape(t['opener'])})?{_NOT_IN_NUMBER}(?P<yy1>{YEAR4})\\s?{conn}\\s?"
+            f"(?P<yy2>{YEAR4})(?P<yyn>\\s?年(?![{t['not_followed_by']}]))?(?!\\d|\\s?[{CN}\\d]+月)")
+
+
+def _decade(lx: Lexicon) -> str:
+    """A decade (dec) with its century (cent: 20世纪, 上世纪) or alone; or written in four digits (dec4)."""
+    cent = f"\\d{{2}}|[{_digits(lx)}十]{{1,3}}|{alt(lx.centuries)}"
+    return (f"(?:(?P<cent>{cent})世纪)?(?P<dec>[1-9]0|[{_digits(lx)}]十)年代"
+            "|(?<!\\d)(?P<dec4>(?:1[6-9]|20)\\d0)年代")
+
+
+def _lunar(lx: Lexicon) -> str:
+    """A lunar date: 农历 with an optional year (ly, ly2), month (lm) and day (ld); a named month (lm2:
+    正月, 腊月) and day; a month and a day of the first ten or 廿 (lm3, ld3: 三月初一, 腊月廿三)."""
+    t, d = lx.tables["lunar"], _digits(lx)
+    y = _year_number(lx)
+    named = "|".join(lx.lunar_months)
+    month = f"{named}|十[一二]|[{d}十]"
+    first = t["day_prefix"]
+    day = f"{first}[{d}十]|十[{d}]|二十[{d}]?|廿[{d}]|三十"
+    return (f"(?:(?P<ly>{y})年)?(?:{t['marker']}(?:(?P<ly2>{y})年)?(?P<lm>{month})月(?P<ld>{day})"
+            f"|(?P<lm2>{named})月(?P<ld2>{day})|(?P<lm3>{month})月(?P<ld3>[{first}廿][{d}十]))"
+            f"(?![{CN}{t['not_followed_by']}])")
+
+
+def _dated(lx: Lexicon, conn: str, tail: str) -> str:
+    """A year with an optional tail, or a tail alone (tailonly: its groups are read again with tail_re).
+
+    Each branch starts with a look-ahead for its first characters: a cheap test before the costly
+    alternatives."""
+    year_words = [w for w, r in lx.relative.items() if r.unit == "year"]
+    month_words = [w for w, r in lx.relative.items() if r.unit == "month"]
+    q, f = lx.tables["quarter"], lx.tables["first_months"]
+    openers = {q["ordinal"], q["first"], f["first"], "年"} | {w[0] for w in lx.tables["same_period"]["words"]}
+    year_first = chars(set(NUMERALS) | {w[0] for w in year_words})
+    tail_first = chars(set(NUMERALS) | openers | {w[0] for w in month_words}
+                       | {w[0] for w in list(lx.holidays) + list(lx.year_parts)})
+    strip = re.sub(r"\(\?P<\w+>", "(?:", tail)  # the same pattern without its named groups
+    return f"(?=[{year_first}])(?:{_year(lx)}){tail}?|(?=[{tail_first}])(?P<tailonly>{strip})"
+
+
+def _rel_day(lx: Lexicon) -> str:
+    """A relative day word (rd: 今天, 次日); 次日 not after a measure word (班次日, 车次日), no word
+    followed by 渐 (日渐), 益, 趋."""
+    t = lx.tables["relative_day"]
+    words = sorted((w for w, r in lx.relative.items() if r.unit == "day"), key=lambda w: (-len(w), w))
+    pats = "|".join(f"(?<![{t['measure_words']}]){re.escape(w)}" if w.startswith(t["guarded_first"])
+                    else re.escape(w) for w in words)
+    return f"(?P<rd>{pats})(?![{t['not_followed_by']}])"
+
+
+def _rel_week(lx: Lexicon) -> str:
+    """A relative week word (rw: 上周) with its weekend (rwe: 下周末) or a weekday (rwd: 上周一)."""
+    t, days = lx.tables["relative_week"], "".join(lx.weekdays)
+    weeks = [w for w, r in lx.relative.items() if r.unit == "week"]
+    return (f"(?P<rw>{alt(weeks)})(?:(?P<rwe>{t['weekend']})"
+            f"|(?P<rwd>[{days}](?![{t['weekday_not_followed_by']}])))?")
+
+
+def _weekend(lx: Lexicon) -> str:
+    """周末 alone (we0): this week's weekend."""
+    t = lx.tables["weekend"]
+    return f"(?<![{t['not_after']}])(?P<we0>{alt(t['words'])})"
+
+
+def _weekday(lx: Lexicon) -> str:
+    """A weekday after 星期 or 礼拜 (wd: 星期一, 礼拜天)."""
+    t = lx.tables["weekday"]
+    return f"(?<![{t['not_after']}\\d])(?:{'|'.join(t['prefixes'])})(?P<wd>[{''.join(lx.weekdays)}])"
+
+
+def _weekday_short(lx: Lexicon) -> str:
+    """A weekday after 周 (wd2: 周五), at the end of the Chinese words or before 上午, 起 ..."""
+    t = lx.tables["weekday"]
+    return (f"(?<![{t['not_after']}\\d]){t['short_prefix']}(?P<wd2>[{t['short_days']}])"
+            f"(?:(?![\\u4e00-\\u9fff])|(?=[{t['short_followed_by']}]))")
+
+
+def _mpart(lx: Lexicon) -> str:
+    """A part of the month after 月 alone (mp0: 月底, 月中旬): the reference month."""
+    not_after = lx.tables["month_part"]["alone_not_after"] + CN + "".join(lx.lunar_months)
+    return f"(?<![\\d{not_after}])月(?P<mp0>{alt(lx.month_parts)})"
+
+
+def _bare_day(lx: Lexicon) -> str:
+    """A day without its month (bd: 29日, 二十日)."""
+    t = lx.tables["bare_day"]
+    d = _digits(lx)
+    return (f"(?<![\\d.{t['not_after']}{CN}])(?P<bd>{_DIGIT_DAY}(?!\\d)|(?:二十|三十|十|廿)[{d}]?)"
+            f"日(?![{t['not_followed_by']}])")
+
+
+def _clock(lx: Lexicon) -> str:
+    """A clock time alone (hh, mi, ss: 8:30, 10:58:07)."""
+    sep = lx.tables["clock"]["separators"]
+    return (f"(?<![\\d.:])(?P<hh>[01]?\\d|2[0-4])[{sep}](?P<mi>[0-5]\\d)(?:[{sep}](?P<ss>[0-5]\\d))?"
+            "(?![\\d:])")
+
+
+def _dp_clock(lx: Lexicon) -> str:
+    """A day part followed by a clock time (tdp: 下午5:00, 凌晨2点半); the clock is read by ``day_time``."""
+    t = lx.tables
+    dayparts = "|".join(t["daypart"]["words"])
+    after = t["clock"]["separators"] + t["day_time"]["hour_units"]
+    return f"(?P<tdp>{dayparts})(?=\\s?(?:[01]?\\d|2[0-4]|[{CN}]{{1,3}})[{after}])"
+
+
+def _day_time(lx: Lexicon) -> str:
+    """What may follow a day: a weekday in brackets (wd), a day part (dp), a clock with separators (hh,
+    mi, ss) or with units (hc, mc, half: 3时30分, 5点半, 8点许)."""
+    t = lx.tables["day_time"]
+    sep = lx.tables["clock"]["separators"]
+    hours_cn = CN.lstrip("〇○")  # 零 一 二 两 ... 十
+    mins_cn = hours_cn.replace("两", "")
+    weekday = (f"(?:[{t['comma']}]?\\s*[{t['open_brackets']}]?(?:{'|'.join(t['weekday_prefixes'])})"
+               f"(?P<wd>[{''.join(lx.weekdays)}])[{t['close_brackets']}]?)?")
+    clock = (f"(?P<hh>[01]?\\d|2[0-4])[{sep}](?P<mi>[0-5]\\d)(?:[{sep}](?P<ss>[0-5]\\d))?(?![\\d:])"
+             f"|(?P<hc>[01]?\\d|2[0-4]|[{hours_cn}]{{1,3}})[{t['hour_units']}]"
+             f"(?:(?P<mc>[0-5]?\\d|[{mins_cn}]{{1,3}}){t['minute_unit']}?|(?P<half>{t['half']}))?"
+             f"(?:{'|'.join(t['approx'])})?")
+    return f"{weekday}(?:\\s*(?P<dp>{'|'.join(lx.tables['daypart']['words'])}))?(?:\\s*(?:{clock}))?"
+
+
+def _periods(lx: Lexicon) -> tuple[tuple[re.Pattern, str], ...]:
+    """The periods reaching back from (or ahead of) the reference date: 近3年, 过去5年, 10年来, 未来两天.
+
+    Each regex starts with a character or a word, with its look-behind after it, so that the regex
+    engine can skip to the places where such a character stands (a pattern that starts with a
+    look-around is tried at every position of the text).  ``n_alone`` is ``n`` not after a number.
+    """
+    t, back, ahead = lx.tables["period"], lx.tables["back"], lx.tables["ahead"]
+    first, nxt = lx.tables["numerals"]["count_first"], t["count_next"]
+    more = "|".join(t["more"])
+    n = f"(?P<n>\\d{{1,3}}|[{first}][{nxt}]{{0,2}})(?P<more>{more})?"
+    u = f"(?P<u>{alt(lx.period_units)})"
+    n_alone = (f"(?P<n>[\\d{first}](?<![\\d{CN}{t['count_not_after']}].)"
+               f"(?:(?<=\\d)\\d{{0,2}}|(?<!\\d)[{nxt}]{{0,2}}))(?P<more>{more})?")
+    suffixes = alt(back["suffixes"])
+    return (
+        (re.compile(f"(?P<past>{alt_not_after(back['prefixes'], t['not_after'])})\\s?{n}\\s?{u}(?:{suffixes})?"),
+         back["name"]),
+        (re.compile(f"(?P<fut>{alt_not_after(ahead['prefixes'], t['not_after'])})\\s?{n}\\s?{u}"), ahead["name"]),
+        (re.compile(f"{n_alone}{u}(?:{suffixes})"), back["name"]),
+    )

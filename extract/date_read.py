@@ -1,0 +1,391 @@
+"""Reading the scanning regex's matches into parts: what a match says, before it is resolved.
+
+:func:`scan` runs the scanning regex (:mod:`extract.date_grammar`) over a text, reads each match with
+the reader of the alternative that matched (:data:`_READERS`), then extends a day with the weekday and
+time written after it (:func:`_extend`).  Each reader names the rule that decided the match's shape
+(``Parts.rule``): the most precise written part of it (去年11月30日: ``date.day``).
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from extract.date_grammar import ALT, Grammar
+from extract.date_lexicon import Holiday, Lexicon, Relative, YearPart
+from extract.numeral import cn_int
+
+_Group = Callable[[str], str | None]  # a match's group() method
+
+
+@dataclass(slots=True)
+class Parts:
+    """What one regex match said, before it is resolved against a reference or context date."""
+
+    start: int
+    end: int
+    rule: str | None = None  # the rule name (a ``name`` of rules/dates/)
+    year: int | None = None
+    year_rel: Relative | None = None
+    year2: int | None = None
+    year_part: YearPart | None = None
+    month: int | None = None
+    month_rel: Relative | None = None
+    months: tuple[int, int] | None = None
+    day: int | None = None
+    days: tuple[int, int] | None = None
+    month_part: tuple[int, int] | None = None
+    quarters: tuple[int, int] | None = None
+    day_rel: Relative | None = None
+    week_rel: Relative | None = None
+    weekday: int | None = None
+    holiday: Holiday | None = None
+    holiday_period: bool = False
+    same_period: bool = False
+    # (the decade's year in its century, the century written (20世纪: 20) or None, the century relative
+    # to the reference date's (上世纪: -1) or None)
+    decade: tuple[int, int | None, int | None] | None = None
+    weekend: bool = False
+    lunar: tuple[int, int] | None = None  # lunar (month, day)
+    clock_only: bool = False
+    time: str | None = None
+    has_clock: bool = False
+    inherited: bool = False
+
+    def anchor(self, relative: bool) -> str | None:
+        """What a relative match was resolved against: the context (当年, 次日, 同期) or the reference."""
+        if self.same_period or self.clock_only or _from_context(self.year_rel) or _from_context(self.month_rel) \
+                or _from_context(self.day_rel):
+            return "context"
+        return "ref" if relative else None
+
+    def has_day(self) -> bool:
+        return (self.day is not None or self.day_rel is not None or self.weekday is not None
+                or self.lunar is not None)
+
+    def has_year(self) -> bool:
+        return self.year is not None or self.year_rel is not None
+
+    def has_calendar_tail(self) -> bool:
+        """True when the match names something inside a year (month, quarter, holiday ...)."""
+        return (self.month is not None or self.month_rel is not None or self.months is not None
+                or self.lunar is not None
+                or self.quarters is not None or self.holiday is not None or self.year_part is not None)
+
+
+def _from_context(rel: Relative | None) -> bool:
+    """True for a relative word anchored on the date mentioned last (当年, 当月, 次日)."""
+    return rel is not None and rel.anchor == "context"
+
+
+_PART_FIELDS = operator.attrgetter(*Parts.__slots__)  # in the order of the constructor's arguments
+
+
+def copy(p: Parts) -> Parts:
+    """A fresh copy of a scanned match (its fields are immutable values, so a shallow copy is enough)."""
+    return Parts(*_PART_FIELDS(p))
+
+
+def scan(text: str, gr: Grammar) -> list[Parts]:
+    """The date expressions of ``text`` as parts, in order, none overlapping the one before."""
+    out: list[Parts] = []
+    for m in gr.main.finditer(text):
+        if m.end() == m.start():
+            continue
+        p = _read(m, gr)
+        if p is None:
+            continue
+        while p.end > p.start and text[p.end - 1].isspace():
+            p.end -= 1
+        _extend(text, p, gr)
+        if out and p.start < out[-1].end:
+            continue
+        out.append(p)
+    return out
+
+
+def _read(m: re.Match, gr: Grammar) -> Parts | None:
+    """Read one scanning match into parts with the reader of its alternative; ``None`` when it is not
+    a valid date after all."""
+    return _READERS[m.lastgroup](m, Parts(m.start(), m.end()), gr)  # type: ignore[index]
+
+
+# ---------------------------------------------------------------------------- one reader per alternative
+
+def _read_numeric(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
+    """2024-09-09."""
+    p.year, p.month, p.day = int(m["ny"]), int(m["nm"]), int(m["nd"])
+    p.rule = gr.lex.names.numeric
+    return p
+
+
+def _read_lunar(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
+    """农历 with an optional year, or 正月/腊月, or a day 初一/廿三."""
+    g = m.group
+    lm_text = g("lm") or g("lm2") or g("lm3")
+    lm = gr.lex.lunar_months.get(lm_text) or cn_int(lm_text)
+    ld = cn_int((g("ld") or g("ld2") or g("ld3")).lstrip(gr.lex.tables["lunar"]["day_prefix"]))
+    if g("ly") or g("ly2"):
+        p.year = cn_int(g("ly") or g("ly2"))
+    p.lunar = (lm or 1, ld or 1)
+    p.rule = gr.lex.names.lunar
+    return p
+
+
+def _read_years(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
+    """2023—2026年, 从2016到2018; 2016-2018 alone may be a number range."""
+    if not (m["yfrom"] or m["yyn"]):
+        return None
+    p.year, p.year2 = int(m["yy1"]), int(m["yy2"])
+    p.rule = gr.lex.names.year_range
+    return p if p.year < p.year2 else None
+
+
+def _read_decade(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
+    """上世纪90年代 (a relative century), 20世纪80年代, 九十年代 (no century), 1990年代."""
+    if m["dec4"]:
+        year = int(m["dec4"])
+        p.decade = (year % 100, year // 100 + 1, None)
+    else:
+        cent = m["cent"]
+        offset = gr.lex.centuries.get(cent) if cent else None
+        number = (cn_int(cent) or 0) if cent and offset is None else None
+        p.decade = (cn_int(m["dec"]) or 0, number, offset)
+    p.rule = gr.lex.names.decade
+    return p
+
+
+def _read_rel_day(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
+    """今天, 昨日, 次日."""
+    p.day_rel = gr.lex.relative[m["rd"]]
+    p.rule = p.day_rel.rule
+    return p
+
+
+def _read_week(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
+    """上周, 下周五, 下下周末; 周末 alone (this week's)."""
+    if m["rw"]:
+        p.week_rel = gr.lex.relative[m["rw"]]
+        p.rule = p.week_rel.rule
+    else:
+        p.week_rel = _THIS_WEEK
+        p.rule = gr.lex.names.weekend
+    if m["rwd"]:
+        p.weekday = gr.lex.weekdays[m["rwd"]]
+    p.weekend = bool(m["rwe"] or m["we0"])
+    return p
+
+
+_THIS_WEEK = Relative("week", 0, "ref", "")  # the week of a weekday or weekend written alone
+_THIS_MONTH = Relative("month", 0, "ref", "")  # the month of a month part written alone (月底)
+
+
+def _read_weekday(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
+    """星期一, 礼拜天, 周五: a day of the reference week."""
+    p.weekday = gr.lex.weekdays[m["wd"] or m["wd2"]]
+    p.week_rel = _THIS_WEEK
+    p.rule = gr.lex.names.weekday
+    return p
+
+
+def _read_month_part(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
+    """月底, 月中旬: a part of the reference month."""
+    p.month_rel = _THIS_MONTH
+    p.month_part = gr.lex.month_parts[m["mp0"]]
+    p.rule = gr.lex.names.month_part
+    return p
+
+
+def _read_bare_day(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
+    """29日: a day of the reference month."""
+    p.day = cn_int(m["bd"])
+    p.rule = gr.lex.names.bare_day
+    return p
+
+
+def _read_clock(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
+    """8:30 alone."""
+    p.clock_only = True
+    p.time = _clock(gr.lex, m["hh"], m["mi"], m["ss"], None)
+    p.rule = gr.lex.names.clock
+    return p
+
+
+def _read_daypart_clock(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
+    """下午5:00, 凌晨2点半: the clock after the day part is read with the day-time regex."""
+    t = gr.day_time.match(m.string, m.start())
+    if t is None or not (t["hh"] or t["hc"]):
+        return None
+    p.clock_only, p.end = True, t.end()
+    p.time = _time_of(gr.lex, t, t["dp"])
+    p.rule = gr.lex.names.daypart_clock
+    return p if p.time else None
+
+
+_Reader = Callable[[re.Match, Parts, Grammar], "Parts | None"]
+
+
+def _read_dated(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
+    """A year with an optional tail, or a tail alone (whose groups are read again from ``tail_re``)."""
+    tg: _Group = m.group
+    if m["tailonly"]:
+        t = gr.tail_re.match(m.string, m.start())
+        assert t is not None and t.end() == m.end()
+        tg = t.group
+    if not _read_year(m.group, p, gr.lex) or not _read_tail(tg, p, gr.lex):
+        return None
+    if p.month is not None and not 1 <= p.month <= 12:
+        return None
+    if p.day is not None and not 1 <= p.day <= 31:
+        return None
+    return p
+
+
+# The reader of each alternative of the scanning regex, by the name of its group (see date_grammar).
+_READERS: dict[str, _Reader] = {ALT + k: v for k, v in {
+    "numeric": _read_numeric, "years": _read_years, "decade": _read_decade, "lunar": _read_lunar,
+    "dated": _read_dated, "rel_day": _read_rel_day, "rel_week": _read_week, "weekend": _read_week,
+    "weekday": _read_weekday, "weekday_short": _read_weekday, "mpart": _read_month_part,
+    "bare_day": _read_bare_day, "clock": _read_clock, "dp_clock": _read_daypart_clock}.items()}
+
+
+# ---------------------------------------------------------------------------- a year and its tail
+
+def _read_year(g: _Group, p: Parts, lx: Lexicon) -> bool:
+    """The year (written or relative) and a part after it (2023年底); False when the year is not one."""
+    if g("ya"):
+        p.year = cn_int(g("ya"))
+        if p.year is not None and p.year < 100:
+            p.year += 2000 if p.year <= 40 else 1900  # 07年 -> 2007, 98年10月 -> 1998
+        if p.year is None or not 1000 <= p.year <= 2200:
+            return False
+        p.rule = lx.names.year
+    elif g("yr"):
+        p.year_rel = lx.relative[g("yr")]
+        p.rule = p.year_rel.rule
+    if g("yp"):
+        p.year_part = lx.year_parts[g("yp")]
+        p.rule = p.year_part.rule
+    return True
+
+
+def _read_tail(g: _Group, p: Parts, lx: Lexicon) -> bool:
+    """What follows the year (or stands alone); False when it is not a valid date after all."""
+    if g("mr1"):
+        return _read_month_range(g, p, lx)
+    if g("m") or g("mr"):
+        return _read_month(g, p, lx)
+    if g("q1"):
+        return _read_quarters(g, p, lx)
+    if g("qn"):  # 前三季度
+        p.quarters, p.rule = (1, cn_int(g("qn")) or 1), lx.names.quarter
+    elif g("mf"):  # 前4个月: January to April (of the reference year when no year is written)
+        p.months, p.rule = (1, cn_int(g("mf")) or 1), lx.names.first_months
+    elif g("yp0"):
+        return _read_year_part(g("yp0"), p, lx)
+    elif g("hol"):
+        p.holiday = lx.holidays[g("hol")]
+        p.holiday_period = bool(g("hp")) or p.holiday.period_only
+        p.rule = lx.names.holiday_period if p.holiday_period else p.holiday.rule
+    elif g("tq"):
+        p.same_period, p.rule = True, lx.names.same_period
+    return True
+
+
+def _read_month_range(g: _Group, p: Parts, lx: Lexicon) -> bool:
+    """1-7月, 1至7月份."""
+    a, b = cn_int(g("mr1")), cn_int(g("mr2"))
+    if not (a and b and a < b <= 12):
+        return False
+    p.months, p.rule = (a, b), lx.names.months
+    return True
+
+
+def _read_month(g: _Group, p: Parts, lx: Lexicon) -> bool:
+    """A month (numeral or relative word) with its day, day range or part."""
+    if g("m"):
+        p.month, p.rule = cn_int(g("m")), lx.names.month
+    else:
+        p.month_rel = lx.relative[g("mr")]
+        p.rule = p.month_rel.rule
+    if g("d") or g("dn"):
+        p.day = cn_int(g("d") or g("dn").lstrip(lx.tables["lunar"]["day_prefix"]))
+        p.rule = lx.names.day
+    elif g("d1"):
+        a, b = cn_int(g("d1")), cn_int(g("d2"))
+        if not (a and b and a < b <= 31):
+            return False
+        p.days, p.rule = (a, b), lx.names.days
+    elif g("mp"):
+        p.month_part, p.rule = lx.month_parts[g("mp")], lx.names.month_part
+    return True
+
+
+def _read_quarters(g: _Group, p: Parts, lx: Lexicon) -> bool:
+    """一季度, 二、三季度; 一季度末 = the quarter's last month, 三季度初 its first."""
+    a = cn_int(g("q1"))
+    b = cn_int(g("q2")) if g("q2") else a
+    if not (a and b and a <= b):
+        return False
+    p.quarters, p.rule = (a, b), lx.names.quarter
+    edge = g("qe")
+    if edge:
+        p.quarters, p.month = None, 3 * b if lx.quarter_edges[edge] == "last" else 3 * a - 2
+    return True
+
+
+def _read_year_part(word: str, p: Parts, lx: Lexicon) -> bool:
+    """上半年, 年底, 春季 (a season only after a year: 夏天 alone is of no year in particular)."""
+    w = word[1:] if word.startswith("年") else word
+    if w in lx.needs_year and not p.has_year():
+        return False
+    p.year_part = lx.year_parts[w]
+    p.rule = p.year_part.rule
+    return True
+
+
+# ---------------------------------------------------------------------------- times
+
+def _clock(lx: Lexicon, hh: str, mi: str | None, ss: str | None, daypart: str | None, half: bool = False) -> str | None:
+    """``HH:MM[:SS]`` of a clock time, in the afternoon after a day part such as 下午; None when invalid."""
+    h = cn_int(hh)
+    if h is None or h > 24:
+        return None
+    mins = 30 if half else (cn_int(mi) if mi else 0)
+    if mins is None or mins > 59:
+        return None
+    if daypart in lx.pm and h < 12 or daypart == lx.tables["daypart"]["noon"] and h < 11:
+        h += 12
+    out = f"{h:02d}:{mins:02d}"
+    return out + f":{int(ss):02d}" if ss else out
+
+
+def _time_of(lx: Lexicon, t: re.Match, daypart: str | None) -> str | None:
+    """The clock of a day-time match (with separators or with units), or None."""
+    if t["hh"]:
+        return _clock(lx, t["hh"], t["mi"], t["ss"], daypart)
+    if t["hc"]:
+        return _clock(lx, t["hc"], t["mc"], None, daypart, bool(t["half"]))
+    return None
+
+
+def _extend(text: str, p: Parts, gr: Grammar) -> None:
+    """Weekday, day part and clock time after a day (2024-09-09 10:58:07, 10月14日上午)."""
+    if not p.has_day() or p.week_rel is not None and p.weekday is None:
+        return
+    m = gr.day_time.match(text, p.end)
+    if not m or m.end() == p.end:
+        return
+    lx = gr.lex
+    dps = lx.tables["daypart"]
+    dp = m["dp"] or (dps["evening"] if text[p.end - 1] in dps["evening_chars"] else None)  # 今晚6点: 18:00
+    time = _time_of(lx, m, dp)
+    if (time is None and (m["hh"] or m["hc"])) or (m["wd"] and p.weekday is not None):
+        return  # an invalid clock, or a second weekday (周四，星期天) that is a date of its own
+    if time:
+        p.time, p.has_clock = time, True
+    elif m["dp"]:
+        p.time = m["dp"]
+    p.end = m.end()
