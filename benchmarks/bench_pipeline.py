@@ -75,47 +75,24 @@ def texts(path: Path) -> list[str]:
 
 def stages(path: Path, limit: int = 120) -> None:
     """Seconds per stage on the first ``limit`` articles, in this process: where the time goes."""
-    from extract import clean, dates, dedup, entities, facts, normalise, numbers, pipeline, segment
-    from extract.batch import make_entry, warm
+    from extract import pipeline
+    from extract.engines import make_entry, warm
     from extract.model import Doc
 
     warm()  # rules and dictionaries load once per worker in real runs: not a per-document cost
     ts = texts(path)[:limit]
     n = sum(map(len, ts))
     spent: dict[str, float] = {}
-
-    def tick(name: str, t0: float) -> float:
-        t = time.perf_counter()
-        spent[name] = spent.get(name, 0.0) + t - t0
-        return t
-
     opts = pipeline.Options()
     for i, x in enumerate(ts):
         d = Doc(source=str(i), raw=x, doc_id=str(i))
+        for stage in pipeline.STAGES:  # the pipeline's own list, timed stage by stage
+            t = time.perf_counter()
+            stage.run(d, opts)
+            spent[stage.name] = spent.get(stage.name, 0.0) + time.perf_counter() - t
         t = time.perf_counter()
-        clean.clean_chars(d)
-        t = tick("clean chars", t)
-        normalise.normalise(d)
-        t = tick("normalise", t)
-        clean.mark_mojibake(d)
-        clean.clean_lines(d)
-        t = tick("clean lines", t)
-        dedup.dedup_passages(d)
-        pipeline.finish_marks(d)
-        pipeline.set_ref_date(d, opts.ref_date)
-        t = tick("passage dedup", t)
-        segment.segment(d)
-        t = tick("segment (jieba)", t)
-        d.dates = dates.extract(d)
-        t = tick("dates", t)
-        d.quantities = numbers.extract(d)
-        t = tick("numbers", t)
-        d.entities = entities.extract(d)
-        t = tick("entities", t)
-        d.facts = facts.extract(d)
-        t = tick("facts", t)
         make_entry(d)  # output lines, document record and near-duplicate sketch, as a worker stores them
-        tick("store entry", t)
+        spent["store entry"] = spent.get("store entry", 0.0) + time.perf_counter() - t
     total = sum(spent.values())
     print(f"\n-- stages on {len(ts)} articles, {n:,} chars (one process) --")
     for name, sec in spent.items():
@@ -127,10 +104,10 @@ def jieba_alone(path: Path, stock: bool = True) -> tuple[float, float]:
     """chars/s (wall, CPU) of ``lcut`` on the corpus texts, in this process, best of three passes.
 
     ``stock``: a plain ``jieba.Tokenizer`` with the project's words (the yardstick of the batch
-    issue: what jieba alone costs); else the project's own :class:`extract.segment.FastTokenizer`,
+    issue: what jieba alone costs); else the project's own :class:`extract.jieba_fast.FastTokenizer`,
     which gives the same words for less.
     """
-    from extract.segment import stock_tokenizer, tokenizer
+    from extract.lexicon import stock_tokenizer, tokenizer
 
     tk = stock_tokenizer() if stock else tokenizer()
     ts = texts(path)
