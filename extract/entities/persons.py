@@ -142,7 +142,7 @@ def dot_persons(ctx: Ctx) -> list[Cand]:
         head, _, tail = m.group().rpartition(per.dot)
         tail = _cut_at_trigger(r, tail)
         at = m.start() + len(head)  # the last dot
-        s = max(m.start(), ctx.window(at, per.dot_title_window))
+        s = max(m.start(), ctx.window(at - 1, per.dot_title_window - 1))  # the dot itself is a barrier
         t = per.title_re.search(text, s, at)
         while t:
             s = t.end()
