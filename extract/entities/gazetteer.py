@@ -7,6 +7,7 @@ equal those of the name cut alone, tried only where a hashed table of first char
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -156,8 +157,7 @@ def _word_starts(bnd: bytearray, may: np.ndarray) -> tuple[list[int], list[int]]
     return starts[sel].tolist(), ends[sel].tolist()
 
 
-def _by_start(m: tuple[int, int, int, str]) -> int:
-    return m[1]
+_BY_START = operator.itemgetter(1)
 
 
 def _ruler_resolve(found: list[tuple[int, int, int, str]], n: int) -> list[tuple[int, int, int, str]]:
@@ -170,11 +170,6 @@ def _ruler_resolve(found: list[tuple[int, int, int, str]], n: int) -> list[tuple
         if not taken[s] and not taken[e - 1]:
             keep.append(m)
             taken[s:e] = b"\x01" * (e - s)
-    keep.sort(key=_by_start)
+    keep.sort(key=_BY_START)
     return keep
 
-
-def known_place(gaz: Gazetteer, text: str, s: int, e: int) -> Cand | None:
-    """``text[s:e]`` as a gazetteer LOC candidate, or None when it is no known place."""
-    name = text[s:e]
-    return Cand(s, e, "LOC", gaz.rule[name]) if gaz.label.get(name) == "LOC" else None

@@ -93,7 +93,8 @@ class Persons:
     triggers: tuple[str, ...]
     not_in_name: frozenset[str]
     surnames: frozenset[str]
-    compound: frozenset[str]
+    compound: frozenset[str]  # compound surnames, all of compound_len characters
+    compound_len: int
     dot: str
     dot_re: re.Pattern[str]
     dot_part_max: int
@@ -224,12 +225,21 @@ def _persons(cfg: dict, chars: barriers.Chars) -> Persons:
         surname_word_lengths=tuple(title["surname_word_lengths"]), name_len=(names["min_len"], names["max_len"]),
         triggers=tuple(sorted(names["triggers"], key=len, reverse=True)), not_in_name=frozenset(names["not_in_name"]),
         surnames=frozenset(names["surnames"].strip()), compound=frozenset(names["compound_surnames"]),
+        compound_len=_one_length(names["compound_surnames"]),
         dot=dot["dot"], dot_re=re.compile(f"{part}{re.escape(dot['dot'])}{part}(?:{re.escape(dot['dot'])}{part})?"),
         dot_part_max=k, dot_title_window=dot["title_window"], dot_not_last=tuple(dot["not_last"]),
         byline_re=re.compile(_template(byline["pattern"], roles=alternation(byline["roles"]), han=han)),
         byline_names=re.compile(f"[^{re.escape(byline['separators'])}]+"), roles=frozenset(byline["roles"]),
         rule_title=title["name"], rule_title_word=cfg["title"]["name"], rule_dot=dot["name"],
         rule_byline=byline["name"], rule_propagated=per["propagated"]["name"])
+
+
+def _one_length(words: list[str]) -> int:
+    """The length all ``words`` share (a look-up then slices that many characters)."""
+    lengths = {len(w) for w in words}
+    if len(lengths) != 1:
+        raise ValueError(f"rules/entities/persons.toml: words of one length expected, got lengths {sorted(lengths)}")
+    return lengths.pop()
 
 
 def _works(cfg: dict) -> Works:

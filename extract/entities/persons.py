@@ -46,7 +46,7 @@ def _name_at(ctx: Ctx, p: int) -> tuple[int, int] | None:
     run = 0
     while p + run < len(text) and run < per.max_len and ctx.r.chars.is_han.match(text[p + run]):
         run += 1
-    surname = run >= lo and (text[p] in per.surnames or text[p:p + 2] in per.compound)
+    surname = run >= lo and (text[p] in per.surnames or text[p:p + per.compound_len] in per.compound)
     for n in range(lo, run + 1):
         if not valid_name(ctx.r, text[p:p + n]):
             break

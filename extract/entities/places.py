@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from extract.entities.candidate import Cand
 from extract.entities.context import Ctx
-from extract.entities.gazetteer import known_place
 
 
 def loc_cands(ctx: Ctx) -> list[Cand]:
@@ -82,10 +81,11 @@ def _tight_places(ctx: Ctx, suffix: str, anchors: list[Cand], a: int) -> tuple[l
     province only before 港), or across a port-type word (公路, 铁路); else a known place glued to it in one
     word; else a known place and an unknown name (日照港|岚山|港区)."""
     loc, text = ctx.r.loc, ctx.text
-    near = [c for c in anchors if (c.end == a and (suffix in loc.broad_ok or text[c.start:c.end] not in loc.broad))
-            or (c.end < a and text[c.end:a] in loc.tight_middle)]
-    if near:
-        return near, loc.rule_suffix
+    if anchors:
+        near = [c for c in anchors if (c.end == a and (suffix in loc.broad_ok or text[c.start:c.end] not in loc.broad))
+                or (c.end < a and text[c.end:a] in loc.tight_middle)]
+        if near:
+            return near, loc.rule_suffix
     glued = place_in_word(ctx, a)
     if glued or suffix not in loc.named:
         return glued, loc.rule_suffix
@@ -109,7 +109,7 @@ def _unknown_name_before(ctx: Ctx, w: int, a: int) -> bool:
     """True when ``text[w:a]`` is an unknown place name (2-4 Han characters, descriptor words after it allowed)
     that opens a word and does not start with a verb or function word.  The cheap tests come first (all are
     pure, so their order does not change the answer): most windows are too short or start inside a word."""
-    if a - w < 2 or not ctx.bnd[w]:
+    if a - w < ctx.r.loc.name_len[0] or not ctx.bnd[w]:
         return False
     head = _head_end(ctx, w, a)
     return _unknown_place(ctx, w, head) and not ctx.has_common_word(w, head) \
@@ -146,8 +146,9 @@ def place_in_word(ctx: Ctx, a: int) -> list[Cand]:
     上海): the start of the word holding ``a`` up to ``a``, when it is a known place."""
     if a <= 0 or ctx.bnd[a]:
         return []
-    c = known_place(ctx.r.gaz, ctx.text, ctx.bnd.rfind(1, 0, a), a)
-    return [c] if c is not None else []
+    s = ctx.bnd.rfind(1, 0, a)
+    name, gaz = ctx.text[s:a], ctx.r.gaz
+    return [Cand(s, a, "LOC", gaz.rule[name])] if gaz.label.get(name) == "LOC" else []
 
 
 def _head_end(ctx: Ctx, w: int, a: int) -> int:
