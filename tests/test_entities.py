@@ -220,5 +220,5 @@ def test_barriers_equal_the_character_loop(text: str) -> None:
     gaz, _ = _gaz_and_works(doc, spans)
     bnd = spans_boundaries(spans, len(text))
     points = codes(text)
-    ctx = Ctx(entities.rules(), doc, gaz, bnd, points, Pairs(points))
+    ctx = Ctx(entities.rules(), text, gaz, bnd, points, Pairs(points))
     assert ctx.barrier == _plain_barriers(ctx, spans)

@@ -54,7 +54,7 @@ def find(doc: Doc) -> list[Cand]:
     pairs = Pairs(points)
     gaz = gazetteer.matches(r.gaz, text, bnd, pairs)
     works = work_matches(r, doc, bnd)
-    ctx = Ctx(r, doc, gaz, bnd, points, pairs)
+    ctx = Ctx(r, text, gaz, bnd, points, pairs)
     orgs = org_cands(ctx)
     locs = loc_cands(ctx)
     persons = title_persons(ctx) + byline_persons(ctx) + dot_persons(ctx)

@@ -10,7 +10,6 @@ from extract.entities.barriers import barriers
 from extract.entities.candidate import Cand
 from extract.entities.lexicon import Rules
 from extract.entities.words import Pairs, single_words
-from extract.model import Doc
 
 _ANCHOR_LABELS = frozenset(("LOC", "ORG"))
 
@@ -80,10 +79,9 @@ class Ctx:
     so a word ends where the next starts), ``single[i]`` where ``(i, i + 1)`` is a word, and the barriers of
     :mod:`extract.entities.barriers`."""
 
-    def __init__(self, r: Rules, doc: Doc, gaz: list[Cand], bnd: bytearray, points: np.ndarray, pairs: Pairs) -> None:
+    def __init__(self, r: Rules, text: str, gaz: list[Cand], bnd: bytearray, points: np.ndarray, pairs: Pairs) -> None:
         self.r = r
-        self.doc = doc
-        self.text = doc.text
+        self.text = text
         self.bnd = bnd
         self.single = single_words(bnd, len(self.text))
         self.gaz = gaz

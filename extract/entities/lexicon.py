@@ -29,8 +29,7 @@ class Orgs:
     """``organisations.toml``: strong and weak head words, and what a name before them may be."""
 
     strong: frozenset[str]
-    weak: frozenset[str]  # the weak suffixes that are not strong too
-    suffixes: tuple[str, ...]  # strong and weak
+    suffixes: tuple[str, ...]  # strong and weak (any other suffix is weak)
     regex: re.Pattern[str]
     max_len: int
     min_name: int
@@ -182,8 +181,7 @@ def _orgs(cfg: dict, chars: barriers.Chars) -> Orgs:
     paren = rf"[{re.escape(chars.open_brackets)}][{chars.han}]{{1,{org['paren_max']}}}" \
             rf"[{re.escape(chars.close_brackets)}](?=(?:{alternation(org['paren_before'])}))"
     return Orgs(
-        strong=frozenset(strong["suffixes"]), weak=frozenset(weak["suffixes"]) - frozenset(strong["suffixes"]),
-        suffixes=tuple(sorted(set(strong["suffixes"]) | set(weak["suffixes"]))),
+        strong=frozenset(strong["suffixes"]), suffixes=tuple(sorted(set(strong["suffixes"]) | set(weak["suffixes"]))),
         regex=re.compile(alternation(strong["suffixes"] + weak["suffixes"])), max_len=org["max_len"],
         min_name=strong["min_name"], bad_start=strong["bad_start"], not_before=dict(org["not_before"]),
         paren=re.compile(paren), max_middle=weak["max_middle"], single_min_middle=weak["single_min_middle"],
@@ -193,8 +191,8 @@ def _orgs(cfg: dict, chars: barriers.Chars) -> Orgs:
 
 
 def _places(cfg: dict) -> Places:
-    loc, suffix, named, unknown, after = (cfg["loc"][k] if k else cfg["loc"] for k in
-                                          ("", "suffix", "place_and_name", "unknown_name", "after_place"))
+    loc = cfg["loc"]
+    suffix, named, unknown, after = (loc[k] for k in ("suffix", "place_and_name", "unknown_name", "after_place"))
     broad = frozenset(n.split()[0] for f in suffix["broad_files"] for n in load_list(f"entities/gazetteers/{f}"))
     return Places(
         strong=frozenset(loc["strong"]), regex=re.compile(alternation(loc["strong"] + loc["weak"])),
