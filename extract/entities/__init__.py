@@ -21,9 +21,9 @@ import operator
 
 import numpy as np
 
-from extract.entities import gazetteer
 from extract.entities.candidate import Cand
 from extract.entities.context import Ctx
+from extract.entities.gazetteer import matches as gazetteer_matches
 from extract.entities.lexicon import rules
 from extract.entities.orgs import org_cands
 from extract.entities.persons import byline_persons, dot_persons, propagate, title_persons
@@ -52,7 +52,7 @@ def find(doc: Doc) -> list[Cand]:
     bnd = boundaries(doc)
     points = codes(text)
     pairs = Pairs(points)
-    gaz = gazetteer.matches(r.gaz, text, bnd, pairs)
+    gaz = gazetteer_matches(r.gaz, text, bnd, pairs)
     works = work_matches(r, doc, bnd)
     ctx = Ctx(r, text, gaz, bnd, points, pairs)
     orgs = org_cands(ctx)

@@ -16,7 +16,10 @@ import numpy as np
 import spacy
 from spacy.matcher import Matcher
 
-from extract.entities import barriers, gazetteer
+from extract.entities.barriers import Chars
+from extract.entities.barriers import load as load_chars
+from extract.entities.gazetteer import Gazetteer
+from extract.entities.gazetteer import load as load_gazetteer
 from extract.entities.words import JiebaTokenizer, alternation, pair_bits
 from extract.rules import load_list, load_toml
 from extract.segment import tokenizer
@@ -129,8 +132,8 @@ class Works:
 class Rules:
     """Every part of the lexicon, and per rule name its record ``source``, its tier and its source's rank."""
 
-    chars: barriers.Chars
-    gaz: gazetteer.Gazetteer
+    chars: Chars
+    gaz: Gazetteer
     org: Orgs
     loc: Places
     per: Persons
@@ -144,9 +147,9 @@ class Rules:
 def rules() -> Rules:
     """Compile the lexicon once (the spaCy pipeline, the suffix, title and name regexes, the gazetteer)."""
     cfg = {name: load_toml(f"entities/{name}") for name in _FILES}
-    chars = barriers.load(cfg["boundaries"])
+    chars = load_chars(cfg["boundaries"])
     source, tier, rank = _rule_table(cfg)
-    return Rules(chars=chars, gaz=gazetteer.load(cfg["gazetteers"]), org=_orgs(cfg["organisations"], chars),
+    return Rules(chars=chars, gaz=load_gazetteer(cfg["gazetteers"]), org=_orgs(cfg["organisations"], chars),
                  loc=_places(cfg["places"]), per=_persons(cfg["persons"], chars), work=_works(cfg["works_events"]),
                  source=source, tier=tier, rank=rank)
 
@@ -176,7 +179,7 @@ def _named_tables(node: object) -> Iterator[dict]:
             yield from _named_tables(v)
 
 
-def _orgs(cfg: dict, chars: barriers.Chars) -> Orgs:
+def _orgs(cfg: dict, chars: Chars) -> Orgs:
     org, strong, weak, like = cfg["org"], cfg["org"]["strong"], cfg["org"]["weak"], cfg["org"]["place_like"]
     paren = rf"[{re.escape(chars.open_brackets)}][{chars.han}]{{1,{org['paren_max']}}}" \
             rf"[{re.escape(chars.close_brackets)}](?=(?:{alternation(org['paren_before'])}))"
@@ -211,7 +214,7 @@ def _template(pattern: str, **parts: str) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: parts.get(m.group(1), m.group(0)), pattern)
 
 
-def _persons(cfg: dict, chars: barriers.Chars) -> Persons:
+def _persons(cfg: dict, chars: Chars) -> Persons:
     per = cfg["person"]
     title, names, dot, byline = per["title"], per["names"], per["dot"], per["byline"]
     han, k = chars.han, dot["part_max"]
