@@ -1,0 +1,112 @@
+"""Entities: PERSON, ORG, LOC, WORK, EVENT, PRODUCT, TITLE, CURRENCY (issue 5).
+
+No pretrained Chinese model can be used here, so rules carry the work; the words, character classes and
+patterns are the lexicon of ``rules/entities/*.toml`` (and the gazetteers), the code is the mechanism:
+
+* :mod:`.gazetteer`: known names standing as whole words (files and jieba's place names);
+* :mod:`.orgs` and :mod:`.places`: names grown left from a suffix up to a barrier (:mod:`.barriers`),
+  built on the known names before them (:mod:`.context` keeps these anchors);
+* :mod:`.persons`: names after job titles, in bylines, with a dot, and their other mentions;
+* :mod:`.works`: titles in 《》 (spaCy's Matcher over the project's jieba words) and events;
+* :mod:`.resolve`: overlaps resolve by the rule's tier, then the longer span, then the rule's source.
+
+Every record carries the name of the rule that made it (``rule``) and, as before, its ``source``.
+The words are kept as a boundary mask (:mod:`.words`), and barriers, character classes and the literal-word
+scans are array operations, so the cost follows the hits.
+"""
+
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from extract.entities.candidate import Cand
+from extract.entities.context import Ctx
+from extract.entities.gazetteer import matches as gazetteer_matches
+from extract.entities.lexicon import rules
+from extract.entities.orgs import org_cands
+from extract.entities.persons import byline_persons, dot_persons, propagate, title_persons
+from extract.entities.places import loc_cands
+from extract.entities.resolve import beside, resolve
+from extract.entities.words import Pairs, boundaries, codes
+from extract.entities.works import event_cands, work_matches
+from extract.model import Doc, Entity
+from extract.numbers import find_currency_mentions
+
+__all__ = ["extract", "find", "rules"]
+
+_POSITION_ORDER = operator.attrgetter("start", "end", "label")
+
+
+def find(doc: Doc) -> list[Cand]:
+    """All entity spans of a segmented document, overlaps resolved (no corrupt spans).
+
+    The order of the rules matters: organisations before places before persons, as each reads the anchors the
+    earlier ones added (喀什海关|物流监管处, then its 副处长).
+    """
+    text = doc.text
+    if not text:
+        return []
+    r = rules()
+    bnd = boundaries(doc)
+    points = codes(text)
+    pairs = Pairs(points)
+    gaz = gazetteer_matches(r.gaz, text, bnd, pairs)
+    works = work_matches(r, doc, bnd)
+    ctx = Ctx(r, text, gaz, bnd, points, pairs)
+    orgs = org_cands(ctx)
+    locs = loc_cands(ctx)
+    persons = title_persons(ctx) + byline_persons(ctx) + dot_persons(ctx)
+    titles = [c for c in persons if c.label == "TITLE"]
+    persons = [c for c in persons if c.label == "PERSON"]
+    persons += [c for c in gaz if c.label == "PERSON"]
+    cands = gaz + orgs + locs + event_cands(ctx) + works + persons + propagate(r, text, persons)
+    ents = resolve(r, cands, len(text))
+    if titles:  # titles live beside persons (they never overlap the name), resolved among themselves
+        ents += beside(ents, resolve(r, titles, len(text)))
+    if doc.corrupt:
+        ents = [c for c in ents if not doc.is_corrupt(c.start, c.end)]
+    ents.sort(key=_POSITION_ORDER)
+    return ents
+
+
+def extract(doc: Doc) -> list[Entity]:
+    """Entity records of a segmented document, in text order (currency names standing alone included)."""
+    source = rules().source
+    found = [(c.start, c.end, c.label, c.title, c.org, c.rule, None) for c in find(doc)]
+    found = _with_currencies(doc, found)
+    text, doc_id = doc.text, doc.doc_id
+    raw = _raw_spans(doc, [f[0] for f in found], [f[1] for f in found])
+    return [Entity(doc_id, f"{doc_id}:e{i}", text[s:e], s, e, rs, re_, label, title, org, source[rule], norm, rule)
+            for i, ((s, e, label, title, org, rule, norm), (rs, re_)) in enumerate(zip(found, raw, strict=True))]
+
+
+_START_END = operator.itemgetter(0, 1)
+
+
+def _with_currencies(doc: Doc, found: list[tuple]) -> list[tuple]:
+    """``found`` with the currency names that overlap no quantity, entity or corrupt span (in text order).
+
+    The same answer as ``find_currency_mentions(text, taken)``, without its scan per name: a currency name is
+    rare, so the overlap test scans the taken spans only when there is one."""
+    currencies = find_currency_mentions(doc.text)
+    if not currencies:
+        return found
+    work = rules().work
+    taken = [(q.start, q.end) for q in doc.quantities] + [(f[0], f[1]) for f in found] + list(doc.corrupt)
+    found = found + [(s, e, work.currency_label, None, None, work.rule_currency, code) for s, e, code in currencies
+                     if not any(a < e and s < b for a, b in taken)]
+    found.sort(key=_START_END)
+    return found
+
+
+def _raw_spans(doc: Doc, starts: list[int], ends: list[int]) -> list[tuple[int, int]]:
+    """``doc.raw_span(s, e)`` of every span, as array look-ups into the offset map (no call per span)."""
+    mapped = doc.mapped
+    n = len(doc.text)
+    if mapped is None or not starts or not all(map(operator.lt, starts, ends)) or min(starts) < 0 or max(ends) > n:
+        return [doc.raw_span(s, e) for s, e in zip(starts, ends, strict=True)]
+    rs, re_ = np.asarray(mapped.rs, dtype=np.int64), np.asarray(mapped.re, dtype=np.int64)
+    s, e = np.array(starts), np.array(ends) - 1  # first and last character: as MappedText.raw_span reads them
+    return list(zip(np.minimum(rs[s], rs[e]).tolist(), np.maximum(re_[e], re_[s]).tolist(), strict=True))

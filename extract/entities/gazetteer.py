@@ -1,0 +1,175 @@
+"""Gazetteer names (``rules/entities/gazetteers/*.txt``, jieba's place names) and where they stand in a text.
+
+A name matches as a PhraseMatcher (attr ORTH) would, with an EntityRuler's longest-match-wins resolution, but
+by dictionary look-ups: a name matches where its characters stand and the document's word boundaries over it
+equal those of the name cut alone, tried only where a hashed table of first character pairs allows.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jieba
+import numpy as np
+
+from extract.entities.candidate import Cand
+from extract.entities.words import Pairs, pair_bits
+from extract.rules import load_list, rules_dir
+from extract.segment import cut_spans
+
+
+@dataclass
+class Gazetteer:
+    """Every known name with its label and rule, and the look-up tables that find them in a text."""
+
+    label: dict[str, str]
+    rule: dict[str, str]
+    cut: dict[str, tuple[bytes, int]]  # name -> (its word boundaries as a 0/1 mask over 0..len, its word count)
+    first: dict[str, int]  # first word of a name (as jieba cuts the name) -> most words a name starting so has
+    pairs: np.ndarray  # bit _pair_hash(first two characters of a name) set (a filter, never a proof)
+    common: frozenset[str]  # words of jieba's dictionary that are no names (see ``common_words``)
+
+
+def load(cfg: dict) -> Gazetteer:
+    """The gazetteer of ``rules/entities/gazetteers.toml``: the files' names first, then jieba's places."""
+    label: dict[str, str] = {}
+    rule: dict[str, str] = {}
+    for name, lab, name_rule in _file_names(cfg["gazetteer"]):
+        if name not in label:
+            label[name], rule[name] = lab, name_rule
+    places = cfg["jieba_places"]
+    for name in _jieba_places(places):
+        if name not in label:
+            label[name], rule[name] = places["label"], places["name"]
+    return Gazetteer(label, rule, **_index(label), common=_common_words(tuple(cfg["common_words"]["name_tags"])))
+
+
+def _file_names(files: list[dict]) -> list[tuple[str, str, str]]:
+    """(name, label, rule) of every name of the gazetteer files, files in name order; a file's label and rule
+    are those of the first entry whose prefix starts its name (files matching none are not read)."""
+    out = []
+    for path in sorted((rules_dir() / "entities" / "gazetteers").glob("*.txt")):
+        entry = next((f for f in files if path.name.startswith(f["prefix"])), None)
+        if entry is None:
+            continue
+        for line in load_list(f"entities/gazetteers/{path.name}"):
+            name = line.split("\t")[0].split()[0]
+            if len(name) > 1:
+                out.append((name, entry["label"], entry["name"]))
+    return out
+
+
+_H = r"[^\S\n]"  # whitespace within a line: a dictionary line is ``word freq tag``
+
+
+def _jieba_places(cfg: dict) -> list[str]:
+    """Administrative place names of jieba's dictionary (see ``[jieba_places]`` in gazetteers.toml)."""
+    exclude = set(cfg["exclude"])
+    line = re.compile(rf"^{_H}*(\S{{{int(cfg['min_len'])},}}){_H}+\S+{_H}+{re.escape(cfg['tag'])}{_H}*$", re.M)
+    return [w for w in (m.group(1) for m in line.finditer(_jieba_dict_text()))
+            if w[-1] in cfg["suffixes"] and w not in exclude]
+
+
+@cache
+def _jieba_dict_text() -> str:
+    """jieba's dictionary file, read once; lines are matched with regexes (no per-line Python loop)."""
+    path = Path(jieba.__file__).resolve().parent / "dict.txt"
+    with path.open(encoding="utf-8") as f:
+        return f.read()
+
+
+def _common_words(name_tags: tuple[str, ...]) -> frozenset[str]:
+    """Words of jieba's dictionary (2+ characters) tagged as anything but a name (verbs, nouns, adverbs …).
+
+    Read from the dictionary file (a lookup table, not posseg): a transliterated name (左肉拉提, 别里里) is made
+    of syllables that are unknown or tagged as names; 提升口岸, 互市政策 are not names.
+    """
+    tags = "|".join(sorted(name_tags, key=len, reverse=True))
+    line = re.compile(rf"^{_H}*(\S\S+){_H}+\S+{_H}+(?!(?:{tags}){_H}*$)\S+{_H}*$", re.M)
+    return frozenset(m.group(1) for m in line.finditer(_jieba_dict_text()))
+
+
+def _index(label: dict[str, str]) -> dict:
+    """The look-up tables that replace a PhraseMatcher over every name (``Gazetteer.cut/first/pairs``).
+
+    A name matches where its characters stand as whole words cut as jieba cuts the name alone (as
+    ``nlp.make_doc(name)`` makes a phrase pattern): its boundary mask equals the document's over the span.
+    """
+    cut: dict[str, tuple[bytes, int]] = {}
+    first: dict[str, int] = {}
+    for name in sorted(label):
+        mask = bytearray(len(name) + 1)
+        words = cut_spans(name)
+        for s, e in words:
+            mask[s] = mask[e] = 1
+        cut[name] = (bytes(mask), len(words))
+        head = name[:words[0][1]]
+        first[head] = max(first.get(head, 0), len(words))
+    return {"cut": cut, "first": first, "pairs": pair_bits(list(cut))}
+
+
+def matches(gaz: Gazetteer, text: str, bnd: bytearray, pairs: Pairs) -> list[Cand]:
+    """Every gazetteer name standing as whole words, overlaps resolved like spaCy's EntityRuler: most words
+    first, then leftmost; a match touching a taken one is dropped.  Same answer as a PhraseMatcher (ORTH) over
+    the whole document, found by dictionary look-ups where the first two characters may start a name."""
+    n = len(text)
+    if n < 2:
+        return []
+    first, cut = gaz.first, gaz.cut
+    found: list[tuple[int, int, int, str]] = []  # (-words, start, end, name) in text order
+    last = 0
+    overlap = False
+    for p, e in zip(*_word_starts(bnd, pairs.starts(gaz.pairs)), strict=True):
+        name = text[p:e]
+        k = first.get(name)
+        if k is None:
+            continue
+        hit = cut.get(name)
+        if hit is not None and hit[1] == 1:
+            found.append((-1, p, e, name))
+            overlap |= p < last
+            last = e
+        for words in range(2, k + 1):  # the names of 2 … k words from p
+            if e >= n:
+                break
+            e = bnd.find(1, e + 1)
+            name = text[p:e]
+            hit = cut.get(name)
+            if hit is not None and hit[1] == words and bnd[p:e + 1] == hit[0]:
+                found.append((-words, p, e, name))
+                overlap |= p < last
+                last = e
+    label, rule = gaz.label, gaz.rule
+    return [Cand(s, e, label[name], rule[name]) for _, s, e, name in (_ruler_resolve(found, n) if overlap else found)]
+
+
+def _word_starts(bnd: bytearray, may: np.ndarray) -> tuple[list[int], list[int]]:
+    """Start and end of every word starting at a position ``p`` < n - 1 where ``may[p]`` (from the boundary
+    mask: the words tile the text, so a word ends at the next boundary)."""
+    at = np.flatnonzero(np.frombuffer(bnd, dtype=bool))
+    k = int(np.searchsorted(at, len(may)))  # the words starting before len(may)
+    starts, ends = at[:k], at[1:k + 1]
+    sel = may[starts]
+    return starts[sel].tolist(), ends[sel].tolist()
+
+
+_BY_START = operator.itemgetter(1)
+
+
+def _ruler_resolve(found: list[tuple[int, int, int, str]], n: int) -> list[tuple[int, int, int, str]]:
+    """The EntityRuler's choice among overlapping matches ``(-words, start, end, name)``: most words first,
+    then leftmost; a match whose first or last character is taken is dropped.  Kept ones in text order."""
+    taken = bytearray(n + 1)
+    keep = []
+    for m in sorted(found):
+        _, s, e, _ = m
+        if not taken[s] and not taken[e - 1]:
+            keep.append(m)
+            taken[s:e] = b"\x01" * (e - s)
+    keep.sort(key=_BY_START)
+    return keep
+

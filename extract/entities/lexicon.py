@@ -1,0 +1,287 @@
+"""The compiled entity lexicon: ``rules/entities/*.toml`` and the gazetteers, built once per process.
+
+Each topic file compiles into its own part (character classes, gazetteer, organisations, places, persons,
+works and events); a table of a file with a ``name`` is a rule, and its ``source`` and ``tier`` say what the
+records it makes carry and how its candidates weigh in overlap resolution (``resolve.toml``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import spacy
+from spacy.matcher import Matcher
+
+from extract.entities.barriers import Chars
+from extract.entities.barriers import load as load_chars
+from extract.entities.gazetteer import Gazetteer
+from extract.entities.gazetteer import load as load_gazetteer
+from extract.entities.words import JiebaTokenizer, alternation, pair_bits
+from extract.rules import load_list, load_toml
+from extract.segment import tokenizer
+
+_FILES = ("boundaries", "gazetteers", "organisations", "places", "persons", "works_events", "resolve")
+
+
+@dataclass
+class Orgs:
+    """``organisations.toml``: strong and weak head words, and what a name before them may be."""
+
+    strong: frozenset[str]
+    suffixes: tuple[str, ...]  # strong and weak (any other suffix is weak)
+    regex: re.Pattern[str]
+    max_len: int
+    min_name: int
+    bad_start: str
+    not_before: dict[str, str]
+    paren: re.Pattern[str]  # （集团） right before a company suffix is part of the name
+    max_middle: int
+    single_min_middle: int
+    single_word_freq: int
+    freq: dict[str, int]  # jieba's word frequencies
+    place_like: frozenset[str]  # weak suffixes that make a LOC after a bare proper name (上海虹桥站)
+    place_like_max: int
+    place_like_label: str
+    rule_strong: str
+    rule_weak: str
+    rule_place_like: str
+
+
+@dataclass
+class Places:
+    """``places.toml``: place suffixes and what may stand before them."""
+
+    strong: frozenset[str]
+    regex: re.Pattern[str]
+    window: int
+    max_middle: int
+    follow_ok: re.Pattern[str]  # a time word that may follow a suffix jieba glued to it (港|前三季度)
+    tight: frozenset[str]
+    tight_middle: tuple[str, ...]
+    broad: frozenset[str]
+    broad_ok: frozenset[str]  # tight suffixes a province-level place may carry (上海港)
+    named: frozenset[str]  # tight suffixes a known place + an unknown name may carry (青岛港|董家口|港区)
+    name_len: tuple[int, int]
+    bad_start: str  # verbs and function words an unknown place name never starts with (占全港)
+    descriptors: frozenset[str]  # words between an unknown place name and its suffix (洋山深水港区)
+    generic: frozenset[str]
+    generic_multi: tuple[str, ...]
+    station: str
+    station_middle: str  # direction characters between a city and 站 (成都东站)
+    rule_suffix: str
+    rule_named: str
+    rule_unknown: str
+    rule_after: str
+
+
+@dataclass
+class Persons:
+    """``persons.toml``: titles, what a name may be, dotted names and bylines."""
+
+    titles: frozenset[str]
+    title_re: re.Pattern[str]
+    title_pairs: np.ndarray  # pair_bits of the titles
+    chain: str
+    chain_window: int
+    org_gap: int
+    max_len: int
+    max_len_surname: int
+    surname_word_lengths: tuple[int, ...]
+    name_len: tuple[int, int]
+    triggers: tuple[str, ...]
+    not_in_name: frozenset[str]
+    surnames: frozenset[str]
+    compound: frozenset[str]  # compound surnames, all of compound_len characters
+    compound_len: int
+    dot: str
+    dot_re: re.Pattern[str]
+    dot_part_max: int
+    dot_title_window: int
+    dot_not_last: tuple[str, ...]
+    byline_re: re.Pattern[str]
+    byline_names: re.Pattern[str]  # one name of a byline's names
+    roles: frozenset[str]
+    rule_title: str
+    rule_title_word: str
+    rule_dot: str
+    rule_byline: str
+    rule_propagated: str
+
+
+@dataclass
+class Works:
+    """``works_events.toml``: the Matcher's token patterns (WORK), event patterns and names, currencies."""
+
+    nlp: spacy.Language
+    matcher: Matcher  # patterns added under their rule names
+    labels: dict[str, str]  # rule name of a Matcher pattern -> label
+    brackets: dict[str, frozenset[str]] | None  # Matcher patterns 《 …+ 》: opening word -> words a match stops at
+    event_re: re.Pattern[str]
+    event_prefixes: tuple[tuple[re.Pattern[str], str], ...]  # (prefix regex, rule name)
+    event_fixed: re.Pattern[str]
+    rule_fixed: str
+    currency_label: str
+    rule_currency: str
+
+
+@dataclass
+class Rules:
+    """Every part of the lexicon, and per rule name its record ``source``, its tier and its source's rank."""
+
+    chars: Chars
+    gaz: Gazetteer
+    org: Orgs
+    loc: Places
+    per: Persons
+    work: Works
+    source: dict[str, str]
+    tier: dict[str, int]
+    rank: dict[str, int]
+
+
+@cache
+def rules() -> Rules:
+    """Compile the lexicon once (the spaCy pipeline, the suffix, title and name regexes, the gazetteer)."""
+    cfg = {name: load_toml(f"entities/{name}") for name in _FILES}
+    chars = load_chars(cfg["boundaries"])
+    source, tier, rank = _rule_table(cfg)
+    return Rules(chars=chars, gaz=load_gazetteer(cfg["gazetteers"]), org=_orgs(cfg["organisations"], chars),
+                 loc=_places(cfg["places"]), per=_persons(cfg["persons"], chars), work=_works(cfg["works_events"]),
+                 source=source, tier=tier, rank=rank)
+
+
+def _rule_table(cfg: dict[str, dict]) -> tuple[dict[str, str], dict[str, int], dict[str, int]]:
+    """Per rule name (every table with a ``name``): its records' source, its tier (1 when not given) and the
+    rank of its source in overlap resolution (a source ``resolve.toml`` does not rank comes last)."""
+    ranks = cfg["resolve"]["resolve"]["source_rank"]
+    last = max(ranks.values()) + 1
+    source, tier, rank = {}, {}, {}
+    for t in (t for part in cfg.values() for t in _named_tables(part)):
+        source[t["name"]] = t["source"]
+        tier[t["name"]] = t.get("tier", 1)
+        rank[t["name"]] = ranks.get(t["source"], last)
+    return source, tier, rank
+
+
+def _named_tables(node: object) -> Iterator[dict]:
+    """The tables of a parsed TOML file that have a ``name`` (the rules), depth first."""
+    if isinstance(node, dict):
+        if isinstance(node.get("name"), str):
+            yield node
+        for v in node.values():
+            yield from _named_tables(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _named_tables(v)
+
+
+def _orgs(cfg: dict, chars: Chars) -> Orgs:
+    org, strong, weak, like = cfg["org"], cfg["org"]["strong"], cfg["org"]["weak"], cfg["org"]["place_like"]
+    paren = rf"[{re.escape(chars.open_brackets)}][{chars.han}]{{1,{org['paren_max']}}}" \
+            rf"[{re.escape(chars.close_brackets)}](?=(?:{alternation(org['paren_before'])}))"
+    return Orgs(
+        strong=frozenset(strong["suffixes"]), suffixes=tuple(sorted(set(strong["suffixes"]) | set(weak["suffixes"]))),
+        regex=re.compile(alternation(strong["suffixes"] + weak["suffixes"])), max_len=org["max_len"],
+        min_name=strong["min_name"], bad_start=strong["bad_start"], not_before=dict(org["not_before"]),
+        paren=re.compile(paren), max_middle=weak["max_middle"], single_min_middle=weak["single_min_middle"],
+        single_word_freq=weak["single_word_freq"], freq=tokenizer().FREQ, place_like=frozenset(like["suffixes"]),
+        place_like_max=like["max_middle"], place_like_label=like["label"], rule_strong=strong["name"],
+        rule_weak=weak["name"], rule_place_like=like["name"])
+
+
+def _places(cfg: dict) -> Places:
+    loc = cfg["loc"]
+    suffix, named, unknown, after = (loc[k] for k in ("suffix", "place_and_name", "unknown_name", "after_place"))
+    broad = frozenset(n.split()[0] for f in suffix["broad_files"] for n in load_list(f"entities/gazetteers/{f}"))
+    return Places(
+        strong=frozenset(loc["strong"]), regex=re.compile(alternation(loc["strong"] + loc["weak"])),
+        window=loc["window"], max_middle=loc["max_middle"], follow_ok=re.compile(loc["follow_ok"]),
+        tight=frozenset(suffix["tight"]), tight_middle=tuple(suffix["tight_middle"]), broad=broad,
+        broad_ok=frozenset(suffix["broad_ok"]), named=frozenset(named["suffixes"]),
+        name_len=(unknown["min_len"], unknown["max_len"]), bad_start=unknown["bad_start"],
+        descriptors=frozenset(unknown["descriptors"]), generic=frozenset(unknown["generic"]),
+        generic_multi=tuple(sorted({g for g in unknown["generic"] if len(g) > 1})), station=after["station"],
+        station_middle=after["station_middle"], rule_suffix=suffix["name"], rule_named=named["name"],
+        rule_unknown=unknown["name"], rule_after=after["name"])
+
+
+def _template(pattern: str, **parts: str) -> str:
+    """``pattern`` with each ``{key}`` of ``parts`` replaced (regex quantifiers such as ``{2,4}`` stay)."""
+    return re.sub(r"\{(\w+)\}", lambda m: parts.get(m.group(1), m.group(0)), pattern)
+
+
+def _persons(cfg: dict, chars: Chars) -> Persons:
+    per = cfg["person"]
+    title, names, dot, byline = per["title"], per["names"], per["dot"], per["byline"]
+    han, k = chars.han, dot["part_max"]
+    part = f"[{han}]{{1,{k}}}"
+    return Persons(
+        titles=frozenset(title["titles"]), title_re=re.compile(alternation(title["titles"])),
+        title_pairs=pair_bits(title["titles"]), chain=title["chain"], chain_window=title["chain_window"],
+        org_gap=title["org_gap"], max_len=title["max_len"], max_len_surname=title["max_len_surname"],
+        surname_word_lengths=tuple(title["surname_word_lengths"]), name_len=(names["min_len"], names["max_len"]),
+        triggers=tuple(sorted(names["triggers"], key=len, reverse=True)), not_in_name=frozenset(names["not_in_name"]),
+        surnames=frozenset(names["surnames"].strip()), compound=frozenset(names["compound_surnames"]),
+        compound_len=_one_length(names["compound_surnames"]),
+        dot=dot["dot"], dot_re=re.compile(f"{part}{re.escape(dot['dot'])}{part}(?:{re.escape(dot['dot'])}{part})?"),
+        dot_part_max=k, dot_title_window=dot["title_window"], dot_not_last=tuple(dot["not_last"]),
+        byline_re=re.compile(_template(byline["pattern"], roles=alternation(byline["roles"]), han=han)),
+        byline_names=re.compile(f"[^{re.escape(byline['separators'])}]+"), roles=frozenset(byline["roles"]),
+        rule_title=title["name"], rule_title_word=cfg["title"]["name"], rule_dot=dot["name"],
+        rule_byline=byline["name"], rule_propagated=per["propagated"]["name"])
+
+
+def _one_length(words: list[str]) -> int:
+    """The length all ``words`` share (a look-up then slices that many characters)."""
+    lengths = {len(w) for w in words}
+    if len(lengths) != 1:
+        raise ValueError(f"rules/entities/persons.toml: words of one length expected, got lengths {sorted(lengths)}")
+    return lengths.pop()
+
+
+def _works(cfg: dict) -> Works:
+    nlp = spacy.blank("zh")
+    nlp.tokenizer = JiebaTokenizer(nlp.vocab)  # never spaCy's own segmenter: patterns cut like documents
+    matcher = Matcher(nlp.vocab)
+    for pat in cfg["work"]:
+        matcher.add(pat["name"], [pat["pattern"]])
+    ev = cfg["event"]
+    prefixes = tuple((re.compile(p["pattern"]), p["name"]) for p in ev["prefix"])
+    # every prefix opens with a literal (19|20 spelt out), so the engine skips to where one may start (a leading
+    # character class would be tried at every position)
+    event = rf"(?:{'|'.join(p['pattern'] for p in ev['prefix'])})[^{ev['body_not']}]{{0,{ev['max_len']}}}?" \
+            rf"(?:{alternation(ev['suffixes'])})"
+    return Works(nlp=nlp, matcher=matcher, labels={p["name"]: p["label"] for p in cfg["work"]},
+                 brackets=brackets(cfg["work"]), event_re=re.compile(event), event_prefixes=prefixes,
+                 event_fixed=re.compile(alternation(ev["fixed"]["names"])), rule_fixed=ev["fixed"]["name"],
+                 currency_label=cfg["currency"]["label"], rule_currency=cfg["currency"]["name"])
+
+
+def brackets(patterns: list[dict]) -> dict[str, frozenset[str]] | None:
+    """Opening word and stop words of Matcher patterns shaped ``[{ORTH: open}, {ORTH: {NOT_IN: stops}, OP: +},
+    {ORTH: close}]`` with the close word a stop: a match from an opening word ends at the first stop word after
+    it, so the Matcher only needs to see that stretch.  None when a pattern has another shape (then the Matcher
+    sees the whole document)."""
+    out: dict[str, frozenset[str]] = {}
+    for pat in patterns:
+        toks = pat["pattern"]
+        if not _bracket_shaped(toks):
+            return None
+        stops = frozenset(toks[1]["ORTH"]["NOT_IN"])
+        opening = toks[0]["ORTH"]
+        out[opening] = out[opening] & stops if opening in out else stops  # a stretch ends where every pattern stops
+    return out
+
+
+def _bracket_shaped(toks: list[dict]) -> bool:
+    """True for ``[{ORTH: open}, {ORTH: {NOT_IN: stops}, OP: +}, {ORTH: close}]`` with ``close`` in ``stops``."""
+    shape = [sorted(t) for t in toks]
+    return len(toks) == 3 and shape == [["ORTH"], ["OP", "ORTH"], ["ORTH"]] and toks[1]["OP"] == "+" \
+        and isinstance(toks[0]["ORTH"], str) and isinstance(toks[2]["ORTH"], str) \
+        and isinstance(toks[1]["ORTH"], dict) and list(toks[1]["ORTH"]) == ["NOT_IN"] \
+        and toks[2]["ORTH"] in toks[1]["ORTH"]["NOT_IN"]
+

@@ -1,0 +1,190 @@
+"""Persons (``rules/entities/persons.toml``): after a job title, in bylines, with a dot, and their other mentions.
+
+* a job title between an organisation and a name gives PERSON with ``title`` and ``org``, and a TITLE record
+  (喀什海关物流监管处|副处长|张力); titles chained with 、 are one title (党组书记、副厅长);
+* bylines (本报记者 耿丹丹 乔文汇) and ·-names (居来提·苏合力提) give PERSON too;
+* every other mention of a name so found (or of a known person) is tagged as well.
+
+Character spans are the truth (jieba may cut 处处长 as 处处/长); words only decide where a name may end.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.entities.candidate import Cand
+from extract.entities.context import Ctx
+from extract.entities.lexicon import Rules
+from extract.entities.words import scan
+
+
+def valid_name(r: Rules, name: str) -> bool:
+    """Whether ``name`` may be a personal name: its length, no character of ``not_in_name``, no title, no
+    other gazetteer name, no common word."""
+    lo, hi = r.per.name_len
+    return lo <= len(name) <= hi and not any(ch in r.per.not_in_name for ch in name) and name not in r.per.titles \
+        and r.gaz.label.get(name, "PERSON") == "PERSON" and name not in r.gaz.common
+
+
+def _cut_at_trigger(r: Rules, s: str) -> str:
+    """The part of ``s`` before the first trigger word (at index >= 1)."""
+    for i in range(1, len(s)):
+        if s.startswith(r.per.triggers, i):
+            return s[:i]
+    return s
+
+
+def _name_at(ctx: Ctx, p: int) -> tuple[int, int] | None:
+    """A personal name starting at ``p`` (right after a title), or None."""
+    per, text = ctx.r.per, ctx.text
+    m = per.dot_re.match(text, p)
+    if m:
+        head, _, tail = m.group().rpartition(per.dot)
+        tail = _cut_at_trigger(ctx.r, tail)
+        return (p, p + len(head) + len(per.dot) + len(tail)) if tail else None
+    lo = per.name_len[0]
+    run = 0
+    while p + run < len(text) and run < per.max_len and ctx.r.chars.is_han.match(text[p + run]):
+        run += 1
+    surname = run >= lo and (text[p] in per.surnames or text[p:p + per.compound_len] in per.compound)
+    for n in range(lo, run + 1):
+        if not valid_name(ctx.r, text[p:p + n]):
+            break
+        if p + n == len(text) or text.startswith(per.triggers, p + n):
+            if surname and n > per.max_len_surname or not surname and ctx.has_common_word(p, p + n):
+                break
+            return p, p + n
+    if surname:
+        for n in per.surname_word_lengths:
+            if ctx.is_word(p, p + n) and valid_name(ctx.r, text[p:p + n]):
+                return p, p + n
+    return None
+
+
+def title_persons(ctx: Ctx) -> list[Cand]:
+    """ORG? TITLE NAME: 喀什海关物流监管处副处长张力 -> PERSON 张力 (title 副处长, org 喀什海关物流监管处), and the
+    title (with its organisation's offices) as a TITLE candidate."""
+    per, text = ctx.r.per, ctx.text
+    matches = scan(per.title_re, per.title_pairs, text, ctx.pairs)
+    title_ends = {m.end(): m.start() for m in matches}
+    by_end: dict[int, list[Cand]] = {}
+    out: list[Cand] = []
+    for m in matches:
+        span = _name_at(ctx, m.end())
+        if span is None:
+            continue
+        if not by_end:  # the order within an end does not matter: ``_org_before`` takes the leftmost start
+            by_end = ctx.anchors.every_by_end()
+        org, ts = _org_before(ctx, _chain_start(ctx, m.start(), title_ends), by_end)
+        out.append(Cand(span[0], span[1], "PERSON", per.rule_title, title=text[ts:m.end()], org=org))
+        out.append(Cand(ts, m.end(), "TITLE", per.rule_title_word))
+    return out
+
+
+def _chain_start(ctx: Ctx, ts: int, title_ends: dict[int, int]) -> int:
+    """Start of a chain of titles ending with the one at ``ts``: 党组书记、副厅长 / 党委委员、管委会副主任 (an
+    office of the organisation may stand between)."""
+    per, text = ctx.r.per, ctx.text
+    chain, suffixes = per.chain, ctx.r.org.suffixes
+    while True:
+        w = ctx.window(ts, per.chain_window)
+        pre = text[w:ts]
+        if w > 0 and text[w - 1] == chain and (w - 1) in title_ends and pre and pre.endswith(suffixes):
+            ts = title_ends[w - 1]
+        elif ts > 0 and text[ts - 1] == chain and (ts - 1) in title_ends:
+            ts = title_ends[ts - 1]
+        else:
+            return ts
+
+
+def _org_before(ctx: Ctx, ts: int, by_end: dict[int, list[Cand]]) -> tuple[str | None, int]:
+    """The organisation in front of a title starting at ``ts``, and where the title really starts (a few Han
+    characters between an ORG and the title belong to the title: …有限公司|精阿项目设计总工程师)."""
+    text = ctx.text
+    w = ctx.window(ts, ctx.r.org.max_len)
+    ending = [c for c in by_end.get(ts, []) if c.start >= w]
+    if ending:
+        c = min(ending, key=lambda c: c.start)
+        return text[c.start:ts], ts
+    for e in range(ts - 1, max(w, ts - ctx.r.per.org_gap), -1):
+        inside = [c for c in by_end.get(e, []) if c.start >= w and c.label == "ORG"]
+        if inside and ctx.all_han(e, ts):
+            c = min(inside, key=lambda c: c.start)
+            return text[c.start:e], e
+    return None, ts
+
+
+def byline_persons(ctx: Ctx) -> list[Cand]:
+    """本报记者 耿丹丹 乔文汇 / 记者 蔡增乐 摄 / 作者:陈蔷薇 / 本版编辑 王薇薇 美编 吴迪 (a role word among the
+    names is the role of the names after it)."""
+    r, text = ctx.r, ctx.text
+    out = []
+    for m in r.per.byline_re.finditer(text):
+        role = m.group(1)
+        for nm in r.per.byline_names.finditer(m.group(2)):
+            name = nm.group()
+            if name in r.per.roles:
+                role = name
+                continue
+            if valid_name(r, name):
+                s = m.start(2) + nm.start()
+                out.append(Cand(s, s + len(name), "PERSON", r.per.rule_byline, title=role))
+    return out
+
+
+def dot_persons(ctx: Ctx) -> list[Cand]:
+    """Transliterated names with ·, e.g. 阿依古丽·依明, wherever they stand (after a title: the name only)."""
+    r, text, per = ctx.r, ctx.text, ctx.r.per
+    out: list[Cand] = []
+    if per.dot not in text:  # the pattern needs one; the scan alone costs more than the rest of the rule
+        return out
+    for m in _dot_matches(per.dot_re, per.dot, per.dot_part_max, text):
+        head, _, tail = m.group().rpartition(per.dot)
+        tail = _cut_at_trigger(r, tail)
+        at = m.start() + len(head)  # the last dot
+        s = max(m.start(), ctx.window(at - 1, per.dot_title_window - 1))  # the dot itself is a barrier
+        t = per.title_re.search(text, s, at)
+        while t:
+            s = t.end()
+            t = per.title_re.search(text, s, at)
+        name = text[s:at + len(per.dot) + len(tail)]
+        if at - s >= 1 and tail and valid_name(r, name.replace(per.dot, "")) and not name.endswith(per.dot_not_last):
+            out.append(Cand(s, s + len(name), "PERSON", per.rule_dot))
+    return out
+
+
+def _dot_matches(dot_re: re.Pattern[str], dot: str, part_max: int, text: str) -> list[re.Match[str]]:
+    """``list(dot_re.finditer(text))``, tried only in the ``part_max`` characters before each dot.
+
+    A match opens with 1 to ``part_max`` Han characters then a dot, so the first dot at or after the scan
+    position ``pos`` is the one in a match starting before it, and such a match starts at most ``part_max``
+    characters before it."""
+    out: list[re.Match[str]] = []
+    pos = 0
+    q = text.find(dot)
+    while q >= 0:
+        m = None
+        for p in range(max(pos, q - part_max), q):
+            m = dot_re.match(text, p)
+            if m is not None:
+                break
+        if m is None:
+            pos = q + 1
+        else:
+            out.append(m)
+            pos = m.end()
+        q = text.find(dot, pos)
+    return out
+
+
+def propagate(r: Rules, text: str, persons: list[Cand]) -> list[Cand]:
+    """Later (and earlier) bare mentions of a name already found with a title, byline, dot or gazetteer."""
+    lo = r.per.name_len[0]
+    names = sorted({text[c.start:c.end] for c in persons if c.end - c.start >= lo})
+    out = []
+    for name in names:
+        i = text.find(name)
+        while i >= 0:
+            out.append(Cand(i, i + len(name), "PERSON", r.per.rule_propagated))
+            i = text.find(name, i + len(name))
+    return out

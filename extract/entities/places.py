@@ -1,0 +1,177 @@
+"""Places by their suffix (``rules/entities/places.toml``).
+
+A strong suffix (…口岸, …综合保税区, …港) ends a place built on the known places before it (宁波|舟山|港), or
+on an unknown 2-4 character name when there is none (都拉塔|口岸).  jieba glues some names to their suffix
+(上海港, 北京经济技术开发区 are one word), so a known place at the start of the word that holds the suffix
+counts too; an unknown name may sit between a known place and a port-type suffix (日照港|岚山|港区) or carry
+descriptor words (洋山|深水|港区), but never starts with a verb or function word (占|全港).  A weak suffix
+(市, 县, 站) makes a place only right after a known one (喀什|市, 成都|东|站).
+"""
+
+from __future__ import annotations
+
+from extract.entities.candidate import Cand
+from extract.entities.context import Ctx
+
+
+def loc_cands(ctx: Ctx) -> list[Cand]:
+    """Places by suffix; each found with a strong suffix becomes an anchor for the ones to its right."""
+    loc, text, anchors = ctx.r.loc, ctx.text, ctx.anchors
+    n, bnd, barrier, by_end, strong, follow_ok = len(text), ctx.bnd, ctx.barrier, anchors.by_end, loc.strong, \
+        loc.follow_ok.match
+    out = []
+    for m in loc.regex.finditer(text):
+        a, b = m.span()
+        if b < n and not bnd[b] and not barrier[b] and not follow_ok(text, b):
+            continue
+        suffix = m.group()
+        if suffix not in strong:  # a known place right before the suffix (喀什 + 市)
+            if a in by_end or suffix == loc.station:  # else nothing ends there: the usual case, decided here
+                c = _loc_after_place(ctx, suffix, a, b)
+                if c is not None:
+                    out.append(c)
+                    anchors.unanchored.append(c)
+            continue
+        found = _loc_start(ctx, suffix, a, b)
+        if found is not None:
+            c = Cand(found[0], b, "LOC", found[1])
+            out.append(c)
+            anchors.add(c)
+    return out
+
+
+def _loc_after_place(ctx: Ctx, suffix: str, a: int, b: int) -> Cand | None:
+    """A weak suffix (市, 站) right after a known place (喀什 + 市, 成都 + 东 + 站), or None."""
+    text, loc, by_end = ctx.text, ctx.r.loc, ctx.anchors.by_end
+    ending = [c.start for c in by_end.get(a, ()) if c.label == "LOC"]
+    if not ending and suffix == loc.station and a > 0 and text[a - 1] in loc.station_middle:  # 成都 东 站
+        ending = [c.start for c in by_end.get(a - 1, ()) if c.label == "LOC"]
+        ending = ending or [c.start for c in place_in_word(ctx, a - 1)]  # 北京西站 is one word
+    if ending:
+        w = ctx.window(a, loc.window)
+        ending = [s for s in ending if s >= w]
+        if ending:
+            return Cand(min(ending), b, "LOC", loc.rule_after)
+    return None
+
+
+def _loc_start(ctx: Ctx, suffix: str, a: int, b: int) -> tuple[int, str] | None:
+    """Start and rule of the place that a strong suffix at [a, b) ends, or None: built on the known places
+    before it, or an unknown name when there is none."""
+    loc = ctx.r.loc
+    w = ctx.window(a, loc.window)
+    anchors = ctx.anchors.locs_within(w, a)
+    if suffix in loc.tight:
+        near, rule = _tight_places(ctx, suffix, anchors, a)
+    elif anchors and a - max(c.end for c in anchors) <= loc.max_middle:
+        near, rule = anchors, loc.rule_suffix
+    else:
+        near, rule = _place_opens_word(ctx, a, b), loc.rule_suffix
+    if near:
+        last = near[-1]
+        k = next((i for i, c in enumerate(anchors) if c is last), None)
+        return _chain_start(ctx, near if k is None else anchors[:k + 1]), rule  # 宁波|舟山|港 as one port
+    if anchors:  # 喀什新建口岸: a known place + a phrase the tight rules refused is no unknown name either
+        return None
+    return (w, loc.rule_unknown) if _unknown_name_before(ctx, w, a) else None
+
+
+def _tight_places(ctx: Ctx, suffix: str, anchors: list[Cand], a: int) -> tuple[list[Cand], str]:
+    """The known places a tight suffix at ``a`` builds on, and the rule that decides: right before it (a
+    province only before 港), or across a port-type word (公路, 铁路); else a known place glued to it in one
+    word; else a known place and an unknown name (日照港|岚山|港区)."""
+    loc, text = ctx.r.loc, ctx.text
+    if anchors:
+        near = [c for c in anchors if (c.end == a and (suffix in loc.broad_ok or text[c.start:c.end] not in loc.broad))
+                or (c.end < a and text[c.end:a] in loc.tight_middle)]
+        if near:
+            return near, loc.rule_suffix
+    glued = place_in_word(ctx, a)
+    if glued or suffix not in loc.named:
+        return glued, loc.rule_suffix
+    return _anchor_and_name(ctx, anchors, a), loc.rule_named
+
+
+def _chain_start(ctx: Ctx, anchors: list[Cand]) -> int:
+    """Start of a place name built on the last known place, extended left over known places that touch it
+    (新疆自贸试验区|霍尔果斯|片区) but not over a complete place before it (…示范区|新疆农业博览园)."""
+    start = anchors[-1].start
+    source = ctx.r.source
+    for c in reversed(anchors[:-1]):
+        if c.end == start and source[c.rule] == "gazetteer":
+            start = c.start
+        elif c.end <= start:
+            break
+    return start
+
+
+def _unknown_name_before(ctx: Ctx, w: int, a: int) -> bool:
+    """True when ``text[w:a]`` is an unknown place name (2-4 Han characters, descriptor words after it allowed)
+    that opens a word and does not start with a verb or function word.  The cheap tests come first (all are
+    pure, so their order does not change the answer): most windows are too short or start inside a word."""
+    if a - w < ctx.r.loc.name_len[0] or not ctx.bnd[w]:
+        return False
+    head = _head_end(ctx, w, a)
+    return _unknown_place(ctx, w, head) and not ctx.has_common_word(w, head) \
+        and not (ctx.single[w] and ctx.text[w] in ctx.r.loc.bad_start)
+
+
+def _place_opens_word(ctx: Ctx, a: int, b: int) -> list[Cand]:
+    """A whole jieba word that opens with a known place and ends with the suffix (北京经济技术开发区 is one word)."""
+    if a <= 0:
+        return []
+    s, e = ctx.word_before(a)
+    if e != b:
+        return []
+    gaz, text = ctx.r.gaz, ctx.text
+    k = next((k for k in range(a, s + 1, -1) if gaz.label.get(text[s:k]) == "LOC"), None)
+    return [Cand(s, k, "LOC", gaz.rule[text[s:k]])] if k is not None else []
+
+
+def _anchor_and_name(ctx: Ctx, anchors: list[Cand], a: int) -> list[Cand]:
+    """A known place, an unknown proper name and a port-type suffix (青岛港|董家口|港区): the anchors up to that
+    place, when the name between is a 2-4 character unknown word (no dictionary word, no function word)."""
+    if not anchors:
+        return []
+    c = max(anchors, key=lambda c: (c.end, c.start))
+    head = _head_end(ctx, c.end, a)
+    if c.end >= a or not ctx.bnd[c.end] or not _unknown_place(ctx, c.end, head) \
+            or ctx.has_common_word(c.end, head) or (ctx.single[c.end] and ctx.text[c.end] in ctx.r.loc.bad_start):
+        return []
+    return [x for x in anchors if x.end <= c.end]
+
+
+def place_in_word(ctx: Ctx, a: int) -> list[Cand]:
+    """A known place that jieba glued to the suffix at ``a`` (上海港 is one word, so the gazetteer never saw
+    上海): the start of the word holding ``a`` up to ``a``, when it is a known place."""
+    if a <= 0 or ctx.bnd[a]:
+        return []
+    s = ctx.bnd.rfind(1, 0, a)
+    name, gaz = ctx.text[s:a], ctx.r.gaz
+    return [Cand(s, a, "LOC", gaz.rule[name])] if gaz.label.get(name) == "LOC" else []
+
+
+def _head_end(ctx: Ctx, w: int, a: int) -> int:
+    """End of the proper-name part of ``text[w:a]``: descriptor words right before the suffix (洋山|深水|港区)
+    are peeled off, so an unknown name may carry them while the test of an unknown name sees only its head."""
+    end = a
+    while end > w:
+        if not ctx.bnd[end]:  # no word ends at ``end``
+            break
+        s = ctx.bnd.rfind(1, 0, end)  # the word that ends there
+        if s <= w or ctx.text[s:end] not in ctx.r.loc.descriptors:
+            break
+        end = s
+    return end
+
+
+def _unknown_place(ctx: Ctx, s: int, e: int) -> bool:
+    """An unknown name ``text[s:e]`` in front of …口岸: 2-4 Han characters, not a dictionary word (提升, 百年), not
+    generic."""
+    r, name = ctx.r, ctx.text[s:e]
+    lo, hi = r.loc.name_len
+    if not lo <= len(name) <= hi or not ctx.all_han(s, e) or name[0] in r.org.bad_start:
+        return False
+    if name in r.loc.generic or name in r.gaz.label or name in r.gaz.common:
+        return False
+    return not (name.startswith(r.loc.generic_multi) or name.endswith(r.loc.generic_multi))

@@ -1,0 +1,175 @@
+"""The word structure the entity rules read: jieba words as a boundary mask, and cheap literal-word scans.
+
+The words tile the text (gaps between paragraphs are words of their own), so one byte per position (1 where a
+word starts or ends) is all the rules need: the word around a position, whether a span is a word.  It is made
+with array operations, not a loop over the words.  Literal-word alternations (titles, boundary words,
+gazetteer names) are tried only where a hashed table of first-character pairs says a word may begin.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from itertools import compress
+
+import numpy as np
+import spacy
+from spacy.tokens import Doc as SpacyDoc
+
+from extract.model import Doc
+from extract.segment import cut_spans
+
+
+class JiebaTokenizer:
+    """spaCy tokenizer that cuts with the project's jieba (so phrase patterns split like documents do)."""
+
+    def __init__(self, vocab: spacy.Vocab) -> None:
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> SpacyDoc:
+        words = [text[s:e] for s, e in cut_spans(text)]
+        return SpacyDoc(self.vocab, words=words, spaces=[False] * len(words))
+
+
+def word_spans(doc: Doc) -> list[tuple[int, int]]:
+    """The jieba words of the document, gaps between paragraphs as words of their own: they tile the text."""
+    text = doc.text
+    toks = doc.tokens or cut_spans(text)
+    fast = _tiling(toks, len(text))
+    if fast is not None:
+        return fast
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for s, e in toks:
+        if s > pos:
+            out.append((pos, s))
+        if e > s:
+            out.append((s, e))
+        pos = max(pos, e)
+    if pos < len(text):
+        out.append((pos, len(text)))
+    return out
+
+
+def _tiling(toks: list[tuple[int, int]], n: int) -> list[tuple[int, int]] | None:
+    """``word_spans`` for the usual case (sorted, non-empty, non-overlapping tuples inside the text, as
+    ``segment`` makes them) with the gaps found by C-level comparisons; None for anything else."""
+    if not toks or type(toks[0]) is not tuple:
+        return None
+    starts = [s for s, _ in toks]
+    ends = [e for _, e in toks]
+    nxt = starts[1:]
+    if starts[0] < 0 or ends[-1] > n or not all(map(operator.lt, starts, ends)) or not all(map(operator.le, ends, nxt)):
+        return None
+    out: list[tuple[int, int]] = [(0, starts[0])] if starts[0] > 0 else []
+    prev = 0
+    for k in compress(range(len(nxt)), map(operator.ne, ends, nxt)):  # a gap after word k
+        out += toks[prev:k + 1]
+        out.append((ends[k], nxt[k]))
+        prev = k + 1
+    out += toks[prev:]
+    if ends[-1] < n:
+        out.append((ends[-1], n))
+    return out
+
+
+_FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
+
+
+def boundaries(doc: Doc) -> bytearray:
+    """A 0/1 byte per text position 0..n: 1 where a word of ``word_spans(doc)`` starts or ends."""
+    text = doc.text
+    n = len(text)
+    toks = doc.tokens or cut_spans(text)
+    k = len(toks)
+    if k:
+        starts = np.fromiter(map(_FIRST, toks), dtype=np.int64, count=k)
+        ends = np.fromiter(map(_SECOND, toks), dtype=np.int64, count=k)
+        if starts[0] >= 0 and ends[-1] <= n and (starts < ends).all() and (ends[:-1] <= starts[1:]).all():
+            return _bounds_mask(n, starts, ends)
+    return spans_boundaries(word_spans(doc), n)
+
+
+def spans_boundaries(spans: list[tuple[int, int]], n: int) -> bytearray:
+    """``boundaries`` from a list of word spans (a tiling of the text, as ``word_spans`` makes)."""
+    arr = np.array(spans, dtype=np.int64).reshape(-1, 2)
+    return _bounds_mask(n, arr[:, 0], arr[:, 1])
+
+
+def _bounds_mask(n: int, starts: np.ndarray, ends: np.ndarray) -> bytearray:
+    mask = np.zeros(n + 1, dtype=bool)
+    mask[starts] = True
+    mask[ends] = True
+    mask[0] = mask[n] = True  # the gaps before the first and after the last word are words of their own
+    return bytearray(mask.tobytes())
+
+
+def single_words(bnd: bytearray, n: int) -> bytearray:
+    """single[i] == 1: ``(i, i + 1)`` is a word of the boundary mask ``bnd`` (positions 0..n)."""
+    b = np.frombuffer(bnd, dtype=bool)
+    single = np.zeros(n + 1, dtype=bool)
+    single[:n] = b[:n] & b[1:]
+    return bytearray(single.tobytes())
+
+
+def word_at(bnd: bytearray, p: int) -> int:
+    """End of the word that starts at ``p``."""
+    return bnd.find(1, p + 1)
+
+
+def codes(text: str) -> np.ndarray:
+    """The code points of ``text`` as an array (one C-level conversion shared by the array computations)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+_PAIR_MASK = (1 << 20) - 1
+
+
+def _pair_hash(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """A hash of two code points (arrays), so one table look-up per position filters where a name may start."""
+    return (first.astype(np.int64) * 1000003 + second) & _PAIR_MASK
+
+
+def pair_bits(words: list[str]) -> np.ndarray:
+    """A bit per ``_pair_hash`` value, set for the first two characters of each word (all of 2+ characters):
+    128 KB, so it stays in the CPU cache between documents."""
+    assert all(len(w) >= 2 for w in words)
+    firsts = np.array([[ord(w[0]), ord(w[1])] for w in words], dtype=np.int64).reshape(-1, 2)
+    bits = np.zeros(_PAIR_MASK + 1, dtype=bool)
+    bits[_pair_hash(firsts[:, 0], firsts[:, 1])] = True
+    return np.packbits(bits, bitorder="little")
+
+
+class Pairs:
+    """The ``_pair_hash`` of every two neighbouring characters of a text, split for look-ups in ``pair_bits``."""
+
+    def __init__(self, points: np.ndarray) -> None:
+        h = _pair_hash(points[:-1], points[1:])
+        self.byte = h >> 3
+        self.bit = (h & 7).astype(np.uint8)
+
+    def starts(self, bits: np.ndarray) -> np.ndarray:
+        """Per position 0..n-2: True where a word of ``bits`` may begin (its first two characters stand there,
+        or collide with them in the hash: a filter, never a proof)."""
+        return ((bits[self.byte] >> self.bit) & 1).astype(bool)
+
+
+def scan(pattern: re.Pattern[str], bits: np.ndarray, text: str, pairs: Pairs) -> list[re.Match[str]]:
+    """``list(pattern.finditer(text))`` for an alternation of literal words of 2+ characters, trying the pattern
+    only where ``bits`` says a word may begin: the same matches (non-overlapping, leftmost, longest first), without
+    a regex scan of every character."""
+    out = []
+    end = 0
+    match = pattern.match
+    for p in np.flatnonzero(pairs.starts(bits)).tolist():
+        if p >= end:
+            m = match(text, p)
+            if m is not None:
+                out.append(m)
+                end = m.end()
+    return out
+
+
+def alternation(words: list[str] | tuple[str, ...] | set[str]) -> str:
+    """Regex alternation, longest first, so a longer word wins at the same position."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
