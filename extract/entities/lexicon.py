@@ -21,8 +21,8 @@ from extract.entities.barriers import load as load_chars
 from extract.entities.gazetteer import Gazetteer
 from extract.entities.gazetteer import load as load_gazetteer
 from extract.entities.words import JiebaTokenizer, alternation, pair_bits
+from extract.lexicon import tokenizer
 from extract.rules import load_list, load_toml
-from extract.segment import tokenizer
 
 _FILES = ("boundaries", "gazetteers", "organisations", "places", "persons", "works_events", "resolve")
 
