@@ -49,9 +49,10 @@ def currency_sign(s: Scan, pos: int) -> Sign | None:
     if word is None:
         return None
     code, start = u.signs[word], pos
-    if word == u.dollar and t[max(0, pos - 2):pos] in u.dollar_prefixes:
-        code = u.dollar_prefixes[t[pos - 2:pos]]  # HK$100, NT$50
-        start = pos - 2
+    if word == u.dollar:  # HK$100, NT$50, S$20: the letters before $ name the dollar
+        prefix = next((t[pos - k:pos] for k in (2, 1) if pos >= k and t[pos - k:pos] in u.dollar_prefixes), None)
+        if prefix is not None:
+            code, start = u.dollar_prefixes[prefix], pos - len(prefix)
     p = pos + len(word)
     while p < len(t) and t[p] == " ":
         p += 1

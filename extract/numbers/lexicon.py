@@ -372,8 +372,12 @@ def _filters(t: dict, phrases: tuple[str, ...], fraction_of: str) -> Filters:
     # A leading lookahead on the possible first characters lets the regex engine skip ahead fast
     # (about ten times faster than trying every branch at every position).
     firsts = "".join(re.escape(c) for c in sorted({p[0] for p in literal} | set(nm.DIGIT_CHARS + "十"))) + r"\d"
+    # not after a numeral (三十一起: 31 起), not before 分之, nor before 之 and a numeral when the phrase ends in 分
+    # (十分之一 is a fraction; 十分之重要 is 十分)
+    not_fraction = (f"(?![ ]*{spaced(fraction_of)}|(?<={re.escape(fraction_of[0])})[ ]*{spaced(fraction_of[1:])}"
+                    f"[ ]*[\\d{nm.DIGIT_CHARS}])")
     parts = [f"(?<![{nm.DIGIT_CHARS}{nm.SCALE_CHARS}\\d{t['set_phrase']['not_after']}])(?:{by_first_char(literal)})"
-             f"(?![ ]*{spaced(fraction_of)})"] if literal else []
+             f"{not_fraction}"] if literal else []
     bare = t["bare"]
     return Filters(
         global_nq=tuple((tuple(r["cue"]), re.compile(r["pattern"])) for r in t["not_quantity"] if r.get("cue")),
