@@ -54,14 +54,15 @@ _ATOM = re.compile(
 _DEC_RUN = re.compile(rf"[ ]*([{DECIMAL_DIGIT_CHARS}]+)")
 _SEQ_SPACED = re.compile(rf"[ ]*[\d{DIGIT_CHARS}]*[ ]*{re.escape(_T['digits']['sequence_spaced_before'])}")
 # scientific notation, powers and the k suffix on a plain Arabic number (2e5, 2^5, 40k); 40k个 is 40000 个
-_SCI = re.compile(r"[eE]([+-]?\d+)(?![\w.])|\^([+-]*)(\d+)(?![\d.])|[kK](?![A-Za-z\u3400-\u9fff]|个)")
-_SCI_K_BEFORE_GE = re.compile(r"[kK](?=个)")
+_K, _K_BEFORE = _T["scientific"]["thousand"], _T["scientific"]["thousand_before"]
+_SCI = re.compile(rf"[eE]([+-]?\d+)(?![\w.])|\^([+-]*)(\d+)(?![\d.])|[{_K}](?![A-Za-z\u3400-\u9fff]|{_K_BEFORE})")
+_SCI_K_BEFORE_GE = re.compile(rf"[{_K}](?={_K_BEFORE})")
 _MAX_EXP = 30  # no amount in news is written with an exponent beyond this
 _FAST_AR = re.compile(r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?")
 # after an Arabic number, any of these sends it to the full reader
-_FAST_STOP = frozenset(" 0123456789.,eE^kK" + POINT_CHARS + OVER_CHARS + SOME_CHARS + "/" + DIGIT_CHARS
+_FAST_STOP = frozenset(" 0123456789.,eE^" + _K + POINT_CHARS + OVER_CHARS + SOME_CHARS + "/" + DIGIT_CHARS
                        + SCALE_CHARS + TENS_CHARS)
-_FAST_SCALES = {c: v for c, v in BIG_SCALES.items() if c in "万亿"}  # 1500万, 836.8亿, 3.74万亿
+_FAST_SCALES = {c: BIG_SCALES[c] for c in _T["scales"]["fast"]}  # 1500万, 836.8亿, 3.74万亿
 _DIGIT_VALUE = {c: Decimal(v) for c, v in CN_DIGITS.items()}
 _SOME_ATOM = ("v", Decimal(1), Decimal(9), Decimal(0))
 
@@ -358,8 +359,8 @@ def _fast_arabic(text: str, pos: int) -> Num | None:
         return None
     scales = [_FAST_SCALES[text[end]]]
     end += 1
-    if scales[0] == BIG_SCALES["万"] and end < n and text[end] == "亿":
-        scales.append(_FAST_SCALES["亿"])
+    if end < n and _FAST_SCALES.get(text[end], 0) > scales[0]:  # 万亿
+        scales.append(_FAST_SCALES[text[end]])
         end += 1
     if end < n and text[end] in _FAST_STOP:
         return None

@@ -371,7 +371,8 @@ def _filters(t: dict, phrases: tuple[str, ...], fraction_of: str) -> Filters:
     regexes = [p[3:] for p in phrases if p.startswith("re:")]
     # A leading lookahead on the possible first characters lets the regex engine skip ahead fast
     # (about ten times faster than trying every branch at every position).
-    firsts = "".join(re.escape(c) for c in sorted({p[0] for p in literal} | set(nm.DIGIT_CHARS + "十"))) + r"\d"
+    starts = {p[0] for p in literal} | set(nm.DIGIT_CHARS + nm.TEN_SCALE_CHARS)  # (the re: lines start so)
+    firsts = "".join(re.escape(c) for c in sorted(starts)) + r"\d"
     # not after a numeral (三十一起: 31 起), not before 分之, nor before 之 and a numeral when the phrase ends in 分
     # (十分之一 is a fraction; 十分之重要 is 十分)
     not_fraction = (f"(?![ ]*{spaced(fraction_of)}|(?<={re.escape(fraction_of[0])})[ ]*{spaced(fraction_of[1:])}"
