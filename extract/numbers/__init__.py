@@ -16,9 +16,15 @@ A small engine over a lexicon, one module per responsibility:
   combiner (3至5, 位于20和30之间);
 - ``filters.py`` what looks like a number but is none (dates, codes, set phrases, lone numerals).
 
-Every record names the rule that decided its final shape in ``rule`` (``number.bare``,
-``unit.money``, ``percent.cheng``, ``range.connector``, ``qualifier.about`` ...: the ``name`` keys of
-the lexicon files); ``rules/numbers/corpus*.toml`` hold whole-answer cases for every rule.
+Every record names the rule that decided its final shape in ``rule``: the ``name`` keys of the lexicon
+files.  The rules apply in this order, and the last one that changed the record names it:
+the number (``number.bare``, ``number.vague``, ``number.dozen``, ``fraction.*``, or a word-led
+``percent.fenzhi`` / ``percent.duizhe`` / ``multiple.fan`` / ``unit.currency_sign``), its suffix
+(``unit.<kind>``, ``percent.*``, ``multiple.bei``), a qualifier after it (``qualifier.after.*``), a range
+(``range.connector``), a qualifier before it (``qualifier.*``, ``qualifier.comparative``),
+``range.between``, and two bounds joined (``range.join``).  So 约3000人 is ``qualifier.about``, 3000人
+``unit.count``, 200元至300元 ``range.connector``.  ``rules/numbers/corpus_*.toml`` hold whole-answer cases
+for every rule.
 """
 
 from __future__ import annotations
