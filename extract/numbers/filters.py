@@ -1,7 +1,7 @@
 """The not-a-quantity filters (filters.toml, set_phrases.txt): what looks like a number but is none.
 
 Two kinds: spans found once per text where no quantity may be (dates and clock times, codes, URLs, set
-phrases such as 一带一路 or 十四五: :func:`blocked`), and tests of one candidate: a bare number (no unit,
+phrases such as 一带一路 or 十四五: :func:`blocked_spans`), and tests of one candidate: a bare number (no unit,
 no qualifier) is kept only when it stands alone (:func:`bare_ok`), a one-character numeral only in a
 frame that makes it one (:func:`frame_ok`: 是五这, “一”, not 一切, 四川).
 """
@@ -15,7 +15,7 @@ from extract.numbers.match import Blocked, QMatch, Scan, Span, is_cjk
 from extract.numeral import Num
 
 
-def blocked(text: str, skip: Iterable[Span], lex: Lexicon) -> Blocked:
+def blocked_spans(text: str, skip: Iterable[Span], lex: Lexicon) -> Blocked:
     """The spans of ``text`` no quantity may overlap: ``skip`` (dates, corrupt text) and what the filters find.
 
     Long patterns (URLs) run over the whole text, and only when their literal cue is present; the short

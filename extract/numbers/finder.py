@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal, localcontext
 
-from extract.numbers import filters, lead, qualify, ranges
-from extract.numbers.filters import frame_ok
+from extract.numbers.filters import blocked_spans, frame_ok, kept
+from extract.numbers.lead import currency_sign, duizhe, fan, fenzhi, lead_number
 from extract.numbers.lexicon import lexicon
 from extract.numbers.match import MAX_ADJUSTED, QMatch, Scan, Span, high, is_cjk, low
+from extract.numbers.qualify import after, before, join_comparisons
+from extract.numbers.ranges import between, connected
 from extract.numbers.reading import fraction_after
 from extract.numbers.suffix import suffix
 from extract.numeral import DIGIT_CHARS, FINANCIAL_CHARS, Num, fmt_dec, parse_number
@@ -24,7 +26,7 @@ from extract.numeral import DIGIT_CHARS, FINANCIAL_CHARS, Num, fmt_dec, parse_nu
 def find_quantities(text: str, skip: Iterable[Span] = ()) -> list[QMatch]:
     """Every quantity in ``text``, in order, never overlapping a ``skip`` span (dates, corrupt text)."""
     lex = lexicon()
-    s = Scan(text, lex, filters.blocked(text, skip, lex))
+    s = Scan(text, lex, blocked_spans(text, skip, lex))
     out: list[QMatch] = []
     t, n, pos = text, len(text), 0
     seed, cont, blocked = lex.seed, lex.continues, s.blocked
@@ -51,7 +53,7 @@ def find_quantities(text: str, skip: Iterable[Span] = ()) -> list[QMatch]:
             continue
         out.append(q)
         pos = max(q.end, q.qend, m.end())
-    return qualify.join_comparisons(t, out, lex)
+    return join_comparisons(t, out, lex)
 
 
 def _at(s: Scan, pos: int) -> QMatch | None:
@@ -70,21 +72,21 @@ def _at_word(s: Scan, pos: int) -> QMatch | None:
     t, lx = s.text, s.lex
     ch = t[pos]
     if ch in lx.percent.fan_rule.first:
-        return lead.fan(s, pos)
+        return fan(s, pos)
     if ch in lx.percent.duizhe.first:
-        return lead.duizhe(s, pos)
+        return duizhe(s, pos)
     if ch in lx.units.sign_first:
-        sign = lead.currency_sign(s, pos)
-        got = None if sign is None else lead.number(s, sign.number, ch)[0]
+        sign = currency_sign(s, pos)
+        got = None if sign is None else lead_number(s, sign.number, ch)[0]
         if got is None:
             return None
         return _quantity(s, got[0], sign.start, got[2], (sign.code, sign.start), False)
     if ch in lx.percent.fenzhi.first:
         pm = lx.percent.fenzhi.re.match(t, pos)
         if pm is not None:
-            q = lead.fenzhi(s, pos, pm)
+            q = fenzhi(s, pos, pm)
             return None if q is None else _finish(s, q, None)
-    got, lead_over = lead.number(s, pos, ch)
+    got, lead_over = lead_number(s, pos, ch)
     if got is None:
         return None
     return _quantity(s, got[0], got[1], got[2], None, lead_over)
@@ -156,9 +158,9 @@ def _finish(s: Scan, q: QMatch, num: Num | None) -> QMatch | None:
     """Qualifiers around the quantity, ranges, and the bare-number test."""
     q.qstart = q.start
     q.qend = q.num_end if q.num_end > 0 else q.end
-    qualify.after(s, q)  # 左右, 以上, 以下 ...
-    q = ranges.connected(s, q) or q  # 200元至300元, 6到8小时, 3~5天, 5-20%
-    qualify.before(s, q)  # 约, 超过了, 不到 ... / 比三十大
+    after(s, q)  # 左右, 以上, 以下 ...
+    q = connected(s, q) or q  # 200元至300元, 6到8小时, 3~5天, 5-20%
+    before(s, q)  # 约, 超过了, 不到 ... / 比三十大
     if q.value_max is None:
-        q = ranges.between(s, q) or q  # 位于20和30之间 / 10000与20000间
-    return q if filters.kept(s, q, num) else None
+        q = between(s, q) or q  # 位于20和30之间 / 10000与20000间
+    return q if kept(s, q, num) else None

@@ -91,7 +91,7 @@ def fenzhi(s: Scan, pos: int, pm: re.Match) -> QMatch | None:
     return q
 
 
-def number(s: Scan, pos: int, ch: str) -> tuple[Signed | None, bool]:
+def lead_number(s: Scan, pos: int, ch: str) -> tuple[Signed | None, bool]:
     """The number a word-led quantity starts with, and whether its lead word says "over" (上百).
 
     上百 (over 100), 数百 / 几十 (1..9 x scale), 半 (0.5; 半百 = 50), a signed number, or a lone 百 / 千
