@@ -163,4 +163,4 @@ def _finish(s: Scan, q: QMatch, num: Num | None) -> QMatch | None:
     before(s, q)  # 约, 超过了, 不到 ... / 比三十大
     if q.value_max is None:
         q = between(s, q) or q  # 位于20和30之间 / 10000与20000间
-    return q if kept(s, q, num) else None
+    return q if q.unit is not None or q.kind != "number" or kept(s, q, num) else None

@@ -192,12 +192,13 @@ def unit_suffix(s: Scan, q: QMatch, num: Num, sign: int) -> bool | None:
         q.approx = "over"
     if rule.kind == "count" and uend < len(t) and t[uend] == word[-1]:
         return False  # 一辆辆, 一列列: reduplication
-    if _is_article(s, q, num, rule, mod, uend):
+    if num.text_is_one and _is_article(s, q, num, rule, mod, uend):
         return False  # 一架客机, 新一年: the indefinite article
     if uend < len(t) and t[uend] == u.half_after and rule.kind in u.half_after_kinds and not mod:
         q.value += _HALF  # 一吨半 / 一年半
         q.end = uend + 1
-    _minor_units(s, q, rule, sign)
+    if q.kind == "money":
+        _minor_units(s, q, rule, sign)
     return True
 
 
@@ -243,17 +244,17 @@ def _unit_at(s: Scan, num: Num, end: int) -> tuple[str, UnitRule, str | None, in
 
 
 def _is_article(s: Scan, q: QMatch, num: Num, rule: UnitRule, mod: str | None, uend: int) -> bool:
-    """一 before a count or a duration, with no qualifier before and no 多 / 余 / 半 after: 一架客机, 新一年."""
+    """一 (``num``) before a count or a duration, with no qualifier before and no 多 / 余 / 半 after: 一架客机."""
     t, u = s.text, s.lex.units
-    return (rule.kind in u.article_kinds and num.text_is_one and q.approx is None and not mod
+    return (rule.kind in u.article_kinds and q.approx is None and not mod
             and not (uend < len(t) and t[uend] in u.article_unless)
             and s.lex.qualifiers.pre_re.search(t[max(0, q.start - WINDOW):q.start]) is None)
 
 
 def _minor_units(s: Scan, q: QMatch, rule: UnitRule, sign: int) -> None:
     """五元三毛, 两美元又三美分: smaller units of the currency add to its value."""
-    mre = s.lex.units.minor_re.get(rule.canonical)
-    if mre is None or q.kind != "money" or q.value_max is not None:
+    mre = s.lex.units.minor_re.get(rule.canonical)  # (also after 块: 三块五毛)
+    if mre is None or q.value_max is not None:
         return
     t = s.text
     factors = dict(rule.minor)
