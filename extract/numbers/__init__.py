@@ -1,0 +1,91 @@
+"""Quantities: every amount in the text with its value, unit and qualifiers (issue 3).
+
+The core is :func:`find_quantities`, a pure function over a string, so it can be tested (and
+checked against the Recognizers-Text conformance cases) without the pipeline; :func:`extract`
+is the thin wrapper that skips ``doc.dates`` and ``doc.corrupt`` spans and builds records.
+
+A small engine over a lexicon, one module per responsibility:
+
+- ``lexicon.py`` compiles ``rules/numbers/*.toml`` and ``set_phrases.txt`` once;
+- ``finder.py`` scans the text from seed to seed and assembles each quantity;
+- :mod:`extract.numeral` reads the numeral (一千二百, 1.5万, 十几万), ``reading.py`` its sign, a
+  fraction after it and lead words standing for its coefficient (上百, 数十万), ``lead.py`` the
+  quantities a word starts (翻一番, $100, 百分之三十五);
+- ``suffix.py`` the unit or percent-like suffix after the number;
+- ``qualify.py`` the qualifier combiner (约, 以上, 比三十大, 大于10小于20), ``ranges.py`` the range
+  combiner (3至5, 位于20和30之间);
+- ``filters.py`` what looks like a number but is none (dates, codes, set phrases, lone numerals).
+
+Every record names the rule that decided its final shape in ``rule``: the ``name`` keys of the lexicon
+files.  The rules apply in this order, and the last one that changed the record names it:
+the number (``number.bare``, ``number.vague``, ``number.dozen``, ``fraction.*``, or a word-led
+``percent.fenzhi`` / ``percent.duizhe`` / ``multiple.fan`` / ``unit.currency_sign``), its suffix
+(``unit.<kind>``, ``percent.*``, ``multiple.bei``), a qualifier after it (``qualifier.after.*``), a range
+(``range.connector``), a qualifier before it (``qualifier.*``, ``qualifier.comparative``),
+``range.between``, and two bounds joined (``range.join``).  So 约3000人 is ``qualifier.about``, 3000人
+``unit.count``, 200元至300元 ``range.connector``.  ``rules/numbers/corpus_*.toml`` hold whole-answer cases
+for every rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+from extract.model import Doc, Quantity
+from extract.numbers.finder import find_quantities
+from extract.numbers.lexicon import alt, lexicon
+from extract.numbers.match import QMatch, Span
+
+__all__ = ["QMatch", "extract", "find_currency_mentions", "find_quantities"]
+
+_OUT_APPROX = {"exact": None}
+
+
+def extract(doc: Doc) -> list[Quantity]:
+    """Quantities of a segmented document (skipping doc.dates spans and doc.corrupt spans)."""
+    skip = [(d.start, d.end) for d in doc.dates] + list(doc.corrupt)
+    text = doc.text
+    found = find_quantities(text, skip)
+    if not found:
+        return []
+    # the fields of doc.span_fields, filled positionally: building a keyword dict per record cost
+    # as much as finding the quantity
+    raw_span = doc.raw_span
+    doc_id = doc.doc_id
+    sentence_index = doc.sentence_spans().index
+    out: list[Quantity] = []
+    for i, q in enumerate(found):
+        s, e = q.start, q.end
+        rs, re_ = raw_span(s, e)
+        approx = _OUT_APPROX.get(q.approx, q.approx) if q.approx else None
+        out.append(Quantity(doc_id, f"{doc_id}:q{i}", text[s:e], s, e, rs, re_, q.value, q.value_max, q.unit,
+                            approx, q.kind, q.unit_text, sentence_index(s), q.rule))
+    return out
+
+
+@cache
+def _currency_re() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Currency names of two or more characters (人民币, 美元, 坚戈) from the money rules in units.toml."""
+    u = lexicon().units
+    names = {w: r.canonical for w, r in u.of.items()
+             if r.kind == "money" and len(w) >= 2 and not r.boundary and w[0] not in u.mention_not_first}
+    return re.compile(alt(names, spaced_words=False)), names
+
+
+def find_currency_mentions(text: str, skip: Iterable[Span] = ()) -> list[tuple[int, int, str]]:
+    """Currency names standing alone, with their ISO code: (start, end, code).
+
+    人民币、美元 without an amount are not quantities (a quantity has a value), but a reader
+    still wants to know which currencies an article talks about, so the entity stage labels
+    them CURRENCY.  Names inside a quantity (1200亿美元) are skipped with ``skip``.
+    """
+    pattern, names = _currency_re()
+    spans = sorted(skip)
+    out = []
+    for m in pattern.finditer(text):
+        s, e = m.span()
+        if not any(a < e and s < b for a, b in spans):
+            out.append((s, e, names[m.group(0)]))
+    return out
