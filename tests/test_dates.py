@@ -16,10 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract import corpus, date_read, pipeline
-from extract.date_grammar import grammar
-from extract.date_guards import first_chars, word_guard
+from extract import corpus, pipeline
 from extract.dates import DateMatch, find_dates, infer_ref_date, parse_published, qingming
+from extract.dates import read as date_read
+from extract.dates.grammar import grammar
+from extract.dates.guards import first_chars, word_guard
 from extract.model import Doc
 from extract.numeral import cn_int
 from extract.offsets import MappedText

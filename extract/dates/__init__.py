@@ -6,18 +6,18 @@ its matches into :class:`DateRec` records of a :class:`Doc` (offsets, raw offset
 
 How it works, in three passes over the text, one module each:
 
-1. :mod:`extract.date_grammar`: one precompiled regular expression finds candidate expressions.  It
-   is assembled from the lexicon in ``rules/dates/*.toml`` (:mod:`extract.date_lexicon`: relative
+1. :mod:`extract.dates.grammar`: one precompiled regular expression finds candidate expressions.  It
+   is assembled from the lexicon in ``rules/dates/*.toml`` (:mod:`extract.dates.lexicon`: relative
    words, parts of years and months, holidays, connectors) and a small fixed grammar: an optional
    year (2023年, 二〇二三年, 今年, 当年) followed by an optional tail (a month with its day, xun or
    part, a month range, a quarter, a half year or season, a holiday, 同期), or a stand-alone form
    (2024-09-09, 今天, 上周一, 29日, 上世纪90年代, 农历正月初一, 下午5:00).
-   :mod:`extract.date_read` reads each match into parts and extends a day with the weekday and
+   :mod:`extract.dates.read` reads each match into parts and extends a day with the weekday and
    time after it.
 2. Here, matches are joined: two dates around a range connector (至, 到, —) become one record of
    granularity ``range``; a date after a list connector (、) inherits the year and month it leaves
    out; 截至 before a date and 以来/至今 after it bound it.
-3. :mod:`extract.date_resolve`: matches are resolved in document order, so that anaphoric words
+3. :mod:`extract.dates.resolve`: matches are resolved in document order, so that anaphoric words
    (当年, 当天, 次日, 同期) take the last date the article mentioned (同期: the last period, not a
    day).  Relative words take the reference date; without one they stay unresolved (value ``None``)
    rather than being guessed.  A date without its year takes the reference year, or the year before
@@ -39,11 +39,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from extract.date_calendar import add_months, month_end, qingming, shift
-from extract.date_grammar import Grammar, grammar
-from extract.date_read import Parts, copy
-from extract.date_read import scan as _scan
-from extract.date_resolve import Ctx, inherit, resolve
+from extract.dates.calendar import add_months, month_end, qingming, shift
+from extract.dates.grammar import Grammar, grammar
+from extract.dates.read import Parts, copy
+from extract.dates.read import scan as _scan
+from extract.dates.resolve import Ctx, inherit, resolve
 from extract.model import DateRec, Doc
 from extract.numeral import cn_int
 

@@ -7,7 +7,7 @@ parts of years and months, lunar dates, decades), ``relative.toml`` (今年, 上
 year of a date written without one, reference-date inference).  Every table that produces records
 has a ``name``: the rule name its records carry (:class:`Names`).
 
-The grammar (:mod:`extract.date_grammar`) reads the tables as they are (:attr:`Lexicon.tables`); the
+The grammar (:mod:`extract.dates.grammar`) reads the tables as they are (:attr:`Lexicon.tables`); the
 reading and the resolution of matches use the typed tables below.
 """
 
@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import lunardate
 
-from extract.date_calendar import qingming
+from extract.dates.calendar import qingming
 from extract.rules import load_toml
 
 FILES = ("calendar", "relative", "holidays", "connectors", "periods", "times", "scan", "resolve")

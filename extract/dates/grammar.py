@@ -2,7 +2,7 @@
 
 The scanning regex is one alternation; each alternative is built by one function below from the
 words and classes of its lexicon table, and wrapped in a group of its name (``_numeric`` ...) so that
-:mod:`extract.date_read` reads a match with the reader of its alternative:
+:mod:`extract.dates.read` reads a match with the reader of its alternative:
 
 ======================  ==================================================  =============
 alternative             examples                                            table
@@ -29,7 +29,7 @@ stays in code is the numeral grammar (十二, 二十一, 廿三, 1-31, the years
 of the skeleton (年, 月, 日, 季度, 世纪, 年代; 年度, 月份) and the order in which the parts combine;
 the words and character classes are the lexicon's.
 
-The regex is preceded by cheap first tests (:mod:`extract.date_guards`).  Other regexes of the
+The regex is preceded by cheap first tests (:mod:`extract.dates.guards`).  Other regexes of the
 grammar: the time after a day (:func:`_day_time`), the connectors between dates, and the periods
 reaching back from the reference date (:func:`_periods`).
 """
@@ -40,8 +40,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from extract.date_guards import CN, NUMERALS, QUARTERS, YEAR4, alt, alt_not_after, chars, first_chars, word_guard
-from extract.date_lexicon import Lexicon, lexicon
+from extract.dates.guards import CN, NUMERALS, QUARTERS, YEAR4, alt, alt_not_after, chars, first_chars, word_guard
+from extract.dates.lexicon import Lexicon, lexicon
 
 _DIGIT_MONTH = r"(?:1[0-2]|0?[1-9])"  # 1-12 (01-09 too)
 _DIGIT_DAY = r"(?:3[01]|[12]\d|0?[1-9])"  # 1-31

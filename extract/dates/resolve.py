@@ -1,4 +1,4 @@
-"""Resolving read dates (:class:`~extract.date_read.Parts`) to inclusive intervals.
+"""Resolving read dates (:class:`~extract.dates.read.Parts`) to inclusive intervals.
 
 A match resolves against the reference date (今年, 上月, a date without its year) or against the
 context, the last date the article mentioned (当年, 次日, 同期, a time alone).  Without the date it
@@ -14,9 +14,9 @@ from datetime import date, timedelta
 
 import lunardate
 
-from extract.date_calendar import add_months, add_years, month_end
-from extract.date_lexicon import Lexicon, Relative
-from extract.date_read import Parts
+from extract.dates.calendar import add_months, add_years, month_end
+from extract.dates.lexicon import Lexicon, Relative
+from extract.dates.read import Parts
 
 Interval = tuple[date, date, str]  # first day, last day, granularity
 Resolved = tuple[Interval | None, bool]  # the interval (None: unresolved) and whether it is relative

@@ -1,6 +1,6 @@
 """The scanning regex's first tests, and the regex helpers the date grammar is written with.
 
-The scanning regex (:mod:`extract.date_grammar`) has some thirty alternatives; trying them all at
+The scanning regex (:mod:`extract.dates.grammar`) has some thirty alternatives; trying them all at
 every character of an article is what would make it slow.  So it starts with cheap look-aheads that
 say whether a date can start here at all: the first character must start some alternative
 (:func:`first_chars`), and :func:`word_guard` checks the second character of words and what follows
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from extract.date_lexicon import Lexicon
+from extract.dates.lexicon import Lexicon
 from extract.numeral import CN_NUMERAL_CHARS
 
 CN = CN_NUMERAL_CHARS

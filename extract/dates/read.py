@@ -1,6 +1,6 @@
 """Reading the scanning regex's matches into parts: what a match says, before it is resolved.
 
-:func:`scan` runs the scanning regex (:mod:`extract.date_grammar`) over a text, reads each match with
+:func:`scan` runs the scanning regex (:mod:`extract.dates.grammar`) over a text, reads each match with
 the reader of the alternative that matched (:data:`_READERS`), then extends a day with the weekday and
 time written after it (:func:`_extend`).  Each reader names the rule that decided the match's shape
 (``Parts.rule``): the most precise written part of it (去年11月30日: ``date.day``).
@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from extract.date_grammar import ALT, Grammar
-from extract.date_lexicon import Holiday, Lexicon, Relative, YearPart
+from extract.dates.grammar import ALT, Grammar
+from extract.dates.lexicon import Holiday, Lexicon, Relative, YearPart
 from extract.numeral import cn_int
 
 _Group = Callable[[str], str | None]  # a match's group() method
