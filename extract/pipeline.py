@@ -115,3 +115,11 @@ def prepare(doc: Doc, opts: Options | None = None) -> Doc:
 def reextract(doc: Doc, opts: Options | None = None) -> Doc:
     """Segment and extract again after the text was changed (repair from versions)."""
     return run(doc, opts, stages("segment"))
+
+
+def stage_table() -> str:
+    """The stage list as a Markdown table (docs/architecture.md shows it; a test keeps the two equal)."""
+    rows = ["| # | stage | reads | sets |", "| --- | --- | --- | --- |"]
+    for i, s in enumerate(STAGES, 1):
+        rows.append(f"| {i} | `{s.name}` | {', '.join(s.requires)} | {', '.join(s.assigns)} |")
+    return "\n".join(rows)

@@ -1,8 +1,9 @@
 """Loading the data files in ``rules/``: rules are data, this is the mechanism.
 
 Rule files are TOML (readable, comment-friendly, parsed by the standard library) or plain
-word lists (one entry a line, ``#`` comments).  Every rule file carries example inputs next
-to its rules; ``tests/test_rules_examples.py`` runs them all.
+word lists (one entry a line, ``#`` comments), one folder per dimension (``rules/numbers/``,
+``rules/dates/`` ...) beside that dimension's whole-answer corpora, which ``tests/test_corpora.py``
+runs (see :mod:`extract.corpus` and ``rules/README.md``).
 """
 
 from __future__ import annotations

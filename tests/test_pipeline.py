@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from pathlib import Path
 
 import pytest
 from conftest import CORPUS
@@ -50,3 +51,8 @@ def test_stage_ranges() -> None:
     assert [s.name for s in pipeline.stages("date_scan", "dates")] == ["date_scan", "ref_date", "dates"]
     assert pipeline.stages()[-1].name == "facts" and len(pipeline.stages(stop="segment")) == pipeline.NAMES.index(
         "segment") + 1
+
+
+def test_architecture_doc_shows_the_current_stage_table() -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert pipeline.stage_table() in doc, "docs/architecture.md: paste extract.pipeline.stage_table() again"
