@@ -9,6 +9,8 @@ sentence ends (分别: one each, in order); a change with no fact to attach to i
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from extract.facts.change import Pending, attach, before_value, change_of, from_to
 from extract.facts.context import Context, compact
 from extract.facts.items import list_item
@@ -18,6 +20,8 @@ from extract.facts.rows import Row, Rows
 from extract.facts.skip import skip
 from extract.facts.subject import subject_for
 from extract.model import Quantity, Span
+
+_START = attrgetter("start")
 
 
 class Builder:
@@ -29,14 +33,15 @@ class Builder:
         self.consumed: set[int] = set()  # ids of numbers that are the before value of another (由X提升至Y)
 
     def build(self) -> list[Row]:
-        """Every row of the document, in text order of the numbers that started them."""
+        """Every row of the document, sentence by sentence (a change of its own after the facts of its clause)."""
         ctx = self.ctx
-        by_sent: dict[int, list[Quantity]] = {}
-        for q in sorted(ctx.doc.quantities, key=lambda q: q.start):
-            by_sent.setdefault(ctx.sent_of(q.start), []).append(q)
+        by_sent: dict[int | None, list[Quantity]] = {}
+        sent_of = ctx.sent_index.index
+        for q in sorted(ctx.doc.quantities, key=_START):
+            by_sent.setdefault(sent_of(q.start), []).append(q)
+        by_sent.pop(None, None)  # numbers between sentences (none in practice)
         for si, sq in sorted(by_sent.items()):
-            if si >= 0:
-                self.sentence(si, sq)
+            self.sentence(si, sq)
         return self.rows.rows
 
     def sentence(self, si: int, sq: list[Quantity]) -> None:
@@ -45,13 +50,17 @@ class Builder:
         sent = ctx.sents[si]
         sent_rows: list[Row] = []
         pending: list[Pending] = []
+        p0 = ctx.para_of(sent[0])
+        whole = p0 >= 0 and sent[1] <= ctx.doc.paragraphs[p0][1]  # the sentence lies in one paragraph (most do)
         for qi, q in enumerate(sq):
             if id(q) in self.consumed or skip(ctx, q, sent):
                 continue
             cs = ctx.clause_start(sent[0], q.start)
-            para = ctx.para_of(q.start)
+            para = p0 if whole else ctx.para_of(q.start)
             pre = ctx.compact(cs, q.start)  # the clause before the number: read by the change and before value
-            ch = change_of(ctx, q, cs, pre) or self.continued(pending, q, cs)
+            ch = change_of(ctx, q, cs, pre)
+            if ch is None and pending:
+                ch = self.continued(pending, q, cs)
             if ch is not None:
                 pending.append(ch)
                 continue
@@ -62,12 +71,10 @@ class Builder:
             sent_rows.append(row)
             self.rows.add(row)
         if pending:
-            self.flush(pending, sent_rows, si, ctx.para_of(sent[0]))
+            self.flush(pending, sent_rows, si, p0)
 
     def continued(self, pending: list[Pending], q: Quantity, cs: int) -> Pending | None:
         """68%和82%: a number of the same unit joined to the last change is a change of the same kind."""
-        if not pending:
-            return None
         last = pending[-1]
         if last.q.end > q.start or q.unit != last.q.unit \
                 or compact(self.ctx.text[last.q.end:q.start]) not in self.ctx.r.changes.joiners:

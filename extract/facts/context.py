@@ -129,11 +129,6 @@ class Context:
         self.source_clauses: dict[Span, SpanIndex] = {}  # by sentence: see subject.source_clauses
         self.periods: dict[int, tuple[str | None, str | None]] = {}  # id of a date -> its period
 
-    def sent_of(self, pos: int) -> int:
-        """Index of the (logical) sentence holding ``pos``, or -1."""
-        i = self.sent_index.index(pos)
-        return -1 if i is None else i
-
     def para_of(self, pos: int) -> int:
         """Index of the paragraph holding ``pos``, or -1."""
         i = self.para_index.index(pos)
@@ -194,8 +189,9 @@ def logical_sentences(doc: Doc, r: Lexicon) -> list[Span]:
     terminal, continuation = r.clauses.terminal, r.clauses.continuation
     out: list[Span] = []
     for s, e in doc.sentences:
-        if out and _last_char(text, *out[-1]) not in terminal and _first_char(text, s, e) in continuation:
-            out[-1] = (out[-1][0], e)
+        if out and text[out[-1][1] - 1] not in terminal \
+                and _last_char(text, *out[-1]) not in terminal and _first_char(text, s, e) in continuation:
+            out[-1] = (out[-1][0], e)  # (the first test is _last_char's fast path: most sentences end with 。)
         else:
             out.append((s, e))
     return out

@@ -53,13 +53,26 @@ def strip(s: str, fi: FillerIndex) -> str:
     """
     if not s or s[0] not in fi.start_lens and s[-1] not in fi.end_lens:  # most phrases: no filler at either end
         return s.strip(fi.trim)
+    none = len(fi.words)
     changed = True
     while changed and s:
         changed = False
         k = 0
         while s:
-            j = _first_at_an_end(s, fi, k)
-            if j == len(fi.words):
+            j = none  # the first word from k on that stands at an end of s
+            for n in fi.end_lens.get(s[-1], ()):
+                if n > len(s):
+                    break
+                i = fi.ends.get(s[-n:], -1)
+                if k <= i < j:
+                    j = i
+            for n in fi.start_lens.get(s[0], ()):
+                if n > len(s):
+                    break
+                i = fi.starts.get(s[:n], -1)
+                if k <= i < j:
+                    j = i
+            if j == none:
                 break
             w = fi.words[j]
             if w in fi.ends and s.endswith(w):
@@ -71,20 +84,3 @@ def strip(s: str, fi: FillerIndex) -> str:
             k = j + 1
     return s.strip(fi.trim)
 
-
-def _first_at_an_end(s: str, fi: FillerIndex, k: int) -> int:
-    """The place of the first word from the ``k``-th on that stands at an end of ``s`` (len(words): none)."""
-    j = len(fi.words)
-    for n in fi.end_lens.get(s[-1], ()):
-        if n > len(s):
-            break
-        i = fi.ends.get(s[-n:], -1)
-        if k <= i < j:
-            j = i
-    for n in fi.start_lens.get(s[0], ()):
-        if n > len(s):
-            break
-        i = fi.starts.get(s[:n], -1)
-        if k <= i < j:
-            j = i
-    return j

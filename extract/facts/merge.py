@@ -21,7 +21,7 @@ _LINE_BREAK = re.compile(r"\s*\n\s*")
 
 def fact_key(subject: str | None, metric: str | None, value: Any, unit: str | None, period: Period) -> str:
     """What makes two facts the same fact (values compared as normalised decimals: 1.50 is 1.5)."""
-    v = Decimal(value).normalize() if value is not None else None
+    v = None if value is None else (value if isinstance(value, Decimal) else Decimal(value)).normalize()
     return f"{subject!s}|{metric!s}|{v!s}|{unit!s}|{period[0]!s}|{period[1]!s}"
 
 
@@ -39,17 +39,16 @@ class FactTable:
         self.facts: dict[str, Fact] = {}
         self.seen: dict[str, set[tuple[str, int]]] = {}
 
-    def get(self, key: str) -> Fact | None:
-        return self.facts.get(key)
-
     def add(self, key: str, fact: Fact) -> None:
         """A fact not seen before; it keeps its own mentions."""
         self.facts[key] = fact
-        self.seen[key] = {(m.doc_id, m.start) for m in fact.mentions}
 
     def restate(self, key: str, mentions: list[Mention], change: dict[str, Any] | None) -> None:
         """The fact of ``key`` stated again: new places join its mentions; a change fills a missing one."""
-        f, seen = self.facts[key], self.seen[key]
+        f = self.facts[key]
+        seen = self.seen.get(key)
+        if seen is None:  # the places of a fact are collected when it is first stated again (most never are)
+            seen = self.seen[key] = {(m.doc_id, m.start) for m in f.mentions}
         for m in mentions:
             if (m.doc_id, m.start) not in seen:
                 seen.add((m.doc_id, m.start))
@@ -72,7 +71,7 @@ def facts_of(doc: Doc, sents: list[Span], rows: list[Row]) -> list[Fact]:
             continue
         key = fact_key(row.subject, row.metric, q.value, q.unit, row.period)
         mention = _mention(doc, row.start, max(row.end, q.end))
-        if table.get(key) is not None:
+        if key in table.facts:
             table.restate(key, [mention], row.change)
             continue
         if row.sent not in sentences:
@@ -107,7 +106,7 @@ def merge(docs: list[Doc]) -> list[Fact]:
     for d in docs:
         for f in d.facts:
             key = fact_key(f.subject, f.metric, f.value, f.unit, (f.period_start, f.period_end))
-            if table.get(key) is None:
+            if key not in table.facts:
                 table.add(key, Fact(id=f.id, subject=f.subject, metric=f.metric, value=f.value, value_max=f.value_max,
                                     unit=f.unit, approx=f.approx, period_start=f.period_start,
                                     period_end=f.period_end, change=f.change, sentence=f.sentence,
