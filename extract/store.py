@@ -49,7 +49,7 @@ def version_key() -> str:
 def _code_version() -> str:
     h = hashlib.sha256(f"zh-extract {extract.__version__} store {STORE_FORMAT}".encode())
     src = Path(extract.__file__).resolve().parent
-    for p in sorted(src.rglob("*.py")):  # the subpackages too (extract/facts/ decides results)
+    for p in sorted(src.rglob("*.py")):  # subpackages too: a stage may be a package of modules
         h.update(str(p.relative_to(src)).encode() + b"\0" + p.read_bytes() + b"\0")
     rules = rules_dir()
     if rules.is_dir():
