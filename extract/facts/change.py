@@ -1,0 +1,141 @@
+"""The change resolver: how a statistic moved (rules/facts/changes.toml).
+
+A number right after a change phrase is a change of the fact before it, never a fact of its own:
+同比增长71.2% (yoy), 同比下降5.2% (yoy, negative), 年均增长8.5% (yoy, average), 占…的23.4% (share),
+比上年增加3000万元 (an increase by an amount).  由1500万吨提升至6000万吨 makes 6000万吨 the fact with an
+increase and its before value.  Several changes of one fact merge: the main one (yoy before
+increase/decrease before share) gives ``kind``/``value``/``unit``, the others stay under their kind name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from extract.facts.context import Context
+from extract.facts.filler import strip
+from extract.facts.lexicon import Changes
+from extract.facts.rows import Row
+from extract.model import Quantity
+
+
+@dataclass(slots=True)
+class Pending:
+    """A change found in a clause, waiting for the fact it changes (a clause's changes attach together)."""
+
+    q: Quantity
+    change: dict[str, Any]
+    at: int  # where the change phrase starts: a metric of the clause is looked for before it
+    cs: int  # where its clause starts
+    rule: str
+
+
+def change_of(ctx: Context, q: Quantity, cs: int, pre: str) -> Pending | None:
+    """The change ``q`` states, when it is the number of a change phrase; ``pre`` is the clause before it
+    (``ctx.compact(cs, q.start)``)."""
+    c = ctx.r.changes
+    if q.unit not in c.relative_units and q.kind not in c.relative_kinds:
+        return _amount(ctx, q, cs, pre)
+    n, t = ctx.r.names, ctx.text
+    w = _ends_with(pre, c.average, c.tail)
+    if w:
+        return Pending(q, {"kind": "yoy", "value": q.value, "unit": q.unit, "average": True},
+                       t.rfind(w, cs, q.start), cs, n.average)
+    w = _ends_with(pre, c.down, c.tail)
+    if w:
+        return Pending(q, {"kind": "yoy", "value": -Decimal(q.value), "unit": q.unit}, t.rfind(w, cs, q.start), cs,
+                       n.down)
+    w = _ends_with(pre, c.up, c.tail)
+    if w:
+        return Pending(q, {"kind": "yoy", "value": q.value, "unit": q.unit}, t.rfind(w, cs, q.start), cs, n.up)
+    return _share(ctx, q, cs, pre)
+
+
+def _share(ctx: Context, q: Quantity, cs: int, pre: str) -> Pending | None:
+    """占新疆外贸进出口总值的23.4%: a share, with the whole it is a share of (``of``) when stated."""
+    c = ctx.r.changes
+    i = pre.rfind(c.share_anchor)
+    if i < 0 or len(pre) - i > c.share_window:
+        return None
+    of = pre[i + len(c.share_anchor):]
+    for w in c.share:
+        if pre[i:].startswith(w):
+            of = pre[i + len(w):]
+            break
+    of = strip(of.removesuffix(c.share_of_end), ctx.r.strip)
+    ch: dict[str, Any] = {"kind": "share", "value": q.value, "unit": q.unit}
+    if of:
+        ch["of"] = of
+    return Pending(q, ch, ctx.text.rfind(c.share_anchor, cs, q.start), cs, ctx.r.names.share)
+
+
+def _amount(ctx: Context, q: Quantity, cs: int, pre: str) -> Pending | None:
+    """比上年增加3000万元: an amount right after an up or down word (nothing between but 了) changes the fact
+    before it; not in a from-to clause (由X增加到Y: an increase with a before value, see :func:`before_value`)."""
+    c = ctx.r.changes
+    core = pre.removesuffix(c.amount_optional)
+    for words, kind in ((c.down, "decrease"), (c.up, "increase")):
+        if not core.endswith(words):
+            continue
+        if c.from_re.search(pre):
+            return None
+        for w in words:
+            if core.endswith(w) and not w.startswith(c.amount_not):
+                return Pending(q, {"kind": kind, "value": q.value, "unit": q.unit}, ctx.text.rfind(w, cs, q.start),
+                               cs, ctx.r.names.amount)
+    return None
+
+
+def _ends_with(s: str, words: tuple[str, ...], tail: tuple[str, ...]) -> str | None:
+    """The change word ``s`` ends with, allowing a little filler after it (增长了, 增长达)."""
+    for _ in range(3):
+        if s.endswith(words):  # which one: the first in order
+            return next(w for w in words if s.endswith(w))
+        if not s.endswith(tail):
+            return None
+        f = next(f for f in tail if s.endswith(f))
+        s = s[: -len(f)]
+    return None
+
+
+def before_value(ctx: Context, q: Quantity, cs: int, pre: str, sq: list[Quantity],
+                 qi: int) -> tuple[str, Quantity] | None:
+    """由X提升至Y: the X of a Y, with the direction (``sq[:qi]``: the sentence's numbers before ``q``;
+    ``pre``: the clause before ``q``, compacted)."""
+    c = ctx.r.changes
+    for kind, words in (("increase", c.increase), ("decrease", c.decrease)):
+        if not pre.endswith(words):
+            continue
+        for q0 in reversed(sq[:qi]):
+            if q0.start < cs:
+                break  # sorted by start: the rest lie before the clause
+            if q0.end <= q.start and ctx.compact(cs, q0.start).endswith(c.from_) \
+                    and (q0.unit == q.unit or q0.unit is None):
+                return kind, q0
+    return None
+
+
+def from_to(q: Quantity, kind: str, q0: Quantity) -> dict[str, Any]:
+    """The change of a from-to fact: by how much, and the before value."""
+    return {"kind": kind, "value": abs(Decimal(q.value) - Decimal(q0.value)), "unit": q.unit, "before": q0.value}
+
+
+def attach(row: Row, ch: dict[str, Any], c: Changes) -> bool:
+    """Put a change on a row; False when the row has a change of that kind already.  The main change (by
+    ``c.rank``) gives ``kind``/``value``/``unit``; the others are kept under their kind name (``share``,
+    ``share_of`` …)."""
+    if row.change is None:
+        row.change = dict(ch)
+        return True
+    kind = ch["kind"]
+    if row.change.get("kind") == kind or kind in row.change:
+        return False
+    main, other = (dict(ch), row.change) if c.rank.get(kind, c.rank_default) < \
+        c.rank.get(row.change["kind"], c.rank_default) else (row.change, ch)
+    main[other["kind"]] = other["value"]
+    for k, v in other.items():
+        if k not in ("kind", "value", "unit"):
+            main[f"{other['kind']}_{k}"] = v
+    row.change = main
+    return True

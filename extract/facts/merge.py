@@ -1,0 +1,116 @@
+"""One row per distinct fact: within a document and across passages and versions of one article.
+
+A fact is keyed by subject|metric|value|unit|period and its id hashes that key, so the same fact stated
+twice is one row with several mentions, and the same fact in two documents has the same id.  One table
+(:class:`FactTable`) merges both ways: the rows of a document into its facts, and the facts of a batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from decimal import Decimal
+from typing import Any
+
+from extract.facts.rows import Period, Row
+from extract.facts.skip import unnamed
+from extract.model import Doc, Fact, Mention, Span
+
+_LINE_BREAK = re.compile(r"\s*\n\s*")
+
+
+def fact_key(subject: str | None, metric: str | None, value: Any, unit: str | None, period: Period) -> str:
+    """What makes two facts the same fact (values compared as normalised decimals: 1.50 is 1.5)."""
+    v = None if value is None else (value if isinstance(value, Decimal) else Decimal(value)).normalize()
+    return f"{subject!s}|{metric!s}|{v!s}|{unit!s}|{period[0]!s}|{period[1]!s}"
+
+
+def fact_id(key: str) -> str:
+    """The id of a fact: a hash of its key, not of the document stating it."""
+    return "f" + hashlib.blake2b(key.encode("utf-8"), digest_size=8).hexdigest()
+
+
+class FactTable:
+    """Facts by key, each with every place it is stated (a place once: by document and start)."""
+
+    __slots__ = ("facts", "seen")
+
+    def __init__(self) -> None:
+        self.facts: dict[str, Fact] = {}
+        self.seen: dict[str, set[tuple[str, int]]] = {}
+
+    def add(self, key: str, fact: Fact) -> None:
+        """A fact not seen before; it keeps its own mentions."""
+        self.facts[key] = fact
+
+    def restate(self, key: str, mentions: list[Mention], change: dict[str, Any] | None) -> None:
+        """The fact of ``key`` stated again: new places join its mentions; a change fills a missing one."""
+        f = self.facts[key]
+        seen = self.seen.get(key)
+        if seen is None:  # the places of a fact are collected when it is first stated again (most never are)
+            seen = self.seen[key] = {(m.doc_id, m.start) for m in f.mentions}
+        for m in mentions:
+            if (m.doc_id, m.start) not in seen:
+                seen.add((m.doc_id, m.start))
+                f.mentions.append(m)
+        if f.change is None and change is not None:
+            f.change = change
+
+    def values(self) -> list[Fact]:
+        return list(self.facts.values())
+
+
+def facts_of(doc: Doc, sents: list[Span], rows: list[Row]) -> list[Fact]:
+    """The facts of a document's rows (``sents``: the sentences the rows index); a row that says nothing
+    of what it measures is dropped, the same fact stated twice is one Fact with two mentions."""
+    table = FactTable()
+    sentences: dict[int, str] = {}
+    for row in rows:
+        q = row.q
+        if unnamed(row.metric, row.change, q):
+            continue
+        key = fact_key(row.subject, row.metric, q.value, q.unit, row.period)
+        mention = _mention(doc, row.start, max(row.end, q.end))
+        if key in table.facts:
+            table.restate(key, [mention], row.change)
+            continue
+        if row.sent not in sentences:
+            ss, se = sents[row.sent] if 0 <= row.sent < len(sents) else (0, 0)
+            sentences[row.sent] = _one_line(doc.text[ss:se])
+        table.add(key, Fact(id=fact_id(key), subject=row.subject, metric=row.metric, value=q.value,
+                            value_max=q.value_max, unit=q.unit, approx=q.approx, period_start=row.period[0],
+                            period_end=row.period[1], change=row.change, sentence=sentences[row.sent],
+                            mentions=[mention], doc_id=doc.doc_id, rule=row.rule))
+    return table.values()
+
+
+def _mention(doc: Doc, s: int, e: int) -> Mention:
+    """A mention of ``doc.text[s:e]``, with its raw span."""
+    rs, re_ = doc.raw_span(s, e)
+    return Mention(doc_id=doc.doc_id, start=s, end=e, raw_start=rs, raw_end=re_)
+
+
+def _one_line(s: str) -> str:
+    """``s`` without its line breaks (and the blanks around them) and stripped."""
+    return _LINE_BREAK.sub("", s).strip() if "\n" in s else s.strip()
+
+
+def merge(docs: list[Doc]) -> list[Fact]:
+    """One row per distinct fact across passages and the versions of one article.
+
+    Equal facts (same subject, metric, value, unit, period) merge into one row whose mentions point
+    into every document that states them; the first document in input order supplies the sentence
+    (and the rule).
+    """
+    table = FactTable()
+    for d in docs:
+        for f in d.facts:
+            key = fact_key(f.subject, f.metric, f.value, f.unit, (f.period_start, f.period_end))
+            if key not in table.facts:
+                table.add(key, Fact(id=f.id, subject=f.subject, metric=f.metric, value=f.value, value_max=f.value_max,
+                                    unit=f.unit, approx=f.approx, period_start=f.period_start,
+                                    period_end=f.period_end, change=f.change, sentence=f.sentence,
+                                    mentions=list(f.mentions), doc_id=f.doc_id, rule=f.rule))
+            else:
+                table.restate(key, f.mentions, f.change)
+    return table.values()

@@ -1,0 +1,67 @@
+"""Facts under construction: rows of one document, and what a later fact may inherit from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from extract.model import Quantity
+
+Period = tuple[str | None, str | None]
+
+
+@dataclass(slots=True)
+class Row:
+    """A fact under construction (positions in the document text); ``rule`` names what linked it."""
+
+    q: Quantity
+    sent: int
+    para: int
+    rule: str
+    subject: str | None = None
+    metric: str | None = None
+    period: Period = (None, None)
+    change: dict[str, Any] | None = None
+    start: int = 0
+    end: int = 0
+    item: bool = False
+    modifier: bool = False  # 4个综合保税区…: a count inside a noun phrase, not what a following change is about
+
+
+class Rows:
+    """The rows of a document in order, and per paragraph those a later fact may inherit a period or a
+    subject from (the last of a list: no scan back through a long paragraph)."""
+
+    __slots__ = ("rows", "period_rows", "subject_rows")
+
+    def __init__(self) -> None:
+        self.rows: list[Row] = []
+        self.period_rows: dict[int, list[Row]] = {}
+        self.subject_rows: dict[int, list[Row]] = {}
+
+    def add(self, row: Row) -> None:
+        """Append a finished row (its subject and period are set and do not change afterwards)."""
+        self.rows.append(row)
+        if row.period != (None, None):
+            self.period_rows.setdefault(row.para, []).append(row)
+        if row.subject and not row.item:
+            self.subject_rows.setdefault(row.para, []).append(row)
+
+    def drop(self, q0: Quantity) -> None:
+        """Forget the row of a number that turned out to be the before value of another (由X提升至Y)."""
+        if not any(r.q is q0 for r in self.rows):
+            return
+        self.rows[:] = [r for r in self.rows if r.q is not q0]
+        for by_para in (self.period_rows, self.subject_rows):
+            for k, rows in by_para.items():
+                by_para[k] = [r for r in rows if r.q is not q0]
+
+    def last_period(self, para: int) -> Period | None:
+        """The period of the paragraph's last fact that has one."""
+        rows = self.period_rows.get(para)
+        return rows[-1].period if rows else None
+
+    def last_subject(self, para: int) -> str | None:
+        """The subject of the paragraph's last fact with a subject of its own (not a list item)."""
+        rows = self.subject_rows.get(para)
+        return rows[-1].subject if rows else None
