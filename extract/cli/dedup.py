@@ -7,12 +7,13 @@ from typing import Annotated, TextIO
 
 import typer
 
-from extract import batch, dedup, pipeline
 from extract.cli._app import app, err
 
 
 def report_clusters(paths: list[str], threshold: float | None = None, out: TextIO | None = None) -> int:
     """Print the clusters with each member's similarity to the canonical version; the exit code."""
+    from extract import batch, dedup, pipeline
+
     out = out or sys.stdout
     thr = dedup.DEFAULT_THRESHOLD if threshold is None else threshold
     docs = batch.documents(paths, pipeline.Options(threshold=thr), err)

@@ -10,12 +10,13 @@ from typing import Annotated
 
 import typer
 
-from extract import batch, diff, pipeline
 from extract.cli._app import app, err, write_out
 
 
 def diff_files(old: Path, new: Path, fmt: str = "text", min_change: float = 0.0, out: Path | None = None) -> int:
     """Process both files on their own, diff them and write text, JSON or HTML; the exit code."""
+    from extract import batch, diff, pipeline
+
     opts = pipeline.Options()
     docs = batch.documents([str(old)], opts, err) + batch.documents([str(new)], opts, err)
     if len(docs) != 2:

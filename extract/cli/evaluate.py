@@ -8,13 +8,14 @@ from typing import Annotated
 
 import typer
 
-from extract import evaluate
 from extract.cli._app import app, err
 
 
 def evaluate_dirs(gold_dir: Path, article_dir: Path, json_out: Path | None = None, errors: bool = False,
                   ref_date_from_gold: bool = False) -> int:
     """Figures on stdout, bad gold on stderr; the exit code (1 when no gold file could be scored)."""
+    from extract import evaluate
+
     result = evaluate.evaluate(gold_dir, article_dir, ref_date_from_gold)
     if not result.docs:
         err(f"no gold file of {gold_dir} could be scored")

@@ -7,12 +7,13 @@ from typing import Annotated
 
 import typer
 
-from extract import tables
 from extract.cli._app import app, err
 
 
 def export_tables(outdir: Path, fmt: str, to: Path | None) -> int:
     """Write the tables, say where on stderr; 1 when DIR is not an output folder."""
+    from extract import tables
+
     try:
         paths = tables.export(outdir, fmt, to)
     except FileNotFoundError as e:
@@ -31,6 +32,8 @@ def export_command(
                                                         "default: inside OUTDIR")] = None,
 ) -> None:
     """Every record kind as a table: UTF-8 CSV with BOM, Parquet, SQLite or an Excel workbook."""
+    from extract import tables
+
     if format not in tables.FORMATS:
         raise typer.BadParameter("format must be csv, parquet, sqlite or xlsx", param_hint="--format")
     raise typer.Exit(export_tables(outdir, format, to))

@@ -7,9 +7,7 @@ from typing import Annotated
 
 import typer
 
-from extract import batch, pipeline
 from extract.cli._app import app, check_date, err
-from extract.store import StoreBusy
 
 
 @app.command()
@@ -31,6 +29,9 @@ def run(
                                                             "and index.html, into this folder")] = None,
 ) -> None:
     """Process articles and write the contract's JSONL files to OUT (incrementally: unchanged documents are reused)."""
+    from extract import batch, pipeline
+    from extract.store import StoreBusy
+
     if engine not in ("process", "dask", "inline"):
         raise typer.BadParameter("engine must be process, dask or inline", param_hint="--engine")
     if scheduler and engine != "dask":

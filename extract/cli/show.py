@@ -1,4 +1,8 @@
-"""``zh-extract show``: an article with its records highlighted, in the terminal or as HTML."""
+"""``zh-extract show``: an article with its records highlighted, in the terminal or as HTML.
+
+The command modules import the library inside their functions: ``zh-extract run`` should not load
+pandas, nor ``zh-extract export`` spaCy.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +13,7 @@ from typing import Annotated
 
 import typer
 
-from extract import batch, facts, pipeline, view
-from extract.atomic import write_atomic
 from extract.cli._app import app, check_date, err
-from extract.export import records
-from extract.tables import read_records
 
 Recs = dict[str, list[dict]]
 
@@ -28,6 +28,10 @@ def resolve(target: str, outdir: Path, ref_date: str | None = None) -> tuple[Rec
     TARGET is an output folder (all its documents), an input (file, folder, .jsonl or ``-``: processed
     now), or a doc_id (or a unique prefix of one) looked up in ``outdir``.
     """
+    from extract import batch, facts, pipeline
+    from extract.export import records
+    from extract.tables import read_records
+
     p = Path(target)
     if p.is_dir() and (p / "documents.jsonl").is_file():
         recs = read_records(p)
@@ -55,6 +59,9 @@ def resolve(target: str, outdir: Path, ref_date: str | None = None) -> tuple[Rec
 def show_target(target: str, html_path: Path | None, outdir: Path, ref_date: str | None = None,
                 color: bool | None = None) -> int:
     """The terminal view, or with ``html_path`` a page (one document) or a site (several); the exit code."""
+    from extract import view
+    from extract.atomic import write_atomic
+
     try:
         recs, docs = resolve(target, outdir, ref_date)
     except ShowError as e:
