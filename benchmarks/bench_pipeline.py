@@ -76,7 +76,7 @@ def texts(path: Path) -> list[str]:
 def stages(path: Path, limit: int = 120) -> None:
     """Seconds per stage on the first ``limit`` articles, in this process: where the time goes."""
     from extract import pipeline
-    from extract.engines import make_entry, warm
+    from extract.engines import make_entry, pickled, warm
     from extract.model import Doc
 
     warm()  # rules and dictionaries load once per worker in real runs: not a per-document cost
@@ -91,7 +91,7 @@ def stages(path: Path, limit: int = 120) -> None:
             stage.run(d, opts)
             spent[stage.name] = spent.get(stage.name, 0.0) + time.perf_counter() - t
         t = time.perf_counter()
-        make_entry(d)  # output lines, document record and near-duplicate sketch, as a worker stores them
+        pickled(make_entry(d))  # output lines, document record, facts and sketch, as a worker stores them
         spent["store entry"] = spent.get("store entry", 0.0) + time.perf_counter() - t
     total = sum(spent.values())
     print(f"\n-- stages on {len(ts)} articles, {n:,} chars (one process) --")

@@ -9,14 +9,16 @@ How a run goes (one pass over the inputs, then the batch stages, then one assemb
    others are grouped into small chunks.
 2. **Process** the chunks (:mod:`extract.engines`: worker processes, a Dask cluster, or inline).
    At most a few chunks per worker are in flight, so memory stays flat whatever the corpus size.
-   Each document's result is stored atomically in ``DIR/.cache/docs`` as a summary (near-duplicate
-   sketch, facts) and a body (document record, JSON lines); only the summary stays in memory.  A
+   Each document's result is stored atomically in ``DIR/.cache/docs`` in three parts: a summary
+   (near-duplicate sketch), its facts and a body (document record, JSON lines, input); only the
+   summary stays in memory.  A
    document whose processing raises is reported with its path[:line] and skipped.
 3. **Cluster** near-duplicates from the sketches (:class:`extract.dedup.Clusterer`, persisted in DIR,
    so today's version of an article is found to be a duplicate of yesterday's).  With
    ``--repair-from-versions`` the few clusters of this run with a corrupted member are repaired
    (:func:`repair_stage`).  **Merge** facts (:func:`extract.facts.merge`) in input order.
-4. **Assemble** the output files in input order, reading each stored body once; each file is written
+4. **Assemble** the output files in input order, reading each stored body once (facts were read
+   once, by the merge); each file is written
    to a temporary name and renamed at the end, ``manifest.json`` last.  The outputs do not depend on
    the number of workers or the engine, and a run killed at any point leaves every file
    old-and-complete or new-and-complete; re-running finishes the work from the store.
@@ -192,7 +194,7 @@ class _Run:
     progress: Progress
     report: Callable[[str], None] | None
     items: list[Item] = field(default_factory=list)
-    summaries: dict[str, dict[str, Any]] = field(default_factory=dict)  # store key -> summary
+    summaries: dict[str, dict[str, Any]] = field(default_factory=dict)  # store key -> summary (sketch)
     waiting: dict[str, tuple[Item, int]] = field(default_factory=dict)  # at a worker: the item, its input bytes
     skipped: list[tuple[int, int, str]] = field(default_factory=list)  # (input position, 0 read | 1 work, message)
     stats: dict[str, Any] = field(default_factory=lambda: {"processed": 0, "cached": 0, "failed": 0, "chars": 0})
@@ -230,12 +232,12 @@ class _Run:
         for batch in results:
             for r in batch:
                 item, nbytes = self.waiting.pop(r.key)
-                if r.error is not None or r.summary is None or r.body is None:
+                if r.error is not None or r.summary is None:
                     self.say(f"{where(item.source, item.line)}: could not be processed ({r.error}); skipped", item.pos)
                     self.stats["failed"] += 1
                     self.progress.update(nbytes)
                     continue
-                self.store.put(r.key, r.summary, r.body)
+                self.store.put(r.key, r.parts)
                 self.summaries[r.key] = r.summary
                 self.stats["processed"] += 1
                 self.stats["chars"] += r.chars
@@ -266,7 +268,7 @@ def run(paths: list[str], out: Path, opts: pipeline.Options, cfg: RunConfig,
         clusters = cluster_items(store, items, state.summaries, opts.threshold)
         if opts.repair_from_versions:
             state.stats["repaired"] = repair_stage(store, items, state.summaries, clusters, opts)
-        merged = facts.merge(_fact_docs(items, state.summaries, clusters))
+        merged = facts.merge(_fact_docs(store, items, clusters))
         timings["batch"] = round(time.perf_counter() - t_batch, 3)
         t_write = time.perf_counter()
         counts = assemble(out, store, items, clusters, merged)
@@ -297,13 +299,19 @@ def _process(state: _Run, stream: Iterator[tuple[Doc | InputError, int]], worker
             "process_cpu": round(_cpu_seconds() - cpu0, 3)}
 
 
-def _fact_docs(items: list[Item], summaries: dict[str, dict[str, Any]], clusters: Clusters) -> Iterator[Doc]:
-    """This run's documents for :func:`extract.facts.merge`, in input order: ids, clusters and facts, no text."""
+def _fact_docs(store: Store, items: list[Item], clusters: Clusters) -> Iterator[Doc]:
+    """This run's documents for :func:`extract.facts.merge`, in input order: ids, clusters and facts, no text.
+
+    The facts part of each stored entry is read as the merge asks for it, so the facts of the whole
+    corpus are never all in memory (only the merged rows are).
+    """
     for it in items:
+        part = store.facts(it.key)
+        if part is None:  # removed under our feet: the document is reported, never silently lost
+            raise RuntimeError(f"store entry of {it.source} vanished during the run")
         canon = clusters[it.doc_id][0]
         yield Doc(source=it.source, raw="", line=it.line, doc_id=it.doc_id, content_hash=it.sha256,
-                  cluster_id=canon, duplicate_of=None if canon == it.doc_id else canon,
-                  facts=summaries[it.key]["facts"])
+                  cluster_id=canon, duplicate_of=None if canon == it.doc_id else canon, facts=part["facts"])
 
 
 # --------------------------------------------------------------------------------------------- batch stages
@@ -338,9 +346,7 @@ def repair_stage(store: Store, items: list[Item], summaries: dict[str, dict[str,
     changed = repair.repair_from_versions(docs)
     for d in changed:
         pipeline.reextract(d, opts)
-        summary_, body = engines.make_entry(d)
-        store.overrides[key_of[d.doc_id]] = (summary_, body)
-        summaries[key_of[d.doc_id]] = summary_
+        store.overrides[key_of[d.doc_id]] = engines.make_entry(d)
     return len(changed)
 
 

@@ -42,22 +42,28 @@ def _sketcher() -> dedup.Clusterer:
     return dedup.Clusterer()
 
 
-def make_entry(doc: Doc) -> tuple[dict[str, Any], dict[str, Any]]:
-    """What the store keeps of a processed document, as (summary, body).
+def make_entry(doc: Doc) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """What the store keeps of a processed document: (summary, facts, body), stored as separate parts.
 
-    The summary is what the batch needs before writing: the near-duplicate sketch (computed here,
-    in the worker: sketching is the costly part) and the facts to merge.  The body is what the output
-    files need (the document record's fields and the JSON lines of its records) and the input the
-    document was made from, so that repair from versions can make it again without reading the inputs.
+    The summary is what the batch needs before anything else: the near-duplicate sketch (computed
+    here, in the worker: sketching is the costly part).  The facts are read when facts are merged,
+    the body when the output files are written: the document record's fields, the JSON lines of its
+    records, and the input it was made from (so that repair from versions can make it again without
+    reading the inputs).  Only summaries stay in memory during a run.
     """
     repeats = sum(1 for r in doc.removed if r.kind == "passage")
-    summary = {"format": STORE_FORMAT, "doc_id": doc.doc_id, "facts": doc.facts,
+    summary = {"format": STORE_FORMAT, "doc_id": doc.doc_id,
                "sketch": _sketcher().sketch(doc.doc_id, doc.text, doc.corrupt, repeats)}
     lines = {kind: jsonl_bytes(getattr(doc, kind)) for kind in RECORD_KINDS}
     counts = {kind: len(getattr(doc, kind)) for kind in RECORD_KINDS}
     body = {"format": STORE_FORMAT, "document": doc.record_fields(), "lines": lines, "counts": counts,
             "input": _input_of(doc)}
-    return summary, body
+    return summary, {"format": STORE_FORMAT, "facts": doc.facts}, body
+
+
+def pickled(entry: tuple[dict[str, Any], ...]) -> tuple[bytes, ...]:
+    """The parts of an entry as the store writes them."""
+    return tuple(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL) for part in entry)
 
 
 def _input_of(doc: Doc) -> dict[str, Any]:
@@ -69,11 +75,11 @@ def _input_of(doc: Doc) -> dict[str, Any]:
 
 @dataclass(slots=True)
 class Result:
-    """A worker's answer for one document: its store entry and size, or an error."""
+    """A worker's answer for one document: its summary, its store entry's parts and its size, or an error."""
 
     key: str
     summary: dict[str, Any] | None = None
-    body: bytes | None = None
+    parts: tuple[bytes, ...] = ()
     chars: int = 0
     error: str | None = None
 
@@ -87,8 +93,8 @@ def work_chunk(chunk: Chunk, opts: pipeline.Options) -> list[Result]:
     out = []
     for key, doc in chunk:
         try:
-            summary, body = make_entry(pipeline.process_doc(doc, opts))
-            out.append(Result(key, summary, pickle.dumps(body, protocol=pickle.HIGHEST_PROTOCOL), len(doc.raw)))
+            entry = make_entry(pipeline.process_doc(doc, opts))
+            out.append(Result(key, entry[0], pickled(entry), len(doc.raw)))
         except Exception as e:  # noqa: BLE001 - one bad article must not stop the batch
             out.append(Result(key, error=f"{type(e).__name__}: {str(e)[:300]}"))
         finally:

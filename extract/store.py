@@ -3,8 +3,9 @@
 Layout (all under ``DIR/.cache/``)::
 
     lock                      held (flock) by the run that writes DIR; a second run waits for nothing, it stops
-    docs/ab/<key>.pkl         one file per processed document: a summary (near-duplicate sketch, facts) and
-                              a body (the document record and its JSON lines), each read only where needed
+    docs/ab/<key>.pkl         one file per processed document: a summary (near-duplicate sketch), its facts
+                              and a body (the document record, its JSON lines, its input), each part read
+                              only where it is needed
     clusterer.pkl             sketches of every document ever clustered in DIR (no text)
 
 ``<key>`` is a hash of the pipeline version (package version, the ``extract`` sources and every
@@ -35,7 +36,9 @@ import extract
 from extract.atomic import atomic_path, write_atomic
 from extract.rules import rules_dir
 
-STORE_FORMAT = 2  # entry layout (summary + body); older entries are recomputed
+STORE_FORMAT = 3  # entry layout (summary, facts, body); older entries are recomputed
+SUMMARY, FACTS, BODY = range(3)  # the parts of an entry, in file order
+PARTS = 3
 _MAGIC = b"zhx-entry\0"
 
 
@@ -98,7 +101,7 @@ class Store:
         self.root = self.out / ".cache"
         self.docs = self.root / "docs"
         self._lock_fd: int | None = None
-        self.overrides: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}  # this run's repaired entries
+        self.overrides: dict[str, tuple[dict[str, Any], ...]] = {}  # this run's repaired entries, by part
 
     # -- lifetime ------------------------------------------------------------------------------
 
@@ -150,37 +153,40 @@ class Store:
     def has(self, key: str) -> bool:
         return self.path(key).is_file()
 
-    def put(self, key: str, summary: dict[str, Any], body: bytes) -> None:
-        """Store a document's entry: its summary (pickled here) and its body (already pickled by the worker).
+    def put(self, key: str, parts: tuple[bytes, ...]) -> None:
+        """Store a document's entry: its parts (summary, facts, body), each already pickled.
 
-        The file is a length-prefixed summary then the body, so that each part is read and decoded
-        only where it is needed: summaries before clustering, bodies when the outputs are written.
+        The file is a table of the parts' lengths then the parts, so that each is read and decoded
+        only where it is needed: the summary (near-duplicate sketch) before clustering, the facts when
+        they are merged, the body when the output files are written.
         """
-        head = pickle.dumps(summary, protocol=pickle.HIGHEST_PROTOCOL)
-        write_atomic(self.path(key), _MAGIC + len(head).to_bytes(8, "little") + head + body)
+        head = _MAGIC + b"".join(len(p).to_bytes(8, "little") for p in parts)
+        write_atomic(self.path(key), head + b"".join(parts))
 
     def summary(self, key: str) -> dict[str, Any] | None:
         """A stored entry's summary, or None when absent, unreadable or of another format (then redone)."""
-        if key in self.overrides:
-            return self.overrides[key][0]
-        return self._part(key, 0)
+        return self._part(key, SUMMARY)
+
+    def facts(self, key: str) -> dict[str, Any] | None:
+        """A stored entry's facts part (``{"facts": [...]}``), or None."""
+        return self._part(key, FACTS)
 
     def body(self, key: str) -> dict[str, Any] | None:
-        """A stored entry's body (document record fields and JSON lines), or None."""
-        if key in self.overrides:
-            return self.overrides[key][1]
-        return self._part(key, 1)
+        """A stored entry's body (document record fields, JSON lines, the input), or None."""
+        return self._part(key, BODY)
 
     def _part(self, key: str, which: int) -> dict[str, Any] | None:
+        if key in self.overrides:
+            return self.overrides[key][which]
         try:
             with open(self.path(key), "rb") as f:
-                head = f.read(len(_MAGIC) + 8)
-                if len(head) < len(_MAGIC) + 8 or not head.startswith(_MAGIC):
+                head = f.read(len(_MAGIC) + 8 * PARTS)
+                if len(head) < len(_MAGIC) + 8 * PARTS or not head.startswith(_MAGIC):
                     return None
-                n = int.from_bytes(head[len(_MAGIC):], "little")
-                if which:
-                    f.seek(n, os.SEEK_CUR)
-                part = pickle.loads(f.read() if which else f.read(n))
+                sizes = [int.from_bytes(head[len(_MAGIC) + 8 * i:len(_MAGIC) + 8 * i + 8], "little")
+                         for i in range(PARTS)]
+                f.seek(sum(sizes[:which]), os.SEEK_CUR)
+                part = pickle.loads(f.read(sizes[which]))
         except FileNotFoundError:
             return None
         except Exception:  # noqa: BLE001 - a damaged entry is recomputed, never trusted
