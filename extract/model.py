@@ -188,6 +188,7 @@ class Doc:
     source: str
     raw: str
     line: int | None = None
+    path: str | None = None  # the input it was read from (a file, or - for stdin): messages name path[:line]
     title: str | None = None
     published: str | None = None  # ISO date or datetime
     url: str | None = None
