@@ -1,21 +1,35 @@
 """Repeated passages inside a document: the ``passages`` stage.
 
-Page extraction repeats whole blocks, single paragraphs and the tails of broken paragraphs.  Each
-paragraph is compared on a *key* (letters and digits only, lower-cased) so punctuation width,
-whitespace and a broken line cannot hide a repeat.  A paragraph is dropped when its key equals an
-earlier one, occurs inside the running text of the earlier kept paragraphs (this also catches a
-repeat whose first copy was broken over two lines), is a near-exact copy of an earlier one, or lies
-inside a strictly larger later paragraph (a fragment of a passage given whole elsewhere).  A long
-repeated head or tail of a paragraph (a fragment glued to an unrelated line) is cut.  The rules and
-their thresholds are ``rules/passages/passages.toml``.  Deletions go through
-``MappedText.delete_spans`` and each is recorded in ``doc.removed`` with its rule.
+Page extraction repeats whole blocks, single paragraphs and fragments of broken paragraphs.  The
+text is cut into *pieces*: at every sentence end (。！？；… with the closing quotes after it) and at
+every line break.  A *sentence* runs from one sentence end to the next, across a line break that
+ends none (a line broken mid-sentence).  Pieces, sentences and paragraphs are compared on their
+*key* (letters and digits only, lower-cased), so punctuation width, spaces and a broken line cannot
+hide a repeat.
+
+Each piece, in text order, is looked up among the pieces, sentences and paragraphs met before it
+for the first time (:class:`_Seen`: hash lookups, and a head or tail check through fixed-length
+anchors; never a comparison of every pair, so the cost is linear in the text).  A piece is
+*exact* when its key, or its whole sentence's key, is the key of an earlier one; *part* when it is
+the head or tail of an earlier one (a fragment of a line broken elsewhere); *seen* when it is a
+short piece met before; *new* otherwise.
+
+A run of consecutive pieces none of which is new is a repeated passage when it holds an exact
+piece (it repeats a whole sentence).  It is removed whole or not at all: whole paragraphs, or the
+head or tail of a paragraph when the run is long enough, never the middle of a paragraph and never
+a part of a piece.  The first copy always stays.  Then two paragraph rules: a *near* repeat (a
+paragraph differing from an earlier one by a few characters, with the same numbers; candidates
+found through a bottom-k sketch of its 4-grams) goes, or the earlier copy goes when it is the
+corrupted one; and a paragraph whose every piece stands in a strictly larger paragraph goes (a
+fragment of a passage given whole elsewhere).  The rules and thresholds are
+``rules/passages/passages.toml``.  Deletions go through ``MappedText.delete_spans`` and each is
+recorded in ``doc.removed`` with its rule.
 
 Near-duplicate *documents* (versions of one article) are :mod:`extract.dedup`'s, on the same key.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -29,6 +43,12 @@ from extract.rules import load_toml
 from extract.spans import merge_spans, paragraphs
 
 _WORD_RUN = re.compile(r"[^\W_]+")
+_DIGITS = re.compile(r"\d+")
+BUCKET = 8  # keys kept per anchor and paragraphs per sketch value: bounds the work per piece
+SKETCH = 8  # the smallest 4-gram hashes that stand for a paragraph in the near-repeat index
+RATIO_MAX_KEY = 4000  # longer paragraphs are compared on their 4-gram sets, not difflib's quadratic ratio
+
+NEW, EXACT, PART, SEEN, EMPTY = range(5)
 
 
 def key(text: str) -> str:
@@ -37,16 +57,8 @@ def key(text: str) -> str:
     return "".join(_WORD_RUN.findall(text)).lower()
 
 
-def key_positions(text: str) -> list[int]:
-    """Index in ``text`` of each character of ``key(text)``."""
-    out: list[int] = []
-    for m in _WORD_RUN.finditer(text):
-        out.extend(range(m.start(), m.end()))
-    return out
-
-
 class PassageRules(NamedTuple):
-    """rules/passages/passages.toml: thresholds in key characters, and the rule names."""
+    """rules/passages/passages.toml: thresholds in key characters, the sentence ends, and the rule names."""
 
     min_exact: int
     min_contain: int
@@ -55,6 +67,7 @@ class PassageRules(NamedTuple):
     min_affix: int
     min_part: int
     part_end: frozenset[str]
+    end: re.Pattern[str]  # a sentence end: terminators, then closing quotes and brackets
     names: dict[str, str]  # table -> rule name: exact, contained, near, near_corrupt, tail, head, part
 
 
@@ -63,8 +76,11 @@ def passage_rules() -> PassageRules:
     r = load_toml("passages/passages")
     names = {t: r[t]["name"] for t in ("exact", "contained", "near", "near_corrupt", "part")}
     names.update(tail=r["affix"]["tail"]["name"], head=r["affix"]["head"]["name"])
+    s = r["sentences"]
+    end = re.compile(f"[{re.escape(s['end'])}]+[{re.escape(s['closers'])}]*")
     return PassageRules(r["exact"]["min_key"], r["contained"]["min_key"], r["near"]["min_key"], r["near"]["ratio"],
-                        r["affix"]["min_key"], r["part"]["min_key"], frozenset(r["part"]["sentence_end"]), names)
+                        r["affix"]["min_key"], r["part"]["min_key"], frozenset(r["part"]["sentence_end"]), end,
+                        names)
 
 
 @dataclass(slots=True)
@@ -79,7 +95,81 @@ class Drop:
     whole: bool  # the whole paragraph (also delete its line break)
 
 
-# --- 4-gram shingles: the cheap filter before the near-repeat ratio -----------------------------------
+@dataclass(slots=True)
+class Piece:
+    """A sentence, or the part of one on one line: the unit a repeat is made of."""
+
+    start: int
+    end: int
+    para: int
+    key: str
+    ends: bool  # ends a sentence (else the sentence goes on, on the next line)
+    status: int = NEW
+    ref: int = -1  # the paragraph of the earlier copy
+
+
+def _pieces(text: str, paras: list[Span], end: re.Pattern[str]) -> list[Piece]:
+    """Every paragraph cut at its sentence ends (blanks between sentences belong to no piece)."""
+    out: list[Piece] = []
+
+    def add(s: int, e: int, p: int, ends: bool) -> None:
+        while s < e and text[s].isspace():
+            s += 1
+        if s < e:
+            out.append(Piece(s, e, p, key(text[s:e]), ends))
+
+    for p, (s, e) in enumerate(paras):
+        pos = s
+        for m in end.finditer(text, s, e):
+            add(pos, m.end(), p, True)
+            pos = m.end()
+        add(pos, e, p, False)
+    return out
+
+
+class _Seen:
+    """Keys met for the first time (pieces, sentences, paragraphs), each with the paragraph it is in.
+
+    Heads and tails of the keys (``anchor`` characters) point to a few keys each, so that "is this
+    piece the head or the tail of an earlier one" costs one lookup and a bounded number of
+    ``startswith``/``endswith`` checks.
+    """
+
+    __slots__ = ("keys", "heads", "tails", "anchor")
+
+    def __init__(self, anchor: int) -> None:
+        self.anchor = anchor
+        self.keys: dict[str, int] = {}
+        self.heads: dict[str, list[str]] = {}
+        self.tails: dict[str, list[str]] = {}
+
+    def add(self, k: str, para: int) -> None:
+        if not k or k in self.keys:
+            return
+        self.keys[k] = para
+        if len(k) > self.anchor:
+            for table, a in ((self.heads, k[:self.anchor]), (self.tails, k[-self.anchor:])):
+                bucket = table.setdefault(a, [])
+                if len(bucket) < BUCKET:
+                    bucket.append(k)
+
+    def exact(self, k: str) -> int | None:
+        return self.keys.get(k)
+
+    def part(self, k: str) -> int | None:
+        """The paragraph of an earlier key that ``k`` is the head or the tail of (``k`` at least anchor long)."""
+        if len(k) < self.anchor:
+            return None
+        for s in self.heads.get(k[:self.anchor], ()):
+            if len(s) > len(k) and s.startswith(k):
+                return self.keys[s]
+        for s in self.tails.get(k[-self.anchor:], ()):
+            if len(s) > len(k) and s.endswith(k):
+                return self.keys[s]
+        return None
+
+
+# --- 4-gram shingles and the near-repeat index ---------------------------------------------------------
 
 Shingles = np.ndarray | set  # sorted distinct 4-gram codes, or a set of them for keys beyond the BMP
 
@@ -87,11 +177,9 @@ Shingles = np.ndarray | set  # sorted distinct 4-gram codes, or a set of them fo
 def _shingles(k: str) -> Shingles:
     """The distinct character 4-grams of a key, coded as ints: a sorted uint64 array (a set in rare cases).
 
-    Why not a set of strings: slicing hundreds of 4-character strings per paragraph was most of the
-    passage step.  A 4-gram of BMP characters is its 8 UTF-16 bytes read as one little-endian uint64 (an
-    overlapping view of the encoded key, stride 2: no Python loop).  A key with characters beyond the BMP
-    gets a set, where a 4-gram holding one stays a string.  The code is one-to-one, so sizes and
-    intersections are those of the string 4-grams.
+    A 4-gram of BMP characters is its 8 UTF-16 bytes read as one little-endian uint64 (an overlapping
+    view of the encoded key: no Python loop).  A key with characters beyond the BMP gets a set, where a
+    4-gram holding one stays a string.  The code is one-to-one.
     """
     if len(k) < 4:
         return {k}
@@ -103,7 +191,6 @@ def _shingles(k: str) -> Shingles:
 
 
 def _gram_code(g: str) -> int | str:
-    """One 4-gram as :func:`_shingles` codes it (this path: keys with characters beyond the BMP)."""
     b = g.encode("utf-16-le", "surrogatepass")
     return int.from_bytes(b, "little") if len(b) == 8 else g
 
@@ -121,56 +208,88 @@ def _as_set(s: Shingles) -> set:
     return set(s.tolist()) if isinstance(s, np.ndarray) else s
 
 
+_MIX, _SHIFT = np.uint64(0x9E3779B97F4A7C15), np.uint64(29)
+
+
+def _sketch(sh: Shingles) -> list[int | str]:
+    """The ``SKETCH`` smallest mixed hashes of a shingle collection: near-identical keys share most of them."""
+    if isinstance(sh, np.ndarray):  # uint64 arithmetic on arrays wraps around silently: what a hash wants
+        mixed = (sh * _MIX) ^ (sh >> _SHIFT)
+        return np.sort(mixed)[:SKETCH].tolist() if len(mixed) > SKETCH else sorted(mixed.tolist())
+    return sorted(hash(x) for x in sh)[:SKETCH]
+
+
 class _NearIndex:
-    """Earlier kept long paragraphs, for the near-repeat test (shingle sets built only when a length fits).
+    """Earlier long paragraphs, found again through their sketch values (a bounded list per value)."""
 
-    A paragraph has a few dozen kept long neighbours at most, so scanning them in order with a cheap
-    length filter and a set intersection (in C) costs far less than maintaining an inverted index of
-    every 4-gram; the candidates, their order and the scores are the same.
-    """
+    __slots__ = ("keys", "parts", "ratio", "by_value", "sets", "numbers", "sketches")
 
-    __slots__ = ("keys", "ids", "sets", "ratio")
-
-    def __init__(self, keys: list[str], ratio: float) -> None:
+    def __init__(self, keys: list[str], parts: list[list[str]], ratio: float) -> None:
         self.keys = keys
+        self.parts = parts  # the keys of each paragraph's pieces: a near copy has its sentences one for one
         self.ratio = ratio
-        self.ids: list[int] = []  # ascending: paragraphs are kept in text order
+        self.by_value: dict[int | str, list[int]] = {}
         self.sets: dict[int, Shingles] = {}
+        self.numbers: dict[int, list[str]] = {}
+        self.sketches: dict[int, list[int | str]] = {}
 
     def add(self, i: int) -> None:
-        self.ids.append(i)
+        self.numbers[i] = _DIGITS.findall(self.keys[i])
+        for v in self.sketch(i):
+            bucket = self.by_value.setdefault(v, [])
+            if len(bucket) < BUCKET:
+                bucket.append(i)
 
-    def best(self, i: int) -> tuple[int | None, float]:
-        """Best earlier kept paragraph that paragraph ``i`` nearly repeats (similarity >= ratio), else None.
-
-        The shingle set of ``i`` is kept: if ``i`` is kept too, later paragraphs compare with the same set.
-        """
-        k = self.keys[i]
-        n = len(k)
-        mine: Shingles | None = None
-        best, best_r = None, 0.0
-        for j in self.ids:
-            kj = self.keys[j]
-            lj = len(kj)
-            if not 0.8 <= lj / n <= 1.25:
-                continue
-            if mine is None:
-                mine = self.shingles(i)
-            other = self.shingles(j)
-            inter = _common(mine, other)
-            if not inter or inter / (len(mine) + max(1, lj - 3) - inter) < 0.5:
-                continue
-            r = SequenceMatcher(None, k, kj, autojunk=False).ratio()
-            if r >= self.ratio and r > best_r:
-                best, best_r = j, r
-        return best, best_r
+    def sketch(self, i: int) -> list[int | str]:
+        s = self.sketches.get(i)
+        if s is None:
+            s = self.sketches[i] = _sketch(self.shingles(i))
+        return s
 
     def shingles(self, i: int) -> Shingles:
-        """Shingle set of paragraph ``i``, built once."""
         s = self.sets.get(i)
         if s is None:
             s = self.sets[i] = _shingles(self.keys[i])
         return s
+
+    def best(self, i: int) -> tuple[int | None, float]:
+        """The earlier paragraph that paragraph ``i`` nearly repeats (similarity >= ratio, as many sentences, the
+        same numbers), else None.
+
+        The candidates share a sketch value; the few closest on their 4-gram sets get difflib's ratio.
+        """
+        k = self.keys[i]
+        mine = self.shingles(i)
+        digits = _DIGITS.findall(k)
+        close: list[tuple[float, int]] = []
+        lo, hi = 0.8 * len(k), 1.25 * len(k)
+        n = len(self.parts[i])
+        cands = {j for v in self.sketch(i) for j in self.by_value.get(v, ())
+                 if lo <= len(self.keys[j]) <= hi and len(self.parts[j]) == n}
+        for j in sorted(cands):
+            if self.numbers[j] != digits:
+                continue
+            other = self.shingles(j)
+            inter = _common(mine, other)
+            jaccard = inter / max(1, len(mine) + len(other) - inter)  # both free of duplicates
+            if jaccard >= 0.5:
+                close.append((-jaccard, j))
+        best, best_r = None, 0.0
+        for neg_jaccard, j in sorted(close)[:3]:
+            kj = self.keys[j]
+            r = -neg_jaccard if max(len(k), len(kj)) > RATIO_MAX_KEY else \
+                SequenceMatcher(None, k, kj, autojunk=False).ratio()
+            if r >= self.ratio and r > best_r and self._one_for_one(i, j):
+                best, best_r = j, r
+        return best, best_r
+
+    def _one_for_one(self, i: int, j: int) -> bool:
+        """Each sentence of paragraph ``i`` is its counterpart in ``j`` or nearly (a new sentence is no near copy)."""
+        for a, b in zip(self.parts[i], self.parts[j], strict=True):
+            if a != b and (len(a) < 4 or len(b) < 4 or max(len(a), len(b)) <= RATIO_MAX_KEY
+                           and SequenceMatcher(None, a, b, autojunk=False).ratio() < self.ratio):
+                return False
+        return True
 
 
 # --- finding the repeats ------------------------------------------------------------------------------
@@ -180,156 +299,242 @@ def _overlaps(spans: list[Span], s: int, e: int) -> bool:
     return any(a < e and s < b for a, b in spans)
 
 
-def _longest_affix_in(k: str, hay: str, suffix: bool) -> int:
-    """Length of the longest suffix (or prefix) of ``k`` found in ``hay`` (containment is monotone)."""
-    lo, hi = 0, len(k)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        part = k[len(k) - mid:] if suffix else k[:mid]
-        if part in hay:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
+@dataclass
+class _Scan:
+    """The state of one pass over a document's pieces."""
 
+    text: str
+    paras: list[Span]
+    pieces: list[Piece]
+    rules: PassageRules
+    corrupt: list[Span]
+    pkeys: list[str]
+    seen: _Seen
+    near: _NearIndex
+    first_para: dict[str, int]
+    near_drops: dict[int, Drop]
 
-class _Kept:
-    """The paragraphs kept so far: their keys end to end (so a broken line cannot hide a repeat), where
-    each starts in that stream, the first paragraph of each key, and the long ones for near repeats."""
+    @classmethod
+    def of(cls, text: str, corrupt: list[Span]) -> _Scan:
+        rules = passage_rules()
+        paras = paragraphs(text)
+        pieces = _pieces(text, paras, rules.end)
+        pkeys = [key(text[s:e]) for s, e in paras]  # the pieces' keys end to end: no word runs across a cut
+        parts: list[list[str]] = [[] for _ in paras]
+        for p in pieces:
+            if p.key:
+                parts[p.para].append(p.key)
+        return cls(text, paras, pieces, rules, corrupt, pkeys, _Seen(rules.min_contain),
+                   _NearIndex(pkeys, parts, rules.near_ratio), {}, {})
 
-    __slots__ = ("keys", "stream", "starts", "ids", "first", "near", "min_near")
+    def classify(self, p: Piece, local: dict[str, int]) -> None:
+        """Set ``p.status`` and ``p.ref`` against what was met before (``local``: this paragraph's new pieces)."""
+        k = p.key
+        if not k:
+            p.status = EMPTY
+            return
+        ref = self.seen.exact(k)
+        if ref is None:
+            ref = local.get(k)
+        if ref is not None:
+            p.status, p.ref = (EXACT if len(k) >= self.rules.min_exact else SEEN), ref
+            return
+        ref = self.seen.part(k)
+        if ref is not None:
+            p.status, p.ref = PART, ref
 
-    def __init__(self, keys: list[str], rules: PassageRules) -> None:
-        self.keys = keys
-        self.stream = ""
-        self.starts: list[int] = []
-        self.ids: list[int] = []
-        self.first: dict[str, int] = {}
-        self.near = _NearIndex(keys, rules.near_ratio)
-        self.min_near = rules.min_near
+    def forward(self) -> None:
+        """Classify every piece in text order; index the new ones (pieces, sentences, paragraphs).
 
-    def add(self, i: int) -> None:
-        k = self.keys[i]
-        self.starts.append(len(self.stream))
-        self.ids.append(i)
-        self.stream += k
-        self.first.setdefault(k, i)
-        if len(k) >= self.min_near:
-            self.near.add(i)
+        A piece, and its paragraph, is indexed only once its sentence is complete (a line broken inside
+        a sentence waits for the next line): a piece found to be part of a repeated sentence is no first
+        copy, and nothing may rely on it.
+        """
+        sentence: list[Piece] = []
+        waiting: list[tuple[int, list[Piece]]] = []  # paragraphs whose last sentence goes on
+        i = 0
+        for para in range(len(self.paras)):
+            j = i
+            local: dict[str, int] = {}
+            while j < len(self.pieces) and self.pieces[j].para == para:
+                p = self.pieces[j]
+                self.classify(p, local)
+                if p.status == NEW:
+                    local.setdefault(p.key, para)
+                j += 1
+            own = self.pieces[i:j]
+            self._near(para, own)
+            for p in own:
+                sentence.append(p)
+                if p.ends:
+                    self._settle(sentence)
+                    sentence = []
+            waiting.append((para, own))
+            if not sentence:
+                for q, q_own in waiting:
+                    self._paragraph(q, q_own)
+                waiting = []
+            i = j
+        self._settle(sentence)
+        for q, q_own in waiting:
+            self._paragraph(q, q_own)
 
-    def holder(self, part: str) -> int | None:
-        """The kept paragraph where ``part`` first occurs in the stream (it may run on into the next ones)."""
-        at = self.stream.find(part)
-        return None if at < 0 else self.ids[bisect.bisect_right(self.starts, at) - 1]
+    def _settle(self, sentence: list[Piece]) -> None:
+        """A complete sentence: a repeat as a whole (a line broken inside it), or its new pieces are indexed."""
+        if not sentence:
+            return
+        k = "".join(p.key for p in sentence)
+        ref = self.seen.exact(k) if len(sentence) > 1 else None
+        if ref is not None and len(k) >= self.rules.min_exact:
+            for p in sentence:
+                if p.status != EMPTY:
+                    p.status, p.ref = EXACT, ref
+            return
+        for p in sentence:
+            if p.status == NEW and p.para not in self.near_drops:
+                self.seen.add(p.key, p.para)
+        if len(sentence) > 1 and all(p.status in (NEW, EMPTY) and p.para not in self.near_drops for p in sentence):
+            self.seen.add(k, sentence[0].para)
+
+    def _near(self, para: int, own: list[Piece]) -> bool:
+        """Whether paragraph ``para`` is a near repeat to drop (an earlier corrupted copy may go instead)."""
+        k = self.pkeys[para]
+        if len(k) < self.rules.min_near or k in self.first_para or all(p.status != NEW for p in own):
+            return False
+        best, r = self.near.best(para)
+        if best is None:
+            return False
+        s, e = self.paras[para]
+        s_j, e_j = self.paras[best]
+        names = self.rules.names
+        if _overlaps(self.corrupt, s_j, e_j) and not _overlaps(self.corrupt, s, e):  # keep the clean copy
+            self.near_drops[best] = Drop(s_j, e_j, best, names["near_corrupt"],
+                                         f"corrupted near repeat of paragraph {para + 1} (similarity {r:.2f})", True)
+            return False
+        self.near_drops[para] = Drop(s, e, para, names["near"],
+                                     f"near repeat of paragraph {best + 1} (similarity {r:.2f})", True)
+        return True
+
+    def _paragraph(self, para: int, own: list[Piece]) -> None:
+        """A paragraph whose pieces are settled: its key indexed when it is wholly new."""
+        k = self.pkeys[para]
+        if para in self.near_drops or not k:
+            return
+        self.first_para.setdefault(k, para)
+        if all(p.status in (NEW, EMPTY) for p in own):
+            self.seen.add(k, para)
+            if len(k) >= self.rules.min_near:
+                self.near.add(para)
+
+    # -- deciding ------------------------------------------------------------------------------------
+
+    def runs(self) -> list[tuple[int, int]]:
+        """Maximal runs ``[a, b)`` of pieces none of which is new that repeat a whole sentence."""
+        out = []
+        a = None
+        for i, p in enumerate([*self.pieces, Piece(0, 0, -1, "", True)]):
+            if p.para >= 0 and p.status != NEW and p.para not in self.near_drops:
+                if a is None:
+                    a = i
+                continue
+            if a is not None and any(q.status == EXACT for q in self.pieces[a:i]):
+                out.append((a, i))
+            a = None
+        return out
+
+    def drops(self) -> dict[tuple[int, int], Drop]:
+        """The paragraphs (or heads and tails of paragraphs) to delete, by paragraph and start."""
+        bounds: dict[int, tuple[int, int]] = {}  # paragraph -> its first and last piece index
+        for i, p in enumerate(self.pieces):
+            a, _ = bounds.get(p.para, (i, i))
+            bounds[p.para] = (a, i)
+        out = {(p, d.start): d for p, d in self.near_drops.items()}
+        for a, b in self.runs():
+            first, last = self.pieces[a], self.pieces[b - 1]
+            whole = all(bounds[q][0] >= a and bounds[q][1] < b for q in range(first.para, last.para + 1))
+            length = sum(len(p.key) for p in self.pieces[a:b])
+            middle = first.para == last.para and bounds[first.para][0] < a and bounds[first.para][1] >= b
+            if middle or not (whole or length >= self.rules.min_affix):
+                continue
+            run_ref = next(p.ref for p in self.pieces[a:b] if p.status == EXACT)
+            for q in range(first.para, last.para + 1):
+                d = self._drop(q, max(a, bounds[q][0]), min(b - 1, bounds[q][1]), bounds[q], run_ref)
+                out[(q, d.start)] = d
+        return out
+
+    def _drop(self, para: int, a: int, b: int, bounds: tuple[int, int], run_ref: int) -> Drop:
+        """The drop of pieces ``a..b`` (inclusive) of paragraph ``para`` (``run_ref``: the run's earlier copy)."""
+        names = self.rules.names
+        ref = next((p.ref for p in self.pieces[a:b + 1] if p.status == EXACT), run_ref)
+        s, e = self.paras[para]
+        if a == bounds[0] and b == bounds[1]:
+            exact = self.first_para.get(self.pkeys[para], para) != para
+            rule = names["exact"] if exact else names["contained"]
+            return Drop(s, e, para, rule, f"repeat of paragraph {ref + 1}", True)
+        if a == bounds[0]:
+            end = self.pieces[b + 1].start
+            return Drop(s, end, para, names["head"], f"repeated head of paragraph {ref + 1}", False)
+        return Drop(self.pieces[a].start, e, para, names["tail"], f"repeated tail of paragraph {ref + 1}", False)
+
+    def fragments(self, drops: dict[tuple[int, int], Drop]) -> None:
+        """Drop a kept paragraph whose every piece stands in a strictly larger kept paragraph (the whole
+        passage stays), unless a removed repeat relies on it.  Only for text that reads as a sentence."""
+        by_para: dict[int, list[Piece]] = {}
+        for p in self.pieces:
+            by_para.setdefault(p.para, []).append(p)
+        gone: set[int] = set()  # ids of the removed pieces
+        relied: set[int] = set()  # paragraphs holding the earlier copy of a removed piece
+        for d in drops.values():
+            for p in by_para.get(d.para, ()):
+                if d.start <= p.start and p.end <= d.end:
+                    gone.add(id(p))
+                    if p.ref >= 0:
+                        relied.add(p.ref)
+        kept_in: dict[str, list[int]] = {}
+        for p in self.pieces:
+            if p.key and id(p) not in gone:
+                bucket = kept_in.setdefault(p.key, [])
+                if len(bucket) < BUCKET and (not bucket or bucket[-1] != p.para):
+                    bucket.append(p.para)
+        sets: dict[int, set[str]] = {}
+        touched = {para for para, _ in drops}
+        for para, own in by_para.items():
+            if para in touched or para in relied or not self._reads_as_sentence(para, own):
+                continue
+            keys = [p.key for p in own if p.key]
+            for q in kept_in.get(keys[0], ()):
+                if q == para or q in touched or len(self.pkeys[q]) <= len(self.pkeys[para]):
+                    continue
+                if q not in sets:
+                    sets[q] = {p.key for p in by_para[q] if id(p) not in gone}
+                if all(k in sets[q] for k in keys):
+                    s, e = self.paras[para]
+                    drops[(para, s)] = Drop(s, e, para, self.rules.names["part"], f"part of paragraph {q + 1}", True)
+                    break
+
+    def _reads_as_sentence(self, para: int, own: list[Piece]) -> bool:
+        n = len(self.pkeys[para])
+        if n < self.rules.min_part or any(p.status not in (NEW, EMPTY) for p in own):
+            return False
+        return n >= self.rules.min_near or self.text[self.paras[para][1] - 1] in self.rules.part_end
 
 
 def find_repeats(text: str, corrupt: list[Span] | None = None) -> list[Drop]:
     """Decide which paragraphs (or paragraph heads/tails) of ``text`` repeat other text of it."""
-    paras = paragraphs(text)
-    if not paras:
+    scan = _Scan.of(text, corrupt or [])
+    if not scan.pieces:
         return []
-    rules = passage_rules()
-    keys = [key(text[s:e]) for s, e in paras]
-    kept = _Kept(keys, rules)
-    drops: dict[int, Drop] = {}
-    for i in range(len(keys)):
-        if not _dropped(i, text, paras, kept, corrupt or [], rules, drops):
-            kept.add(i)
-    _fragments_of_larger(text, paras, keys, drops, rules)
-    return [drops[i] for i in sorted(drops)]
-
-
-def _dropped(i: int, text: str, paras: list[Span], kept: _Kept, corrupt: list[Span], rules: PassageRules,
-             drops: dict[int, Drop]) -> bool:
-    """Whether paragraph ``i`` repeats earlier kept text as a whole (then it is in ``drops``).
-
-    A kept paragraph may still lose a repeated head or tail, or cost a corrupted earlier copy its place.
-    """
-    k = kept.keys[i]
-    n = len(k)
-    names = rules.names
-    s, e = paras[i]
-    if n < rules.min_exact:
-        return False
-    j = kept.first.get(k)
-    rule = names["exact"]
-    if j is None and n >= rules.min_contain:
-        j, rule = kept.holder(k), names["contained"]
-    if j is not None:
-        drops[i] = Drop(s, e, i, rule, f"repeat of paragraph {j + 1}", True)
-        return True
-    if n >= rules.min_near:
-        best, r = kept.near.best(i)
-        if best is not None:
-            s_j, e_j = paras[best]
-            if _overlaps(corrupt, s_j, e_j) and not _overlaps(corrupt, s, e):  # keep the clean copy
-                drops[best] = Drop(s_j, e_j, best, names["near_corrupt"],
-                                   f"corrupted near repeat of paragraph {i + 1} (similarity {r:.2f})", True)
-                return False
-            drops[i] = Drop(s, e, i, names["near"], f"near repeat of paragraph {best + 1} (similarity {r:.2f})", True)
-            return True
-    if n > rules.min_affix and kept.stream:
-        part = _cut_affix(text, i, paras[i], kept, rules)
-        if part is not None:
-            drops[i] = part
-    return False
-
-
-def _cut_affix(text: str, i: int, para: Span, kept: _Kept, rules: PassageRules) -> Drop | None:
-    """A long head or tail of paragraph ``i`` that repeats earlier kept text, if any."""
-    s, e = para
-    k = kept.keys[i]
-    least = rules.min_affix
-    # one search each settles the common case (no repeated head or tail of the minimum length)
-    tail = _longest_affix_in(k, kept.stream, suffix=True) if k[-least:] in kept.stream else 0
-    head = _longest_affix_in(k, kept.stream, suffix=False) if k[:least] in kept.stream else 0
-    if max(tail, head) < least:
-        return None
-    pos = key_positions(text[s:e])
-    if tail >= head:
-        j = kept.holder(k[len(k) - tail:])
-        return Drop(s + pos[len(k) - tail], e, i, rules.names["tail"], f"repeated tail of paragraph {j + 1}", False)
-    j = kept.holder(k[:head])
-    cut_e = s + pos[head - 1] + 1
-    nxt = pos[head] + s if head < len(pos) else e
-    return Drop(s, max(cut_e, nxt), i, rules.names["head"], f"repeated head of paragraph {j + 1}", False)
-
-
-def _fragments_of_larger(text: str, paras: list[Span], keys: list[str], drops: dict[int, Drop],
-                         rules: PassageRules) -> None:
-    """Drop a kept fragment whose key lies inside a strictly larger kept paragraph (the whole passage stays).
-
-    Run after the forward pass, so a passage that merely repeats earlier text cannot be the reason
-    to drop the earlier one.  Only for text that reads as a sentence: a heading or title is often
-    quoted later in the body.
-    """
-    kept = [i for i in range(len(keys)) if i not in drops]
-    starts: list[int] = []
-    pos = 0
-    for i in kept:
-        starts.append(pos)
-        pos += len(keys[i]) + 1
-    joined = "\x00".join(keys[i] for i in kept)
-    for i in kept:
-        k = keys[i]
-        n = len(k)
-        if n < rules.min_part or not (n >= rules.min_near or text[paras[i][1] - 1] in rules.part_end):
-            continue
-        at = joined.find(k)
-        while at >= 0:
-            j = kept[bisect.bisect_right(starts, at) - 1]
-            if j != i and len(keys[j]) > n and j not in drops:
-                s, e = paras[i]
-                drops[i] = Drop(s, e, i, rules.names["part"], f"part of paragraph {j + 1}", True)
-                break
-            at = joined.find(k, at + 1)
+    scan.forward()
+    drops = scan.drops()
+    scan.fragments(drops)
+    return [drops[k] for k in sorted(drops)]
 
 
 # --- the stage ----------------------------------------------------------------------------------------
 
 
 def dedup_passages(doc: Doc) -> Doc:
-    """Drop exact and near-exact repeats of earlier passages; record each in ``doc.removed``.
+    """Drop repeats of earlier passages, whole sentences only; record each in ``doc.removed``.
 
     Called on the normalised text before segmentation.  Marks (mojibake, captions) are still raw spans
     in ``doc.removed`` here: the ``marks`` stage brings them to final text positions afterwards.
@@ -344,7 +549,13 @@ def dedup_passages(doc: Doc) -> Doc:
     for d in drops:
         rs, re_ = doc.mapped.raw_span(d.start, d.end)
         doc.removed.append(Removed("passage", text[d.start:d.end], rs, re_, note=d.note, rule=d.rule))
-    doc.mapped = doc.mapped.delete_spans(merge_spans(_deletion(text, d) for d in drops))
+    spans = merge_spans(_deletion(text, d) for d in drops)
+    s, e = spans[-1]
+    if e == len(text):  # the text ends with removed paragraphs: the line break before them goes too
+        while s > 0 and text[s - 1].isspace():
+            s -= 1
+        spans[-1] = (s, e)
+    doc.mapped = doc.mapped.delete_spans(spans)
     if "repeated_passages" not in doc.flags:
         doc.flags.append("repeated_passages")
     return doc
