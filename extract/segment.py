@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import cache
-from itertools import accumulate
+from itertools import accumulate, chain
 from typing import NamedTuple
 
 from extract.lexicon import stock_tokenizer, tokenizer
@@ -119,10 +119,11 @@ def word_spans(text: str, paras: list[Span]) -> list[Span]:
         return []
     words = tokenizer().lcut(text, HMM=True)
     ends = list(accumulate(map(len, words)))
-    starts = [0, *ends[:-1]]
-    spans = list(zip(starts, ends, strict=True))
+    del words  # a long article's words, beside its spans, were the peak of its memory
+    spans = list(zip(chain((0,), ends), ends, strict=False))  # a start is the previous end (one int object)
     if len(paras) == 1 and paras[0] == (0, len(text)):
         return spans
+    starts = [s for s, _ in spans]
     keep: list[Span] = []
     for s, e in paras:
         keep += spans[bisect_left(starts, s):bisect_left(starts, e)]

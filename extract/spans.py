@@ -9,6 +9,7 @@ merge overlapping spans with :func:`merge_spans`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 
 _LINE = re.compile(r"[^\n]+")
@@ -37,3 +38,36 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
         if s < e:
             out.append((s, e))
     return out
+
+
+class Taken:
+    """Spans already taken, asked "does [s, e) overlap one of them?" by bisection.
+
+    A scan of every taken span for every new match made long articles quadratic (thousands of
+    matches times thousands of spans); merged and sorted once, each question costs a log.
+    """
+
+    __slots__ = ("starts", "ends")
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        merged = merge_spans(spans)
+        self.starts = [s for s, _ in merged]
+        self.ends = [e for _, e in merged]
+
+    def add(self, s: int, e: int) -> None:
+        """Take ``[s, e)`` too (merged with the spans it overlaps or touches, as :func:`merge_spans` does)."""
+        i = bisect_left(self.starts, s)
+        if i > 0 and self.ends[i - 1] >= s:
+            i -= 1
+            s, e = self.starts[i], max(e, self.ends[i])
+        j = i
+        while j < len(self.starts) and self.starts[j] <= e:
+            e = max(e, self.ends[j])
+            j += 1
+        self.starts[i:j] = [s]
+        self.ends[i:j] = [e]
+
+    def overlaps(self, s: int, e: int) -> bool:
+        """Whether some taken ``[a, b)`` has ``a < e and s < b`` (as the scan it replaces; ``s < e``)."""
+        i = bisect_left(self.starts, e) - 1
+        return i >= 0 and self.ends[i] > s

@@ -46,6 +46,7 @@ from extract.dates.read import scan as _scan
 from extract.dates.resolve import Ctx, inherit, resolve
 from extract.model import DateRec, Doc
 from extract.numeral import cn_int
+from extract.spans import Taken
 
 __all__ = ["DateMatch", "add_months", "extract", "find_dates", "infer_ref_date", "infer_reference", "month_end",
            "parse_published", "qingming", "scan"]
@@ -189,10 +190,11 @@ def _guess_granularity(p: Parts) -> str:
 def _periods(text: str, taken: list[tuple[int, int]], ref: date | None, gr: Grammar) -> list[DateMatch]:
     """10年来, 近4个月来, 未来5年: relative periods ending at (or starting after) the reference date."""
     out: list[DateMatch] = []
+    busy = Taken(taken)
     for rx, rule in gr.period_res:
         for m in rx.finditer(text):
             s, e = m.span()
-            if any(a < e and s < b for a, b in taken):
+            if busy.overlaps(s, e):
                 continue
             n = cn_int(m["n"])
             if not n:
@@ -206,6 +208,7 @@ def _periods(text: str, taken: list[tuple[int, int]], ref: date | None, gr: Gram
             out.append(DateMatch(s, e, m.group(), vs, ve, "range", True, kind="relative_period", anchor="ref",
                                  rule=rule))
             taken.append((s, e))
+            busy.add(s, e)
     return out
 
 

@@ -33,6 +33,7 @@ from extract.entities.words import Pairs, boundaries, codes
 from extract.entities.works import event_cands, work_matches
 from extract.model import Doc, Entity
 from extract.numbers import find_currency_mentions
+from extract.spans import Taken
 
 __all__ = ["extract", "find", "rules"]
 
@@ -94,9 +95,9 @@ def _with_currencies(doc: Doc, found: list[tuple]) -> list[tuple]:
     if not currencies:
         return found
     work = rules().work
-    taken = [(q.start, q.end) for q in doc.quantities] + [(f[0], f[1]) for f in found] + list(doc.corrupt)
+    taken = Taken([(q.start, q.end) for q in doc.quantities] + [(f[0], f[1]) for f in found] + list(doc.corrupt))
     found = found + [(s, e, work.currency_label, None, None, work.rule_currency, code) for s, e, code in currencies
-                     if not any(a < e and s < b for a, b in taken)]
+                     if not taken.overlaps(s, e)]
     found.sort(key=_START_END)
     return found
 

@@ -37,6 +37,7 @@ from extract.model import Doc, Quantity
 from extract.numbers.finder import find_quantities
 from extract.numbers.lexicon import alt, lexicon
 from extract.numbers.match import QMatch, Span
+from extract.spans import Taken
 
 __all__ = ["QMatch", "extract", "find_currency_mentions", "find_quantities"]
 
@@ -82,10 +83,10 @@ def find_currency_mentions(text: str, skip: Iterable[Span] = ()) -> list[tuple[i
     them CURRENCY.  Names inside a quantity (1200亿美元) are skipped with ``skip``.
     """
     pattern, names = _currency_re()
-    spans = sorted(skip)
+    spans = Taken(skip)
     out = []
     for m in pattern.finditer(text):
         s, e = m.span()
-        if not any(a < e and s < b for a, b in spans):
+        if not spans.overlaps(s, e):
             out.append((s, e, names[m.group(0)]))
     return out
