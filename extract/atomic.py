@@ -65,21 +65,29 @@ class AtomicFiles:
         return self.files
 
     def __exit__(self, exc_type, exc, tb) -> None:
+        ok = exc_type is None
         try:
-            if exc_type is None:
-                for f in self.files.values():
-                    f.flush()
-                    if self.sync:
-                        os.fsync(f.fileno())
+            if ok:
+                for name, f in self.files.items():
+                    try:
+                        f.flush()
+                        if self.sync:
+                            os.fsync(f.fileno())
+                        f.close()
+                    except OSError as e:  # say which file (a write error names none)
+                        raise OSError(e.errno, e.strerror, str(self.folder / name)) from e
+                for name, tmp in self.tmps.items():
+                    os.replace(tmp, self.folder / name)
+        except BaseException:  # a full disk shows at flush or sync: the temporaries go, the old files stay
+            ok = False
+            raise
         finally:
-            for f in self.files.values():
-                f.close()
-            if exc_type is not None:
+            if not ok:
+                for f in self.files.values():
+                    with contextlib.suppress(OSError):
+                        f.close()
                 for tmp in self.tmps.values():
                     Path(tmp).unlink(missing_ok=True)
-        if exc_type is None:
-            for name, tmp in self.tmps.items():
-                os.replace(tmp, self.folder / name)
 
 
 def write_atomic(path: Path, data: bytes | Iterable[bytes], sync: bool = False) -> None:

@@ -18,10 +18,10 @@ How a run goes (one pass over the inputs, then the batch stages, then one assemb
    ``--repair-from-versions`` the few clusters of this run with a corrupted member are repaired
    (:func:`repair_stage`).  **Merge** facts (:func:`extract.facts.merge`) in input order.
 4. **Assemble** the output files in input order, reading each stored body once (facts were read
-   once, by the merge); each file is written
-   to a temporary name and renamed at the end, ``manifest.json`` last.  The outputs do not depend on
-   the number of workers or the engine, and a run killed at any point leaves every file
-   old-and-complete or new-and-complete; re-running finishes the work from the store.
+   once, by the merge), into a new generation of DIR (:mod:`extract.outdir`) that one pointer
+   switches in as a whole, manifest included.  The outputs do not depend on the number of workers or
+   the engine, and a run killed at any point leaves DIR showing the old run's files or the new run's,
+   never a mix; re-running finishes the work from the store.
 
 The outputs describe exactly the inputs of this run.  Results of documents from earlier runs that
 are not among them stay in the store (and their sketches in clustering) but are not written.
@@ -43,10 +43,10 @@ from typing import Any
 import orjson
 
 from extract import dedup, engines, facts, ingest, pipeline, repair
-from extract.atomic import AtomicFiles, write_atomic
 from extract.export import versions
 from extract.ingest import InputError
 from extract.model import Doc, Fact, content_id, document_record, jsonl_bytes
+from extract.outdir import Generation
 from extract.progress import Progress, summary
 from extract.store import Store, doc_key, version_key
 
@@ -67,6 +67,7 @@ class Item:
     sha256: str
     chars: int
     pos: int = 0  # place in this run's input order
+    place: str = ""  # path[:line] of the input, as messages name it
 
 
 def where(source: str, line: int | None) -> str:
@@ -84,7 +85,13 @@ def identify(doc: Doc, seen_ids: dict[str, int], options: dict[str, Any]) -> Ite
     sha = doc.content_hash = hashlib.sha256(data).hexdigest()
     meta = {"title": doc.title, "published": doc.published, "url": doc.url, "site": doc.site,
             "ref_date_source": doc.ref_date_source}
-    return Item(doc_key(sha, doc.doc_id, meta, options), doc.source, doc.line, doc.doc_id, sha, len(doc.raw))
+    return Item(doc_key(sha, doc.doc_id, meta, options), doc.source, doc.line, doc.doc_id, sha, len(doc.raw),
+                place=place_of(doc))
+
+
+def place_of(doc: Doc) -> str:
+    """``path[:line]`` of a document's input (a JSONL record is named by its file and line, not its id)."""
+    return where(doc.path or doc.source, doc.line)
 
 
 def store_options(opts: pipeline.Options, doc: Doc) -> dict[str, Any]:
@@ -130,10 +137,14 @@ def documents(inputs: Iterable[str | Doc], opts: pipeline.Options, report: Calla
     """
     out: list[Doc] = []
     for x in read(inputs, report):
+        seconds = engines.budget_for(len(x.raw), engines.TIME_LIMIT)
         try:
-            out.append(pipeline.process_doc(x, opts))
+            with engines.Budget(seconds):
+                out.append(pipeline.process_doc(x, opts))
+        except engines.DocTimeout:
+            report(f"{place_of(x)}: took more than {seconds:g} s, skipped")
         except Exception as e:  # noqa: BLE001 - one bad article must not stop the batch
-            report(f"{where(x.source, x.line)}: could not be processed ({type(e).__name__}: {e}); skipped")
+            report(f"{place_of(x)}: could not be processed ({type(e).__name__}: {e}); skipped")
     dedup.cluster(out, threshold=opts.threshold)
     if opts.repair_from_versions:
         for d in repair.repair_from_versions(out):
@@ -154,6 +165,7 @@ class RunConfig:
     force: bool = False
     quiet: bool = False
     progress: bool | None = None  # None: when stderr is a terminal and not quiet
+    time_limit: float | None = engines.TIME_LIMIT  # seconds per document (engines.budget_for); None: no limit
 
 
 @dataclass
@@ -233,7 +245,7 @@ class _Run:
             for r in batch:
                 item, nbytes = self.waiting.pop(r.key)
                 if r.error is not None or r.summary is None:
-                    self.say(f"{where(item.source, item.line)}: could not be processed ({r.error}); skipped", item.pos)
+                    self.say(f"{item.place}: {r.error}", item.pos)
                     self.stats["failed"] += 1
                     self.progress.update(nbytes)
                     continue
@@ -271,9 +283,10 @@ def run(paths: list[str], out: Path, opts: pipeline.Options, cfg: RunConfig,
         merged = facts.merge(_fact_docs(store, items, clusters))
         timings["batch"] = round(time.perf_counter() - t_batch, 3)
         t_write = time.perf_counter()
-        counts = assemble(out, store, items, clusters, merged)
-        timings["write"] = round(time.perf_counter() - t_write, 3)
-        write_manifest(out, items, counts, state, timings, workers)
+        with Generation(out) as gen:
+            counts = assemble(gen, store, items, clusters, merged)
+            timings["write"] = round(time.perf_counter() - t_write, 3)
+            gen.write_manifest(manifest_bytes(items, counts, state, timings, workers))
     return RunReport(counts, state.stats["processed"], state.stats["cached"], state.stats["failed"],
                      state.messages(), time.perf_counter() - t0, state.stats["chars"])
 
@@ -287,12 +300,12 @@ def _process(state: _Run, stream: Iterator[tuple[Doc | InputError, int]], worker
         engines.warm()  # here, not inside the first document: timings show steady-state processing
     t_start = time.perf_counter() - t_start
     if cfg.engine == "dask":
-        results = engines.run_dask(tasks, opts, workers, cfg.scheduler)
+        results = engines.run_dask(tasks, opts, workers, cfg.scheduler, cfg.time_limit)
     elif cfg.engine == "inline" or workers <= 1 or small:
-        results = engines.run_inline(tasks, opts)
+        results = engines.run_inline(tasks, opts, cfg.time_limit)
         state.stats["engine"] = "inline"
     else:
-        results = engines.run_processes(tasks, opts, workers)
+        results = engines.run_processes(tasks, opts, workers, cfg.time_limit)
     t_proc, cpu0 = time.perf_counter(), _cpu_seconds()
     state.collect(results)
     return {"startup": round(t_start, 3), "process": round(time.perf_counter() - t_proc, 3),
@@ -393,31 +406,33 @@ def _differs(a: Any, b: Any) -> bool:
 # --------------------------------------------------------------------------------------------- outputs
 
 
-def assemble(out: Path, store: Store, items: list[Item], clusters: Clusters, merged: list[Fact]) -> dict[str, int]:
-    """Write the output JSONL files in input order from the stored bodies, all renamed into place at the end."""
+def assemble(gen: Generation, store: Store, items: list[Item], clusters: Clusters, merged: list[Fact]
+             ) -> dict[str, int]:
+    """Write the output JSONL files in input order from the stored bodies, into a new generation of DIR
+    (:class:`extract.outdir.Generation`: switched in as a whole, with its manifest, when the run ends)."""
     names = ["documents", *engines.RECORD_KINDS, "facts"]
     counts = dict.fromkeys(names, 0)
-    with AtomicFiles(out, [f"{n}.jsonl" for n in names]) as files:
-        for it in items:
-            body = store.body(it.key)
-            if body is None:  # removed under our feet: the document is reported, never silently lost
-                raise RuntimeError(f"store entry of {it.source} vanished during the run")
-            canon, sim = clusters[it.doc_id]
-            rec = document_record(body["document"], it.source, canon, None if canon == it.doc_id else canon, sim)
-            files["documents.jsonl"].write(orjson.dumps(rec) + b"\n")
-            counts["documents"] += 1
-            for kind in engines.RECORD_KINDS:
-                files[f"{kind}.jsonl"].write(body["lines"][kind])
-                counts[kind] += body["counts"][kind]
-        for f in merged:
-            files["facts.jsonl"].write(jsonl_bytes([f]))
-            counts["facts"] += 1
+    files = gen.files
+    for it in items:
+        body = store.body(it.key)
+        if body is None:  # removed under our feet: the document is reported, never silently lost
+            raise RuntimeError(f"store entry of {it.source} vanished during the run")
+        canon, sim = clusters[it.doc_id]
+        rec = document_record(body["document"], it.source, canon, None if canon == it.doc_id else canon, sim)
+        files["documents.jsonl"].write(orjson.dumps(rec) + b"\n")
+        counts["documents"] += 1
+        for kind in engines.RECORD_KINDS:
+            files[f"{kind}.jsonl"].write(body["lines"][kind])
+            counts[kind] += body["counts"][kind]
+    for f in merged:
+        files["facts.jsonl"].write(jsonl_bytes([f]))
+        counts["facts"] += 1
     return counts
 
 
-def write_manifest(out: Path, items: list[Item], counts: dict[str, int], state: _Run, timings: dict[str, float],
-                   workers: int) -> None:
-    """``manifest.json``, written last.  Only ``timings`` and ``run`` differ between equivalent runs."""
+def manifest_bytes(items: list[Item], counts: dict[str, int], state: _Run, timings: dict[str, float],
+                   workers: int) -> bytes:
+    """``manifest.json`` of the run.  Only ``timings`` and ``run`` differ between equivalent runs."""
     opts, cfg, stats = state.opts, state.cfg, state.stats
     manifest = {
         "inputs": [{"source": it.source, "line": it.line, "doc_id": it.doc_id, "sha256": it.sha256,
@@ -433,7 +448,7 @@ def write_manifest(out: Path, items: list[Item], counts: dict[str, int], state: 
                 "processed": stats["processed"], "unchanged": stats["cached"], "failed": stats["failed"],
                 "forced": cfg.force},
     }
-    write_atomic(out / "manifest.json", orjson.dumps(manifest, option=orjson.OPT_INDENT_2) + b"\n", sync=True)
+    return orjson.dumps(manifest, option=orjson.OPT_INDENT_2) + b"\n"
 
 
 def run_summary(out: Path, rep: RunReport) -> str:

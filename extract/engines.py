@@ -8,8 +8,12 @@ outputs do not depend on the engine or the number of workers.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import os
 import pickle
+import signal
 import sys
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -23,6 +27,8 @@ from extract.store import STORE_FORMAT
 RECORD_KINDS = ("quantities", "dates", "entities")
 CHUNK_DOCS = 8  # documents per task: amortises IPC, small enough to balance 2 workers
 CHUNK_CHARS = 200_000  # a long article travels alone
+TIME_LIMIT = 60.0  # seconds per document (per started million characters for longer ones): see budget_for
+HARD_GRACE = 15.0  # a pool worker still busy this long after its document's time ran out ends itself
 
 Chunk = list[tuple[str, Doc]]
 
@@ -49,16 +55,30 @@ def make_entry(doc: Doc) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]
     here, in the worker: sketching is the costly part).  The facts are read when facts are merged,
     the body when the output files are written: the document record's fields, the JSON lines of its
     records, and the input it was made from (so that repair from versions can make it again without
-    reading the inputs).  Only summaries stay in memory during a run.
+    reading the inputs).  Only summaries stay in memory during a run.  The document's words and date
+    candidates are dropped first: the entry does not keep them, and on a long article they are most of
+    its memory.
     """
+    doc.tokens, doc.date_candidates = [], []  # working state the entry does not keep: a long article's largest
     repeats = sum(1 for r in doc.removed if r.kind == "passage")
     summary = {"format": STORE_FORMAT, "doc_id": doc.doc_id,
                "sketch": _sketcher().sketch(doc.doc_id, doc.text, doc.corrupt, repeats)}
-    lines = {kind: jsonl_bytes(getattr(doc, kind)) for kind in RECORD_KINDS}
+    lines = {kind: _lines(getattr(doc, kind)) for kind in RECORD_KINDS}
     counts = {kind: len(getattr(doc, kind)) for kind in RECORD_KINDS}
     body = {"format": STORE_FORMAT, "document": doc.record_fields(), "lines": lines, "counts": counts,
             "input": _input_of(doc)}
     return summary, {"format": STORE_FORMAT, "facts": doc.facts}, body
+
+
+def _lines(recs: list[Any], step: int = 512) -> bytes:
+    """The JSON lines of ``recs``, made a slice at a time: one small object per record for the whole list at
+    once doubled the memory of a long article's records."""
+    if len(recs) <= step:
+        return jsonl_bytes(recs)
+    out = bytearray()
+    for i in range(0, len(recs), step):
+        out += jsonl_bytes(recs[i:i + step])
+    return bytes(out)
 
 
 def pickled(entry: tuple[dict[str, Any], ...]) -> tuple[bytes, ...]:
@@ -68,14 +88,15 @@ def pickled(entry: tuple[dict[str, Any], ...]) -> tuple[bytes, ...]:
 
 def _input_of(doc: Doc) -> dict[str, Any]:
     """The input a document was made from (raw text and metadata), to make it again."""
-    return {"source": doc.source, "raw": doc.raw, "line": doc.line, "title": doc.title, "url": doc.url,
-            "site": doc.site, "ref_date_source": doc.ref_date_source, "published": doc.published,
+    return {"source": doc.source, "raw": doc.raw, "line": doc.line, "path": doc.path, "title": doc.title,
+            "url": doc.url, "site": doc.site, "ref_date_source": doc.ref_date_source, "published": doc.published,
             "doc_id": doc.doc_id, "content_hash": doc.content_hash}
 
 
 @dataclass(slots=True)
 class Result:
-    """A worker's answer for one document: its summary, its store entry's parts and its size, or an error."""
+    """A worker's answer for one document: its summary, its store entry's parts and its size, or an error
+    (what to say after ``path[:line]: ``)."""
 
     key: str
     summary: dict[str, Any] | None = None
@@ -84,19 +105,105 @@ class Result:
     error: str | None = None
 
 
-def work_chunk(chunk: Chunk, opts: pipeline.Options) -> list[Result]:
+class DocTimeout(BaseException):
+    """A document took longer than its time budget (raised in the thread that processes it).
+
+    A BaseException, like KeyboardInterrupt: an ``except Exception`` inside a stage must not swallow it.
+    """
+
+
+def budget_for(chars: int, limit: float | None) -> float | None:
+    """Seconds one document may take: ``limit`` per started million characters (a long article is not a hang)."""
+    if not limit:
+        return None
+    return limit * max(1, -(-chars // 1_000_000))
+
+
+_IN_POOL_WORKER = False  # set in pool workers: only there may an overrun document end the process
+
+
+class Budget:
+    """A time limit on the enclosed work: :class:`DocTimeout` is raised in the working thread when it runs out.
+
+    A watchdog thread stops the work: in the main thread (pool workers, the inline engine) with a signal,
+    which also interrupts a blocking call such as a sleep; in any other thread (Dask runs tasks in threads,
+    which signals cannot reach) with an asynchronous exception (``PyThreadState_SetAsyncExc``).  Either
+    stops any Python loop.  Native code that never returns to the interpreter cannot be interrupted from
+    inside the process: a pool worker still busy ``HARD_GRACE`` seconds later ends its own process; the
+    pool is replaced and the document reported (:class:`_Pool`).
+    """
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.lock = threading.Lock()
+        self.fired = self.done = False
+        self.tid = 0
+        self.main = False
+        self.old_handler: Any = None
+        self.timer: threading.Timer | None = None
+
+    def __enter__(self) -> Budget:
+        if self.seconds:
+            self.tid = threading.get_ident()
+            self.main = self.tid == threading.main_thread().ident and hasattr(signal, "pthread_kill")
+            if self.main:
+                self.old_handler = signal.signal(signal.SIGALRM, self._alarm)
+            self.timer = threading.Timer(self.seconds, self._fire)
+            self.timer.daemon = True
+            self.timer.start()
+        return self
+
+    def _alarm(self, signum: int, frame: Any) -> None:
+        if not self.done:
+            raise DocTimeout
+
+    def _fire(self) -> None:
+        with self.lock:
+            if self.done:
+                return
+            self.fired = True
+            if self.main:
+                signal.pthread_kill(self.tid, signal.SIGALRM)
+            else:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.tid), ctypes.py_object(DocTimeout))
+        if _IN_POOL_WORKER:
+            threading.Event().wait(HARD_GRACE)
+            with self.lock:
+                if not self.done:
+                    os._exit(70)
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        with self.lock:
+            self.done = True
+            if self.timer is not None:
+                self.timer.cancel()
+            if self.fired and not self.main:  # a pending asynchronous exception must not escape this block
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.tid), None)
+        if self.main:
+            signal.signal(signal.SIGALRM, self.old_handler)
+        if self.fired and exc_type is None:
+            raise DocTimeout
+
+
+def work_chunk(chunk: Chunk, opts: pipeline.Options, limit: float | None = TIME_LIMIT) -> list[Result]:
     """Process documents on their own (the unit of work of every engine); never raises for one bad article.
 
-    The documents are consumed: each is released once its result is made (see :meth:`Doc.release`).
+    Each document has a time budget (:func:`budget_for`): one that takes longer is reported
+    (``took more than N s``) and skipped, never a hang.  The documents are consumed: each is released
+    once its result is made (see :meth:`Doc.release`).
     """
     lexicon.tokenizer()  # no-op once warm; warms Dask workers lazily
     out = []
     for key, doc in chunk:
+        seconds = budget_for(len(doc.raw), limit)
         try:
-            entry = make_entry(pipeline.process_doc(doc, opts))
+            with Budget(seconds):
+                entry = make_entry(pipeline.process_doc(doc, opts))
             out.append(Result(key, entry[0], pickled(entry), len(doc.raw)))
+        except DocTimeout:
+            out.append(Result(key, error=f"took more than {seconds:g} s, skipped"))
         except Exception as e:  # noqa: BLE001 - one bad article must not stop the batch
-            out.append(Result(key, error=f"{type(e).__name__}: {str(e)[:300]}"))
+            out.append(Result(key, error=f"could not be processed ({type(e).__name__}: {str(e)[:300]}); skipped"))
         finally:
             doc.release()  # the chunk's documents are consumed: their results are in ``out``
     return out
@@ -132,20 +239,55 @@ def lookahead(it: Iterator[Chunk], n: int) -> tuple[Iterator[Chunk], bool]:
     return chained(), len(head) <= n
 
 
-def run_inline(tasks: Iterable[Chunk], opts: pipeline.Options) -> Iterator[list[Result]]:
+def run_inline(tasks: Iterable[Chunk], opts: pipeline.Options, limit: float | None = TIME_LIMIT
+               ) -> Iterator[list[Result]]:
     for chunk in tasks:
-        yield work_chunk(chunk, opts)
+        yield work_chunk(chunk, opts, limit)
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the process that started it dies, even by kill -9 (no orphan keeps running).
+
+    On Linux the kernel sends SIGKILL on the parent's death (``prctl(PR_SET_PDEATHSIG)``); elsewhere a
+    thread watches the parent id.  A parent already gone before this ran is caught by the id check.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    else:
+        def watch() -> None:
+            while os.getppid() == parent:
+                threading.Event().wait(1.0)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True, name="zh-extract-parent-watch").start()
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _worker_init(parent: int) -> None:
+    """A pool worker: dies with the run, never holds the run's standard output, loads the dictionary."""
+    global _IN_POOL_WORKER
+    _IN_POOL_WORKER = True
+    _die_with_parent(parent)
+    with contextlib.suppress(OSError):  # `zh-extract run ... | cat` ends when the run ends
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+    warm()
 
 
 class _Pool:
     """A process pool that is replaced when a worker dies, with the chunks to retry one document at a time."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, limit: float | None = TIME_LIMIT) -> None:
         import multiprocessing as mp
 
         fork = sys.platform.startswith("linux")
         self.ctx = mp.get_context("fork" if fork else "spawn")
         self.workers = workers
+        self.limit = limit
         if fork:
             warm()  # once here: forked workers share the loaded dictionary instead of each building it
         self.pool = self._new()
@@ -155,7 +297,8 @@ class _Pool:
     def _new(self):
         from concurrent.futures import ProcessPoolExecutor
 
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self.ctx, initializer=warm)
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=self.ctx, initializer=_worker_init,
+                                   initargs=(os.getpid(),))
 
     def fill(self, it: Iterator[Chunk], window: int, opts: pipeline.Options) -> None:
         """Submit retries first, then new chunks, up to ``window`` in flight."""
@@ -166,7 +309,7 @@ class _Pool:
                 chunk, tries = next(it, None), 0
                 if chunk is None:
                     return
-            self.pending[self.pool.submit(work_chunk, chunk, opts)] = (chunk, tries)
+            self.pending[self.pool.submit(work_chunk, chunk, opts, self.limit)] = (chunk, tries)
 
     def results(self) -> Iterator[list[Result]]:
         """The results of the chunks that finish next; a broken pool is replaced and its chunks retried."""
@@ -182,7 +325,9 @@ class _Pool:
             except BrokenProcessPool:
                 broken = True
                 if tries >= 1 and len(chunk) == 1:
-                    yield [Result(chunk[0][0], error="worker process died while processing it")]
+                    yield [Result(chunk[0][0], error="could not be processed (the worker process died while "
+                                                     "processing it: out of memory, a crash, or stuck in "
+                                                     "native code past its time limit); skipped")]
                 else:
                     self.retry.extend(([c], tries + 1) for c in chunk)
         if broken:
@@ -193,14 +338,15 @@ class _Pool:
             self.pool = self._new()
 
 
-def run_processes(tasks: Iterable[Chunk], opts: pipeline.Options, workers: int) -> Iterator[list[Result]]:
+def run_processes(tasks: Iterable[Chunk], opts: pipeline.Options, workers: int, limit: float | None = TIME_LIMIT
+                  ) -> Iterator[list[Result]]:
     """Chunks on a process pool, a bounded number in flight; results as they complete.
 
     A worker killed by the system (out of memory, a crash in a C extension) breaks the pool: a new
     pool is started and the chunks that were in flight are retried one document at a time, so only
-    the document that kills a worker twice is reported as failed.
+    the document that kills a worker twice is reported as failed.  Workers die with this process.
     """
-    pool = _Pool(workers)
+    pool = _Pool(workers, limit)
     it = iter(tasks)
     try:
         while True:
@@ -212,8 +358,8 @@ def run_processes(tasks: Iterable[Chunk], opts: pipeline.Options, workers: int) 
         pool.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def run_dask(tasks: Iterable[Chunk], opts: pipeline.Options, workers: int, scheduler: str | None
-             ) -> Iterator[list[Result]]:
+def run_dask(tasks: Iterable[Chunk], opts: pipeline.Options, workers: int, scheduler: str | None,
+             limit: float | None = TIME_LIMIT) -> Iterator[list[Result]]:
     """Chunks on a Dask cluster (``dask.distributed``): the scheduler at ``scheduler``, else a local one.
 
     Documents travel to the workers pickled; each worker warms jieba on its first task.  The
@@ -232,7 +378,7 @@ def run_dask(tasks: Iterable[Chunk], opts: pipeline.Options, workers: int, sched
         ac = as_completed()
         inflight = 0
         for chunk in tasks:
-            ac.add(client.submit(work_chunk, chunk, opts, pure=False))
+            ac.add(client.submit(work_chunk, chunk, opts, limit, pure=False))
             inflight += 1
             if inflight >= window:
                 fut = next(ac)

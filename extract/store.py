@@ -33,6 +33,7 @@ from typing import Any
 import orjson
 
 import extract
+from extract import outdir
 from extract.atomic import atomic_path, write_atomic
 from extract.rules import rules_dir
 
@@ -138,7 +139,9 @@ class Store:
         self.close()
 
     def _remove_stray(self) -> None:
-        """Temporaries (``.name.*.tmp``) of a run that was killed: never complete, never read."""
+        """Temporaries (``.name.*.tmp``) of a run that was killed: never complete, never read; and its
+        half-written output generation (:func:`extract.outdir.remove_stale`)."""
+        outdir.remove_stale(self.out)
         for folder in (self.out, self.root):
             for p in folder.glob(".*.tmp"):
                 p.unlink(missing_ok=True)

@@ -25,6 +25,7 @@ from typing import Any
 import orjson
 import pandas as pd
 
+from extract import outdir
 from extract.atomic import atomic_path
 
 KINDS = ("documents", "quantities", "dates", "entities", "facts")
@@ -60,9 +61,20 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
         return [orjson.loads(line) for line in f if line.strip()]
 
 
-def read_records(outdir: Path) -> dict[str, list[dict[str, Any]]]:
-    """Every kind's records from a ``zh-extract run`` output folder."""
-    return {kind: read_jsonl(Path(outdir) / f"{kind}.jsonl") for kind in KINDS}
+def read_records(folder: Path) -> dict[str, list[dict[str, Any]]]:
+    """Every kind's records from a ``zh-extract run`` output folder: the files of one run, always.
+
+    The current generation is resolved once and every file opened before any is read
+    (:func:`extract.outdir.open_files`), so a run switching generations meanwhile cannot mix two runs.
+    """
+    files = outdir.open_files(Path(folder), tuple(f"{kind}.jsonl" for kind in KINDS))
+    try:
+        return {kind: [orjson.loads(line) for line in f if line.strip()] if (f := files[f"{kind}.jsonl"]) else []
+                for kind in KINDS}
+    finally:
+        for f in files.values():
+            if f is not None:
+                f.close()
 
 
 # ---------------------------------------------------------------- column types

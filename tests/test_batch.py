@@ -244,6 +244,7 @@ def test_killed_run_then_rerun_equals_clean_run(tmp_path):
     assert f"50 documents ({50 - n} processed, {n} unchanged)" in err
     assert outputs(killed) == outputs(clean)
     assert not list(killed.glob(".*.tmp")) and not list(docs.glob("*/.*.tmp"))
+    assert not list((killed / ".runs").glob(".new-*"))
 
 
 def test_kill_while_replacing_outputs_leaves_old_or_new_files(tmp_path):
@@ -254,7 +255,7 @@ def test_kill_while_replacing_outputs_leaves_old_or_new_files(tmp_path):
     _run(snap, str(corpus), "--out", str(out))
     before = outputs(out)
     p = _start(snap, str(corpus), "--out", str(out), "--force")
-    _kill_when(p, lambda: any(out.glob(".*.tmp")))
+    _kill_when(p, lambda: any((out / ".runs").glob(".new-*")))  # the new generation is being written
     _complete_or_absent(out)
     for name in OUTPUTS:
         assert (out / name).read_bytes() == before[name], name  # same inputs: old and new are equal anyway
