@@ -11,6 +11,8 @@ import sys
 import time
 from typing import TextIO
 
+from extract.terminal import safe
+
 
 class Progress:
     """A tqdm bar over input bytes with documents and chars/s in its postfix (or nothing)."""
@@ -54,7 +56,8 @@ class Progress:
                                      refresh=False)
 
     def write(self, msg: str) -> None:
-        """A message that does not tear the bar."""
+        """A message that does not tear the bar (control characters of a path or an id shown, not obeyed)."""
+        msg = safe(msg, keep_lines=True)
         if self.bar is not None:
             self.bar.write(msg, file=self.stream)
         else:
@@ -76,7 +79,7 @@ def summary(out: str, counts: dict[str, int], processed: int, cached: int, skipp
              "records: " + ", ".join(f"{k} {v}" for k, v in counts.items() if k != "documents")]
     if skipped:
         lines.append(f"{len(skipped)} inputs skipped:")
-        lines += [f"  {m}" for m in skipped[:limit]]
+        lines += [f"  {safe(m)}" for m in skipped[:limit]]
         if len(skipped) > limit:
             lines.append(f"  ... and {len(skipped) - limit} more (see manifest.json)")
     return "\n".join(lines)

@@ -21,6 +21,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from extract.terminal import safe
+
 Rec = dict[str, Any]
 
 # label -> (background colour, ANSI 256 colour, legend text)
@@ -329,34 +331,39 @@ def write_html(html_dir: Path, docs: list, facts: list) -> list[Path]:
 
 def render_terminal(doc: Rec, quantities: list[Rec], dates: list[Rec], entities: list[Rec], facts: list[Rec],
                     color: bool = True) -> str:
-    """The same view for a terminal: coloured spans (or ``[text|LABEL]``), a legend, and the facts."""
+    """The same view for a terminal: coloured spans (or ``[text|LABEL]``), a legend, and the facts.
+
+    Every string that comes from the article or its records goes through :func:`extract.terminal.safe`:
+    a control sequence in a title, an id or the text is shown, never obeyed by the terminal.
+    """
     marks, hidden = spans(quantities, dates, entities)
     text = doc.get("text") or ""
     out, pos = [], 0
     for m in marks:
-        out.append(text[pos:m["start"]])
-        surface = text[m["start"]:m["end"]]
+        out.append(safe(text[pos:m["start"]], keep_lines=True))
+        surface = safe(text[m["start"]:m["end"]], keep_lines=True)
+        label = safe(m["label"])
         if color:
             out.append(f"\x1b[48;5;{colour(m['label'])[1]}m\x1b[38;5;16m{surface}\x1b[0m")
         else:
-            out.append(f"[{surface}|{m['label']}]")
+            out.append(f"[{surface}|{label}]")
         pos = m["end"]
-    out.append(text[pos:])
+    out.append(safe(text[pos:], keep_lines=True))
     title = doc.get("title") or doc.get("source") or doc.get("doc_id")
     bold = ("\x1b[1m", "\x1b[0m") if color else ("", "")
-    lines = [f"{bold[0]}{title}{bold[1]}  ({doc.get('doc_id')}, {doc.get('source')})"]
+    lines = [f"{bold[0]}{safe(title)}{bold[1]}  ({safe(doc.get('doc_id'))}, {safe(doc.get('source'))})"]
     seen = {m["label"] for m in marks}
     labels = [lb for lb in LABELS if lb in seen] + sorted(seen - set(LABELS))
-    legend = "  ".join((f"\x1b[48;5;{colour(lb)[1]}m\x1b[38;5;16m {lb} \x1b[0m" if color else lb)
+    legend = "  ".join((f"\x1b[48;5;{colour(lb)[1]}m\x1b[38;5;16m {safe(lb)} \x1b[0m" if color else safe(lb))
                        + f" {sum(1 for m in marks if m['label'] == lb)}" for lb in labels)
     lines.append("legend: " + (legend or "nothing extracted") + (f"  ({hidden} overlapping hidden)" if hidden else ""))
     lines += ["", "".join(out), "", f"{bold[0]}facts ({len(facts)}){bold[1]}"]
     for i, f in enumerate(facts, 1):
         ch = f.get("change") or {}
         period = fmt_period(f.get("period_start"), f.get("period_end"))
-        lines.append(f"{i:>3}. {f.get('subject') or '-'} | {f.get('metric') or '-'} | {fmt_quantity(f)}"
-                     + (f" | {period}" if period else "")
-                     + (f" | {ch.get('kind')} {fmt_quantity(ch)}" if ch else ""))
+        lines.append(safe(f"{i:>3}. {f.get('subject') or '-'} | {f.get('metric') or '-'} | {fmt_quantity(f)}"
+                          + (f" | {period}" if period else "")
+                          + (f" | {ch.get('kind')} {fmt_quantity(ch)}" if ch else "")))
     return "\n".join(lines) + "\n"
 
 

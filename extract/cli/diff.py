@@ -28,8 +28,10 @@ def diff_files(old: Path, new: Path, fmt: str = "text", min_change: float = 0.0,
     elif fmt == "html":
         body = diff.render_html(result)
     else:
+        from extract.terminal import safe_tree
+
         color = out is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        body = diff.render_text(result, color=color)
+        body = diff.render_text(safe_tree(result), color=color)  # the articles' control characters shown, not obeyed
     write_out(body, out)
     return 0
 
