@@ -98,3 +98,30 @@ def cli_env(snap: Path) -> dict[str, str]:
     env["PYTHONPATH"] = str(snap)
     env.pop("ZH_EXTRACT_PIPELINE_VERSION", None)
     return env
+
+
+def fail_on_boom(monkeypatch):
+    """Make processing raise for every document whose text contains BOOM; returns the real function."""
+    from extract import pipeline
+
+    real = pipeline.process_doc
+
+    def flaky(doc, opts=None):
+        if "BOOM" in doc.raw:
+            raise ValueError("extractor failed")
+        return real(doc, opts)
+
+    monkeypatch.setattr(pipeline, "process_doc", flaky)
+    return real
+
+
+def cpu_seconds(fn, arg, tries: int = 2) -> float:
+    """CPU seconds of this process for ``fn(arg)`` (not wall time: the machine may be shared), best of ``tries``."""
+    import time
+
+    best = float("inf")
+    for _ in range(tries):
+        t = time.process_time()
+        fn(arg)
+        best = min(best, time.process_time() - t)
+    return best

@@ -16,6 +16,7 @@ from batchutil import (
     ROOT,
     cli_args,
     cli_env,
+    fail_on_boom,
     jsonl,
     make_corpus,
     memory_outputs,
@@ -111,19 +112,6 @@ def test_jsonl_bad_published_reported_and_article_kept(tmp_path):
     got = [x for x, _ in read_jsonl(path)]
     assert isinstance(got[0], InputError) and str(got[0]).startswith(f"{path}:1: field 'published'")
     assert got[1].raw == "正文" and got[1].published is None
-
-
-def fail_on_boom(monkeypatch):
-    """Make processing raise for every document whose text contains BOOM; returns the real function."""
-    real = pipeline.process_doc
-
-    def flaky(doc, opts=None):
-        if "BOOM" in doc.raw:
-            raise ValueError("extractor failed")
-        return real(doc, opts)
-
-    monkeypatch.setattr(pipeline, "process_doc", flaky)
-    return real
 
 
 def test_document_that_raises_is_reported_not_dropped(tmp_path, monkeypatch):

@@ -8,12 +8,11 @@ Kept fast (a few hundred examples in all); the 50 MB single article runs when ZH
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import orjson
 import pytest
-from batchutil import CORPUS, pin_version
+from batchutil import CORPUS, cpu_seconds, pin_version
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -137,12 +136,7 @@ def test_time_is_linear_with_many_quantities_in_one_sentence():
 
 def _seconds(fn, arg) -> float:
     """CPU seconds of this process (not wall time: the machine may be shared), best of two runs."""
-    best = float("inf")
-    for _ in range(2):
-        t = time.process_time()
-        fn(arg)
-        best = min(best, time.process_time() - t)
-    return best
+    return cpu_seconds(fn, arg)
 
 
 # Inputs that make backtracking regexes or quadratic scans explode (repeated to 2k and 8k characters).

@@ -7,8 +7,8 @@ any document (hypothesis), and the cost as the input doubles.
 from __future__ import annotations
 
 import re
-import time
 
+from batchutil import cpu_seconds
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -156,13 +156,7 @@ def test_nothing_is_lost(text):
 
 
 def _cpu(fn, arg) -> float:
-    """CPU seconds (not wall time: the machine may be shared), best of three."""
-    best = float("inf")
-    for _ in range(3):
-        t = time.process_time()
-        fn(arg)
-        best = min(best, time.process_time() - t)
-    return best
+    return cpu_seconds(fn, arg, tries=3)
 
 
 def _article(n: int) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from batchutil import ROOT, copy_seeds, make_corpus, outputs, pin_version
+from batchutil import ROOT, copy_seeds, fail_on_boom, make_corpus, outputs, pin_version
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -153,14 +153,7 @@ def test_processing_errors_name_the_file_and_line_not_the_id(tmp_path, monkeypat
     p = tmp_path / "b.jsonl"
     p.write_bytes(orjson.dumps({"id": "good", "text": ARTICLE}) + b"\n"
                   + orjson.dumps({"id": "article-7", "text": ARTICLE + "BOOM"}) + b"\n")
-    real = pipeline.process_doc
-
-    def flaky(doc, opts=None):
-        if "BOOM" in doc.raw:
-            raise ValueError("extractor failed")
-        return real(doc, opts)
-
-    monkeypatch.setattr(pipeline, "process_doc", flaky)
+    fail_on_boom(monkeypatch)
     _, msgs = run([p], tmp_path / "o", engine="inline")
     assert msgs == [f"{p}:2: could not be processed (ValueError: extractor failed); skipped"]
 
