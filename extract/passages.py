@@ -319,11 +319,11 @@ class _Scan:
         rules = passage_rules()
         paras = paragraphs(text)
         pieces = _pieces(text, paras, rules.end)
-        pkeys = [key(text[s:e]) for s, e in paras]  # the pieces' keys end to end: no word runs across a cut
         parts: list[list[str]] = [[] for _ in paras]
         for p in pieces:
             if p.key:
                 parts[p.para].append(p.key)
+        pkeys = ["".join(ks) for ks in parts]  # a paragraph's key: its pieces' keys (no word run crosses a cut)
         return cls(text, paras, pieces, rules, corrupt, pkeys, _Seen(rules.min_contain),
                    _NearIndex(pkeys, parts, rules.near_ratio), {}, {})
 
