@@ -160,6 +160,11 @@ class Fact:
     mentions: list[Mention] = field(default_factory=list)
     doc_id: str | None = None
     rule: str | None = None  # the name of the rule that produced it (rules/facts/)
+    metric_canonical: str | None = None  # the canonical metric (rules/facts/metrics.toml), null when unknown
+    subject_source: str | None = None  # clause | sentence | anaphor | topic: where the subject was found
+    segment: str | None = None  # the list or sector word before the metric (第一产业 in 第一产业用电量)
+    guessed: list[str] | None = None  # what a rule guessed rather than read (rules/facts/facts.toml [guesses])
+    confidence: float | None = None  # 1 less the costs of the guesses
 
     def to_json(self) -> dict[str, Any]:
         return orjson.loads(record_bytes(self))

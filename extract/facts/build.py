@@ -2,23 +2,30 @@
 
 A number is skipped (:mod:`~extract.facts.skip`), or is a change waiting for the fact it changes
 (:mod:`~extract.facts.change`), or starts a row whose subject, metric and period the resolvers find
-(:mod:`~extract.facts.subject`, :mod:`~extract.facts.metric`, :mod:`~extract.facts.period`,
-:mod:`~extract.facts.items`).  The changes of a clause attach together when the next fact starts or the
-sentence ends (分别: one each, in order); a change with no fact to attach to is a row of its own.
+(:mod:`~extract.facts.subject` with the document's :mod:`~extract.facts.topic`, :mod:`~extract.facts.metric`,
+:mod:`~extract.facts.period`, :mod:`~extract.facts.items`).  The changes of a clause attach together when
+the next fact starts or the sentence ends (分别: one each, in order); a change with no fact to attach to is a
+row of its own, and a mom or share change kept beside a fact's main change is one too.  Numbers after 分别
+belong to the names of a list stated before it (:mod:`~extract.facts.respectively`).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from decimal import Decimal
 from operator import attrgetter
 
 from extract.facts.change import Pending, attach, before_value, change_of, from_to
-from extract.facts.context import Context, compact
+from extract.facts.context import Context, compact, dictionary_words
+from extract.facts.filler import strip
 from extract.facts.items import list_item
-from extract.facts.metric import metric_for
+from extract.facts.metric import Metric, canonical, metric_for
 from extract.facts.period import period_for
+from extract.facts.respectively import respectively
 from extract.facts.rows import Row, Rows
 from extract.facts.skip import skip
-from extract.facts.subject import subject_for
+from extract.facts.subject import Stated, sentence_subject, stated_subject
+from extract.facts.topic import Topic
 from extract.model import Quantity, Span
 
 _START = attrgetter("start")
@@ -29,8 +36,11 @@ class Builder:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self.topic = Topic(ctx)
         self.rows = Rows()
         self.consumed: set[int] = set()  # ids of numbers that are the before value of another (由X提升至Y)
+        self.emitted: set[int] = set()  # ids of changes made facts of their own beside the fact they change
+        self.kept: list[int] = []  # the ends of the numbers not skipped so far, in order (a metric starts after one)
 
     def build(self) -> list[Row]:
         """Every row of the document, sentence by sentence (a change of its own after the facts of its clause)."""
@@ -52,9 +62,11 @@ class Builder:
         pending: list[Pending] = []
         p0 = ctx.para_of(sent[0])
         whole = p0 >= 0 and sent[1] <= ctx.doc.paragraphs[p0][1]  # the sentence lies in one paragraph (most do)
+        prev: Quantity | None = None  # the sentence's last number not skipped
         for qi, q in enumerate(sq):
             if id(q) in self.consumed or skip(ctx, q, sent):
                 continue
+            self.kept.append(q.end)
             cs = ctx.clause_start(sent[0], q.start)
             para = p0 if whole else ctx.para_of(q.start)
             pre = ctx.compact(cs, q.start)  # the clause before the number: read by the change and before value
@@ -63,15 +75,19 @@ class Builder:
                 ch = self.continued(pending, q, cs)
             if ch is not None:
                 pending.append(ch)
+                prev = q
                 continue
             if pending:
                 self.flush(pending, sent_rows, si, para)
                 pending = []
-            row = self.base_row(q, cs, pre, sent, si, para, sq, qi, sent_rows)
+            row = self.base_row(q, cs, pre, sent, si, para, sq, qi, sent_rows, prev)
             sent_rows.append(row)
             self.rows.add(row)
+            prev = q
         if pending:
             self.flush(pending, sent_rows, si, p0)
+        if len(sent_rows) > 1 and ctx.r.changes.respectively in ctx.text[sent[0]:sent[1]]:
+            respectively(ctx, self.topic, sent, sent_rows)
 
     def continued(self, pending: list[Pending], q: Quantity, cs: int) -> Pending | None:
         """68%和82%: a number of the same unit joined to the last change is a change of the same kind."""
@@ -80,12 +96,15 @@ class Builder:
                 or compact(self.ctx.text[last.q.end:q.start]) not in self.ctx.r.changes.joiners:
             return None
         ch = {k: v for k, v in last.change.items() if k in ("kind", "average")}
-        ch.update(value=q.value, unit=q.unit)
-        return Pending(q, ch, q.start, cs, self.ctx.r.names.and_)
+        value = q.value if last.change["value"] == last.q.value or last.change["kind"] not in ("yoy", "mom") \
+            else -Decimal(q.value)
+        ch.update(value=value, unit=q.unit)
+        return Pending(q, ch, q.start, cs, self.ctx.r.names.and_, last.words)
 
     def base_row(self, q: Quantity, cs: int, pre: str, sent: Span, si: int, para: int, sq: list[Quantity], qi: int,
-                 sent_rows: list[Row]) -> Row:
-        """A new fact for ``q``: the ``qi``-th number of the sentence's numbers ``sq``, ``pre`` its clause before it."""
+                 sent_rows: list[Row], prev: Quantity | None) -> Row:
+        """A new fact for ``q``: the ``qi``-th number of the sentence's numbers ``sq``, ``pre`` its clause before it,
+        ``prev`` the sentence's last number before it that is not skipped."""
         ctx = self.ctx
         row = Row(q=q, sent=si, para=para, rule=ctx.r.names.clause, start=q.start, end=q.end)
         mr = ctx.r.metrics
@@ -98,45 +117,153 @@ class Builder:
             sent_rows[:] = [r for r in sent_rows if r.q is not q0]
             row.change = from_to(q, kind, q0)
             row.start = min(row.start, q0.start)
+        same_clause = bv is None and prev is not None and cs <= prev.start and prev.end <= q.start
+        prev_row = sent_rows[-1] if same_clause and sent_rows and sent_rows[-1].q is prev else None
         item = list_item(ctx, q, cs)
-        if item is not None:
+        if prev_row is None and sent_rows and self.equivalent(pre):
+            self.copy(row, sent_rows[-1], ctx.r.names.equivalent)
+        elif item is not None:
             self.link_item(row, item, cs, sent, sent_rows)
         else:
-            self.link_clause(row, cs, sent, para)
+            self.link_clause(row, cs, sent, para, prev.end if same_clause and prev else cs, prev_row)
         if bv is not None:
             row.rule = ctx.r.names.from_to
-        row.period = period_for(ctx, self.rows, q, cs, sent, para)
+        self.set_period(row, cs, sent, para)
         return row
 
-    def link_item(self, row: Row, item: tuple[str, int], cs: int, sent: Span, sent_rows: list[Row]) -> None:
-        """A list item is the subject; the list's metric is that of the sentence's last row with this unit,
-        the clause's own only failing that."""
-        q = row.q
-        row.subject, istart = item
-        row.item = True
-        row.start = min(row.start, istart)
-        row.rule = self.ctx.r.names.list_item
-        same = next((r for r in reversed(sent_rows) if r.q.unit == q.unit and r.metric), None)
-        if same is not None:
-            row.metric = same.metric
-        else:
-            metric = metric_for(self.ctx, q, cs, q.start, sent)[0]
-            row.metric = metric if metric and metric != row.subject else None
+    def set_period(self, row: Row, cs: int, sent: Span, para: int) -> None:
+        """The row's period (a flow metric or an accumulated figure: a cut-off date gives only an end; a stock
+        may inherit one)."""
+        metric = row.base_metric or row.metric
+        c = canonical(self.ctx.r.metrics, metric)
+        flow = c is not None and (c.kind == "flow" or metric.startswith(self.ctx.r.metrics.flow_prefixes))
+        got = period_for(self.ctx, self.rows, row.q, cs, sent, para, flow, c is not None and not flow
+                         and c.kind == "stock")
+        row.period, row.horizon = got.period, got.horizon
+        if got.inherited:
+            row.guessed.append("period.paragraph")
 
-    def link_clause(self, row: Row, cs: int, sent: Span, para: int) -> None:
-        """The metric and subject of the clause; the mention starts where the first of them is stated."""
-        q = row.q
-        row.metric, mstart, counted = metric_for(self.ctx, q, cs, q.start, sent)
-        if counted:
+    def link_item(self, row: Row, item: tuple[str, int], cs: int, sent: Span, sent_rows: list[Row]) -> None:
+        """A list item: a name (北京100亿元、上海80亿元) is the subject; a counted noun (考点162个、考场12960个) is
+        the metric; another word (葵花籽仁512车) is the segment, and the list's metric is that of the sentence's last
+        row with this unit (the clause's own failing that)."""
+        ctx, q = self.ctx, row.q
+        text, istart = item
+        row.item = True
+        start = row.start = min(row.start, istart)
+        row.rule = ctx.r.names.list_item
+        named = [e for e in ctx.ents.inside(istart, q.start) if e.start == istart and e.end == istart + len(text)
+                 and e.label not in ctx.r.subjects.segment_labels]
+        same = next((r for r in reversed(sent_rows) if r.q.unit == q.unit and r.metric), None)
+        if named:
+            row.subject, row.subject_source = self.topic.name(named[0]), "clause"
+            row.metric = same.metric if same is not None else self._metric_or_none(row, cs, sent, text)
+            return
+        product = any(e.start == istart and e.label in ctx.r.subjects.segment_labels
+                      for e in ctx.ents.inside(istart, q.start))
+        if product and same is not None:  # 葵花籽仁512车 after 大宗商品3483车: the list's metric, the item's segment
+            row.segment, row.metric = text, same.metric
+        else:  # 考点162个、考场12960个: what is counted (全省共设考区10个: after the anaphor and the verb)
+            row.metric = self._counted(text, istart)
+        self._subject(row, cs, ctx.dates.end_after(cs, istart, cs), istart, sent)
+        row.start = start  # the item's mention: from the item, not from the list's subject
+
+    def _counted(self, text: str, at: int) -> str:
+        """The noun of a list item: after an anaphor starting it and after its last verb (全省共设考区 -> 考区)."""
+        ctx = self.ctx
+        w = next((a for a in ctx.r.topics.anaphor_words if text.startswith(a)), "")
+        toks, starts = ctx.doc.tokens, ctx.token_starts
+        cut = len(w)
+        i = bisect_left(starts, at + cut)
+        while i < len(toks) and toks[i][1] <= at + len(text):
+            if ctx.text[toks[i][0]:toks[i][1]] in dictionary_words("v") and toks[i][1] < at + len(text):
+                cut = toks[i][1] - at
+            i += 1
+        return strip(text[cut:], ctx.r.strip) or text
+
+    def _metric_or_none(self, row: Row, cs: int, sent: Span, not_this: str) -> str | None:
+        m = metric_for(self.ctx, row.q, cs, row.q.start, cs).text
+        return m if m and m != not_this else None
+
+    def equivalent(self, pre: str) -> bool:
+        """约合人民币23亿元: the clause before the number is a word of restating (currency words aside)."""
+        mr = self.ctx.r.metrics
+        return pre.rstrip(mr.equivalent_between).endswith(mr.equivalent)
+
+    def copy(self, row: Row, src: Row, rule: str) -> None:
+        """The number restates ``src`` in another unit: its subject, metric and segment."""
+        row.subject, row.subject_source, row.carry, row.rule = src.subject, src.subject_source, False, rule
+        row.metric, row.segment, row.base_metric = src.metric, src.segment, src.base_metric
+        row.guessed = [g for g in src.guessed if not g.startswith("period.")]
+
+    def link_clause(self, row: Row, cs: int, sent: Span, para: int, prev: int, prev_row: Row | None) -> None:
+        """The metric and subject of the clause (the metric after ``prev``: the end of a number before it in the
+        clause, whose row is ``prev_row``); the mention starts where the first of them is stated.  A clause saying
+        nothing but the value (…最大降雨量出现在桑植县，达218.6毫米) takes the metric of the clause before; a number
+        joined to the one before (9.87亿件、6.42亿件) takes its metric."""
+        ctx, q = self.ctx, row.q
+        lo = ctx.dates.end_after(cs, q.start, cs)
+        st = stated_subject(ctx, self.topic, cs, lo, q.start, sent, para)
+        met = metric_for(ctx, q, cs, q.start, max(prev, st.end if st is not None else cs))
+        if met.text is None and prev_row is not None and prev_row.metric \
+                and ctx.compact(prev_row.q.end, q.start) in ctx.r.lists.respectively_joiners:
+            met = Metric(prev_row.metric, met.start, segment=prev_row.segment)
+            row.base_metric = prev_row.base_metric
+        elif met.text is None and cs > sent[0] and not strip(ctx.compact(lo, q.start), ctx.r.strip):
+            met.text = self._metric_before(q, cs, sent)
+        self._set_metric(row, met)
+        if st is None:
+            st = sentence_subject(ctx, self.topic, cs, sent, para) or self._topic(para)
+        self._set_subject(row, st, cs)
+        row.start = min(row.start, met.start)
+
+    def number_end_before(self, lo: int, pos: int) -> int:
+        """The end of the last number (not skipped) ending in [lo, pos], else ``lo``: a metric comes after it."""
+        i = bisect_right(self.kept, pos) - 1
+        return self.kept[i] if i >= 0 and self.kept[i] >= lo else lo
+
+    def _metric_before(self, q: Quantity, cs: int, sent: Span) -> str | None:
+        """The metric word phrase of the clause before the one starting at ``cs`` (which says nothing but the value);
+        None when that clause has no metric word."""
+        ctx = self.ctx
+        pcs = ctx.clause_start(sent[0], cs - 1)
+        lo = max(ctx.dates.end_after(pcs, cs - 1, pcs), self.number_end_before(pcs, cs - 1))
+        met = metric_for(ctx, q, pcs, cs - 1, lo)
+        return None if met.phrase or met.counted else met.text
+
+    def _set_metric(self, row: Row, met: Metric) -> None:
+        row.metric, row.segment = met.text, met.segment
+        if met.counted:
             row.rule = self.ctx.r.names.count
-        row.subject, sstart = subject_for(self.ctx, self.rows, q, mstart, cs, sent, para)
-        if sstart is not None and sstart >= cs:
-            row.start = min(row.start, sstart)
-        row.start = min(row.start, mstart)
+        if met.text is None:
+            row.guessed.append("metric.none")
+        elif met.phrase:
+            row.guessed.append("metric.phrase")
+
+    def _subject(self, row: Row, cs: int, lo: int, upto: int, sent: Span) -> None:
+        """The subject of a row whose metric is known already (a list item, a change of its own)."""
+        ctx = self.ctx
+        st = stated_subject(ctx, self.topic, cs, lo, upto, sent, row.para) \
+            or sentence_subject(ctx, self.topic, cs, sent, row.para) or self._topic(row.para)
+        self._set_subject(row, st, cs)
+
+    def _topic(self, para: int = -1) -> Stated | None:
+        name = self.rows.last_subject(para) or self.topic.primary()
+        return Stated(name, -1, -1, "topic") if name else None
+
+    def _set_subject(self, row: Row, st: Stated | None, cs: int) -> None:
+        if st is None:
+            row.guessed.append("subject.none")
+            return
+        row.subject, row.subject_source, row.carry = st.text, st.source, st.carry
+        if st.source != "clause":
+            row.guessed.append(f"subject.{st.source}")
+        if st.start >= cs:
+            row.start = min(row.start, st.start)
 
     def flush(self, pending: list[Pending], sent_rows: list[Row], si: int, para: int) -> None:
         """Attach the changes of a clause to the facts before them (分别: one each, in order); a change with
-        no fact to attach to is a row of its own."""
+        no fact to attach to is a row of its own, and so is a mom or share change kept beside a main one."""
         ctx = self.ctx
         resp = any(ctx.r.changes.respectively in ctx.text[p.cs:p.q.start] for p in pending)
         stated = [r for r in sent_rows if not r.modifier]
@@ -149,22 +276,64 @@ class Builder:
                 row: Row | None = targets[k]
             else:
                 row = last
-                if row is not None and row.q.start < p.cs and ctx.metric_search(p.cs, p.at):
-                    row = None  # 过货量较往年增长了40%: the clause names its own metric
+                if row is not None and (ctx.metric_search(max(p.cs, row.q.end), p.at)
+                                        or ctx.dates.any_inside(max(p.cs, row.q.end), p.at)):
+                    row = None  # 过货量较往年增长了40%, 6月环比增长41.2%: the clause names its own metric or date
             if row is not None and attach(row, p.change, ctx.r.changes):
                 row.end = max(row.end, p.q.end)
+                row.attached.append(p)
+                self.secondaries(row, sent_rows, si)
                 continue
+            if row is not None and row.metric and not self.own_words(p, row):
+                sent_rows.append(self.secondary_row(row, p, si))  # 比上月下降0.2个百分点，比上年同月下降0.6个百分点:
+                continue  # a second change of the kind the fact has already
             last = self.change_row(p, si, para)
             sent_rows.append(last)
 
+    def secondaries(self, row: Row, sent_rows: list[Row], si: int) -> None:
+        """The mom and share changes of a row, each also a fact of its own (once): 合同销售金额环比增长 41.2%."""
+        for p in row.attached:
+            if p.change["kind"] in self.ctx.r.changes.secondary and row.metric and id(p) not in self.emitted:
+                self.emitted.add(id(p))
+                sent_rows.append(self.secondary_row(row, p, si))
+
+    def own_words(self, p: Pending, row: Row) -> bool:
+        """Whether the change's clause says more than the change (电子信息制造业增长7.6%: a fact of its own)."""
+        ctx = self.ctx
+        lo = max(p.cs, row.q.end)
+        return p.at > lo and bool(strip(ctx.compact(ctx.dates.end_after(lo, p.at, lo), p.at), ctx.r.strip))
+
+    def secondary_row(self, row: Row, p: Pending, si: int) -> Row:
+        """合同销售金额环比增长 · 41.2%: a mom or share change beside a fact's main change, as a fact of its own."""
+        base = row.base_metric or row.metric
+        new = Row(q=p.q, sent=si, para=row.para, rule=self.ctx.r.names.secondary, start=min(p.at, p.q.start),
+                  end=p.q.end, change=dict(p.change), subject=row.subject, subject_source=row.subject_source,
+                  segment=row.segment, base_metric=base, metric=f"{base or ''}{p.words}", period=row.period,
+                  guessed=list(row.guessed), modifier=True, carry=False)
+        self.rows.add(new)
+        return new
+
     def change_row(self, p: Pending, si: int, para: int) -> Row:
-        """A change with no fact to attach to, as a fact of its own (named by the change rule that found it)."""
+        """A change with no fact to attach to, as a fact of its own (named by the change rule that found it):
+        its metric is the clause's metric and the change words as written (规上工业增加值同比增长)."""
         ctx, q = self.ctx, p.q
         new = Row(q=q, sent=si, para=para, rule=p.rule, start=q.start, end=q.end, change=p.change)
         sent = ctx.sents[si]
-        new.metric, mstart, _counted = metric_for(ctx, q, p.cs, p.at, sent)
-        new.subject, _ = subject_for(ctx, self.rows, q, mstart, p.cs, sent, para)
-        new.period = period_for(ctx, self.rows, q, p.cs, sent, para)
-        new.start = min(new.start, mstart)
+        lo = ctx.dates.end_after(p.cs, p.at, p.cs)
+        st = stated_subject(ctx, self.topic, p.cs, lo, p.at, sent, para)
+        prev = self.number_end_before(p.cs, p.at)  # 交付新车8.62万辆 海外出口同比增长62.4%: after the number before
+        met = metric_for(ctx, q, p.cs, p.at, max(prev, st.end if st is not None else p.cs))
+        if met.text is None and p.cs > sent[0] and not strip(ctx.compact(lo, p.at), ctx.r.strip):
+            met.text = self._metric_before(q, p.cs, sent)  # 幸运博彩毛收入为…，按年上升17.8%
+        self._set_metric(new, met)
+        new.base_metric = new.metric or ""
+        if p.words and p.words not in (new.metric or ""):
+            new.metric = f"{new.metric or ''}{p.words}"
+        if st is None:
+            st = sentence_subject(ctx, self.topic, p.cs, sent, para) or self._topic(para)
+        self._set_subject(new, st, p.cs)
+        self.set_period(new, p.cs, sent, para)
+        new.start = min(new.start, met.start)
         self.rows.add(new)
         return new
+

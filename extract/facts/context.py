@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from functools import cached_property
+from functools import cache, cached_property
 from itertools import accumulate
 from operator import attrgetter
+from pathlib import Path
+
+import jieba
 
 from extract.facts.lexicon import Lexicon, rules
 from extract.model import DateRec, Doc, Entity, Quantity, Span, SpanIndex
@@ -86,6 +89,15 @@ class Dates:
             i += 1
         return False
 
+    def overlaps(self, lo: int, hi: int) -> bool:
+        """Whether a date overlaps [lo, hi) (a name cut wrongly across a date: 下半年集团)."""
+        i = bisect_left(self.starts, hi) - 1
+        while i >= 0 and self.end_max[i] > lo:
+            if self.dates[i].end > lo:
+                return True
+            i -= 1
+        return False
+
     def any_start(self, lo: int, hi: int) -> bool:
         """Whether a date starts in [lo, hi) (most sentences have none)."""
         return bisect_left(self.starts, lo) < bisect_left(self.starts, hi)
@@ -118,16 +130,39 @@ class Context:
         self.para_index = SpanIndex(doc.paragraphs)
         self.seps = list(map(_MATCH_START, self.r.clauses.sep_re.finditer(self.text)))
         self.spaces = list(map(_MATCH_START, _SPACE.finditer(self.text)))
-        self.ents = Entities([e for e in doc.entities if e.label in self.r.subjects.labels])
+        self.aliases, self.entities = read_aliases(doc, self.r.topics.alias_re)  # with the aliases' mentions
+        self.ents = Entities([e for e in self.entities if e.label in self.r.subjects.labels])
         # names a number may sit inside (第十届亚欧博览会): sorted by start, with the running maximum of their ends
         names = sorted([(e.start, e.end) for e in doc.entities if e.label in self.r.skips.name_labels])
         self.name_starts = [s for s, _ in names]
         self.name_end_max = list(accumulate([e for _, e in names], max))
         # 比去年, 较上年同期: a comparison base, not the period of anything
         comparison = self.r.periods.comparison
-        self.dates = Dates([d for d in doc.dates if not self.text.endswith(comparison, 0, d.start)])
-        self.source_clauses: dict[Span, SpanIndex] = {}  # by sentence: see subject.source_clauses
+        self.all_dates = Dates(doc.dates)  # a number inside one of these is part of a date (今年首8个月)
+        self.dates = Dates([d for d in doc.dates
+                            if not self.text.endswith(comparison, 0, d.start) and not self.reported(d)])
+        self.source_clauses: dict[Span, SpanIndex] = {}  # by sentence: see source_clauses
         self.periods: dict[int, tuple[str | None, str | None]] = {}  # id of a date -> its period
+
+    def reported(self, d: DateRec) -> bool:
+        """8月11日，…宣布…; 记者6月4日从…获悉; …3月10日发布的统计显示: the day of an announcement (a day-level date
+        whose clause, or the next one when the date stands alone, reports), not the period of any figure."""
+        if d.granularity not in ("day", "datetime"):
+            return False
+        cs = self.clause_start(0, d.start)
+        ce = self.clause_end(d.end, len(self.text))
+        if ce < len(self.text) and not self.compact(cs, ce).replace(d.text, "").translate(self.r.periods.day_parts):
+            ce = self.clause_end(ce + 1, len(self.text))
+        return self.r.periods.report_re.search(self.text, cs, ce) is not None
+
+    def leading_date_end(self, lo: int, hi: int) -> int:
+        """The end of a date starting the stretch [lo, hi) (blanks aside), else ``lo``."""
+        i = bisect_left(self.dates.starts, lo)
+        if i < len(self.dates.dates):
+            d = self.dates.dates[i]
+            if d.end <= hi and not self.text[lo:d.start].strip():
+                return d.end
+        return lo
 
     def para_of(self, pos: int) -> int:
         """Index of the paragraph holding ``pos``, or -1."""
@@ -176,11 +211,108 @@ class Context:
             i += 1
         return None
 
+    def has_verb(self, lo: int, hi: int, allowed: frozenset[str]) -> bool:
+        """Whether a jieba word inside [lo, hi) is a verb of jieba's dictionary (tag v) not in ``allowed``."""
+        toks, text = self.doc.tokens, self.text
+        verbs = dictionary_words(self.r.metrics.seg_verb_tag)
+        i = bisect_left(self.token_starts, lo)
+        while i < len(toks) and toks[i][1] <= hi:
+            w = text[toks[i][0]:toks[i][1]]
+            if w in verbs and w not in allowed:
+                return True
+            i += 1
+        return False
+
+    @cached_property
+    def token_starts(self) -> list[int]:
+        return [s for s, _ in self.doc.tokens]
+
     def in_name(self, q: Quantity) -> bool:
         """Whether ``q`` overlaps a name (any name starting before its end that ends after its start: the
         running maximum of the ends answers that in one look-up)."""
         i = bisect_left(self.name_starts, q.end)
         return i > 0 and self.name_end_max[i - 1] > q.start
+
+
+@cache
+def dictionary_words(tag: str) -> frozenset[str]:
+    """The words jieba's dictionary tags ``tag`` (a lookup table read once, not posseg)."""
+    line = re.compile(rf"^(\S+)[^\S\n]+\d+[^\S\n]+{re.escape(tag)}[^\S\n]*$", re.M)
+    with (Path(jieba.__file__).resolve().parent / "dict.txt").open(encoding="utf-8") as f:
+        return frozenset(line.findall(f.read()))
+
+
+def read_aliases(doc: Doc, alias_re: re.Pattern[str]) -> tuple[dict[str, str], list[Entity]]:
+    """（以下简称“X”）: X stands for the entity ending right before the bracket.  The full names with their
+    aliases, and the entities with one for every place the alias is said where the entity stage found none
+    (its own alias linking, when it has one, leaves nothing to add; a shorter name inside the alias, such as
+    汽车 in 骁驰汽车, gives way)."""
+    text = doc.text
+    if "简称" not in text and "下称" not in text:  # most articles define no alias
+        return {}, doc.entities
+    ends = {e.end: e for e in doc.entities if e.label in ("ORG", "LOC", "EVENT", "PRODUCT")}
+    aliases: dict[str, Entity] = {}
+    for m in alias_re.finditer(text):
+        e = ends.get(m.start())
+        if e is not None and m.group(1) != e.text:
+            aliases.setdefault(m.group(1), e)
+    extra: list[Entity] = []
+    inner: set[int] = set()  # ids of shorter entities inside an alias mention (汽车 in 骁驰汽车)
+    for alias, full in aliases.items():
+        for m in re.finditer(re.escape(alias), text):
+            s, e = m.span()
+            over = [x for x in doc.entities if x.start < e and s < x.end]
+            if any(x.start < s or x.end > e or x.text == alias for x in over):
+                continue  # an entity there already (the alias itself, or a longer name holding it)
+            inner.update(id(x) for x in over)
+            extra.append(Entity(doc_id=doc.doc_id, id="", text=alias, start=s, end=e, raw_start=s, raw_end=e,
+                                label=full.label, source="alias", rule="fact.alias"))
+    kept = [e for e in doc.entities if id(e) not in inner] if inner else doc.entities
+    return {full.text: alias for alias, full in aliases.items()}, kept + extra
+
+
+def source_clauses(ctx: Context, sent: Span) -> SpanIndex:
+    """The clauses of a sentence that name the source of a statistic (据喀什海关统计, 记者从…获悉) or a speaker
+    rather than its subject.  Found once per sentence: a sentence may hold thousands of numbers."""
+    cached = ctx.source_clauses.get(sent)
+    if cached is not None:
+        return cached
+    sr = ctx.r.subjects
+    out: list[Span] = []
+    s0 = sent[0]
+    if not sr.hint_re.search(ctx.compact(*sent)):
+        s0 = sent[1]  # no clause of it can start with the source prefix or end with a speaker word
+    while s0 < sent[1]:
+        ce = ctx.clause_end(s0, sent[1])
+        c = ctx.compact(s0, ce)
+        if c.startswith(sr.source_prefix) and sr.source_re.search(c) or c.endswith(sr.speakers):
+            out.append((s0, ce))
+        s0 = ce + 1
+    ctx.source_clauses[sent] = SpanIndex(out)
+    return ctx.source_clauses[sent]
+
+
+def complement(ctx: Context, e: Entity, cs: int, before: list[Entity]) -> bool:
+    """Whether the entity (or the list of names it ends: 在杭州、苏州、成都) follows a preposition or a verb
+    (位于德国, 担任…公司, 收购凯斯勒): a complement, not the subject.  After 判处/没收 the entity is whose
+    penalty it is, and stays a subject."""
+    sr, t = ctx.r.subjects, ctx.text
+    start = e.start
+    for x in reversed(before):  # walk back over a list of names joined by 、/和
+        if start - x.end == 1 and t[x.end] in "、和与及":
+            start = x.start
+        elif x.end <= start:
+            break
+    while start > cs and t[start - 1] in sr.quoted_open:  # 买入“苏源新材”股票
+        start -= 1
+    words = ctx.compact(cs, start)
+    if not words or words.endswith(sr.object_subject):
+        return False
+    if words.endswith(sr.complement_before):
+        return True
+    toks = ctx.doc.tokens
+    i = bisect_right(ctx.token_starts, start - 1) - 1
+    return 0 <= i < len(toks) and toks[i][1] == start and t[toks[i][0]:start] in dictionary_words("v")
 
 
 def logical_sentences(doc: Doc, r: Lexicon) -> list[Span]:

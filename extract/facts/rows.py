@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from extract.model import Quantity
@@ -26,6 +26,13 @@ class Row:
     end: int = 0
     item: bool = False
     modifier: bool = False  # 4个综合保税区…: a count inside a noun phrase, not what a following change is about
+    subject_source: str | None = None  # clause | sentence | anaphor | topic
+    segment: str | None = None  # 第一产业 in 第一产业用电量
+    base_metric: str | None = None  # the metric without the change words a change fact's metric says
+    guessed: list[str] = field(default_factory=list)  # what a rule guessed (rules/facts/facts.toml [guesses])
+    carry: bool = True  # later facts of the paragraph may take its subject (not a quoted brand's)
+    horizon: bool = False  # its period is a target's horizon (力争到2028年): not inherited
+    attached: list[Any] = field(default_factory=list)  # the changes attached to it (their numbers and words)
 
 
 class Rows:
@@ -44,7 +51,7 @@ class Rows:
         self.rows.append(row)
         if row.period != (None, None):
             self.period_rows.setdefault(row.para, []).append(row)
-        if row.subject and not row.item:
+        if row.subject and not row.item and row.carry and row.subject_source in ("clause", "anaphor"):
             self.subject_rows.setdefault(row.para, []).append(row)
 
     def drop(self, q0: Quantity) -> None:
@@ -56,12 +63,17 @@ class Rows:
             for k, rows in by_para.items():
                 by_para[k] = [r for r in rows if r.q is not q0]
 
-    def last_period(self, para: int) -> Period | None:
-        """The period of the paragraph's last fact that has one."""
-        rows = self.period_rows.get(para)
-        return rows[-1].period if rows else None
+    def last_period(self, para: int, stock: bool, since: int = -1) -> Period | None:
+        """The period of the paragraph's last fact whose period may be inherited: an interval; a cut-off or a day
+        (截至2024年底, 2月17日) only by a ``stock`` or within the sentence (up to 。) starting at ``since``; a
+        horizon (力争到2028年) by none."""
+        for r in reversed(self.period_rows.get(para, ())):
+            start, end = r.period
+            if not r.horizon and (stock or r.q.start >= since >= 0 or start is not None and start != end):
+                return r.period
+        return None
 
     def last_subject(self, para: int) -> str | None:
-        """The subject of the paragraph's last fact with a subject of its own (not a list item)."""
+        """The subject of the paragraph's last fact with a subject stated in its clause (not a list item)."""
         rows = self.subject_rows.get(para)
         return rows[-1].subject if rows else None

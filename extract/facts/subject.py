@@ -1,52 +1,192 @@
 """The subject resolver: whose statistic a number is (rules/facts/subjects.toml).
 
-In order: the nearest usable entity before the metric in the clause; a demonstrative (该关) resolved to
-the entity named last; a short noun phrase before the metric; an entity earlier in the sentence; the
-subject of the paragraph's last fact.  Sources (据喀什海关统计), speakers (…处长张力介绍) and bracketed
-asides (中欧（中亚）班列) are never subjects.
+In order, with the fact's ``subject_source``:
+
+1. ``clause``: the last usable entity before the value in its clause (not a trade partner after 对/与, not
+   the whole of a share after 占, not a place of origin such as 香港 in 香港旅客, not the object of a verb or
+   a preposition: 位于德国, 收购凯斯勒), else a quoted name right before the metric (高端品牌“曜石”交付…);
+2. ``anaphor``: a word standing for a topic entity at the start of the clause's words (全市, 我国, 公司,
+   该行; a demonstrative such as 该关 is the entity of its kind named last in the paragraph first);
+3. ``sentence`` (or ``anaphor``): the nearest earlier clause of the sentence that states one of the above,
+   a quoted name with its head (“澜庭”项目), or, in the first clause, X是…;
+4. ``topic``: the subject of the paragraph's last fact whose clause stated one, else the article's primary
+   topic.
+
+Sources (据喀什海关统计, 记者从…获悉), speakers (…处长张力介绍) and bracketed asides (中欧（中亚）班列) are
+never subjects.  A list or sector word before the metric (第一产业, 民营企业) and a product (新能源汽车) are
+not subjects: they are the fact's segment (see :mod:`extract.facts.metric`).
 """
 
 from __future__ import annotations
 
-from extract.facts.context import Context
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from extract.facts.context import Context, complement, dictionary_words, source_clauses
 from extract.facts.filler import strip
-from extract.facts.rows import Rows
-from extract.model import Entity, Quantity, Span, SpanIndex
+from extract.facts.topic import Topic
+from extract.model import Entity, Span, SpanIndex
+
+__all__ = ["Stated", "sentence_subject", "source_clauses", "stated_subject", "usable"]
+
+_BACK = 10  # clauses looked back through for a sentence subject
 
 
-def subject_for(ctx: Context, rows: Rows, q: Quantity, limit: int, cs: int, sent: Span,
-                para: int) -> tuple[str | None, int | None]:
-    """The subject of ``q`` (whose metric starts at ``limit``, in the clause starting at ``cs``) and where it
-    starts (None when it is not stated there)."""
-    sr = ctx.r.subjects
+@dataclass(slots=True)
+class Stated:
+    """A subject found in the text: its name, where its words are, how it was found, and whether later facts
+    of the paragraph may take it over (a quoted brand or project is said of its own clause only)."""
+
+    text: str
+    start: int
+    end: int
+    source: str  # clause | anaphor | sentence | topic
+    carry: bool = True
+
+
+def stated_subject(ctx: Context, topic: Topic, cs: int, lo: int, upto: int, sent: Span, para: int) -> Stated | None:
+    """The subject stated in the clause [cs, upto) before the value (``lo``: after the clause's date)."""
+    e = clause_entity(ctx, cs, upto, sent)
+    if e is not None:
+        return Stated(topic.name(e), e.start, e.end, "clause")
+    got = _anaphor(ctx, topic, cs, upto, para) if lo > cs else None  # 公司计划今年下半年…: before a later date
+    return got or _anaphor(ctx, topic, lo, upto, para) or _quoted(ctx, lo, upto, False)
+
+
+def clause_entity(ctx: Context, cs: int, upto: int, sent: Span, look_back: bool = False) -> Entity | None:
+    """The last usable entity before ``upto`` in the clause starting at ``cs``: not a partner (对哈萨克斯坦), not
+    the whole of a share (占新疆…), not a place of origin (香港旅客), not a complement (位于德国, 收购凯斯勒)."""
+    sr, t = ctx.r.subjects, ctx.text
+    ents = ctx.ents.inside(cs, upto)
+    if not ents:
+        return None
     excluded = source_clauses(ctx, sent)
-    share_at = ctx.text.rfind(sr.share_anchor, cs, q.start)
-    for e in ctx.ents.before(cs, limit):
-        if usable(ctx, e, excluded) and not (share_at >= 0 and e.start > share_at):
-            return e.text, e.start
-    found = _stated_before(ctx, cs, limit, para)
-    if found is not None:
-        return found
-    for e in ctx.ents.before(sent[0], cs):
-        if e.label not in sr.clause_only and usable(ctx, e, excluded):
-            return e.text, e.start
-    return rows.last_subject(para), None
+    share_at = -1 if look_back else t.rfind(sr.share_anchor, cs, upto)
+    partner = ctx.r.metrics.partner
+    for i in range(len(ents) - 1, -1, -1):
+        e = ents[i]
+        if e.label in sr.segment_labels or not usable(ctx, e, excluded) or share_at >= 0 and e.start > share_at:
+            continue
+        if e.start > cs and t[e.start - 1] in partner and (i > 0 or e.start - 1 == cs):
+            continue  # 新疆对哈萨克斯坦进出口: the partner belongs to the metric
+        if e.label == "LOC" and t.startswith(sr.origin_nouns, e.end) or t.startswith(sr.not_before, e.end):
+            continue  # 香港旅客: where the travellers come from; 北京时间: a clock
+        if complement(ctx, e, cs, ents[:i]) or ctx.dates.overlaps(e.start, e.end):
+            continue  # 位于德国; 上半年集团: a name cut wrongly across a date
+        return e
+    return None
 
 
-def _stated_before(ctx: Context, cs: int, limit: int, para: int) -> tuple[str | None, int | None] | None:
-    """A demonstrative (该关: the entity named last in the paragraph) or a short noun phrase between the date
-    of the clause and the metric; None when the clause has neither."""
+def _anaphor(ctx: Context, topic: Topic, lo: int, upto: int, para: int) -> Stated | None:
+    """全市, 我国, 公司, 该行 (or a demonstrative: 该关) at the start of the words after the date."""
+    words = strip(ctx.compact(lo, upto), ctx.r.strip)
+    if not words:
+        return None
+    tr, sr = ctx.r.topics, ctx.r.subjects
+    w = next((a for a in tr.anaphor_words if words.startswith(a)), None)
+    if w is None and (pm := tr.anaphor_prefix_re.match(words)) is not None:  # 春运期间全省…
+        w = next((a for a in tr.anaphor_words if words.startswith(a, pm.end())), None)
+    at = ctx.text.find(w or words[:2], lo, upto)
+    if words.startswith(sr.demonstratives):  # 该关, 该行: the entity of the kind named last in the paragraph
+        e = _named_last(ctx, para, lo, tr.anaphors[w].labels if w else sr.demonstrative_labels)
+        if e is not None:
+            return Stated(topic.name(e), at, at + len(w or words[:2]), "anaphor")
+    if w is None:
+        return None
+    name = topic.resolve(w)
+    if name is None and tr.anaphors[w].kind not in ("country", "home"):
+        e = _named_last(ctx, para, lo, tr.anaphors[w].labels)  # no topic of the kind: the one named last
+        name = topic.name(e) if e is not None else None
+    return Stated(name, at, at + len(w), "anaphor") if name else None
+
+
+def _named_last(ctx: Context, para: int, lo: int, labels: frozenset[str]) -> Entity | None:
+    """The entity with one of ``labels`` named last in the paragraph before ``lo`` (a source or speaker too)."""
+    p0 = ctx.doc.paragraphs[para][0] if 0 <= para < len(ctx.doc.paragraphs) else 0
+    return next((e for e in reversed(ctx.ents.inside(p0, lo)) if e.label in labels), None)
+
+
+def _quoted(ctx: Context, lo: int, upto: int, with_head_only: bool) -> Stated | None:
+    """A quoted name (with its head noun, if any) right before the metric (高端品牌“曜石”交付), or, earlier in the
+    sentence (``with_head_only``), a quoted name with its head noun (“澜庭”项目于…开盘)."""
     sr = ctx.r.subjects
-    lo = ctx.dates.end_after(cs, limit, cs)
-    np_ = strip(ctx.compact(lo, limit), ctx.r.strip)
-    if np_.startswith(sr.demonstratives):  # 该关, 该口岸: the entity named last, even the source
-        p0 = ctx.doc.paragraphs[para][0] if para >= 0 else 0
-        for e in reversed(ctx.ents.inside(p0, lo)):
-            if e.label in sr.demonstrative_labels:
-                return e.text, None
-    elif sr.np_min <= len(np_) <= sr.np_max and sr.np_re.fullmatch(np_) and not np_.startswith(sr.np_bad_start) \
-            and not sr.not_np_re.search(np_):
-        return np_.strip(sr.quotes), lo
+    if not any(c in sr.quoted_open for c in ctx.text[lo:upto]):
+        return None
+    for m in sr.quoted_re.finditer(ctx.text, lo, upto):
+        name = m.group(1) + (m.group(2) or "")
+        if with_head_only:
+            if m.group(2):
+                return Stated(name, m.start(), m.end(), "clause", False)
+            continue
+        nxt = ctx.metric_search(m.end(), upto)
+        if nxt is not None and not strip(ctx.compact(m.end(), nxt.start()), ctx.r.strip):
+            return Stated(name, m.start(), m.end(), "clause", False)
+    return None
+
+
+def sentence_subject(ctx: Context, topic: Topic, cs: int, sent: Span, para: int) -> Stated | None:
+    """The subject stated in the nearest earlier clause of the sentence (before the clause starting at ``cs``)
+    that states one: an entity, an anaphor, a quoted name with its head, or X是… in the first clause."""
+    end = cs - 1
+    for _ in range(_BACK):
+        if end <= sent[0]:
+            return None
+        c0 = ctx.clause_start(sent[0], end)
+        got = _clause_subject(ctx, topic, c0, end, sent, para)
+        if got is not None:
+            if got.source == "clause":
+                got.source = "sentence"
+            return got
+        end = c0 - 1
+    return None
+
+
+def _clause_subject(ctx: Context, topic: Topic, c0: int, ce: int, sent: Span, para: int) -> Stated | None:
+    """The subject an earlier clause [c0, ce) of the sentence states, if any."""
+    e = clause_entity(ctx, c0, ce, sent, look_back=True)
+    if e is not None:
+        return Stated(topic.name(e), e.start, e.end, "clause")
+    if source_clauses(ctx, sent).index(c0) is not None:
+        return None
+    lo = ctx.leading_date_end(c0, ce)  # 2023年，…: after a date that starts the clause (not one inside it)
+    got = _anaphor(ctx, topic, lo, ce, para) or _quoted(ctx, c0, ce, True)
+    if got is None and ctx.leading_date_end(sent[0], c0) >= c0 - 1:  # the first clause (after a date of its own)
+        got = _copula(ctx, lo, ce) or _initial_np(ctx, lo, ce)
+    return got
+
+
+def _copula(ctx: Context, lo: int, ce: int) -> Stated | None:
+    """穹宇二号是…火箭: a short noun phrase starting the sentence before the copula."""
+    sr = ctx.r.subjects
+    words = ctx.compact(lo, ce)
+    for c in sr.copula:
+        i = words.find(c)
+        if sr.copula_min <= i <= sr.copula_max:
+            np_ = words[:i]
+            if sr.np_re.fullmatch(np_) and not np_.startswith(sr.np_bad_start) and not sr.not_np_re.search(np_) \
+                    and not ctx.r.metrics.metric_re.search(np_):  # 平均房价为…: a metric, not a subject
+                at = ctx.text.find(np_, lo, ce)
+                return Stated(np_, at, at + len(np_), "sentence", False) if at >= 0 else None
+    return None
+
+
+def _initial_np(ctx: Context, lo: int, ce: int) -> Stated | None:
+    """澄江科技成立于2015年: a short noun phrase starting the sentence before its first verb (no metric in it)."""
+    sr, verbs, t = ctx.r.subjects, dictionary_words("v"), ctx.text
+    if any(w in ctx.compact(lo, ce) for w in sr.object_subject if len(w) > 1):
+        return None  # 法院…判处某某…: whose penalty it is comes after the verb
+    toks = ctx.doc.tokens
+    i = bisect_left(ctx.token_starts, lo)
+    while i < len(toks) and toks[i][1] <= ce and t[toks[i][0]:toks[i][1]] not in verbs:
+        i += 1
+    if i >= len(toks) or toks[i][1] > ce or toks[i][1] >= ce:
+        return None
+    np_ = t[lo:toks[i][0]]
+    if strip(np_, ctx.r.strip) != np_ or np_.startswith(ctx.r.topics.anaphor_words):
+        return None  # 力争到2028年: an adverb, no noun phrase; 全市…: an anaphor, resolved elsewhere
+    if sr.copula_min <= len(np_) <= sr.copula_max and sr.np_re.fullmatch(np_) and not np_.startswith(sr.np_bad_start) \
+            and not sr.not_np_re.search(np_) and not ctx.r.metrics.metric_re.search(np_):
+        return Stated(np_, lo, toks[i][0], "sentence", False)
     return None
 
 
@@ -56,24 +196,3 @@ def usable(ctx: Context, e: Entity, excluded: SpanIndex) -> bool:
         return False
     t, sr = ctx.text, ctx.r.subjects
     return not (e.start > 0 and e.end < len(t) and t[e.start - 1] in sr.aside_open and t[e.end] in sr.aside_close)
-
-
-def source_clauses(ctx: Context, sent: Span) -> SpanIndex:
-    """The clauses of a sentence that name the source of a statistic (据喀什海关统计) or a speaker rather than
-    its subject.  Found once per sentence: a sentence may hold thousands of numbers."""
-    cached = ctx.source_clauses.get(sent)
-    if cached is not None:
-        return cached
-    sr = ctx.r.subjects
-    out: list[Span] = []
-    s0 = sent[0]
-    if not sr.hint_re.search(ctx.compact(*sent)):
-        s0 = sent[1]  # no clause of it can start with the source prefix or end with a speaker word
-    while s0 < sent[1]:
-        ce = ctx.clause_end(s0, sent[1])
-        c = ctx.compact(s0, ce)
-        if c.startswith(sr.source_prefix) and sr.source_re.search(c) or c.endswith(sr.speakers):
-            out.append((s0, ce))
-        s0 = ce + 1
-    ctx.source_clauses[sent] = SpanIndex(out)
-    return ctx.source_clauses[sent]
