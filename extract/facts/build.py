@@ -16,9 +16,10 @@ from decimal import Decimal
 from operator import attrgetter
 
 from extract.facts.change import Pending, attach, before_value, change_of, from_to
-from extract.facts.context import Context, compact, dictionary_words
+from extract.facts.context import Context, compact, is_verb
 from extract.facts.filler import strip
 from extract.facts.items import list_item
+from extract.facts.lexicon import anaphor_at
 from extract.facts.metric import Metric, canonical, metric_for
 from extract.facts.period import period_for
 from extract.facts.respectively import respectively
@@ -171,12 +172,12 @@ class Builder:
     def _counted(self, text: str, at: int) -> str:
         """The noun of a list item: after an anaphor starting it and after its last verb (全省共设考区 -> 考区)."""
         ctx = self.ctx
-        w = next((a for a in ctx.r.topics.anaphor_words if text.startswith(a)), "")
+        w = anaphor_at(ctx.r.topics, text) or ""
         toks, starts = ctx.doc.tokens, ctx.token_starts
         cut = len(w)
         i = bisect_left(starts, at + cut)
         while i < len(toks) and toks[i][1] <= at + len(text):
-            if ctx.text[toks[i][0]:toks[i][1]] in dictionary_words("v") and toks[i][1] < at + len(text):
+            if is_verb(ctx, ctx.text[toks[i][0]:toks[i][1]]) and toks[i][1] < at + len(text):
                 cut = toks[i][1] - at
             i += 1
         return strip(text[cut:], ctx.r.strip) or text

@@ -15,6 +15,7 @@ from functools import cache, cached_property
 from itertools import accumulate
 from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 import jieba
 
@@ -50,6 +51,10 @@ class Entities:
                 out.append(self.ents[i])
             i += 1
         return out
+
+    def starts_before(self, lo: int, pos: int) -> bool:
+        """Whether an entity starts in [lo, pos)."""
+        return bisect_left(self.starts, lo) < bisect_left(self.starts, pos)
 
     def before(self, lo: int, hi: int) -> Iterator[Entity]:
         """``inside(lo, hi)`` from the last one back: the nearest candidate is usually found at once."""
@@ -142,7 +147,10 @@ class Context:
         self.dates = Dates([d for d in doc.dates
                             if not self.text.endswith(comparison, 0, d.start) and not self.reported(d)])
         self.source_clauses: dict[Span, SpanIndex] = {}  # by sentence: see source_clauses
+        self.clause_subjects: dict[Span, Any] = {}  # by clause: the subject it states (subject.sentence_subject)
         self.periods: dict[int, tuple[str | None, str | None]] = {}  # id of a date -> its period
+        self.horizons: dict[int, bool] = {}  # id of a date -> whether it is a target's horizon (period.horizon)
+        self.tags = word_tags((self.r.metrics.seg_verb_tag, *self.r.metrics.function_tags))  # jieba's, some
 
     def reported(self, d: DateRec) -> bool:
         """8月11日，…宣布…; 记者6月4日从…获悉; …3月10日发布的统计显示: the day of an announcement (a day-level date
@@ -163,6 +171,16 @@ class Context:
             if d.end <= hi and not self.text[lo:d.start].strip():
                 return d.end
         return lo
+
+    @cached_property
+    def sentence_ends(self) -> list[int]:
+        """Where the full sentences end (。！？: across ；), sorted."""
+        return list(map(_MATCH_START, self.r.periods.sentence_end_re.finditer(self.text)))
+
+    def sentence_start(self, pos: int) -> int:
+        """Start of the full sentence (up to 。！？, across ；) holding ``pos``."""
+        i = bisect_left(self.sentence_ends, pos) - 1
+        return self.sentence_ends[i] + 1 if i >= 0 else 0
 
     def para_of(self, pos: int) -> int:
         """Index of the paragraph holding ``pos``, or -1."""
@@ -214,11 +232,11 @@ class Context:
     def has_verb(self, lo: int, hi: int, allowed: frozenset[str]) -> bool:
         """Whether a jieba word inside [lo, hi) is a verb of jieba's dictionary (tag v) not in ``allowed``."""
         toks, text = self.doc.tokens, self.text
-        verbs = dictionary_words(self.r.metrics.seg_verb_tag)
+        verb = self.r.metrics.seg_verb_tag
         i = bisect_left(self.token_starts, lo)
         while i < len(toks) and toks[i][1] <= hi:
             w = text[toks[i][0]:toks[i][1]]
-            if w in verbs and w not in allowed:
+            if self.tags.get(w) == verb and w not in allowed:
                 return True
             i += 1
         return False
@@ -235,11 +253,17 @@ class Context:
 
 
 @cache
-def dictionary_words(tag: str) -> frozenset[str]:
-    """The words jieba's dictionary tags ``tag`` (a lookup table read once, not posseg)."""
-    line = re.compile(rf"^(\S+)[^\S\n]+\d+[^\S\n]+{re.escape(tag)}[^\S\n]*$", re.M)
+def word_tags(tags: tuple[str, ...]) -> dict[str, str]:
+    """The words jieba's dictionary gives one of ``tags`` (verbs, prepositions …), with their tag: a lookup table
+    read once in one pass (not posseg)."""
+    line = re.compile(rf"^(\S+) \d+ ({'|'.join(map(re.escape, tags))})$", re.M)
     with (Path(jieba.__file__).resolve().parent / "dict.txt").open(encoding="utf-8") as f:
-        return frozenset(line.findall(f.read()))
+        return dict(line.findall(f.read()))
+
+
+def is_verb(ctx: Context, word: str) -> bool:
+    """Whether jieba's dictionary tags ``word`` a verb (v)."""
+    return ctx.tags.get(word) == ctx.r.metrics.seg_verb_tag
 
 
 def read_aliases(doc: Doc, alias_re: re.Pattern[str]) -> tuple[dict[str, str], list[Entity]]:
@@ -292,17 +316,17 @@ def source_clauses(ctx: Context, sent: Span) -> SpanIndex:
     return ctx.source_clauses[sent]
 
 
-def complement(ctx: Context, e: Entity, cs: int, before: list[Entity]) -> bool:
+def complement(ctx: Context, e: Entity, cs: int) -> bool:
     """Whether the entity (or the list of names it ends: 在杭州、苏州、成都) follows a preposition or a verb
     (位于德国, 担任…公司, 收购凯斯勒): a complement, not the subject.  After 判处/没收 the entity is whose
     penalty it is, and stays a subject."""
     sr, t = ctx.r.subjects, ctx.text
     start = e.start
-    for x in reversed(before):  # walk back over a list of names joined by 、/和
-        if start - x.end == 1 and t[x.end] in "、和与及":
-            start = x.start
-        elif x.end <= start:
+    while start - 1 > cs and t[start - 1] in "、和与及":  # walk back over a list of names joined by 、/和
+        x = next(ctx.ents.before(cs, start), None)
+        if x is None or x.end != start - 1:
             break
+        start = x.start
     while start > cs and t[start - 1] in sr.quoted_open:  # 买入“苏源新材”股票
         start -= 1
     words = ctx.compact(cs, start)
@@ -312,7 +336,7 @@ def complement(ctx: Context, e: Entity, cs: int, before: list[Entity]) -> bool:
         return True
     toks = ctx.doc.tokens
     i = bisect_right(ctx.token_starts, start - 1) - 1
-    return 0 <= i < len(toks) and toks[i][1] == start and t[toks[i][0]:start] in dictionary_words("v")
+    return 0 <= i < len(toks) and toks[i][1] == start and is_verb(ctx, t[toks[i][0]:start])
 
 
 def logical_sentences(doc: Doc, r: Lexicon) -> list[Span]:

@@ -180,10 +180,20 @@ class Topics:
     alias_re: re.Pattern[str]
     anaphors: dict[str, Anaphor]
     anaphor_words: tuple[str, ...]  # longest first
+    anaphor_lens: tuple[int, ...]  # their distinct lengths, longest first
     anaphor_prefix_re: re.Pattern[str]  # 春运期间: a time phrase before an anaphor
     country_default: str
     countries: frozenset[str]
     body_place_re: re.Pattern[str]  # 潜江市农业农村局: group 1 the place a public body is named after
+
+
+def anaphor_at(tr: Topics, s: str, i: int = 0) -> str | None:
+    """The anaphor word (全市, 该行, 我国) starting ``s`` at ``i`` (the longest), else None: dictionary look-ups."""
+    for n in tr.anaphor_lens:
+        w = s[i:i + n]
+        if len(w) == n and w in tr.anaphors:
+            return w
+    return None
 
 
 @dataclass(frozen=True)
@@ -203,12 +213,12 @@ class Lists:
 class Periods:
     cumulative: tuple[str, ...]
     cumulative_window: int
-    accumulated: tuple[str, ...]
-    present: tuple[str, ...]
+    accumulated_re: re.Pattern[str]
+    present_re: re.Pattern[str]
     horizon: tuple[str, ...]
-    sentence_ends: str
+    sentence_end_re: re.Pattern[str]
     heading_max: int
-    whole_year: tuple[str, ...]
+    whole_year_re: re.Pattern[str]
     comparison: tuple[str, ...]
     report_re: re.Pattern[str]
     day_parts: dict[int, None]  # deletes 日, 晚, 上午 … (what may stand beside a date alone in its clause)
@@ -225,7 +235,7 @@ class Changes:
     phrase_lens: tuple[int, ...]  # their distinct lengths, longest first
     down: tuple[str, ...]
     up: tuple[str, ...]
-    moves: tuple[str, ...]  # up + down: words that end a counted noun (签约 / 增长) or rule out a subject
+    moves: tuple[str, ...]  # direction words: they end a counted noun (签约 / 增长) or rule out a subject
     move_starts: frozenset[str]  # their first characters
     rates: tuple[str, ...]
     mom_markers: tuple[str, ...]  # of two or more characters (a lone 月 is no marker before 增长), longest first
@@ -309,13 +319,15 @@ def _canonical(entries: list[dict[str, Any]]) -> dict[str, Canonical]:
     return out
 
 
-def _metrics(m: dict[str, Any], count: dict[str, Any], eq: dict[str, Any]) -> Metrics:
+def _metrics(m: dict[str, Any], count: dict[str, Any], eq: dict[str, Any], ch: dict[str, Any]) -> Metrics:
     canonical = _canonical(m["canonical"])
     names = {c.name: c for c in canonical.values()}
     seg = m["segment"]
     return Metrics(
         metric_re=re.compile(trie_pattern([*m["metric"]["words"], *canonical])),
-        cut_re=_chars(m["metric"]["cut"], r"\d"), stop_re=re.compile(_alt(m["metric"]["stops"])),
+        cut_re=_chars(m["metric"]["cut"], r"\d"),
+        stop_re=re.compile(_alt([*m["metric"]["stops"], *ch["from_to"]["increase"], *ch["from_to"]["decrease"],
+                                 *(w for w in ch["direction"]["up"] + ch["direction"]["down"] if len(w) > 1)])),
         max_len=m["metric"]["max_len"], phrase_cut_re=_chars(m["phrase"]["cut"], r"\d"),
         phrase_max=m["phrase"]["max_len"], phrase_not_re=_chars(m["phrase"]["not_chars"]),
         function_tags=tuple(m["phrase"]["function_tags"]),
@@ -364,6 +376,7 @@ def _topics(s: dict[str, Any]) -> Topics:
     body = re.compile(f"^([\u4e00-\u9fff]{{2,5}}?[{t['body_place_ends']}])[\u4e00-\u9fff]+(?:{_alt(t['body_heads'])})$")
     return Topics(frozenset(t["labels"]), float(t["min_score"]), weights, t["mention_cap"], t["lead_chars"],
                   t["headline_max"], re.compile(s["alias"]["pattern"]), anaphors, longest_first(anaphors),
+                  tuple(sorted({len(w) for w in anaphors}, reverse=True)),
                   re.compile(s["anaphor_prefix"]["pattern"]),
                   country_default, countries, body)
 
@@ -377,8 +390,9 @@ def _lists(c: dict[str, Any], resp: dict[str, Any]) -> Lists:
 
 def _periods(c: dict[str, Any], report: dict[str, Any]) -> Periods:
     cumulative = longest_first(c["cumulative"])
-    return Periods(cumulative, max(map(len, cumulative)), longest_first(c["accumulated"]), tuple(c["present"]),
-                   tuple(c["horizon"]), c["sentence_ends"], c["heading_max"], tuple(c["whole_year"]),
+    return Periods(cumulative, max(map(len, cumulative)), re.compile(_alt(c["accumulated"])),
+                   re.compile(_alt(c["present"])), tuple(c["horizon"]), _chars(c["sentence_ends"]), c["heading_max"],
+                   re.compile(_alt(c["whole_year"])),
                    tuple(c["comparison"]), re.compile(_alt(report["words"])),
                    str.maketrans("", "", report["day_parts"]))
 
@@ -404,13 +418,14 @@ def _changes(ch: dict[str, Any]) -> Changes:
     phrases = change_phrases(ch)
     up = longest_first(p for p, (s, _) in phrases.items() if s > 0)
     down = longest_first(p for p, (s, _) in phrases.items() if s < 0)
+    moves = longest_first(w for w in ch["direction"]["up"] + ch["direction"]["down"] if len(w) > 1)
     rel, ft = ch["relative"], ch["from_to"]
     return Changes(
         relative_units=frozenset(rel["units"]), relative_kinds=frozenset(rel["kinds"]),
         points=frozenset(rel["points"]), tail=tuple(rel["tail"]), average=longest_first(ch["average"]["words"]),
         phrases=phrases, phrase_lens=tuple(sorted({len(p) for p in phrases}, reverse=True)), down=down, up=up,
-        moves=up + down,
-        move_starts=frozenset(w[0] for w in up + down), rates=tuple(ch["direction"]["rates"]),
+        moves=moves,
+        move_starts=frozenset(w[0] for w in moves), rates=tuple(ch["direction"]["rates"]),
         mom_markers=longest_first(m for m in ch["markers"]["mom"] if len(m) > 1),
         yoy_markers=longest_first(m for m in ch["markers"]["yoy"] if len(m) > 1),
         share_anchor=ch["share"]["anchor"],
@@ -443,7 +458,7 @@ def rules() -> Lexicon:
     trim = cfg["filler"]["filler"]["trim"]
     return Lexicon(
         names=_names(cfg, ch), clauses=_clauses(cfg["clauses"]),
-        metrics=_metrics(cfg["metrics"], cfg["facts"]["count"], cfg["facts"]["equivalent"]),
+        metrics=_metrics(cfg["metrics"], cfg["facts"]["count"], cfg["facts"]["equivalent"], ch),
         subjects=_subjects(cfg["subjects"], changes.moves), topics=_topics(cfg["subjects"]),
         lists=_lists(cfg["lists"]["list"], cfg["facts"]["respectively"]),
         periods=_periods(cfg["periods"]["period"], cfg["periods"]["report"]), changes=changes,

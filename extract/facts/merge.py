@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from extract.facts.filler import strip
@@ -53,7 +54,16 @@ def key_of(f: Fact) -> str:
 
 def confidence(guessed: list[str], costs: dict[str, float]) -> float:
     """1 less the costs of what was guessed (rounded: the same inputs give the same bytes)."""
-    return round(max(0.0, 1.0 - sum(costs.get(g, 0.0) for g in guessed)), 2)
+    return _confidence(tuple(guessed)) if costs is rules().guesses else _cost(tuple(guessed), costs)
+
+
+@lru_cache(maxsize=256)
+def _confidence(guessed: tuple[str, ...]) -> float:
+    return _cost(guessed, rules().guesses)
+
+
+def _cost(guessed: tuple[str, ...], costs: dict[str, float]) -> float:
+    return round(max(0.0, 1.0 - sum(costs.get(g, 0.0) for g in guessed)), 2) if guessed else 1.0
 
 
 def fact_id(key: str) -> str:

@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
 
-from extract.facts.context import Context, dictionary_words
+from extract.facts.context import Context
 from extract.facts.filler import strip
-from extract.facts.lexicon import Canonical, Metrics
+from extract.facts.lexicon import Canonical, Metrics, anaphor_at, rules
 from extract.model import Quantity
 
 _BRACKETS = re.compile(r"[（(][^）)]*[）)]")
@@ -101,7 +102,7 @@ def _clause_metric(ctx: Context, lo: int, upto: int) -> Metric:
     if lo < m.start() and t[lo] in mr.partner and any(e.start == lo + 1 for e in ctx.ents.inside(lo + 1, m.start())):
         # 对哈萨克斯坦进出口: the partner is part of the metric
         return Metric(strip(ctx.compact(lo, m.start()), ctx.r.strip) + head, lo)
-    seg = segment(ctx, lo, m.start()) if m is first else None  # 机构完成诊疗服务: no segment across the verb
+    seg = segment(ctx, lo, m.start()) if m is first and m.start() - lo >= mr.seg_min else None  # not across a verb
     if seg is not None:
         return Metric(seg[0] + head, seg[1], segment=seg[0])
     return Metric(head, m.start())
@@ -109,12 +110,12 @@ def _clause_metric(ctx: Context, lo: int, upto: int) -> Metric:
 
 def _function_words(ctx: Context, lo: int, hi: int) -> bool:
     """并以3亿元…: the words are prepositions, conjunctions, adverbs (jieba's dictionary tags) or verbs only."""
-    t, toks, tags = ctx.text, ctx.doc.tokens, (*ctx.r.metrics.function_tags, "v")
+    t, toks = ctx.text, ctx.doc.tokens
     i = bisect_left(ctx.token_starts, lo)
     seen = False
     while i < len(toks) and toks[i][1] <= hi:
         w = t[toks[i][0]:toks[i][1]]
-        if not w.isspace() and not any(w in dictionary_words(tag) for tag in tags):
+        if not w.isspace() and w not in ctx.tags:  # every tag read is a verb's or a function word's
             return False
         seen, i = True, i + 1
     return seen
@@ -122,11 +123,12 @@ def _function_words(ctx: Context, lo: int, hi: int) -> bool:
 
 def _last_head(ctx: Context, m: re.Match[str], end: int) -> re.Match[str]:
     """医疗卫生机构完成门急诊: a metric word after a verb after the first one is the head (what is measured)."""
-    while True:
+    while end - m.end() > 2:  # room for a verb and another metric word
         nxt = ctx.metric_search(m.end(), end)
         if nxt is None or not ctx.has_verb(m.end(), nxt.start(), _NO_VERBS):
             return m
         m = nxt
+    return m
 
 
 def segment(ctx: Context, lo: int, hi: int) -> tuple[str, int] | None:
@@ -134,7 +136,7 @@ def segment(ctx: Context, lo: int, hi: int) -> tuple[str, int] | None:
     the words there (filler stripped) are no such phrase (a verb, a copula, a demonstrative, too long)."""
     mr, sr = ctx.r.metrics, ctx.r.subjects
     words = strip(ctx.compact(lo, hi), ctx.r.strip)
-    w = next((a for a in ctx.r.topics.anaphor_words if words.startswith(a)), "")
+    w = anaphor_at(ctx.r.topics, words) or ""
     words = strip(words[len(w):], ctx.r.strip)  # 全市…: an anaphor (resolved or not) is no segment
     if not mr.seg_min <= len(words) <= mr.seg_max or not sr.np_re.fullmatch(words) \
             or mr.seg_not_re.search(words) or words.startswith(sr.demonstratives) or sr.not_np_re.search(words):
@@ -173,6 +175,16 @@ def canonical_match(mr: Metrics, metric: str | None) -> tuple[Canonical, str] | 
     (进口 of 进口通关环节, 第一产业 of 第一产业用电量: what tells two facts of one canonical metric apart)."""
     if not metric:
         return None
+    return _canonical_match(metric) if mr is rules().metrics else _match(mr, metric)
+
+
+@lru_cache(maxsize=8192)
+def _canonical_match(metric: str) -> tuple[Canonical, str] | None:
+    """:func:`_match` with the rules' metrics, remembered (asked for by the period, the key and the record)."""
+    return _match(rules().metrics, metric)
+
+
+def _match(mr: Metrics, metric: str) -> tuple[Canonical, str] | None:
     if metric in mr.dimensions:  # 高约9米
         return mr.dimensions[metric], ""
     if "（" in metric or "(" in metric:  # 居民消费价格指数（CPI）: the head is outside the brackets

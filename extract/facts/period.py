@@ -41,7 +41,7 @@ def period_for(ctx: Context, rows: Rows, q: Quantity, cs: int, sent: Span, para:
         if _present(ctx, sent[0], q.start):
             return Found((None, None))
         got = _inherited(ctx, rows, q, para, stock)
-    if got.period[1] is not None and any(w in ctx.compact(cs, q.start) for w in ctx.r.periods.whole_year):
+    if got.period[1] is not None and ctx.r.periods.whole_year_re.search(ctx.text, cs, q.start):
         year = got.period[1][:4]  # 全年新增…: the calendar year of the period (its own, not to be inherited)
         got.period, got.horizon = (f"{year}-01-01", f"{year}-12-31"), True
     return got
@@ -59,7 +59,7 @@ def _stated(ctx: Context, q: Quantity, cs: int, sent: Span, flow: bool) -> Found
             return None  # 29日6时提升至Ⅲ级，并调集…: the time of an event, not of the later figure
     if d is None:
         return None
-    accumulated = any(w in ctx.compact(sent[0], q.start) for w in ctx.r.periods.accumulated)
+    accumulated = ctx.r.periods.accumulated_re.search(ctx.text, sent[0], q.start) is not None
     return Found(date_period(ctx, d, flow or accumulated), False, horizon(ctx, d))
 
 
@@ -68,7 +68,7 @@ def _inherited(ctx: Context, rows: Rows, q: Quantity, para: int, stock: bool) ->
     those of the paragraphs before."""
     paragraphs = ctx.doc.paragraphs
     pos = q.start
-    since = max(ctx.text.rfind(c, max(0, q.start - 400), q.start) for c in ctx.r.periods.sentence_ends) + 1
+    since = ctx.sentence_start(q.start)
     for p in range(para, max(-1, para - _BACK), -1):
         last = rows.last_period(p, stock, since)
         if last is not None:
@@ -98,13 +98,15 @@ def _last_date(ctx: Context, lo: int, hi: int) -> DateRec | None:
 
 def horizon(ctx: Context, d: DateRec) -> bool:
     """力争到2028年: a target's horizon, the period of its own sentence's figures only."""
-    return ctx.compact(max(0, d.start - 3), d.start).endswith(ctx.r.periods.horizon)
+    got = ctx.horizons.get(id(d))
+    if got is None:
+        got = ctx.horizons[id(d)] = ctx.compact(max(0, d.start - 3), d.start).endswith(ctx.r.periods.horizon)
+    return got
 
 
 def _present(ctx: Context, lo: int, pos: int) -> bool:
     """目前, 现有: the figure is as it stands now (no period stated, none inherited)."""
-    words = ctx.compact(lo, pos)
-    return any(w in words for w in ctx.r.periods.present)
+    return ctx.r.periods.present_re.search(ctx.text, lo, pos) is not None
 
 
 def date_period(ctx: Context, d: DateRec, flow: bool) -> Period:

@@ -35,22 +35,30 @@ class Row:
     attached: list[Any] = field(default_factory=list)  # the changes attached to it (their numbers and words)
 
 
+def _interval(period: Period) -> bool:
+    """A period from one date to a later one (not a cut-off, not a single day)."""
+    return period[0] is not None and period[0] != period[1]
+
+
 class Rows:
     """The rows of a document in order, and per paragraph those a later fact may inherit a period or a
     subject from (the last of a list: no scan back through a long paragraph)."""
 
-    __slots__ = ("rows", "period_rows", "subject_rows")
+    __slots__ = ("rows", "period_rows", "interval_rows", "subject_rows")
 
     def __init__(self) -> None:
         self.rows: list[Row] = []
-        self.period_rows: dict[int, list[Row]] = {}
+        self.period_rows: dict[int, list[Row]] = {}  # with a period that is no horizon
+        self.interval_rows: dict[int, list[Row]] = {}  # of those, with an interval
         self.subject_rows: dict[int, list[Row]] = {}
 
     def add(self, row: Row) -> None:
         """Append a finished row (its subject and period are set and do not change afterwards)."""
         self.rows.append(row)
-        if row.period != (None, None):
+        if row.period != (None, None) and not row.horizon:
             self.period_rows.setdefault(row.para, []).append(row)
+            if _interval(row.period):
+                self.interval_rows.setdefault(row.para, []).append(row)
         if row.subject and not row.item and row.carry and row.subject_source in ("clause", "anaphor"):
             self.subject_rows.setdefault(row.para, []).append(row)
 
@@ -59,7 +67,7 @@ class Rows:
         if not any(r.q is q0 for r in self.rows):
             return
         self.rows[:] = [r for r in self.rows if r.q is not q0]
-        for by_para in (self.period_rows, self.subject_rows):
+        for by_para in (self.period_rows, self.interval_rows, self.subject_rows):
             for k, rows in by_para.items():
                 by_para[k] = [r for r in rows if r.q is not q0]
 
@@ -67,11 +75,14 @@ class Rows:
         """The period of the paragraph's last fact whose period may be inherited: an interval; a cut-off or a day
         (截至2024年底, 2月17日) only by a ``stock`` or within the sentence (up to 。) starting at ``since``; a
         horizon (力争到2028年) by none."""
-        for r in reversed(self.period_rows.get(para, ())):
-            start, end = r.period
-            if not r.horizon and (stock or r.q.start >= since >= 0 or start is not None and start != end):
-                return r.period
-        return None
+        rows = self.period_rows.get(para)
+        if not rows:
+            return None
+        last = rows[-1]  # the earlier ones all start before ``since``: only the last interval can do then
+        if stock or last.q.start >= since >= 0 or _interval(last.period):
+            return last.period
+        intervals = self.interval_rows.get(para)
+        return intervals[-1].period if intervals else None
 
     def last_subject(self, para: int) -> str | None:
         """The subject of the paragraph's last fact with a subject stated in its clause (not a list item)."""

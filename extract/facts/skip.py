@@ -27,10 +27,11 @@ def skip(ctx: Context, q: Quantity, sent: Span) -> bool:
     if sk.before_re.search(before) or q.kind in sk.window_kinds and before.endswith(sk.window_before) \
             or before.endswith(sk.milestone_before) or ctx.all_dates.overlaps(q.start, q.end):
         return True
-    if q.start > 0 and ctx.text[q.start - 1].isascii() and sk.model_before_re.search(ctx.text, max(0, q.start - 12),
-                                                                                       q.start) \
-            or sk.model_after_re.match(ctx.text, q.end) and q.text[-1:].isdigit():
-        return True
+    c = ctx.text[q.start - 1:q.start]
+    if c and c.isascii() and (c.isalpha() or c in " -") \
+            and sk.model_before_re.search(ctx.text, max(0, q.start - 12), q.start) \
+            or q.text[-1:].isdigit() and sk.model_after_re.match(ctx.text, q.end):
+        return True  # iPhone 15, A17, 5G
     return bool(ctx.doc.corrupt) and ctx.doc.is_corrupt(q.start, q.end) or ctx.in_name(q) or _furniture(ctx, q)
 
 

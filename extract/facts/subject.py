@@ -22,14 +22,16 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from extract.facts.context import Context, complement, dictionary_words, source_clauses
+from extract.facts.context import Context, complement, is_verb, source_clauses
 from extract.facts.filler import strip
+from extract.facts.lexicon import anaphor_at
 from extract.facts.topic import Topic
 from extract.model import Entity, Span, SpanIndex
 
 __all__ = ["Stated", "sentence_subject", "source_clauses", "stated_subject", "usable"]
 
 _BACK = 10  # clauses looked back through for a sentence subject
+_WINDOW = 16  # characters read for an anaphor at the start of a clause (filler, a time phrase, the word)
 
 
 @dataclass(slots=True)
@@ -49,7 +51,8 @@ def stated_subject(ctx: Context, topic: Topic, cs: int, lo: int, upto: int, sent
     e = clause_entity(ctx, cs, upto, sent)
     if e is not None:
         return Stated(topic.name(e), e.start, e.end, "clause")
-    got = _anaphor(ctx, topic, cs, upto, para) if lo > cs else None  # 公司计划今年下半年…: before a later date
+    mid_date = lo > cs and ctx.leading_date_end(cs, upto) != lo  # 公司计划今年下半年…: the anaphor before a date
+    got = _anaphor(ctx, topic, cs, upto, para) if mid_date else None
     return got or _anaphor(ctx, topic, lo, upto, para) or _quoted(ctx, lo, upto, False)
 
 
@@ -57,21 +60,20 @@ def clause_entity(ctx: Context, cs: int, upto: int, sent: Span, look_back: bool 
     """The last usable entity before ``upto`` in the clause starting at ``cs``: not a partner (对哈萨克斯坦), not
     the whole of a share (占新疆…), not a place of origin (香港旅客), not a complement (位于德国, 收购凯斯勒)."""
     sr, t = ctx.r.subjects, ctx.text
-    ents = ctx.ents.inside(cs, upto)
-    if not ents:
-        return None
-    excluded = source_clauses(ctx, sent)
-    share_at = -1 if look_back else t.rfind(sr.share_anchor, cs, upto)
+    excluded: SpanIndex | None = None
+    share_at = -2
     partner = ctx.r.metrics.partner
-    for i in range(len(ents) - 1, -1, -1):
-        e = ents[i]
+    for e in ctx.ents.before(cs, upto):  # nearest first
+        if excluded is None:  # found once, when there is an entity at all
+            excluded = source_clauses(ctx, sent)
+            share_at = -1 if look_back else t.rfind(sr.share_anchor, cs, upto)
         if e.label in sr.segment_labels or not usable(ctx, e, excluded) or share_at >= 0 and e.start > share_at:
             continue
-        if e.start > cs and t[e.start - 1] in partner and (i > 0 or e.start - 1 == cs):
+        if e.start > cs and t[e.start - 1] in partner and (e.start - 1 == cs or ctx.ents.starts_before(cs, e.start)):
             continue  # 新疆对哈萨克斯坦进出口: the partner belongs to the metric
         if e.label == "LOC" and t.startswith(sr.origin_nouns, e.end) or t.startswith(sr.not_before, e.end):
             continue  # 香港旅客: where the travellers come from; 北京时间: a clock
-        if complement(ctx, e, cs, ents[:i]) or ctx.dates.overlaps(e.start, e.end):
+        if complement(ctx, e, cs) or ctx.dates.overlaps(e.start, e.end):
             continue  # 位于德国; 上半年集团: a name cut wrongly across a date
         return e
     return None
@@ -79,13 +81,13 @@ def clause_entity(ctx: Context, cs: int, upto: int, sent: Span, look_back: bool 
 
 def _anaphor(ctx: Context, topic: Topic, lo: int, upto: int, para: int) -> Stated | None:
     """全市, 我国, 公司, 该行 (or a demonstrative: 该关) at the start of the words after the date."""
-    words = strip(ctx.compact(lo, upto), ctx.r.strip)
+    words = strip(ctx.compact(lo, min(upto, lo + _WINDOW)), ctx.r.strip)  # only its start matters
     if not words:
         return None
     tr, sr = ctx.r.topics, ctx.r.subjects
-    w = next((a for a in tr.anaphor_words if words.startswith(a)), None)
+    w = anaphor_at(tr, words)
     if w is None and (pm := tr.anaphor_prefix_re.match(words)) is not None:  # 春运期间全省…
-        w = next((a for a in tr.anaphor_words if words.startswith(a, pm.end())), None)
+        w = anaphor_at(tr, words, pm.end())
     at = ctx.text.find(w or words[:2], lo, upto)
     if words.startswith(sr.demonstratives):  # 该关, 该行: the entity of the kind named last in the paragraph
         e = _named_last(ctx, para, lo, tr.anaphors[w].labels if w else sr.demonstrative_labels)
@@ -110,7 +112,8 @@ def _quoted(ctx: Context, lo: int, upto: int, with_head_only: bool) -> Stated | 
     """A quoted name (with its head noun, if any) right before the metric (高端品牌“曜石”交付), or, earlier in the
     sentence (``with_head_only``), a quoted name with its head noun (“澜庭”项目于…开盘)."""
     sr = ctx.r.subjects
-    if not any(c in sr.quoted_open for c in ctx.text[lo:upto]):
+    stretch = ctx.text[lo:upto]
+    if not any(c in stretch for c in sr.quoted_open):
         return None
     for m in sr.quoted_re.finditer(ctx.text, lo, upto):
         name = m.group(1) + (m.group(2) or "")
@@ -132,11 +135,13 @@ def sentence_subject(ctx: Context, topic: Topic, cs: int, sent: Span, para: int)
         if end <= sent[0]:
             return None
         c0 = ctx.clause_start(sent[0], end)
-        got = _clause_subject(ctx, topic, c0, end, sent, para)
+        key = (c0, end)
+        if key not in ctx.clause_subjects:  # the clauses of a sentence are asked again for each later number
+            ctx.clause_subjects[key] = _clause_subject(ctx, topic, c0, end, sent, para)
+        got = ctx.clause_subjects[key]
         if got is not None:
-            if got.source == "clause":
-                got.source = "sentence"
-            return got
+            return Stated(got.text, got.start, got.end, "sentence" if got.source == "clause" else got.source,
+                          got.carry)
         end = c0 - 1
     return None
 
@@ -172,17 +177,18 @@ def _copula(ctx: Context, lo: int, ce: int) -> Stated | None:
 
 def _initial_np(ctx: Context, lo: int, ce: int) -> Stated | None:
     """澄江科技成立于2015年: a short noun phrase starting the sentence before its first verb (no metric in it)."""
-    sr, verbs, t = ctx.r.subjects, dictionary_words("v"), ctx.text
-    if any(w in ctx.compact(lo, ce) for w in sr.object_subject if len(w) > 1):
+    sr, t = ctx.r.subjects, ctx.text
+    words = ctx.compact(lo, ce)
+    if any(w in words for w in sr.object_subject if len(w) > 1):
         return None  # 法院…判处某某…: whose penalty it is comes after the verb
     toks = ctx.doc.tokens
     i = bisect_left(ctx.token_starts, lo)
-    while i < len(toks) and toks[i][1] <= ce and t[toks[i][0]:toks[i][1]] not in verbs:
+    while i < len(toks) and toks[i][1] <= ce and not is_verb(ctx, t[toks[i][0]:toks[i][1]]):
         i += 1
     if i >= len(toks) or toks[i][1] > ce or toks[i][1] >= ce:
         return None
     np_ = t[lo:toks[i][0]]
-    if strip(np_, ctx.r.strip) != np_ or np_.startswith(ctx.r.topics.anaphor_words):
+    if strip(np_, ctx.r.strip) != np_ or anaphor_at(ctx.r.topics, np_):
         return None  # 力争到2028年: an adverb, no noun phrase; 全市…: an anaphor, resolved elsewhere
     if sr.copula_min <= len(np_) <= sr.copula_max and sr.np_re.fullmatch(np_) and not np_.startswith(sr.np_bad_start) \
             and not sr.not_np_re.search(np_) and not ctx.r.metrics.metric_re.search(np_):

@@ -14,6 +14,8 @@ gives them (（以下简称“广铁集团”）), scored by where and how often
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 from extract.facts.context import Context, complement, source_clauses
 from extract.facts.lexicon import Anaphor
@@ -35,7 +37,7 @@ class Thing:
 
 
 class Topic:
-    """The topic entities of one document (built once, before its facts)."""
+    """The topic entities of one document, scored the first time a fact needs one (most subjects are stated)."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -43,12 +45,22 @@ class Topic:
         self.aliases = ctx.aliases  # full name -> alias, as the article defines them
         self.things: dict[str, Thing] = {}
         self.key_of: dict[str, str] = {}  # surface form -> thing key
-        for e in ctx.entities:
+
+    @cached_property
+    def ranked(self) -> list[Thing]:
+        """The things scored at least ``min_score``, best first (ties: said first)."""
+        uniq: dict[tuple[str, str, Any, Any], list[Any]] = {}  # a name said ten times is added once
+        for e in self.ctx.entities:
             if e.label in self.tr.labels:
-                self._add(e)
+                got = uniq.setdefault((e.text, e.label, getattr(e, "entity_id", None), getattr(e, "canonical", None)),
+                                      [0, e.start, e])
+                got[0] += 1
+                got[1] = min(got[1], e.start)
+        for n, first, e in uniq.values():
+            self._add(e, n, first)
         self._score()
         ranked = sorted(self.things.values(), key=lambda t: (-t.score, t.first))
-        self.ranked = [t for t in ranked if t.score >= self.tr.min_score]
+        return [t for t in ranked if t.score >= self.tr.min_score]
 
     # ------------------------------------------------------------------ names
 
@@ -69,18 +81,20 @@ class Topic:
         canonical = getattr(e, "canonical", None)
         return self.aliases.get(canonical, e.text) if canonical else e.text
 
-    def _add(self, e: Entity) -> None:
-        self._thing(self.key(e), self.name(e), e.label, e.start, e.text)
+    def _add(self, e: Entity, n: int, first: int) -> None:
+        """A name said ``n`` times, first at ``first`` (and the place a public body is named after)."""
+        self._thing(self.key(e), self.name(e), e.label, first, e.text, n)
         if e.label == "ORG":
             place = self.body_place(e.text)
             if place is not None:
-                self._thing(self._place_key(place), place, "LOC", e.start, place)
+                self._thing(self._place_key(place), place, "LOC", first, place, n)
 
-    def _thing(self, k: str, name: str, label: str, start: int, form: str) -> None:
+    def _thing(self, k: str, name: str, label: str, start: int, form: str, n: int) -> None:
         t = self.things.get(k)
         if t is None:
             t = self.things[k] = Thing(name, label, start)
-        t.mentions += 1
+        t.first = min(t.first, start)
+        t.mentions += n
         t.forms.add(form)
         self.key_of.setdefault(form, k)
 
@@ -101,7 +115,10 @@ class Topic:
         head, lead = self._headline(), self._lead()
         aliased = {self.key_of.get(full, self.aliases[full]) for full in self.aliases}
         seen: set[tuple[str, str]] = set()
-        for e in ctx.entities:
+        end = max(head[1], lead[1])
+        for e in ctx.ents.ents:  # sorted by start: those of the headline and the lead
+            if e.start >= end:
+                break
             k = self.key_of.get(e.text) if e.label in self.tr.labels else None
             if k is None:
                 continue
@@ -109,7 +126,7 @@ class Topic:
                 seen.add((k, "h"))
                 self.things[k].score += w["headline"] + w["headline_before_number"] * self._number_after(e, head)
             elif lead[0] <= e.start < lead[1] and (k, "l") not in seen and not self._source(e) \
-                    and not complement(ctx, e, ctx.clause_start(lead[0], e.start), []):  # 位于苏州: where, not who
+                    and not complement(ctx, e, ctx.clause_start(lead[0], e.start)):  # 位于苏州: where, not who
                 seen.add((k, "l"))
                 self.things[k].score += w["lead"]
             place = self.body_place(e.text) if e.label == "ORG" and e.start < lead[1] else None
