@@ -97,9 +97,20 @@ def _anaphor(ctx: Context, topic: Topic, lo: int, upto: int, para: int) -> State
         return None
     name = topic.resolve(w)
     if name is None and tr.anaphors[w].kind not in ("country", "home"):
-        e = _named_last(ctx, para, lo, tr.anaphors[w].labels)  # no topic of the kind: the one named last
-        name = topic.name(e) if e is not None else None
+        name = _named_last_name(ctx, topic, para, lo, tr.anaphors[w].labels)  # no topic of the kind
     return Stated(name, at, at + len(w), "anaphor") if name else None
+
+
+def _named_last_name(ctx: Context, topic: Topic, para: int, lo: int, labels: frozenset[str]) -> str | None:
+    """The name of the entity with one of ``labels`` named last in the paragraph before ``lo``; for a place, a
+    public body named after its place counts (广东省交通运输厅…，全省 -> 广东省)."""
+    p0 = ctx.doc.paragraphs[para][0] if 0 <= para < len(ctx.doc.paragraphs) else 0
+    for e in reversed(ctx.ents.inside(p0, lo)):
+        if e.label in labels:
+            return topic.name(e)
+        if "LOC" in labels and e.label == "ORG" and (place := topic.body_place(e.text)) is not None:
+            return place
+    return None
 
 
 def _named_last(ctx: Context, para: int, lo: int, labels: frozenset[str]) -> Entity | None:
