@@ -11,7 +11,7 @@ belong to the names of a list stated before it (:mod:`~extract.facts.respectivel
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from decimal import Decimal
 from operator import attrgetter
 
@@ -166,16 +166,17 @@ class Builder:
             row.segment, row.metric = text, same.metric
         else:  # 考点162个、考场12960个: what is counted (全省共设考区10个: after the anaphor and the verb)
             row.metric = self._counted(text, istart)
-        self._subject(row, cs, ctx.dates.end_after(cs, istart, cs), istart, sent)
+        lo = ctx.dates.end_after(cs, istart, cs)
+        self._subject(row, cs, lo, istart if istart > lo else q.start, sent)  # the first item may name it
         row.start = start  # the item's mention: from the item, not from the list's subject
 
     def _counted(self, text: str, at: int) -> str:
         """The noun of a list item: after an anaphor starting it and after its last verb (全省共设考区 -> 考区)."""
         ctx = self.ctx
         w = anaphor_at(ctx.r.topics, text) or ""
-        toks, starts = ctx.doc.tokens, ctx.token_starts
+        toks = ctx.doc.tokens
         cut = len(w)
-        i = bisect_left(starts, at + cut)
+        i = ctx.token_at(at + cut)
         while i < len(toks) and toks[i][1] <= at + len(text):
             if is_verb(ctx, ctx.text[toks[i][0]:toks[i][1]]) and toks[i][1] < at + len(text):
                 cut = toks[i][1] - at

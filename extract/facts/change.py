@@ -43,7 +43,7 @@ def change_of(ctx: Context, q: Quantity, cs: int, pre: str) -> Pending | None:
     if w:
         return Pending(q, {"kind": "yoy", "value": q.value, "unit": q.unit, "average": True},
                        t.rfind(w, cs, q.start), cs, n.average, w)
-    w = _suffix(pre, c.phrases, c.phrase_lens, c.tail)
+    w = _suffix(pre, c, c.tail)
     if w is None:
         return _share(ctx, q, cs, pre)
     sign, kind = c.phrases[w]
@@ -102,7 +102,7 @@ def _amount(ctx: Context, q: Quantity, cs: int, pre: str) -> Pending | None:
     see :func:`before_value`)."""
     c = ctx.r.changes
     core = pre.removesuffix(c.amount_optional)
-    w = _suffix(core, c.phrases, c.phrase_lens, ())
+    w = _suffix(core, c, ())
     if w is None or w.endswith(c.rates) or c.from_re.search(pre):
         return None
     kind = "increase" if c.phrases[w][0] > 0 else "decrease"
@@ -111,13 +111,15 @@ def _amount(ctx: Context, q: Quantity, cs: int, pre: str) -> Pending | None:
                    _written(ctx, cs, at, w))
 
 
-def _suffix(s: str, words: dict[str, Any], lens: tuple[int, ...], tail: tuple[str, ...]) -> str | None:
-    """The longest of ``words`` that ``s`` ends with (``lens``: their lengths, longest first), allowing a little
+def _suffix(s: str, c: Changes, tail: tuple[str, ...]) -> str | None:
+    """The longest change phrase that ``s`` ends with (by the phrases' lengths, longest first), allowing a little
     filler of ``tail`` after it (增长了, 增长达)."""
+    words, lens, last = c.phrases, c.phrase_lens, c.phrase_last
     for _ in range(3):
-        for n in lens:
-            if n <= len(s) and s[-n:] in words:
-                return s[-n:]
+        if s[-1:] in last:  # most clauses end with a noun no change phrase ends with
+            for n in lens:
+                if n <= len(s) and s[-n:] in words:
+                    return s[-n:]
         if not s.endswith(tail):
             return None
         f = next(f for f in tail if s.endswith(f))

@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from functools import cache, cached_property
 from itertools import accumulate
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +23,11 @@ from extract.facts.lexicon import Lexicon, rules
 from extract.model import DateRec, Doc, Entity, Quantity, Span, SpanIndex
 
 _START = attrgetter("start")
+_FIRST = itemgetter(0)
 _MATCH_START = re.Match.start
 _WS = re.compile(r"\s+")
 _SPACE = re.compile(r"\s")
+_COMPLEMENT_WINDOW = 6  # characters read before an entity for a preposition or a verb (总部位于)
 
 
 def compact(s: str) -> str:
@@ -148,6 +150,9 @@ class Context:
                             if not self.text.endswith(comparison, 0, d.start) and not self.reported(d)])
         self.source_clauses: dict[Span, SpanIndex] = {}  # by sentence: see source_clauses
         self.clause_subjects: dict[Span, Any] = {}  # by clause: the subject it states (subject.sentence_subject)
+        self.sentence_subjects: dict[int, Any] = {}  # by clause start: the subject of the clauses before it
+        self.clause_names: dict[int, list[Entity]] = {}  # by clause start: the entities that can be its subject
+        self.anaphors: dict[Span, Any] = {}  # by the stretch read: the anaphor starting it (subject._anaphor)
         self.periods: dict[int, tuple[str | None, str | None]] = {}  # id of a date -> its period
         self.horizons: dict[int, bool] = {}  # id of a date -> whether it is a target's horizon (period.horizon)
         self.tags = word_tags((self.r.metrics.seg_verb_tag, *self.r.metrics.function_tags))  # jieba's, some
@@ -194,6 +199,11 @@ class Context:
             return compact(self.text[a:b])
         return self.text[a:b]
 
+    def has_space(self, lo: int, hi: int) -> bool:
+        """Whether a blank (a line break too) lies in [lo, hi)."""
+        i = bisect_left(self.spaces, lo)
+        return i < len(self.spaces) and self.spaces[i] < hi
+
     def clause_start(self, lo: int, pos: int) -> int:
         """Start of the clause holding ``pos`` (after the last separator before it, not before ``lo``)."""
         i = bisect_left(self.seps, pos) - 1
@@ -233,7 +243,7 @@ class Context:
         """Whether a jieba word inside [lo, hi) is a verb of jieba's dictionary (tag v) not in ``allowed``."""
         toks, text = self.doc.tokens, self.text
         verb = self.r.metrics.seg_verb_tag
-        i = bisect_left(self.token_starts, lo)
+        i = self.token_at(lo)
         while i < len(toks) and toks[i][1] <= hi:
             w = text[toks[i][0]:toks[i][1]]
             if self.tags.get(w) == verb and w not in allowed:
@@ -241,9 +251,13 @@ class Context:
             i += 1
         return False
 
-    @cached_property
-    def token_starts(self) -> list[int]:
-        return [s for s, _ in self.doc.tokens]
+    def token_at(self, pos: int) -> int:
+        """Index of the first jieba word starting at or after ``pos`` (a bisection on the words themselves)."""
+        return bisect_left(self.doc.tokens, pos, key=_FIRST)
+
+    def token_before(self, pos: int) -> int:
+        """Index of the last jieba word starting at or before ``pos`` (-1 when none does)."""
+        return bisect_right(self.doc.tokens, pos, key=_FIRST) - 1
 
     def in_name(self, q: Quantity) -> bool:
         """Whether ``q`` overlaps a name (any name starting before its end that ends after its start: the
@@ -329,13 +343,13 @@ def complement(ctx: Context, e: Entity, cs: int) -> bool:
         start = x.start
     while start > cs and t[start - 1] in sr.quoted_open:  # 买入“苏源新材”股票
         start -= 1
-    words = ctx.compact(cs, start)
+    words = ctx.compact(max(cs, start - _COMPLEMENT_WINDOW), start)  # the words right before it
     if not words or words.endswith(sr.object_subject):
         return False
     if words.endswith(sr.complement_before):
         return True
     toks = ctx.doc.tokens
-    i = bisect_right(ctx.token_starts, start - 1) - 1
+    i = ctx.token_before(start - 1)
     return 0 <= i < len(toks) and toks[i][1] == start and is_verb(ctx, t[toks[i][0]:start])
 
 

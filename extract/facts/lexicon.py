@@ -154,6 +154,7 @@ class Subjects:
     copula_max: int
     quoted_re: re.Pattern[str]  # “曜石”, “澜庭”项目: group 1 the name, group 2 a head noun
     quoted_open: str
+    quote_open_re: re.Pattern[str]
     origin_nouns: tuple[str, ...]  # 香港旅客: a place before one of these is part of the metric
     object_subject: tuple[str, ...]  # 判处, 没收: the entity after one is whose penalty it is
     not_before: tuple[str, ...]  # 北京时间: an entity right before one of these is no subject
@@ -191,7 +192,7 @@ def anaphor_at(tr: Topics, s: str, i: int = 0) -> str | None:
     """The anaphor word (全市, 该行, 我国) starting ``s`` at ``i`` (the longest), else None: dictionary look-ups."""
     for n in tr.anaphor_lens:
         w = s[i:i + n]
-        if len(w) == n and w in tr.anaphors:
+        if w in tr.anaphors:  # (a shorter slice at the end of s is a shorter word: found all the same)
             return w
     return None
 
@@ -233,6 +234,7 @@ class Changes:
     average: tuple[str, ...]
     phrases: dict[str, tuple[int, str | None]]  # change phrase -> (sign, kind when its marker says one)
     phrase_lens: tuple[int, ...]  # their distinct lengths, longest first
+    phrase_last: frozenset[str]  # their last characters
     down: tuple[str, ...]
     up: tuple[str, ...]
     moves: tuple[str, ...]  # direction words: they end a counted noun (签约 / 增长) or rule out a subject
@@ -358,7 +360,7 @@ def _subjects(s: dict[str, Any], moves: tuple[str, ...]) -> Subjects:
         aside_open=s["aside"]["open"], aside_close=s["aside"]["close"],
         complement_before=longest_first(s["complement"]["before"]), copula=tuple(s["copula"]["words"]),
         copula_min=s["copula"]["min_len"], copula_max=s["copula"]["max_len"], quoted_re=re.compile(quoted),
-        quoted_open=q["open"], origin_nouns=tuple(s["subject"]["origin_nouns"]),
+        quoted_open=q["open"], quote_open_re=_chars(q["open"]), origin_nouns=tuple(s["subject"]["origin_nouns"]),
         object_subject=longest_first(s["object_subject"]["verbs"]), not_before=tuple(s["subject"]["not_before"]))
 
 
@@ -423,7 +425,8 @@ def _changes(ch: dict[str, Any]) -> Changes:
     return Changes(
         relative_units=frozenset(rel["units"]), relative_kinds=frozenset(rel["kinds"]),
         points=frozenset(rel["points"]), tail=tuple(rel["tail"]), average=longest_first(ch["average"]["words"]),
-        phrases=phrases, phrase_lens=tuple(sorted({len(p) for p in phrases}, reverse=True)), down=down, up=up,
+        phrases=phrases, phrase_lens=tuple(sorted({len(p) for p in phrases}, reverse=True)),
+        phrase_last=frozenset(p[-1] for p in phrases), down=down, up=up,
         moves=moves,
         move_starts=frozenset(w[0] for w in moves), rates=tuple(ch["direction"]["rates"]),
         mom_markers=longest_first(m for m in ch["markers"]["mom"] if len(m) > 1),

@@ -37,13 +37,19 @@ def metric_key(metric: str | None, value: Any, unit: str | None, change: dict[st
     """The metric a fact is keyed by: its canonical metric with the words before its wording (营收 and 营业收入
     are one; 进口通关环节 and 出口通关环节 are two) when known, else its metric; and the kind of its change when the
     value is itself that change (同比增长 11.5% is not 环比增长 11.5%)."""
-    r = rules()
-    got = canonical_match(r.metrics, metric)
-    key = f"{got[0].name}/{strip(got[1], r.strip)}" if got else metric
+    key = _canonical_key(metric) if metric else metric
     if change and change.get("unit") == unit and value is not None and change.get("value") is not None \
             and abs(Decimal(change["value"])) == abs(Decimal(value)):
         key = f"{key}~{change.get('kind')}"
     return key
+
+
+@lru_cache(maxsize=8192)
+def _canonical_key(metric: str) -> str:
+    """营业收入/ for 营收, 通关时间/进口 for 进口通关环节: the canonical metric and the words before its wording."""
+    r = rules()
+    got = canonical_match(r.metrics, metric)
+    return f"{got[0].name}/{strip(got[1], r.strip)}" if got else metric
 
 
 def key_of(f: Fact) -> str:

@@ -14,7 +14,6 @@ noun phrase is last): 第一产业用电量 -> 用电量, 累计合同销售金�
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -77,9 +76,10 @@ def _clause_metric(ctx: Context, lo: int, upto: int) -> Metric:
     """The metric phrase from the first metric word after ``lo`` to the value (with the partner or the segment
     before it), else a short phrase after ``lo``."""
     t, mr = ctx.text, ctx.r.metrics
-    blank = max(t.rfind(" ", lo, upto), t.rfind("\u3000", lo, upto))
-    if blank >= 0 and not t[blank + 1:upto].isspace():  # 受灾 紧急转移安置3.18万人: the parts of a headline
-        lo = blank + 1
+    if ctx.has_space(lo, upto):  # most clauses have none
+        blank = max(t.rfind(" ", lo, upto), t.rfind("\u3000", lo, upto))
+        if blank >= 0 and not t[blank + 1:upto].isspace():  # 受灾 紧急转移安置3.18万人: the parts of a headline
+            lo = blank + 1
     m = ctx.metric_search(lo, upto)
     if m is None:
         end = _cut_at(mr.phrase_cut_re, t, lo, upto)
@@ -111,7 +111,7 @@ def _clause_metric(ctx: Context, lo: int, upto: int) -> Metric:
 def _function_words(ctx: Context, lo: int, hi: int) -> bool:
     """并以3亿元…: the words are prepositions, conjunctions, adverbs (jieba's dictionary tags) or verbs only."""
     t, toks = ctx.text, ctx.doc.tokens
-    i = bisect_left(ctx.token_starts, lo)
+    i = ctx.token_at(lo)
     seen = False
     while i < len(toks) and toks[i][1] <= hi:
         w = t[toks[i][0]:toks[i][1]]
@@ -135,6 +135,8 @@ def segment(ctx: Context, lo: int, hi: int) -> tuple[str, int] | None:
     """第一产业, 民营企业: a noun phrase between the subject and the metric word, and where it starts; None when
     the words there (filler stripped) are no such phrase (a verb, a copula, a demonstrative, too long)."""
     mr, sr = ctx.r.metrics, ctx.r.subjects
+    if hi - lo > 2 * mr.seg_max:  # too long for a segment, filler and all
+        return None
     words = strip(ctx.compact(lo, hi), ctx.r.strip)
     w = anaphor_at(ctx.r.topics, words) or ""
     words = strip(words[len(w):], ctx.r.strip)  # 全市…: an anaphor (resolved or not) is no segment

@@ -20,6 +20,7 @@ from extract.facts.rows import Period, Rows
 from extract.model import DateRec, Quantity, Span
 
 _BACK = 3  # paragraphs looked back through for an inherited period
+_REACH = 60  # characters before the value read for 已, 目前, 全年 (a long sentence is not read whole per number)
 
 
 @dataclass(slots=True)
@@ -41,7 +42,7 @@ def period_for(ctx: Context, rows: Rows, q: Quantity, cs: int, sent: Span, para:
         if _present(ctx, sent[0], q.start):
             return Found((None, None))
         got = _inherited(ctx, rows, q, para, stock)
-    if got.period[1] is not None and ctx.r.periods.whole_year_re.search(ctx.text, cs, q.start):
+    if got.period[1] is not None and ctx.r.periods.whole_year_re.search(ctx.text, max(cs, q.start - _REACH), q.start):
         year = got.period[1][:4]  # 全年新增…: the calendar year of the period (its own, not to be inherited)
         got.period, got.horizon = (f"{year}-01-01", f"{year}-12-31"), True
     return got
@@ -59,7 +60,7 @@ def _stated(ctx: Context, q: Quantity, cs: int, sent: Span, flow: bool) -> Found
             return None  # 29日6时提升至Ⅲ级，并调集…: the time of an event, not of the later figure
     if d is None:
         return None
-    accumulated = ctx.r.periods.accumulated_re.search(ctx.text, sent[0], q.start) is not None
+    accumulated = ctx.r.periods.accumulated_re.search(ctx.text, max(sent[0], q.start - _REACH), q.start) is not None
     return Found(date_period(ctx, d, flow or accumulated), False, horizon(ctx, d))
 
 
@@ -106,7 +107,7 @@ def horizon(ctx: Context, d: DateRec) -> bool:
 
 def _present(ctx: Context, lo: int, pos: int) -> bool:
     """目前, 现有: the figure is as it stands now (no period stated, none inherited)."""
-    return ctx.r.periods.present_re.search(ctx.text, lo, pos) is not None
+    return ctx.r.periods.present_re.search(ctx.text, max(lo, pos - _REACH), pos) is not None
 
 
 def date_period(ctx: Context, d: DateRec, flow: bool) -> Period:

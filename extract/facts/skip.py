@@ -21,7 +21,8 @@ def skip(ctx: Context, q: Quantity, sent: Span) -> bool:
     sk = ctx.r.skips
     c = ctx.text[q.end:q.end + 1]  # what follows, blanks aside, starts with this unless it is blank
     if (c in sk.after_firsts or c.isspace()) \
-            and ctx.compact(q.end, min(q.end + sk.after_window, sent[1])).startswith(sk.after):
+            and ctx.compact(q.end, min(q.end + sk.after_window, sent[1])).startswith(sk.after) \
+            or q.text.endswith(sk.after):  # 400亿元大关; 65岁及以上 (the bracket in the number's own text)
         return True
     before = ctx.compact(max(sent[0], q.start - sk.before_window), q.start)
     if sk.before_re.search(before) or q.kind in sk.window_kinds and before.endswith(sk.window_before) \
@@ -32,16 +33,20 @@ def skip(ctx: Context, q: Quantity, sent: Span) -> bool:
             and sk.model_before_re.search(ctx.text, max(0, q.start - 12), q.start) \
             or q.text[-1:].isdigit() and sk.model_after_re.match(ctx.text, q.end):
         return True  # iPhone 15, A17, 5G
-    return bool(ctx.doc.corrupt) and ctx.doc.is_corrupt(q.start, q.end) or ctx.in_name(q) or _furniture(ctx, q)
+    return bool(ctx.doc.corrupt) and ctx.doc.is_corrupt(q.start, q.end) or ctx.in_name(q) \
+        or "\n" in ctx.text[max(0, q.start - sk.furniture_line):q.start] and _furniture(ctx, q)
 
 
 def _furniture(ctx: Context, q: Quantity) -> bool:
     """阅读 1.2万 | 评论 35: a number in a short line without a sentence end that holds a furniture word."""
     sk, t = ctx.r.skips, ctx.text
-    a = t.rfind("\n", 0, q.start) + 1
-    b = t.find("\n", q.end)
-    b = len(t) if b < 0 else b
-    if b - a > sk.furniture_line:
+    lo = q.start - sk.furniture_line
+    a = t.rfind("\n", max(0, lo), q.start) + 1
+    if a == 0 and lo > 0:
+        return False  # no line break that near: a long line
+    b = t.find("\n", q.end, a + sk.furniture_line + 1)
+    b = len(t) if b < 0 and a + sk.furniture_line >= len(t) else b
+    if b < 0 or b - a > sk.furniture_line:
         return False
     line = t[a:b]
     return not any(c in sk.furniture_ends for c in line) and sk.furniture_re.search(line) is not None

@@ -19,7 +19,6 @@ not subjects: they are the fact's segment (see :mod:`extract.facts.metric`).
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass
 
 from extract.facts.context import Context, complement, is_verb, source_clauses
@@ -32,6 +31,7 @@ __all__ = ["Stated", "sentence_subject", "source_clauses", "stated_subject", "us
 
 _BACK = 10  # clauses looked back through for a sentence subject
 _WINDOW = 16  # characters read for an anaphor at the start of a clause (filler, a time phrase, the word)
+_QUOTE_REACH = 30  # characters before the value read for a quoted name
 
 
 @dataclass(slots=True)
@@ -53,21 +53,39 @@ def stated_subject(ctx: Context, topic: Topic, cs: int, lo: int, upto: int, sent
         return Stated(topic.name(e), e.start, e.end, "clause")
     mid_date = lo > cs and ctx.leading_date_end(cs, upto) != lo  # 公司计划今年下半年…: the anaphor before a date
     got = _anaphor(ctx, topic, cs, upto, para) if mid_date else None
-    return got or _anaphor(ctx, topic, lo, upto, para) or _quoted(ctx, lo, upto, False)
+    got = got or _anaphor(ctx, topic, lo, upto, para) or _quoted(ctx, lo, upto, False)
+    if got is None and ctx.leading_date_end(sent[0], cs) >= cs - 1:  # the sentence's first clause (after a date)
+        got = _copula(ctx, lo, upto) or _initial_np(ctx, lo, upto)
+        if got is not None:
+            got.source = "clause"
+    return got
 
 
 def clause_entity(ctx: Context, cs: int, upto: int, sent: Span, look_back: bool = False) -> Entity | None:
     """The last usable entity before ``upto`` in the clause starting at ``cs``: not a partner (对哈萨克斯坦), not
     the whole of a share (占新疆…), not a place of origin (香港旅客), not a complement (位于德国, 收购凯斯勒)."""
+    valid = ctx.clause_names.get(cs)
+    if valid is None:  # once per clause: its numbers all ask
+        valid = ctx.clause_names[cs] = _clause_names(ctx, cs, ctx.clause_end(cs, sent[1]), sent)
+    if not valid:
+        return None
+    share_at = -1 if look_back else ctx.text.rfind(ctx.r.subjects.share_anchor, cs, upto)
+    for e in reversed(valid):
+        if e.end <= upto and not (share_at >= 0 and e.start > share_at):
+            return e
+    return None
+
+
+def _clause_names(ctx: Context, cs: int, ce: int, sent: Span) -> list[Entity]:
+    """The entities of the clause [cs, ce) that can be its subject, in text order (see :func:`clause_entity`)."""
     sr, t = ctx.r.subjects, ctx.text
-    excluded: SpanIndex | None = None
-    share_at = -2
     partner = ctx.r.metrics.partner
-    for e in ctx.ents.before(cs, upto):  # nearest first
+    out: list[Entity] = []
+    excluded: SpanIndex | None = None
+    for e in ctx.ents.inside(cs, ce):
         if excluded is None:  # found once, when there is an entity at all
             excluded = source_clauses(ctx, sent)
-            share_at = -1 if look_back else t.rfind(sr.share_anchor, cs, upto)
-        if e.label in sr.segment_labels or not usable(ctx, e, excluded) or share_at >= 0 and e.start > share_at:
+        if e.label in sr.segment_labels or not usable(ctx, e, excluded):
             continue
         if e.start > cs and t[e.start - 1] in partner and (e.start - 1 == cs or ctx.ents.starts_before(cs, e.start)):
             continue  # 新疆对哈萨克斯坦进出口: the partner belongs to the metric
@@ -75,17 +93,27 @@ def clause_entity(ctx: Context, cs: int, upto: int, sent: Span, look_back: bool 
             continue  # 香港旅客: where the travellers come from; 北京时间: a clock
         if complement(ctx, e, cs) or ctx.dates.overlaps(e.start, e.end):
             continue  # 位于德国; 上半年集团: a name cut wrongly across a date
-        return e
-    return None
+        out.append(e)
+    return out
 
 
 def _anaphor(ctx: Context, topic: Topic, lo: int, upto: int, para: int) -> Stated | None:
     """全市, 我国, 公司, 该行 (or a demonstrative: 该关) at the start of the words after the date."""
-    words = strip(ctx.compact(lo, min(upto, lo + _WINDOW)), ctx.r.strip)  # only its start matters
+    key = (lo, min(upto, lo + _WINDOW))
+    if key not in ctx.anaphors:  # the numbers of one clause ask the same
+        ctx.anaphors[key] = _read_anaphor(ctx, topic, lo, key[1], para)
+    return ctx.anaphors[key]
+
+
+def _read_anaphor(ctx: Context, topic: Topic, lo: int, upto: int, para: int) -> Stated | None:
+    tr, sr = ctx.r.topics, ctx.r.subjects
+    words = ctx.compact(lo, upto)  # only its start matters
+    w = anaphor_at(tr, words)
+    if w is None:  # after filler (期间全省…) or a time phrase (春运期间全省…)
+        words = strip(words, ctx.r.strip)
+        w = anaphor_at(tr, words)
     if not words:
         return None
-    tr, sr = ctx.r.topics, ctx.r.subjects
-    w = anaphor_at(tr, words)
     if w is None and (pm := tr.anaphor_prefix_re.match(words)) is not None:  # 春运期间全省…
         w = anaphor_at(tr, words, pm.end())
     at = ctx.text.find(w or words[:2], lo, upto)
@@ -123,8 +151,9 @@ def _quoted(ctx: Context, lo: int, upto: int, with_head_only: bool) -> Stated | 
     """A quoted name (with its head noun, if any) right before the metric (高端品牌“曜石”交付), or, earlier in the
     sentence (``with_head_only``), a quoted name with its head noun (“澜庭”项目于…开盘)."""
     sr = ctx.r.subjects
-    stretch = ctx.text[lo:upto]
-    if not any(c in stretch for c in sr.quoted_open):
+    if not with_head_only:
+        lo = max(lo, upto - _QUOTE_REACH)  # a quoted name right before the metric: not far before the value
+    if sr.quote_open_re.search(ctx.text, lo, upto) is None:  # most clauses quote nothing
         return None
     for m in sr.quoted_re.finditer(ctx.text, lo, upto):
         name = m.group(1) + (m.group(2) or "")
@@ -141,6 +170,14 @@ def _quoted(ctx: Context, lo: int, upto: int, with_head_only: bool) -> Stated | 
 def sentence_subject(ctx: Context, topic: Topic, cs: int, sent: Span, para: int) -> Stated | None:
     """The subject stated in the nearest earlier clause of the sentence (before the clause starting at ``cs``)
     that states one: an entity, an anaphor, a quoted name with its head, or X是… in the first clause."""
+    if cs in ctx.sentence_subjects:  # the numbers of one clause ask the same
+        got = ctx.sentence_subjects[cs]
+    else:
+        got = ctx.sentence_subjects[cs] = _sentence_subject(ctx, topic, cs, sent, para)
+    return Stated(got.text, got.start, got.end, got.source, got.carry) if got is not None else None
+
+
+def _sentence_subject(ctx: Context, topic: Topic, cs: int, sent: Span, para: int) -> Stated | None:
     end = cs - 1
     for _ in range(_BACK):
         if end <= sent[0]:
@@ -174,7 +211,7 @@ def _clause_subject(ctx: Context, topic: Topic, c0: int, ce: int, sent: Span, pa
 def _copula(ctx: Context, lo: int, ce: int) -> Stated | None:
     """穹宇二号是…火箭: a short noun phrase starting the sentence before the copula."""
     sr = ctx.r.subjects
-    words = ctx.compact(lo, ce)
+    words = ctx.compact(lo, min(ce, lo + sr.copula_max + 2))  # a short phrase and the copula
     for c in sr.copula:
         i = words.find(c)
         if sr.copula_min <= i <= sr.copula_max:
@@ -189,13 +226,17 @@ def _copula(ctx: Context, lo: int, ce: int) -> Stated | None:
 def _initial_np(ctx: Context, lo: int, ce: int) -> Stated | None:
     """澄江科技成立于2015年: a short noun phrase starting the sentence before its first verb (no metric in it)."""
     sr, t = ctx.r.subjects, ctx.text
-    words = ctx.compact(lo, ce)
+    reach = min(ce, lo + sr.copula_max + _WINDOW)  # a short phrase, a verb and what follows it
+    words = ctx.compact(lo, reach)
     if any(w in words for w in sr.object_subject if len(w) > 1):
         return None  # 法院…判处某某…: whose penalty it is comes after the verb
     toks = ctx.doc.tokens
-    i = bisect_left(ctx.token_starts, lo)
-    while i < len(toks) and toks[i][1] <= ce and not is_verb(ctx, t[toks[i][0]:toks[i][1]]):
+    i = ctx.token_at(lo)
+    last = lo + sr.copula_max  # the verb starts right after a phrase of at most copula_max characters
+    while i < len(toks) and toks[i][0] <= last and toks[i][1] <= ce and not is_verb(ctx, t[toks[i][0]:toks[i][1]]):
         i += 1
+    if i < len(toks) and toks[i][0] > last:
+        return None
     if i >= len(toks) or toks[i][1] > ce or toks[i][1] >= ce:
         return None
     np_ = t[lo:toks[i][0]]

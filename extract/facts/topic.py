@@ -13,7 +13,7 @@ gives them (（以下简称“广铁集团”）), scored by where and how often
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any
 
@@ -22,6 +22,7 @@ from extract.facts.lexicon import Anaphor
 from extract.model import Entity, Span
 
 _ADMIN = "省市县区"  # 湖南省 and 湖南, 无锡市 and 无锡 are one place
+_LINKED = {"entity_id", "canonical"} <= {f.name for f in fields(Entity)}  # records of the entity stage's linking
 
 
 @dataclass(slots=True)
@@ -50,14 +51,26 @@ class Topic:
     def ranked(self) -> list[Thing]:
         """The things scored at least ``min_score``, best first (ties: said first)."""
         uniq: dict[tuple[str, str, Any, Any], list[Any]] = {}  # a name said ten times is added once
+        linked = _LINKED  # the entity stage's entity_id and canonical, when its records have them
+        labels = self.tr.labels
         for e in self.ctx.entities:
-            if e.label in self.tr.labels:
-                got = uniq.setdefault((e.text, e.label, getattr(e, "entity_id", None), getattr(e, "canonical", None)),
-                                      [0, e.start, e])
-                got[0] += 1
-                got[1] = min(got[1], e.start)
-        for n, first, e in uniq.values():
-            self._add(e, n, first)
+            if e.label in labels:
+                k = (e.text, e.label, getattr(e, "entity_id", None), getattr(e, "canonical", None)) if linked \
+                    else (e.text, e.label, None, None)
+                got = uniq.get(k)
+                if got is None:
+                    uniq[k] = [1, e.start, e]
+                else:
+                    got[0] += 1
+                    if e.start < got[1]:
+                        got[1] = e.start
+        head, lead = self._headline(), self._lead()
+        early = max(head[1], lead[1])
+        named = set(self.aliases) | set(self.aliases.values())
+        cap = self.tr.mention_cap
+        for n, first, e in uniq.values():  # only names that can score min_score: said early, aliased or often
+            if first < early or e.text in named or n >= cap or e.label == "ORG" and self.body_place(e.text):
+                self._add(e, n, first)
         self._score()
         ranked = sorted(self.things.values(), key=lambda t: (-t.score, t.first))
         return [t for t in ranked if t.score >= self.tr.min_score]
