@@ -65,10 +65,12 @@ def confidence(guessed: list[str], costs: dict[str, float]) -> float:
 
 @lru_cache(maxsize=256)
 def _confidence(guessed: tuple[str, ...]) -> float:
+    """:func:`_cost` with the rules' costs, remembered (a handful of combinations recur)."""
     return _cost(guessed, rules().guesses)
 
 
 def _cost(guessed: tuple[str, ...], costs: dict[str, float]) -> float:
+    """1 less the summed costs, at least 0, rounded to two places."""
     return round(max(0.0, 1.0 - sum(costs.get(g, 0.0) for g in guessed)), 2) if guessed else 1.0
 
 

@@ -187,6 +187,7 @@ def _canonical_match(metric: str) -> tuple[Canonical, str] | None:
 
 
 def _match(mr: Metrics, metric: str) -> tuple[Canonical, str] | None:
+    """See :func:`canonical_match` (suffixes tried longest first)."""
     if metric in mr.dimensions:  # 高约9米
         return mr.dimensions[metric], ""
     if "（" in metric or "(" in metric:  # 居民消费价格指数（CPI）: the head is outside the brackets

@@ -106,6 +106,7 @@ def _anaphor(ctx: Context, topic: Topic, lo: int, upto: int, para: int) -> State
 
 
 def _read_anaphor(ctx: Context, topic: Topic, lo: int, upto: int, para: int) -> Stated | None:
+    """See :func:`_anaphor` (``upto`` already bounded to the window read)."""
     tr, sr = ctx.r.topics, ctx.r.subjects
     words = ctx.compact(lo, upto)  # only its start matters
     w = anaphor_at(tr, words)
@@ -178,6 +179,7 @@ def sentence_subject(ctx: Context, topic: Topic, cs: int, sent: Span, para: int)
 
 
 def _sentence_subject(ctx: Context, topic: Topic, cs: int, sent: Span, para: int) -> Stated | None:
+    """See :func:`sentence_subject`: the walk back through at most ``_BACK`` clauses, each read once."""
     end = cs - 1
     for _ in range(_BACK):
         if end <= sent[0]:

@@ -103,6 +103,7 @@ class Topic:
                 self._thing(self._place_key(place), place, "LOC", first, place, n)
 
     def _thing(self, k: str, name: str, label: str, start: int, form: str, n: int) -> None:
+        """Count ``n`` mentions of the thing of key ``k`` in the surface form ``form``."""
         t = self.things.get(k)
         if t is None:
             t = self.things[k] = Thing(name, label, start)
@@ -118,6 +119,7 @@ class Topic:
 
     @staticmethod
     def _place_key(name: str) -> str:
+        """湖南省 and 湖南 are one place: the name without its 省/市/县/区."""
         return name[:-1] if len(name) > 2 and name[-1] in _ADMIN else name
 
     # ------------------------------------------------------------------ scores
