@@ -137,6 +137,7 @@ class Subjects:
     demonstratives: tuple[str, ...]
     demonstrative_labels: frozenset[str]
     np_re: re.Pattern[str]
+    possessive: str
     np_min: int
     np_max: int
     np_bad_start: tuple[str, ...]
@@ -353,6 +354,7 @@ def _subjects(s: dict[str, Any], moves: tuple[str, ...]) -> Subjects:
         labels=frozenset(s["subject"]["labels"]), segment_labels=frozenset(s["subject"]["segment_labels"]),
         share_anchor=s["subject"]["share_anchor"], demonstratives=tuple(s["demonstrative"]["starts"]),
         demonstrative_labels=frozenset(s["demonstrative"]["labels"]), np_re=re.compile(np_["pattern"]),
+        possessive=np_["possessive"],
         np_min=np_["min_len"], np_max=np_["max_len"], np_bad_start=tuple(np_["bad_start"]),
         not_np_re=re.compile(f"{_chars(np_['not_chars']).pattern}|{_alt(moves)}"), quotes=np_["quotes"],
         source_prefix=src["prefix"], source_re=re.compile(_alt(src["words"])), speakers=tuple(src["speakers"]),

@@ -53,7 +53,7 @@ def stated_subject(ctx: Context, topic: Topic, cs: int, lo: int, upto: int, sent
         return Stated(topic.name(e), e.start, e.end, "clause")
     mid_date = lo > cs and ctx.leading_date_end(cs, upto) != lo  # 公司计划今年下半年…: the anaphor before a date
     got = _anaphor(ctx, topic, cs, upto, para) if mid_date else None
-    got = got or _anaphor(ctx, topic, lo, upto, para) or _quoted(ctx, lo, upto, False)
+    got = got or _anaphor(ctx, topic, lo, upto, para) or _quoted(ctx, lo, upto, False) or _possessor(ctx, lo, upto)
     if got is None and ctx.leading_date_end(sent[0], cs) >= cs - 1:  # the sentence's first clause (after a date)
         got = _copula(ctx, lo, upto) or _initial_np(ctx, lo, upto)
         if got is not None:
@@ -168,6 +168,22 @@ def _quoted(ctx: Context, lo: int, upto: int, with_head_only: bool) -> Stated | 
     return None
 
 
+def _possessor(ctx: Context, lo: int, upto: int) -> Stated | None:
+    """龙湖的营业支出: a short noun phrase with 的 right before the metric word owns it (rather than a subject
+    carried over from an earlier sentence)."""
+    t, sr = ctx.text, ctx.r.subjects
+    de = t.find(sr.possessive, lo, min(upto, lo + sr.np_max + 1))
+    if de < 0 or ctx.metric_search(de + 1, upto) is None or ctx.metric_search(de + 1, upto).start() != de + 1:
+        return None
+    np_ = strip(ctx.compact(lo, de), ctx.r.strip)
+    if sr.np_min <= len(np_) <= sr.np_max and sr.np_re.fullmatch(np_) and not np_.startswith(sr.np_bad_start) \
+            and not sr.not_np_re.search(np_) and not ctx.r.metrics.metric_re.search(np_) \
+            and not anaphor_at(ctx.r.topics, np_) and not ctx.has_verb(lo, de, frozenset()):
+        at = t.find(np_, lo, de)
+        return Stated(np_.strip(sr.quotes), at, at + len(np_), "clause", False) if at >= 0 else None
+    return None
+
+
 def sentence_subject(ctx: Context, topic: Topic, cs: int, sent: Span, para: int) -> Stated | None:
     """The subject stated in the nearest earlier clause of the sentence (before the clause starting at ``cs``)
     that states one: an entity, an anaphor, a quoted name with its head, or X是… in the first clause."""
@@ -242,7 +258,7 @@ def _initial_np(ctx: Context, lo: int, ce: int) -> Stated | None:
     if i >= len(toks) or toks[i][1] > ce or toks[i][1] >= ce:
         return None
     np_ = t[lo:toks[i][0]]
-    if strip(np_, ctx.r.strip) != np_ or anaphor_at(ctx.r.topics, np_):
+    if strip(np_, ctx.r.strip) != np_ or anaphor_at(ctx.r.topics, np_) or sr.possessive in np_:
         return None  # 力争到2028年: an adverb, no noun phrase; 全市…: an anaphor, resolved elsewhere
     if sr.copula_min <= len(np_) <= sr.copula_max and sr.np_re.fullmatch(np_) and not np_.startswith(sr.np_bad_start) \
             and not sr.not_np_re.search(np_) and not ctx.r.metrics.metric_re.search(np_):
