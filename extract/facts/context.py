@@ -251,6 +251,12 @@ class Context:
             i += 1
         return False
 
+    def word_starts_at(self, pos: int) -> bool:
+        """Whether a jieba word starts at ``pos``."""
+        toks = self.doc.tokens
+        i = self.token_at(pos)
+        return i < len(toks) and toks[i][0] == pos
+
     def token_at(self, pos: int) -> int:
         """Index of the first jieba word starting at or after ``pos`` (a bisection on the words themselves)."""
         return bisect_left(self.doc.tokens, pos, key=_FIRST)

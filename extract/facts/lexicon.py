@@ -135,6 +135,7 @@ class Subjects:
     segment_labels: frozenset[str]  # 葵花籽, 新能源汽车: never a subject
     share_anchor: str
     demonstratives: tuple[str, ...]
+    demonstrative_re: re.Pattern[str]
     demonstrative_labels: frozenset[str]
     np_re: re.Pattern[str]
     possessive: str
@@ -184,6 +185,7 @@ class Topics:
     anaphor_words: tuple[str, ...]  # longest first
     anaphor_lens: tuple[int, ...]  # their distinct lengths, longest first
     anaphor_prefix_re: re.Pattern[str]  # 春运期间: a time phrase before an anaphor
+    anaphor_re: re.Pattern[str]  # any anaphor word (a clause without one needs no closer look)
     country_default: str
     countries: frozenset[str]
     body_place_re: re.Pattern[str]  # 潜江市农业农村局: group 1 the place a public body is named after
@@ -353,6 +355,7 @@ def _subjects(s: dict[str, Any], moves: tuple[str, ...]) -> Subjects:
     return Subjects(
         labels=frozenset(s["subject"]["labels"]), segment_labels=frozenset(s["subject"]["segment_labels"]),
         share_anchor=s["subject"]["share_anchor"], demonstratives=tuple(s["demonstrative"]["starts"]),
+        demonstrative_re=_chars(s["demonstrative"]["starts"]),
         demonstrative_labels=frozenset(s["demonstrative"]["labels"]), np_re=re.compile(np_["pattern"]),
         possessive=np_["possessive"],
         np_min=np_["min_len"], np_max=np_["max_len"], np_bad_start=tuple(np_["bad_start"]),
@@ -381,7 +384,7 @@ def _topics(s: dict[str, Any]) -> Topics:
     return Topics(frozenset(t["labels"]), float(t["min_score"]), weights, t["mention_cap"], t["lead_chars"],
                   t["headline_max"], re.compile(s["alias"]["pattern"]), anaphors, longest_first(anaphors),
                   tuple(sorted({len(w) for w in anaphors}, reverse=True)),
-                  re.compile(s["anaphor_prefix"]["pattern"]),
+                  re.compile(s["anaphor_prefix"]["pattern"]), re.compile(trie_pattern(anaphors)),
                   country_default, countries, body)
 
 

@@ -93,8 +93,8 @@ def _clause_metric(ctx: Context, lo: int, upto: int) -> Metric:
     end = _cut_at(mr.cut_re, t, m.start(), upto)
     first = m
     m = _last_head(ctx, m, end)
-    stop = mr.stop_re.search(t, m.end(), end)
-    head = ctx.compact(m.start(), stop.start() if stop else end)
+    stop = _stop(ctx, m.end(), end)
+    head = ctx.compact(m.start(), stop)
     if head not in mr.canonical:  # 每千人口床位数 is a wording: its 每 is no filler
         head = strip(head, ctx.r.strip)
     if not 0 < len(head) <= mr.max_len:
@@ -119,6 +119,16 @@ def _function_words(ctx: Context, lo: int, hi: int) -> bool:
             return False
         seen, i = True, i + 1
     return seen
+
+
+def _stop(ctx: Context, lo: int, end: int) -> int:
+    """Where a predicate after the metric word ends the metric (稳定在, 为, 达): at the start of a word only (达 in
+    通达率 is no predicate); ``end`` when none does."""
+    stop_re, t = ctx.r.metrics.stop_re, ctx.text
+    m = stop_re.search(t, lo, end)
+    while m is not None and not ctx.word_starts_at(m.start()):
+        m = stop_re.search(t, m.start() + 1, end)
+    return m.start() if m else end
 
 
 def _last_head(ctx: Context, m: re.Match[str], end: int) -> re.Match[str]:

@@ -56,7 +56,9 @@ def stated_subject(ctx: Context, topic: Topic, cs: int, lo: int, upto: int, sent
     got = got or _anaphor(ctx, topic, lo, upto, para) or _quoted(ctx, lo, upto, False) or _possessor(ctx, lo, upto)
     if got is None and ctx.leading_date_end(sent[0], cs) >= cs - 1:  # the sentence's first clause (after a date)
         got = _copula(ctx, lo, upto) or _initial_np(ctx, lo, upto)
-        if got is not None:
+        if got is not None and ctx.metric_search(got.end, upto) is not None:
+            got = None  # 动车组列车发送旅客…: the phrase leads into the metric, it names no one
+        elif got is not None:
             got.source = "clause"
     return got
 
@@ -108,6 +110,8 @@ def _anaphor(ctx: Context, topic: Topic, lo: int, upto: int, para: int) -> State
 def _read_anaphor(ctx: Context, topic: Topic, lo: int, upto: int, para: int) -> Stated | None:
     """See :func:`_anaphor` (``upto`` already bounded to the window read)."""
     tr, sr = ctx.r.topics, ctx.r.subjects
+    if tr.anaphor_re.search(ctx.text, lo, upto) is None and sr.demonstrative_re.search(ctx.text, lo, upto) is None:
+        return None  # most clauses start with no anaphor (nor a demonstrative)
     words = ctx.compact(lo, upto)  # only its start matters
     w = anaphor_at(tr, words)
     if w is None:  # after filler (期间全省…) or a time phrase (春运期间全省…)
