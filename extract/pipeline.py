@@ -82,8 +82,8 @@ STAGES: tuple[Stage, ...] = (
     Stage("dates", _dates, ("date_candidates", "ref_date", "ref_date_source", "corrupt", "sentences"), ("dates",)),
     Stage("numbers", _quantities, ("mapped", "dates", "corrupt", "sentences"), ("quantities",)),
     Stage("entities", _entities, ("mapped", "tokens", "quantities", "corrupt"), ("entities",)),
-    Stage("facts", _facts, ("mapped", "sentences", "paragraphs", "tokens", "dates", "quantities", "entities"),
-          ("facts",)),
+    Stage("facts", _facts, ("mapped", "sentences", "paragraphs", "tokens", "ref_date", "dates", "quantities",
+                            "entities"), ("facts",)),
 )
 NAMES = tuple(s.name for s in STAGES)
 

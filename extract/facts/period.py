@@ -41,7 +41,7 @@ def period_for(ctx: Context, rows: Rows, q: Quantity, cs: int, sent: Span, para:
     if got is None:
         if _present(ctx, sent[0], q.start):
             return Found((None, None))
-        got = _inherited(ctx, rows, q, para, stock)
+        got = _since(ctx, q, sent) or _inherited(ctx, rows, q, para, stock)
     if got.period[1] is not None and ctx.r.periods.whole_year_re.search(ctx.text, max(cs, q.start - _REACH), q.start):
         year = got.period[1][:4]  # 全年新增…: the calendar year of the period (its own, not to be inherited)
         got.period, got.horizon = (f"{year}-01-01", f"{year}-12-31"), True
@@ -62,6 +62,15 @@ def _stated(ctx: Context, q: Quantity, cs: int, sent: Span, flow: bool) -> Found
         return None
     accumulated = ctx.r.periods.accumulated_re.search(ctx.text, max(sent[0], q.start - _REACH), q.start) is not None
     return Found(date_period(ctx, d, flow or accumulated), False, horizon(ctx, d))
+
+
+def _since(ctx: Context, q: Quantity, sent: Span) -> Found | None:
+    """此轮强降雨已造成…: an accumulated figure (已, 累计) with no date of its own runs over the article's last
+    period since a date (7月下旬以来) before it."""
+    if ctx.r.periods.accumulated_re.search(ctx.text, max(sent[0], q.start - _REACH), q.start) is None:
+        return None
+    d = next((d for d in reversed(ctx.dates.dates) if d.bound == "since" and d.end <= q.start), None)
+    return Found(date_period(ctx, d, True), True) if d is not None and d.value_start else None
 
 
 def _inherited(ctx: Context, rows: Rows, q: Quantity, para: int, stock: bool) -> Found:
@@ -117,7 +126,10 @@ def date_period(ctx: Context, d: DateRec, flow: bool) -> Period:
         pr = ctx.r.periods
         lead = ctx.compact(max(0, d.start - pr.cumulative_window), d.start)
         cut = d.text.startswith(pr.cumulative) or lead.endswith(pr.cumulative)
-        got = (None, d.value_end) if cut else (d.value_start, d.value_end)
+        if d.bound == "since":  # 7月下旬以来: from the start of the anchor to the day of the article
+            got = d.value_start, ctx.doc.ref_date or d.value_end
+        else:
+            got = (None, d.value_end) if cut else (d.value_start, d.value_end)
         ctx.periods[id(d)] = got
     if got[0] is None and got[1] is not None and not flow:
         return got[1], got[1]
