@@ -15,7 +15,7 @@ from decimal import Decimal
 from operator import attrgetter
 
 from extract.facts.change import Pending, attach, before_value, change_of, from_to
-from extract.facts.context import Context, compact
+from extract.facts.context import Context, compact, last_char
 from extract.facts.filler import strip
 from extract.facts.items import list_item
 from extract.facts.linker import Linker
@@ -28,6 +28,7 @@ from extract.facts.topic import Topic
 from extract.model import Quantity, Span
 
 _START = attrgetter("start")
+_SEMICOLONS = frozenset("；;")  # a sentence ended by one goes on in the next (…增加2.6%；…约合185.9亿港元)
 
 
 class Builder:
@@ -40,6 +41,7 @@ class Builder:
         self.link = Linker(ctx, self.topic, self.rows)
         self.consumed: set[int] = set()  # ids of numbers that are the before value of another (由X提升至Y)
         self.emitted: set[int] = set()  # ids of changes made facts of their own beside the fact they change
+        self.semicolon: tuple[int, list[Row]] = (-2, [])  # a sentence a semicolon ended, and its rows
 
     def build(self) -> list[Row]:
         """Every row of the document, sentence by sentence (a change of its own after the facts of its clause)."""
@@ -76,15 +78,19 @@ class Builder:
                 pending.append(ch)
                 prev = q
                 continue
-            if pending:
-                self.flush(pending, sent_rows, si, para)
-                pending = []
+            made = self.flush(pending, sent_rows, si, para) if pending else []
+            pending = []
             row = self.base_row(q, cs, pre, sent, si, para, sq, qi, sent_rows, prev)
+            at = None
+            if made and row.metric is None and row.change is None and self.leads_into(made[-1], q):
+                at = self.absorb(row, made[-1], sent_rows, si)
             sent_rows.append(row)
-            self.rows.add(row)
+            self.rows.add(row, at)
             prev = q
         if pending:
             self.flush(pending, sent_rows, si, p0)
+        if last_char(ctx.text, *sent) in _SEMICOLONS:
+            self.semicolon = (si, sent_rows)
         if len(sent_rows) > 1 and ctx.r.changes.respectively in ctx.text[sent[0]:sent[1]]:
             respectively(ctx, self.topic, sent, sent_rows)
 
@@ -120,8 +126,10 @@ class Builder:
         prev_row = sent_rows[-1] if same_clause and sent_rows and sent_rows[-1].q is prev else None
         item = list_item(ctx, q, cs)
         link = self.link
-        if prev_row is None and sent_rows and link.equivalent(pre):
-            link.copy(row, sent_rows[-1], ctx.r.names.equivalent)
+        before = self.semicolon[1] if self.semicolon[0] == si - 1 else []  # the sentence goes on after a semicolon
+        src = restated(sent_rows or before, q) if prev_row is None and link.equivalent(pre) else None
+        if src is not None:
+            link.copy(row, src, ctx.r.names.equivalent)
         elif item is not None:
             link.link_item(row, item, cs, sent, sent_rows)
         else:
@@ -131,9 +139,11 @@ class Builder:
         link.set_period(row, cs, sent, para)
         return row
 
-    def flush(self, pending: list[Pending], sent_rows: list[Row], si: int, para: int) -> None:
+    def flush(self, pending: list[Pending], sent_rows: list[Row], si: int, para: int) -> list[Row]:
         """Attach the changes of a clause to the facts before them (分别: one each, in order); a change with
-        no fact to attach to is a row of its own, and so is a mom or share change kept beside a main one."""
+        no fact to attach to is a row of its own (those rows are returned), and so is a mom or share change kept
+        beside a main one."""
+        made: list[Row] = []
         ctx = self.ctx
         resp = any(ctx.r.changes.respectively in ctx.text[p.cs:p.q.start] for p in pending)
         stated = [r for r in sent_rows if not r.modifier]
@@ -159,6 +169,32 @@ class Builder:
                 continue  # a second change of the kind the fact has already
             last = self.change_row(p, si, para)
             sent_rows.append(last)
+            made.append(last)
+        return made
+
+    def leads_into(self, made: Row, q: Quantity) -> bool:
+        """同比增长8%，达10亿美元: only filler, a comma or a word of arriving (至) between the change and ``q``."""
+        ctx = self.ctx
+        between = strip(ctx.compact(made.end, q.start).strip("，,"), ctx.r.strip)
+        return not between or between in ctx.r.changes.leads_into
+
+    def absorb(self, row: Row, made: Row, sent_rows: list[Row], si: int) -> int:
+        """The change ``made`` (a row of its own) is that of ``row``, the value it brought its metric to: the
+        row takes its metric and changes, and the change's row goes; where it was (the place of ``row``)."""
+        at = next(i for i, r in enumerate(self.rows.rows) if r is made)
+        self.rows.drop(made.q)
+        sent_rows[:] = [r for r in sent_rows if r is not made]
+        row.metric, row.segment, row.base_metric = made.base_metric or None, made.segment, made.base_metric
+        row.change, row.attached = made.change, [made.own, *made.attached]
+        if made.subject:  # the change's clause says whose and when (同比增长6.1%，达4200亿元)
+            row.subject, row.subject_source, row.carry = made.subject, made.subject_source, made.carry
+        if made.period != (None, None):
+            row.period, row.horizon = made.period, made.horizon
+        row.guessed = [g for g in row.guessed if g != "metric.none"]
+        row.guessed += [g for g in made.guessed if g.startswith("metric")]
+        row.start, row.rule = min(row.start, made.start), self.ctx.r.names.leads_into
+        self.secondaries(row, sent_rows, si)
+        return at
 
     def secondaries(self, row: Row, sent_rows: list[Row], si: int) -> None:
         """The mom and share changes of a row, each also a fact of its own (once): 合同销售金额环比增长 41.2%."""
@@ -187,7 +223,7 @@ class Builder:
         """A change with no fact to attach to, as a fact of its own (named by the change rule that found it):
         its metric is the clause's metric and the change words as written (规上工业增加值同比增长)."""
         ctx, q = self.ctx, p.q
-        new = Row(q=q, sent=si, para=para, rule=p.rule, start=q.start, end=q.end, change=p.change)
+        new = Row(q=q, sent=si, para=para, rule=p.rule, start=q.start, end=q.end, change=p.change, own=p)
         sent = ctx.sents[si]
         lo = ctx.dates.end_after(p.cs, p.at, p.cs)
         st = stated_subject(ctx, self.topic, p.cs, lo, p.at, sent, para)
@@ -208,3 +244,8 @@ class Builder:
         self.rows.add(new)
         return new
 
+
+def restated(sent_rows: list[Row], q: Quantity) -> Row | None:
+    """The fact an equivalent amount (约合185.9亿港元) restates: the sentence's last fact with a metric and a
+    number of the same kind (an amount restates an amount, not the percentage of a change between them)."""
+    return next((r for r in reversed(sent_rows) if r.metric and r.q.kind == q.kind), None)

@@ -366,14 +366,14 @@ def logical_sentences(doc: Doc, r: Lexicon) -> list[Span]:
     out: list[Span] = []
     for s, e in doc.sentences:
         if out and text[out[-1][1] - 1] not in terminal \
-                and _last_char(text, *out[-1]) not in terminal and _first_char(text, s, e) in continuation:
-            out[-1] = (out[-1][0], e)  # (the first test is _last_char's fast path: most sentences end with 。)
+                and last_char(text, *out[-1]) not in terminal and _first_char(text, s, e) in continuation:
+            out[-1] = (out[-1][0], e)  # (the first test is last_char's fast path: most sentences end with 。)
         else:
             out.append((s, e))
     return out
 
 
-def _last_char(text: str, s: int, e: int) -> str:
+def last_char(text: str, s: int, e: int) -> str:
     """Last non-blank character of text[s:e] ("" if none); the strip copies the span only when it ends blank."""
     c = text[e - 1] if e > s else ""
     return c if not c.isspace() else text[s:e].rstrip()[-1:]

@@ -76,6 +76,7 @@ class Names:
     secondary: str
     respectively: str
     equivalent: str
+    leads_into: str
 
 
 @dataclass(frozen=True)
@@ -158,6 +159,7 @@ class Subjects:
     quoted_open: str
     quote_open_re: re.Pattern[str]
     origin_nouns: tuple[str, ...]  # 香港旅客: a place before one of these is part of the metric
+    place_ends: str  # 江苏省|地区生产总值: where a place name cut too long really ends
     object_subject: tuple[str, ...]  # 判处, 没收: the entity after one is whose penalty it is
     not_before: tuple[str, ...]  # 北京时间: an entity right before one of these is no subject
 
@@ -260,6 +262,7 @@ class Changes:
     rank: dict[str, int]
     rank_default: int
     secondary: frozenset[str]
+    leads_into: frozenset[str]  # 至: between a change and the value it brought its metric to
 
 
 @dataclass(frozen=True)
@@ -279,6 +282,10 @@ class Skips:
     window_before: tuple[str, ...]
     window_kinds: frozenset[str]
     milestone_before: tuple[str, ...]
+    rate: tuple[str, ...]  # 兑: the two amounts of an exchange rate
+    rate_kinds: frozenset[str]
+    event: tuple[str, ...]  # 800米决赛: a distance naming a sporting event
+    event_kinds: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -305,7 +312,7 @@ def _names(cfg: dict[str, Any], ch: dict[str, Any]) -> Names:
     return Names(f["clause"]["name"], f["count"]["name"], cfg["lists"]["list"]["name"],
                  ch["from_to"]["name"], ch["up"]["name"], ch["down"]["name"], ch["average"]["name"],
                  ch["share"]["name"], ch["amount"]["name"], ch["and"]["name"], ch["secondary"]["name"],
-                 f["respectively"]["name"], f["equivalent"]["name"])
+                 f["respectively"]["name"], f["equivalent"]["name"], ch["leads_into"]["name"])
 
 
 def _clauses(c: dict[str, Any]) -> Clauses:
@@ -366,6 +373,7 @@ def _subjects(s: dict[str, Any], moves: tuple[str, ...]) -> Subjects:
         complement_before=longest_first(s["complement"]["before"]), copula=tuple(s["copula"]["words"]),
         copula_min=s["copula"]["min_len"], copula_max=s["copula"]["max_len"], quoted_re=re.compile(quoted),
         quoted_open=q["open"], quote_open_re=_chars(q["open"]), origin_nouns=tuple(s["subject"]["origin_nouns"]),
+        place_ends=s["subject"]["place_ends"],
         object_subject=longest_first(s["object_subject"]["verbs"]), not_before=tuple(s["subject"]["not_before"]))
 
 
@@ -442,7 +450,8 @@ def _changes(ch: dict[str, Any]) -> Changes:
         amount_optional=ch["amount"]["optional"], increase=longest_first(ft["increase"]),
         decrease=longest_first(ft["decrease"]), from_=tuple(ft["from"]), from_re=re.compile(_alt(ft["from"])),
         respectively=ch["respectively"]["word"], joiners=tuple(ch["and"]["joiners"]), rank=dict(ch["attach"]["rank"]),
-        rank_default=max(ch["attach"]["rank"].values()) + 1, secondary=frozenset(ch["secondary"]["kinds"]))
+        rank_default=max(ch["attach"]["rank"].values()) + 1, secondary=frozenset(ch["secondary"]["kinds"]),
+        leads_into=frozenset(ch["leads_into"]["words"]))
 
 
 def _skips(s: dict[str, Any]) -> Skips:
@@ -453,7 +462,9 @@ def _skips(s: dict[str, Any]) -> Skips:
                  s["threshold"]["window"], re.compile(before), s["before"]["window"], frozenset(s["in_name"]["labels"]),
                  re.compile(s["model"]["before_re"]), re.compile(s["model"]["after_re"]),
                  re.compile(_alt(fu["words"])), fu["max_line"], fu["ends"], longest_first(s["window"]["before"]),
-                 frozenset(s["window"]["kinds"]), longest_first(s["threshold"]["before"]))
+                 frozenset(s["window"]["kinds"]), longest_first(s["threshold"]["before"]),
+                 longest_first(s["rate"]["words"]), frozenset(s["rate"]["kinds"]), longest_first(s["event"]["after"]),
+                 frozenset(s["event"]["kinds"]))
 
 
 @cache

@@ -33,6 +33,7 @@ class Row:
     carry: bool = True  # later facts of the paragraph may take its subject (not a quoted brand's)
     horizon: bool = False  # its period is a target's horizon (力争到2028年): not inherited
     attached: list[Any] = field(default_factory=list)  # the changes attached to it (their numbers and words)
+    own: Any = None  # a change's own row: the change it states
 
 
 def _interval(period: Period) -> bool:
@@ -52,9 +53,13 @@ class Rows:
         self.interval_rows: dict[int, list[Row]] = {}  # of those, with an interval
         self.subject_rows: dict[int, list[Row]] = {}
 
-    def add(self, row: Row) -> None:
-        """Append a finished row (its subject and period are set and do not change afterwards)."""
-        self.rows.append(row)
+    def add(self, row: Row, at: int | None = None) -> None:
+        """Append a finished row (its subject and period are set and do not change afterwards); ``at``: put it
+        there instead (in the place of a row it replaces)."""
+        if at is None:
+            self.rows.append(row)
+        else:
+            self.rows.insert(at, row)
         if row.period != (None, None) and not row.horizon:
             self.period_rows.setdefault(row.para, []).append(row)
             if _interval(row.period):

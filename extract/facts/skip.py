@@ -13,8 +13,9 @@ _DIGIT = re.compile(r"\d")
 
 def skip(ctx: Context, q: Quantity, sent: Span) -> bool:
     """Not a statistic: no unit, a small spelled-out count (两个市场), a threshold (400亿元大关), a comparison
-    (高于全国1.2个百分点), an ordinal, a model name or version (iPhone 11, A13), a counter in page furniture
-    (阅读 1.2万), a number in a corrupted stretch or inside a name."""
+    (高于全国1.2个百分点), an ordinal, an exchange rate (1美元兑7.1元), a sporting event (800米决赛), a model
+    name or version (iPhone 11, A13), a counter in page furniture (阅读 1.2万), a number in a corrupted
+    stretch or inside a name."""
     if q.unit is None or not _DIGIT.search(q.text) and Decimal(q.value) <= ctx.r.skips.small_count_max \
             and q.kind not in ("duration", "money", "percent"):
         return True
@@ -26,8 +27,10 @@ def skip(ctx: Context, q: Quantity, sent: Span) -> bool:
         return True
     before = ctx.compact(max(sent[0], q.start - sk.before_window), q.start)
     if sk.before_re.search(before) or q.kind in sk.window_kinds and before.endswith(sk.window_before) \
-            or before.endswith(sk.milestone_before) or ctx.all_dates.overlaps(q.start, q.end):
-        return True
+            or before.endswith(sk.milestone_before) or ctx.all_dates.overlaps(q.start, q.end) \
+            or q.kind in sk.rate_kinds and (before.endswith(sk.rate) or ctx.text.startswith(sk.rate, q.end)) \
+            or q.kind in sk.event_kinds and ctx.text.startswith(sk.event, q.end):
+        return True  # …; 以1港元兑1.03澳门元; 800米决赛
     c = ctx.text[q.start - 1:q.start]
     if c and c.isascii() and (c.isalpha() or c in " -") \
             and sk.model_before_re.search(ctx.text, max(0, q.start - 12), q.start) \

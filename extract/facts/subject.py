@@ -19,7 +19,7 @@ not subjects: they are the fact's segment (see :mod:`extract.facts.metric`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extract.facts.context import Context, complement, is_verb, source_clauses
 from extract.facts.filler import strip
@@ -95,8 +95,18 @@ def _clause_names(ctx: Context, cs: int, ce: int, sent: Span) -> list[Entity]:
             continue  # 香港旅客: where the travellers come from; 北京时间: a clock
         if complement(ctx, e, cs) or ctx.dates.overlaps(e.start, e.end):
             continue  # 位于德国; 上半年集团: a name cut wrongly across a date
-        out.append(e)
+        out.append(_before_metric(ctx, e) if e.label == "LOC" else e)
     return out
+
+
+def _before_metric(ctx: Context, e: Entity) -> Entity:
+    """江苏省地区 before 生产总值: a place name that runs into a metric word (地区生产总值) ends at the place
+    character before that word."""
+    t, metric_re, ends = ctx.text, ctx.r.metrics.metric_re, ctx.r.subjects.place_ends
+    for k in range(e.start + 2, e.end):
+        if t[k - 1] in ends and (m := metric_re.match(t, k)) is not None and m.end() > e.end:
+            return replace(e, text=t[e.start:k], end=k, raw_end=e.raw_start + k - e.start)
+    return e
 
 
 def _anaphor(ctx: Context, topic: Topic, lo: int, upto: int, para: int) -> Stated | None:
