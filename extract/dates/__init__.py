@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from extract.dates.calendar import add_months, month_end, qingming, shift
+from extract.dates.context import Context
 from extract.dates.grammar import Grammar, grammar
 from extract.dates.read import Parts, copy
 from extract.dates.read import scan as _scan
@@ -84,19 +85,16 @@ def find_dates(text: str, ref_date: date | None = None, *, periods: bool = True)
 def _find(text: str, parts: list[Parts], ref_date: date | None, periods: bool, gr: Grammar) -> list[DateMatch]:
     """:func:`find_dates` over the matches of one scan; resolving mutates ``parts`` (ranges and lists
     inherit the year and month they leave out), so a second resolution needs fresh copies."""
-    ctx = Ctx()
-    period_ctx = Ctx()  # the last period (not a single day): what 同期 refers to in statistics
+    cx = Context(text, gr)
     out: list[DateMatch] = []
     i = 0
     while i < len(parts):
         p = parts[i]
         nxt = parts[i + 1] if i + 1 < len(parts) else None
-        d, used = _match(text, p, nxt, ref_date, period_ctx if p.same_period and period_ctx.end else ctx, gr)
+        ctx, ref = cx.anchor(p, ref_date)
+        d, used = _match(text, p, nxt, ref, ctx, gr)
         out.append(d)
-        if d.value_start is not None and not p.same_period:
-            ctx = Ctx(d.value_start, d.value_end, d.granularity)
-            if d.granularity not in ("day", "datetime"):
-                period_ctx = ctx
+        cx.note(p, d.value_start, d.value_end, d.granularity)
         i += 1 + used
     if periods:
         out.extend(_periods(text, [(d.start, d.end) for d in out], ref_date, gr))
@@ -108,6 +106,7 @@ def _match(text: str, p: Parts, nxt: Parts | None, ref: date | None, ctx: Ctx,
            gr: Grammar) -> tuple[DateMatch, int]:
     """The match of ``p`` resolved, joined with ``nxt`` when a connector makes them one (and then 1
     part used beyond ``p``), widened by 从 before a range and bounded by 截至 or 以来."""
+    p.future = _planned(text, p, gr)
     iv, rel = resolve(p, ref, ctx, gr.lex)
     if iv is None:
         d = DateMatch(p.start, p.end, "", None, None, _guess_granularity(p), rel, rule=p.rule)
@@ -116,7 +115,7 @@ def _match(text: str, p: Parts, nxt: Parts | None, ref: date | None, ctx: Ctx,
     joined = _join(text, p, nxt, d, ref, gr) if nxt is not None and iv is not None else None
     if (joined == "range" or p.days or p.months or p.year2) and d.start > 0 and text[d.start - 1] in gr.from_chars:
         d.start -= 1  # 从2016年到2018年: the range includes its 从
-    _bound(text, d, ref, gr)
+    _bound(text, d, gr)
     if p.time and d.granularity == "day":
         d.granularity = "datetime"
     d.text, d.time, d.anchor = text[d.start:d.end], p.time, p.anchor(d.relative)
@@ -154,19 +153,39 @@ def _join(text: str, p: Parts, nxt: Parts, d: DateMatch, ref: date | None, gr: G
     return "between"
 
 
-def _bound(text: str, d: DateMatch, ref: date | None, gr: Grammar) -> None:
-    """截至X: the cut-off day (X's last); X以来: from X's start up to the reference date."""
+def _planned(text: str, p: Parts, gr: Grammar) -> bool:
+    """A deadline or a plan: a before or from bound after the date (12月底前, 7月1日起) or a word of plans
+    before it (将于, 预计): a date without its year then keeps the reference year even when ahead."""
+    bm = gr.bound_re.match(text, p.end)
+    if bm is not None and bm.lastgroup in ("before", "from"):
+        return True
+    head = text[max(0, p.start - 3):p.start]
+    return any(len(w) > 1 and w in head for w in gr.lex.future_markers)  # not 到, 至: ranges and 截至
+
+
+def _bound(text: str, d: DateMatch, gr: Grammar) -> None:
+    """截至X: the cut-off day (X's last).  A bound word after X (X或之前, X起, X以来, X前, X以后) keeps X's
+    value and says which side of X is meant in ``bound`` (the record spans the word, and 从/自 before a
+    from or since bound); 自从X alone is "since" too."""
     um = gr.until_re.search(text, max(0, d.start - 4), d.start)
     if um and d.value_start is not None:
         d.start, d.value_start, d.granularity, d.bound = um.start(), d.value_end, "day", "until"
         d.rule = gr.lex.names.until
-    elif d.value_end is not None and d.granularity != "time":
-        sm = gr.since_re.match(text, d.end)
-        if sm:
-            d.end, d.bound, d.granularity, d.relative, d.rule = sm.end(), "since", "range", True, gr.lex.names.since
-            d.value_end = ref if ref is not None and ref >= d.value_start else None
-            if d.value_end is None:
-                d.value_start = None
+        return
+    if d.value_end is None or d.granularity == "time":
+        return
+    names = gr.lex.names
+    bm = gr.bound_re.match(text, d.end)
+    if bm is not None:
+        bound = bm.lastgroup or ""
+        d.end, d.bound = bm.end(), bound
+        d.rule = {"until": names.until_after, "from": names.from_after, "since": names.since,
+                  "before": names.before, "after": names.after}[bound]
+    fm = gr.from_re.search(text, max(0, d.start - 2), d.start)
+    if fm is not None and (d.bound in ("from", "since") or d.bound is None and fm.group() == "自从"):
+        d.start = fm.start()
+        if d.bound is None:
+            d.bound, d.rule = "since", names.since
 
 
 def _guess_granularity(p: Parts) -> str:
@@ -176,7 +195,9 @@ def _guess_granularity(p: Parts) -> str:
     if p.has_day() or p.holiday is not None and not p.holiday_period:
         return "day"
     if p.month_part is not None:
-        return "xun"
+        return p.month_part[2]
+    if p.lunar is not None or p.same_month:
+        return "month"
     if p.month is not None or p.month_rel is not None:
         return "month"
     if p.quarters is not None:

@@ -69,6 +69,10 @@ def _openings(lx: Lexicon) -> list[str]:
             + [t["year_range"]["opener"] + c for c in YEAR4_FIRST]
             + t["same_period"]["words"] + wd["prefixes"] + t["weekend"]["words"] + [t["lunar"]["marker"]]
             + [m + "月" for m in lx.lunar_months] + [wd["short_prefix"] + c for c in wd["short_days"]]
+            + [t["lunar"]["leap"] + c for c in CN + "".join(lx.lunar_months)]
+            + list(t["era"]["eras"]) + t["quarter"]["first_quarter"]
+            + [w + c for w in t["selector"]["first"] + t["selector"]["last"] for c in NUMERALS + "个月周天季日"]
+            + [w + b for w in t["paren_day"]["words"] for b in t["paren_day"]["open_brackets"]]
             + [c + "世纪" for c in lx.centuries])
 
 
@@ -115,10 +119,12 @@ def _numeral_guard(lx: Lexicon, words: list[str]) -> str:
     """
     after = numeral_followers(lx)
     year_after = r"\s" + chars(set(lx.tables["numeric"]["separators"]) | _range_chars(lx) | {"年"})
-    digit = (f"(?<!\\d)(?:\\d{{4}}[{year_after}]|\\d{{1,2}}[{after}{QUARTERS_CN}])"
+    ago = alt(lx.tables["ago_units"]["units"])
+    digit = (f"(?<!\\d)(?:\\d{{4}}[{year_after}]|\\d{{1,2}}[{after}{QUARTERS_CN}]|\\d{{8}}(?!\\d)"
+             f"|\\d{{1,2}}[多余]?\\s?(?:{ago}))"
              r"|(?<=\d)(?:\d(?:\d世纪|0年代)|[1-4].{0,3}季度)")
     cn_after = lx.tables["numeral_guard"]["cn_followed_by"]
-    body = f"{digit}|[{CN}廿卅]{{1,4}}[{after}{re.escape(cn_after)}1-4]"
+    body = f"{digit}|[{CN}廿卅]{{1,4}}[多余]?(?:[{after}{re.escape(cn_after)}1-4]|{ago})"
     starts = sorted({w[:2] for w in words if w[0] in NUMERALS})
     if starts:
         body += "|" + "|".join(re.escape(w) for w in starts)

@@ -23,7 +23,7 @@ import lunardate
 from extract.dates.calendar import qingming
 from extract.rules import load_toml
 
-FILES = ("calendar", "relative", "holidays", "connectors", "periods", "times", "scan", "resolve")
+FILES = ("calendar", "relative", "holidays", "connectors", "periods", "times", "scan", "resolve", "options")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,15 +34,18 @@ class Relative:
     offset: int
     anchor: str  # ref | context
     rule: str
+    comparative: bool = False  # after 比/较, counts from the period discussed (上年, 上月)
 
 
 class YearPart(NamedTuple):
-    """A part of a year (年初, 上半年, 冬季): its first and last month (over 12: the next year's)."""
+    """A part of a year (年初, 上半年, 冬季): its first and last month (over 12: the next year's); with
+    ``last_day`` only the last day of the last month (年底)."""
 
     first: int
     last: int
     granularity: str
     rule: str
+    last_day: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,12 +108,58 @@ class Names:
     list: str
     until: str
     since: str
+    until_after: str
+    from_after: str
+    before: str
+    after: str
+    era: str
+    selector: str
+    paren_day: str
+    ago: str
+    later: str
     between: str
     back: str
     ahead: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class Options:
+    """The readings where news and some suites differ (``rules/dates/options.toml``; the defaults are the
+    news readings)."""
+
+    weekday_alone: str = "this_week"  # this_week | past | future
+    range_end: str = "whole"  # whole | start
+    ago_granularity: str = "unit"  # unit | day
+    holiday_year: str = "reference"  # reference | nearest
+    year_last_order: str = "dmy"  # dmy | mdy
+
+
+_CHOICES = {"weekday_alone": ("this_week", "past", "future"), "range_end": ("whole", "start"),
+            "ago_granularity": ("unit", "day"), "holiday_year": ("reference", "nearest"),
+            "year_last_order": ("dmy", "mdy")}
+_OVERRIDES: dict[str, str] = {}  # set by :func:`configure`
+
+
+def configure(**options: str) -> None:
+    """Change the readings of ``rules/dates/options.toml`` for this process (no argument: back to the
+    file's).  The date lexicon and grammar are read again on next use."""
+    for k, v in options.items():
+        if v not in _CHOICES.get(k, ()):
+            raise ValueError(f"date option {k}={v!r}: expected one of {_CHOICES.get(k, ())}")
+    _OVERRIDES.clear()
+    _OVERRIDES.update(options)
+    lexicon.cache_clear()
+
+
+def _options(t: dict[str, Any]) -> Options:
+    values = {**t["options"], **_OVERRIDES}
+    for k, v in values.items():
+        if v not in _CHOICES.get(k, ()):
+            raise ValueError(f"rules/dates/options.toml: {k}={v!r}: expected one of {_CHOICES.get(k, ())}")
+    return Options(**values)
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: the grammar is compiled once per lexicon
 class Lexicon:
     """Everything ``rules/dates/`` says, read from its files."""
 
@@ -119,7 +168,7 @@ class Lexicon:
     relative: dict[str, Relative]
     year_parts: dict[str, YearPart]
     needs_year: frozenset[str]
-    month_parts: dict[str, tuple[int, int]]
+    month_parts: dict[str, tuple[int, int, str]]  # first day, last day (31: the month's end), granularity
     holidays: dict[str, Holiday]
     weekdays: dict[str, int]
     lunar_months: dict[str, int]
@@ -130,6 +179,7 @@ class Lexicon:
     future_days: int
     bare_day_days: int
     future_markers: tuple[str, ...]
+    options: Options
 
 
 def _read_tables() -> dict[str, Any]:
@@ -144,8 +194,8 @@ def _read_tables() -> dict[str, Any]:
 
 
 def _relative(t: dict[str, Any]) -> dict[str, Relative]:
-    return {w: Relative(r["unit"], int(r["offset"]), r.get("anchor", "ref"), r["name"])
-            for r in t["relative"] for w in r["words"]}
+    return {w: Relative(r["unit"], int(r["offset"]), r.get("anchor", "ref"), r["name"],
+                        bool(r.get("comparative", False))) for r in t["relative"] for w in r["words"]}
 
 
 def _holidays(t: dict[str, Any]) -> dict[str, Holiday]:
@@ -167,10 +217,11 @@ def lexicon() -> Lexicon:
         tables=t,
         names=Names(**{f.name: t[f.name]["name"] for f in fields(Names)}),
         relative=_relative(t),
-        year_parts={w: YearPart(p["months"][0], p["months"][1], p.get("granularity", "month"), p["name"])
-                    for p in parts for w in p["words"]},
+        year_parts={w: YearPart(p["months"][0], p["months"][1], p.get("granularity", "month"), p["name"],
+                                bool(p.get("last_day", False))) for p in parts for w in p["words"]},
         needs_year=frozenset(w for p in parts if p.get("needs_year") for w in p["words"]),
-        month_parts={w: (p["days"][0], p["days"][1]) for p in t["month_part"]["parts"] for w in p["words"]},
+        month_parts={w: (p["days"][0], p["days"][1], p.get("granularity", "xun"))
+                     for p in t["month_part"]["parts"] for w in p["words"]},
         holidays=_holidays(t),
         weekdays=dict(t["weekday"]["days"]),
         lunar_months=dict(t["lunar"]["named_months"]),
@@ -181,4 +232,5 @@ def lexicon() -> Lexicon:
         future_days=int(t["resolve"]["future_tolerance_days"]),
         bare_day_days=int(t["resolve"]["bare_day_future_days"]),
         future_markers=tuple(t["inference"]["future_markers"]),
+        options=_options(t),
     )

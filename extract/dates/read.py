@@ -12,12 +12,23 @@ import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from extract.dates.grammar import ALT, Grammar
 from extract.dates.lexicon import Holiday, Lexicon, Relative, YearPart
 from extract.numeral import cn_int
 
 _Group = Callable[[str], str | None]  # a match's group() method
+
+
+class Select(NamedTuple):
+    """A part of a year or a month chosen by order (calendar.toml [selector])."""
+
+    kind: str  # nth (第) | first (前, 首, 头) | last (最后)
+    n: int
+    unit: str  # month | week | day
+    weekday: int | None  # 第一个星期一: the n-th such weekday
+    level: str  # year | month: what it is a part of
 
 
 @dataclass(slots=True)
@@ -36,19 +47,28 @@ class Parts:
     months: tuple[int, int] | None = None
     day: int | None = None
     days: tuple[int, int] | None = None
-    month_part: tuple[int, int] | None = None
+    month_part: tuple[int, int, str] | None = None  # first day, last day, granularity
     quarters: tuple[int, int] | None = None
     day_rel: Relative | None = None
     week_rel: Relative | None = None
+    quarter_rel: Relative | None = None
+    select: Select | None = None  # a part chosen by order: 第一周, 前4个月, 最后一个星期一
+    ago: tuple[str, int] | None = None  # (unit, signed count): 两年前 = ("year", -2)
+    paren_offset: int | None = None  # 今（10）日: 0, 昨（9）日: -1
+    future: bool = False  # a deadline or plan (12月底前, 将于7月): no year before the reference one
+    two_digit: bool = False  # the year was written with two digits (24年): its century comes with the reference
     weekday: int | None = None
     holiday: Holiday | None = None
     holiday_period: bool = False
     same_period: bool = False
+    same_month: bool = False  # 同月: the context's month
     # (the decade's year in its century, the century written (20世纪: 20) or None, the century relative
     # to the reference date's (上世纪: -1) or None)
     decade: tuple[int, int | None, int | None] | None = None
+    decade_part: tuple[int, int] | None = None  # 九十年代末期: years [first, last] of the decade
     weekend: bool = False
-    lunar: tuple[int, int] | None = None  # lunar (month, day)
+    lunar: tuple[int, int | None] | None = None  # lunar (month, day); no day: the whole lunar month
+    lunar_leap: bool = False  # 闰四月: the leap month
     clock_only: bool = False
     time: str | None = None
     has_clock: bool = False
@@ -61,9 +81,13 @@ class Parts:
             return "context"
         return "ref" if relative else None
 
+    def has_select_day(self) -> bool:
+        return self.select is not None and self.select.weekday is not None
+
     def has_day(self) -> bool:
         return (self.day is not None or self.day_rel is not None or self.weekday is not None
-                or self.lunar is not None)
+                or self.lunar is not None and self.lunar[1] is not None or self.has_select_day()
+                or self.ago is not None and self.ago[0] == "day")
 
     def has_year(self) -> bool:
         return self.year is not None or self.year_rel is not None
@@ -71,7 +95,7 @@ class Parts:
     def has_calendar_tail(self) -> bool:
         """True when the match names something inside a year (month, quarter, holiday ...)."""
         return (self.month is not None or self.month_rel is not None or self.months is not None
-                or self.lunar is not None
+                or self.lunar is not None or self.select is not None
                 or self.quarters is not None or self.holiday is not None or self.year_part is not None)
 
 
@@ -115,22 +139,66 @@ def _read(m: re.Match, gr: Grammar) -> Parts | None:
 # ---------------------------------------------------------------------------- one reader per alternative
 
 def _read_numeric(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
-    """2024-09-09."""
-    p.year, p.month, p.day = int(m["ny"]), int(m["nm"]), int(m["nd"])
+    """2024-09-09, 20240307, 3/3/2015 (the year last), 6·30 and 09-01 (no year)."""
+    g = m.group
+    if g("ny") or g("cy"):
+        p.year, p.month, p.day = int(g("ny") or g("cy")), int(g("nm") or g("cm")), int(g("nd") or g("cd"))
+    elif g("xy"):
+        a, b = int(g("xa")), int(g("xb"))
+        day_first = a > 12 or b <= 12 and gr.lex.options.year_last_order == "dmy"
+        p.year, p.month, p.day = int(g("xy")), (b if day_first else a), (a if day_first else b)
+        if p.month > 12:
+            return None
+    else:
+        p.month, p.day = int(g("dm") or g("hm")), int(g("dd") or g("hd"))
     p.rule = gr.lex.names.numeric
     return p
 
 
+def _read_ago(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
+    """两年前, 3个月后, 20天后: N units from the reference date."""
+    n = cn_int(m["an"] or m["an2"])
+    if not n:
+        return None
+    p.ago = (gr.lex.tables["ago_units"]["units"][m["au"] or m["au2"]], -n if m["ago"] else n)
+    p.rule = gr.lex.names.ago if m["ago"] else gr.lex.names.later
+    return p
+
+
+def _read_paren_day(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
+    """今（10）日: the day of the month written in brackets."""
+    p.day = cn_int(m["pd"])
+    if p.day is None or not 1 <= p.day <= 31:
+        return None
+    p.paren_offset = gr.lex.tables["paren_day"]["words"][m["pw"]]
+    p.rule = gr.lex.names.paren_day
+    return p
+
+
+def _read_rel_quarter(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
+    """本季度, 上个季度."""
+    p.quarter_rel = gr.lex.relative[m["rq"]]
+    p.rule = p.quarter_rel.rule
+    return p
+
+
 def _read_lunar(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
-    """农历 with an optional year, or 正月/腊月, or a day 初一/廿三."""
+    """农历 with an optional year, 正月/腊月, 闰四月, 三月初一, 八月十五 (a month alone: the lunar month)."""
     g = m.group
-    lm_text = g("lm") or g("lm2") or g("lm3")
-    lm = gr.lex.lunar_months.get(lm_text) or cn_int(lm_text)
-    ld = cn_int((g("ld") or g("ld2") or g("ld3")).lstrip(gr.lex.tables["lunar"]["day_prefix"]))
+    k = next(i for i in "12345" if g("lm" + i))  # the branch that matched
+    lm_text, ld_text = g("lm" + k), g("ld" + k)
+    lx = gr.lex
+    lm = lx.lunar_months.get(lm_text) or cn_int(lm_text)
+    ld = cn_int(ld_text.lstrip(lx.tables["lunar"]["day_prefix"])) if ld_text else None
     if g("ly") or g("ly2"):
         p.year = cn_int(g("ly") or g("ly2"))
-    p.lunar = (lm or 1, ld or 1)
-    p.rule = gr.lex.names.lunar
+    elif g("lyr") or g("lyr2"):
+        p.year_rel = lx.relative[g("lyr") or g("lyr2")]
+    if lm is None or not 1 <= lm <= 12:
+        return None
+    p.lunar = (lm, ld)
+    p.lunar_leap = bool(g("lleap") or g("lleap2") or g("lleap3"))
+    p.rule = lx.names.lunar
     return p
 
 
@@ -153,6 +221,10 @@ def _read_decade(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
         offset = gr.lex.centuries.get(cent) if cent else None
         number = (cn_int(cent) or 0) if cent and offset is None else None
         p.decade = (cn_int(m["dec"]) or 0, number, offset)
+    part = m["decp"] or m["decp2"]
+    if part:
+        first, last = gr.lex.tables["decade"]["parts"][part]
+        p.decade_part = (int(first), int(last))
     p.rule = gr.lex.names.decade
     return p
 
@@ -193,7 +265,7 @@ def _read_weekday(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
 def _read_month_part(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
     """月底, 月中旬: a part of the reference month."""
     p.month_rel = _THIS_MONTH
-    p.month_part = gr.lex.month_parts[m["mp0"]]
+    p.month_part = gr.lex.month_parts[m["mp0"] or m["mp1"]]
     p.rule = gr.lex.names.month_part
     return p
 
@@ -246,7 +318,7 @@ def _read_dated(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
 # The reader of each alternative of the scanning regex, by the name of its group (see date_grammar).
 _READERS: dict[str, _Reader] = {ALT + k: v for k, v in {
     "numeric": _read_numeric, "years": _read_years, "decade": _read_decade, "lunar": _read_lunar,
-    "dated": _read_dated, "rel_day": _read_rel_day, "rel_week": _read_week, "weekend": _read_week,
+    "ago": _read_ago, "paren_day": _read_paren_day, "rel_quarter": _read_rel_quarter, "dated": _read_dated, "rel_day": _read_rel_day, "rel_week": _read_week, "weekend": _read_week,
     "weekday": _read_weekday, "weekday_short": _read_weekday, "mpart": _read_month_part,
     "bare_day": _read_bare_day, "clock": _read_clock, "dp_clock": _read_daypart_clock}.items()}
 
@@ -254,14 +326,21 @@ _READERS: dict[str, _Reader] = {ALT + k: v for k, v in {
 # ---------------------------------------------------------------------------- a year and its tail
 
 def _read_year(g: _Group, p: Parts, lx: Lexicon) -> bool:
-    """The year (written or relative) and a part after it (2023年底); False when the year is not one."""
+    """The year (written, of an era or relative) and a part after it (2023年底); False when the year is
+    not one.  A two-digit year keeps its two digits (its century comes with the reference date)."""
     if g("ya"):
         p.year = cn_int(g("ya"))
         if p.year is not None and p.year < 100:
-            p.year += 2000 if p.year <= 40 else 1900  # 07年 -> 2007, 98年10月 -> 1998
-        if p.year is None or not 1000 <= p.year <= 2200:
+            p.two_digit = True
+        elif p.year is None or not 1000 <= p.year <= 2200:
             return False
         p.rule = lx.names.year
+    elif g("ye"):
+        n = g("yen")
+        k = 1 if n == lx.tables["era"]["first_year"] else cn_int(n or "")
+        if not k:
+            return False
+        p.year, p.rule = lx.tables["era"]["eras"][g("ye")] + k - 1, lx.names.era
     elif g("yr"):
         p.year_rel = lx.relative[g("yr")]
         p.rule = p.year_rel.rule
@@ -281,8 +360,11 @@ def _read_tail(g: _Group, p: Parts, lx: Lexicon) -> bool:
         return _read_quarters(g, p, lx)
     if g("qn"):  # 前三季度
         p.quarters, p.rule = (1, cn_int(g("qn")) or 1), lx.names.quarter
-    elif g("mf"):  # 前4个月: January to April (of the reference year when no year is written)
-        p.months, p.rule = (1, cn_int(g("mf")) or 1), lx.names.first_months
+    elif g("qs") or g("qf"):  # 第3季, 首季
+        q = cn_int(g("qs")) if g("qs") else 1
+        p.quarters, p.rule = (q or 1, q or 1), lx.names.quarter
+    elif g("ysk"):
+        return _read_select(g, "y", p, lx)
     elif g("yp0"):
         return _read_year_part(g("yp0"), p, lx)
     elif g("hol"):
@@ -291,6 +373,34 @@ def _read_tail(g: _Group, p: Parts, lx: Lexicon) -> bool:
         p.rule = lx.names.holiday_period if p.holiday_period else p.holiday.rule
     elif g("tq"):
         p.same_period, p.rule = True, lx.names.same_period
+        p.same_month = g("tq") in lx.tables["same_period"]["month_words"]
+    return True
+
+
+def _read_select(g: _Group, px: str, p: Parts, lx: Lexicon) -> bool:
+    """A part chosen by order (前4个月, 第一周, 最后一个星期一) of the year (``px`` "y") or month ("m").
+
+    The first months (前4个月, 首月) and nothing else may stand without a year: 第三个月, 前10天, 前2周
+    alone are counts or periods back."""
+    t = lx.tables["selector"]
+    word, unit_word, wd = g(px + "sk"), g(px + "su") or "", g(px + "sw")
+    kind = "nth" if word == t["ordinal"] else "last" if word in t["last"] else "first"
+    n = cn_int(g(px + "sn") or "") if g(px + "sn") else (1 if kind != "first" or word != t["first"][0] else None)
+    unit = "month" if unit_word in t["months"] else "week" if unit_word in t["weeks"] else "day"
+    level = "month" if px == "m" else "year"
+    if n is None or not 1 <= n <= 53 or (level == "month" and unit == "month"):
+        return False
+    if wd and (unit != "week" or unit_word == t["weeks"][0] and not g(px + "sm")):
+        return False  # 第一周一: a weekday needs 星期 / 礼拜 or 个周
+    if level == "year" and not p.has_year() and not (kind == "first" and unit == "month"):
+        return False
+    weekday = lx.weekdays[wd] if wd else None
+    p.select = Select(kind, n, unit, weekday, level)
+    if kind == "first" and unit == "month":
+        p.months, p.select = (1, n), None  # 前4个月: January to April
+        p.rule = lx.names.first_months
+        return n <= 12
+    p.rule = lx.names.selector
     return True
 
 
@@ -310,6 +420,8 @@ def _read_month(g: _Group, p: Parts, lx: Lexicon) -> bool:
     else:
         p.month_rel = lx.relative[g("mr")]
         p.rule = p.month_rel.rule
+    if g("msk"):
+        return _read_select(g, "m", p, lx)
     if g("d") or g("dn"):
         p.day = cn_int(g("d") or g("dn").lstrip(lx.tables["lunar"]["day_prefix"]))
         p.rule = lx.names.day
