@@ -10,8 +10,8 @@ follow, all data in ``rules/dates/relative.toml`` ([comparison], [same_period]):
   2025 on 2024, 较上年末 is the end of 2023);
 - 同期 / 同月 take the last period of their paragraph; in a paragraph that names none, the article's
   main period, the last one of the first paragraph that names one (the headline's: 前11个月……从贸易
-  方式看……比去年同期 is January to November of the year before).  A period that is a holiday (春运) is the same holiday in the year
-  named (2019年同期 = the 2019 春运), not its dates moved by whole years.
+  方式看……比去年同期 is January to November of the year before).  A period that is a holiday (春运)
+  is the same holiday in the year named (2019年同期 = the 2019 春运), not its dates moved by whole years.
 
 A bare part of a year (年末, 年底) takes the year under discussion when that year is over (in a 2024
 report published in 2025, 年末 is the end of 2024), unless a word of plans comes before it (预计年底).

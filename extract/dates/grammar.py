@@ -234,7 +234,8 @@ def _holiday(lx: Lexicon) -> str:
 
 def _tail(lx: Lexicon, conn: str) -> str:
     """What follows a year, or stands alone: a month range (mr1, mr2), a month (:func:`_month`), quarters,
-    a part chosen by order (:func:`_selector`: 前4个月, 第三个月, 前2周), a part of the year (yp0: 上半年, 年底, 春季), a holiday, 同期 (tq)."""
+    a part chosen by order (:func:`_selector`: 前4个月, 第三个月, 前2周), a part of the year (yp0: 上半年,
+    年底, 春季), a holiday, 同期 (tq)."""
     m = _month_number(lx)
     alone = alt([w for w in lx.year_parts if len(w) > 1] + ["年" + w for w in lx.year_parts if len(w) == 1])
     not_after = _not(lx.tables["year_part"]["alone_not_followed_by"])
@@ -258,11 +259,11 @@ def _numeric(lx: Lexicon) -> str:
     day = "3[01]|[12]\\d|0?[1-9]"
     return (f"{_NOT_IN_NUMBER}(?P<ny>{YEAR4})(?P<sep>[{sep}])(?P<nm>1[0-2]|0?[1-9])(?P=sep)"
             f"(?P<nd>{day})(?!\\d|\\.\\d)"
-            f"|(?<![\\w.-])(?P<cy>(?:19|20)\\d\\d)(?P<cm>0[1-9]|1[0-2])(?P<cd>0[1-9]|[12]\\d|3[01])(?![\\w.])"
-            f"|(?<![\\w./-])(?P<xa>{day})(?P<xs>[{sep}])(?P<xb>{day})(?P=xs)(?P<xy>{YEAR4})(?![\\w.])"
-            f"|(?<![\\w.·])(?P<dm>1[0-2]|0?[1-9]){re.escape(t['dot'])}(?P<dd>{day})(?![\\w·])"
-            f"|(?<![\\w./:-])(?P<hm>0[1-9]|1[0-2])-(?P<hd>0[1-9]|[12]\\d|3[01])"
-            f"(?![\\w./:-]|[{re.escape(t['short_not_followed_by'])}])")
+            f"|(?<![0-9A-Za-z_.-])(?P<cy>(?:19|20)\\d\\d)(?P<cm>0[1-9]|1[0-2])(?P<cd>0[1-9]|[12]\\d|3[01])(?![0-9A-Za-z_.])"
+            f"|(?<![0-9A-Za-z_./-])(?P<xa>{day})(?P<xs>[{sep}])(?P<xb>{day})(?P=xs)(?P<xy>{YEAR4})(?![0-9A-Za-z_.])"
+            f"|(?<![0-9A-Za-z_.·])(?P<dm>1[0-2]|0?[1-9]){re.escape(t['dot'])}(?P<dd>{day})(?![0-9A-Za-z_·])"
+            f"|(?<![0-9A-Za-z_./:-])(?P<hm>0[1-9]|1[0-2])-(?P<hd>0[1-9]|[12]\\d|3[01])"
+            f"(?![0-9A-Za-z_./:-]|[{re.escape(t['short_not_followed_by'])}])")
 
 
 def _years(lx: Lexicon, conn: str) -> str:

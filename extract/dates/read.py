@@ -318,7 +318,8 @@ def _read_dated(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
 # The reader of each alternative of the scanning regex, by the name of its group (see date_grammar).
 _READERS: dict[str, _Reader] = {ALT + k: v for k, v in {
     "numeric": _read_numeric, "years": _read_years, "decade": _read_decade, "lunar": _read_lunar,
-    "ago": _read_ago, "paren_day": _read_paren_day, "rel_quarter": _read_rel_quarter, "dated": _read_dated, "rel_day": _read_rel_day, "rel_week": _read_week, "weekend": _read_week,
+    "ago": _read_ago, "paren_day": _read_paren_day, "rel_quarter": _read_rel_quarter, "dated": _read_dated,
+    "rel_day": _read_rel_day, "rel_week": _read_week, "weekend": _read_week,
     "weekday": _read_weekday, "weekday_short": _read_weekday, "mpart": _read_month_part,
     "bare_day": _read_bare_day, "clock": _read_clock, "dp_clock": _read_daypart_clock}.items()}
 
