@@ -42,13 +42,14 @@ from datetime import date, timedelta
 from extract.dates.calendar import add_months, month_end, qingming, shift
 from extract.dates.context import Context
 from extract.dates.grammar import Grammar, grammar
+from extract.dates.lexicon import configure
 from extract.dates.read import Parts, copy
 from extract.dates.read import scan as _scan
 from extract.dates.resolve import Ctx, inherit, resolve
 from extract.model import DateRec, Doc
 from extract.numeral import cn_int
 
-__all__ = ["DateMatch", "add_months", "extract", "find_dates", "infer_ref_date", "infer_reference", "month_end",
+__all__ = ["DateMatch", "add_months", "configure", "extract", "find_dates", "infer_ref_date", "infer_reference", "month_end",
            "parse_published", "qingming", "scan"]
 
 
@@ -130,27 +131,49 @@ def _join(text: str, p: Parts, nxt: Parts, d: DateMatch, ref: date | None, gr: G
     (10月18日、19日) takes the year and month it leaves out, and is named by the list rule."""
     names = gr.lex.names
     if gr.gap_range.fullmatch(text, p.end, nxt.start):
-        inherit(nxt, d.value_end, d.relative)
-        iv2, rel2 = resolve(nxt, ref, Ctx(d.value_start, d.value_end, d.granularity), gr.lex)
-        if iv2 is None or iv2[1] < d.value_start:
+        iv2, rel2 = _second(nxt, d, ref, gr)
+        if iv2 is None:
             return None
-        d.value_end, d.granularity, d.end, d.relative = iv2[1], "range", nxt.end, d.relative or rel2
+        d.value_end, d.granularity, d.end, d.relative = _range_end(iv2, gr), "range", nxt.end, d.relative or rel2
         d.rule = names.range
         p.time = p.time or nxt.time
         return "range"
     if not gr.gap_list.fullmatch(text, p.end, nxt.start):
         return None
-    if inherit(nxt, d.value_end, d.relative):
-        nxt.rule = names.list
     between = gr.between_re.match(text, nxt.end)
     if between is None:
+        if inherit(nxt, d.value_end, d.relative):
+            nxt.rule = names.list
         return None
-    iv2, rel2 = resolve(nxt, ref, Ctx(d.value_start, d.value_end, d.granularity), gr.lex)
-    if iv2 is None or iv2[1] < d.value_start:
+    iv2, rel2 = _second(nxt, d, ref, gr)
+    if iv2 is None:
         return None
-    d.value_end, d.granularity, d.relative, d.end = iv2[1], "range", d.relative or rel2, between.end()
+    d.value_end, d.granularity, d.relative, d.end = _range_end(iv2, gr), "range", d.relative or rel2, between.end()
     d.rule = names.between
     return "between"
+
+
+def _second(nxt: Parts, d: DateMatch, ref: date | None, gr: Grammar) -> tuple[tuple | None, bool]:
+    """The interval of a range's second date, with the year (and month) it leaves out taken from the
+    first; when that puts it before the first (8月至2月, 10月和5月间), the year after."""
+    assert d.value_start is not None and d.value_end is not None
+    took = inherit(nxt, d.value_end, d.relative)
+    ctx = Ctx(d.value_start, d.value_end, d.granularity)
+    iv2, rel2 = resolve(nxt, ref, ctx, gr.lex)
+    if iv2 is not None and iv2[1] < d.value_start and took and nxt.year is not None:
+        nxt.year += 1
+        iv2, rel2 = resolve(nxt, ref, ctx, gr.lex)
+    if iv2 is None or iv2[1] < d.value_start:
+        return None, rel2
+    return iv2, rel2
+
+
+def _range_end(iv2: tuple, gr: Grammar) -> date:
+    """The last day of a range A至B: B's last (news), or the day before B starts (options.toml range_end
+    "start", Recognizers-Text's reading)."""
+    if gr.lex.options.range_end == "start":
+        return iv2[0] - timedelta(days=1)
+    return iv2[1]
 
 
 def _planned(text: str, p: Parts, gr: Grammar) -> bool:
@@ -224,6 +247,8 @@ def _periods(text: str, taken: list[tuple[int, int]], ref: date | None, gr: Gram
                 future = bool(m.groupdict().get("fut"))
                 other = shift(ref, unit, n if future else -n)
                 vs, ve = (ref + timedelta(days=1), other) if future else (other, ref)
+                if not future and gr.lex.options.back_end == "day_before":
+                    ve = ref - timedelta(days=1)
             out.append(DateMatch(s, e, m.group(), vs, ve, "range", True, kind="relative_period", anchor="ref",
                                  rule=rule))
             taken.append((s, e))

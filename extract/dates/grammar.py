@@ -260,7 +260,7 @@ def _numeric(lx: Lexicon) -> str:
     return (f"{_NOT_IN_NUMBER}(?P<ny>{YEAR4})(?P<sep>[{sep}])(?P<nm>1[0-2]|0?[1-9])(?P=sep)"
             f"(?P<nd>{day})(?!\\d|\\.\\d)"
             f"|(?<![0-9A-Za-z_.-])(?P<cy>(?:19|20)\\d\\d)(?P<cm>0[1-9]|1[0-2])(?P<cd>0[1-9]|[12]\\d|3[01])(?![0-9A-Za-z_.])"
-            f"|(?<![0-9A-Za-z_./-])(?P<xa>{day})(?P<xs>[{sep}])(?P<xb>{day})(?P=xs)(?P<xy>{YEAR4})(?![0-9A-Za-z_.])"
+            f"|(?<![0-9A-Za-z_./])(?P<xa>{day})(?P<xs>[{sep}])(?P<xb>{day})(?P=xs)(?P<xy>{YEAR4})(?![0-9A-Za-z_.])"
             f"|(?<![0-9A-Za-z_.·])(?P<dm>1[0-2]|0?[1-9]){re.escape(t['dot'])}(?P<dd>{day})(?![0-9A-Za-z_·])"
             f"|(?<![0-9A-Za-z_./:-])(?P<hm>0[1-9]|1[0-2])-(?P<hd>0[1-9]|[12]\\d|3[01])"
             f"(?![0-9A-Za-z_./:-]|[{re.escape(t['short_not_followed_by'])}])")
@@ -332,8 +332,8 @@ def _rel_day(lx: Lexicon) -> str:
 
 
 def _rel_quarter(lx: Lexicon) -> str:
-    """A relative quarter word (rq: 本季度, 上个季度)."""
-    return f"(?P<rq>{alt(w for w, r in lx.relative.items() if r.unit == 'quarter')})"
+    """A relative quarter or half-year word (rq: 本季度, 上个季度, 上个半年)."""
+    return f"(?P<rq>{alt(w for w, r in lx.relative.items() if r.unit in ('quarter', 'half'))})"
 
 
 def _paren_day(lx: Lexicon) -> str:

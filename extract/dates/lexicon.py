@@ -132,11 +132,12 @@ class Options:
     ago_granularity: str = "unit"  # unit | day
     holiday_year: str = "reference"  # reference | nearest
     year_last_order: str = "dmy"  # dmy | mdy
+    back_end: str = "reference"  # reference | day_before
 
 
 _CHOICES = {"weekday_alone": ("this_week", "past", "future"), "range_end": ("whole", "start"),
             "ago_granularity": ("unit", "day"), "holiday_year": ("reference", "nearest"),
-            "year_last_order": ("dmy", "mdy")}
+            "year_last_order": ("dmy", "mdy"), "back_end": ("reference", "day_before")}
 _OVERRIDES: dict[str, str] = {}  # set by :func:`configure`
 
 

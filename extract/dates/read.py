@@ -73,6 +73,7 @@ class Parts:
     time: str | None = None
     has_clock: bool = False
     inherited: bool = False
+    range_end: str | None = None  # a range written in one expression (1995-1997年): options.toml range_end
 
     def anchor(self, relative: bool) -> str | None:
         """What a relative match was resolved against: the context (当年, 次日, 同期) or the reference."""
@@ -119,7 +120,7 @@ def scan(text: str, gr: Grammar) -> list[Parts]:
         if m.end() == m.start():
             continue
         p = _read(m, gr)
-        if p is None:
+        if p is None or _titled(text, p):
             continue
         while p.end > p.start and text[p.end - 1].isspace():
             p.end -= 1
@@ -128,6 +129,13 @@ def scan(text: str, gr: Grammar) -> list[Parts]:
             continue
         out.append(p)
     return out
+
+
+def _titled(text: str, p: Parts) -> bool:
+    """A relative word inside a title (《明日之后》, 《今天》): part of a name, not a date of the article."""
+    if p.day_rel is None and p.week_rel is None and p.year_rel is None and p.month_rel is None:
+        return False
+    return text.rfind("《", 0, p.start) > text.rfind("》", 0, p.start)
 
 
 def _read(m: re.Match, gr: Grammar) -> Parts | None:
@@ -207,7 +215,7 @@ def _read_years(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
     if not (m["yfrom"] or m["yyn"]):
         return None
     p.year, p.year2 = int(m["yy1"]), int(m["yy2"])
-    p.rule = gr.lex.names.year_range
+    p.rule, p.range_end = gr.lex.names.year_range, gr.lex.options.range_end
     return p if p.year < p.year2 else None
 
 
@@ -406,11 +414,11 @@ def _read_select(g: _Group, px: str, p: Parts, lx: Lexicon) -> bool:
 
 
 def _read_month_range(g: _Group, p: Parts, lx: Lexicon) -> bool:
-    """1-7月, 1至7月份."""
+    """1-7月, 1至7月份; 8月至2月 (the second month before the first: of the year after)."""
     a, b = cn_int(g("mr1")), cn_int(g("mr2"))
-    if not (a and b and a < b <= 12):
+    if not (a and b and a <= 12 and b <= 12 and a != b):
         return False
-    p.months, p.rule = (a, b), lx.names.months
+    p.months, p.rule, p.range_end = (a, b if b > a else b + 12), lx.names.months, lx.options.range_end
     return True
 
 
@@ -430,7 +438,7 @@ def _read_month(g: _Group, p: Parts, lx: Lexicon) -> bool:
         a, b = cn_int(g("d1")), cn_int(g("d2"))
         if not (a and b and a < b <= 31):
             return False
-        p.days, p.rule = (a, b), lx.names.days
+        p.days, p.rule, p.range_end = (a, b), lx.names.days, lx.options.range_end
     elif g("mp"):
         p.month_part, p.rule = lx.month_parts[g("mp")], lx.names.month_part
     return True

@@ -43,7 +43,10 @@ def calendar_interval(p: Parts, y: int, ref: date | None) -> Interval | None:
     if p.select is not None and p.select.level == "year":
         return _select(p.select, date(y, 1, 1), date(y, 12, 31))
     if p.months is not None:
-        return date(y, p.months[0], 1), month_end(y, p.months[1]), "month" if p.months[0] == p.months[1] else "range"
+        a, b = p.months  # b > 12: a month of the year after (8月至2月)
+        last = add_months(y, b, 0)
+        end = date(*last, 1) - timedelta(days=1) if p.range_end == "start" else month_end(*last)
+        return date(y, a, 1), end, "month" if a == b else "range"
     if p.quarters is not None:
         q1, q2 = p.quarters
         if not 1 <= q1 <= q2 <= 4:
@@ -63,7 +66,7 @@ def calendar_interval(p: Parts, y: int, ref: date | None) -> Interval | None:
             return end, end, gran
         return date(y, a, 1), month_end(*add_months(y, b, 0)) if b <= 12 else month_end(y + 1, b - 12), gran
     if p.year2 is not None:
-        return date(y, 1, 1), date(p.year2, 12, 31), "range"
+        return date(y, 1, 1), date(p.year2 - (p.range_end == "start"), 12, 31), "range"
     return date(y, 1, 1), date(y, 12, 31), "year"
 
 
@@ -134,7 +137,8 @@ def _in_month(p: Parts, y: int, month: int) -> Interval | None:
     if p.days is not None:
         if p.days[1] > last:
             return None
-        return date(y, month, p.days[0]), date(y, month, p.days[1]), "range"
+        end = date(y, month, p.days[1]) - timedelta(days=p.range_end == "start")
+        return date(y, month, p.days[0]), end, "range"
     if p.month_part is not None:
         a, b, gran = p.month_part
         return date(y, month, min(a, last)), date(y, month, min(b, last)), gran
@@ -186,11 +190,12 @@ def _century(yy: int, ref: date | None, lx: Lexicon) -> int:
 
 
 def _relative_quarter(rel: Relative, ref: date | None) -> Resolved:
-    """本季度, 上个季度: a quarter counted from the reference date's."""
+    """本季度, 上个季度, 上个半年: a quarter (or half year) counted from the reference date's."""
     if ref is None:
         return None, True
-    y, m = add_months(ref.year, (ref.month - 1) // 3 * 3 + 1, 3 * rel.offset)
-    return (date(y, m, 1), month_end(y, m + 2), "quarter"), True
+    size = 6 if rel.unit == "half" else 3
+    y, m = add_months(ref.year, (ref.month - 1) // size * size + 1, size * rel.offset)
+    return (date(y, m, 1), month_end(y, m + size - 1), "quarter"), True
 
 
 def _ago(ago: tuple[str, int], ref: date | None, lx: Lexicon) -> Resolved:
