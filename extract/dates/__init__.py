@@ -49,8 +49,8 @@ from extract.dates.resolve import Ctx, inherit, resolve
 from extract.model import DateRec, Doc
 from extract.numeral import cn_int
 
-__all__ = ["DateMatch", "add_months", "configure", "extract", "find_dates", "infer_ref_date", "infer_reference", "month_end",
-           "parse_published", "qingming", "scan"]
+__all__ = ["DateMatch", "add_months", "configure", "extract", "find_dates", "infer_ref_date", "infer_reference",
+           "month_end", "parse_published", "qingming", "scan"]
 
 
 @dataclass(slots=True)

@@ -215,7 +215,8 @@ def _quarters(lx: Lexicon, conn: str) -> str:
 
 
 def _holiday(lx: Lexicon) -> str:
-    """A holiday (hol) with an optional period word after it (hp: 春节期间, 国庆黄金周)."""
+    """A holiday (hol) with an optional period word after it (hp: 春节期间, 国庆黄金周) or eve word (heve:
+    国庆节前夕)."""
     period = alt(lx.tables["holiday_period"]["words"])
     pats: list[tuple[str, str]] = []
     for h in lx.tables["holiday"]:
@@ -229,7 +230,8 @@ def _holiday(lx: Lexicon) -> str:
                 pat += f"(?![{re.escape(h['not_followed_by'])}])"
             pats.append((w, pat))
     words = "|".join(p for _, p in sorted(pats, key=lambda x: (-len(x[0]), x[0])))
-    return f"(?P<hol>{words})(?P<hp>{period})?"
+    eve = alt(lx.tables["holiday_eve"]["words"])
+    return f"(?P<hol>{words})(?:(?P<hp>{period})|(?P<heve>{eve}))?"
 
 
 def _tail(lx: Lexicon, conn: str) -> str:

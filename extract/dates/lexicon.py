@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import lunardate
 
 from extract.dates.calendar import qingming
-from extract.rules import load_toml
+from extract.rules import load_list, load_toml
 
 FILES = ("calendar", "relative", "holidays", "connectors", "periods", "times", "scan", "resolve", "options")
 
@@ -61,6 +61,7 @@ class Holiday:
     rule: str
     weekday: int = 6
     nth: int = 1
+    not_after_country: bool = False  # 国庆: after another country's name (以色列国庆节) it is that country's
 
     def day_in(self, y: int) -> date | None:
         """The holiday of (Gregorian or lunar) year ``y``; None where the calendar has no such day."""
@@ -102,6 +103,7 @@ class Names:
     weekend: str
     same_period: str
     holiday_period: str
+    holiday_eve: str
     clock: str
     daypart_clock: str
     range: str
@@ -181,6 +183,7 @@ class Lexicon:
     bare_day_days: int
     future_markers: tuple[str, ...]
     options: Options
+    countries: frozenset[str]  # countries.txt: names of other countries (CLDR)
 
 
 def _read_tables() -> dict[str, Any]:
@@ -204,7 +207,7 @@ def _holidays(t: dict[str, Any]) -> dict[str, Holiday]:
     for h in t["holiday"]:
         hol = Holiday(h["holiday"], h["calendar"], int(h.get("month", 1)), int(h.get("day", 1)),
                       (int(h["span"][0]), int(h["span"][1])), bool(h.get("period_only", False)), h["name"],
-                      int(h.get("weekday", 6)), int(h.get("nth", 1)))
+                      int(h.get("weekday", 6)), int(h.get("nth", 1)), bool(h.get("not_after_country", False)))
         out.update(dict.fromkeys(h["words"], hol))
     return out
 
@@ -234,4 +237,5 @@ def lexicon() -> Lexicon:
         bare_day_days=int(t["resolve"]["bare_day_future_days"]),
         future_markers=tuple(t["inference"]["future_markers"]),
         options=_options(t),
+        countries=frozenset(load_list("dates/countries.txt")),
     )

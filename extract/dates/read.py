@@ -60,6 +60,7 @@ class Parts:
     weekday: int | None = None
     holiday: Holiday | None = None
     holiday_period: bool = False
+    holiday_eve: bool = False  # 国庆节前夕: the day before
     same_period: bool = False
     same_month: bool = False  # 同月: the context's month
     # (the decade's year in its century, the century written (20世纪: 20) or None, the century relative
@@ -316,6 +317,8 @@ def _read_dated(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
         tg = t.group
     if not _read_year(m.group, p, gr.lex) or not _read_tail(tg, p, gr.lex):
         return None
+    if p.holiday is not None and p.holiday.not_after_country and _after_country(m.string, p.start, gr.lex):
+        return None
     if p.month is not None and not 1 <= p.month <= 12:
         return None
     if p.day is not None and not 1 <= p.day <= 31:
@@ -333,6 +336,11 @@ _READERS: dict[str, _Reader] = {ALT + k: v for k, v in {
 
 
 # ---------------------------------------------------------------------------- a year and its tail
+
+def _after_country(text: str, pos: int, lx: Lexicon) -> bool:
+    """True when the name of another country ends at ``pos`` (以色列国庆节: Israel's day, not China's)."""
+    return any(text[max(0, pos - n):pos] in lx.countries for n in range(2, 9))
+
 
 def _read_year(g: _Group, p: Parts, lx: Lexicon) -> bool:
     """The year (written, of an era or relative) and a part after it (2023年底); False when the year is
@@ -379,7 +387,9 @@ def _read_tail(g: _Group, p: Parts, lx: Lexicon) -> bool:
     elif g("hol"):
         p.holiday = lx.holidays[g("hol")]
         p.holiday_period = bool(g("hp")) or p.holiday.period_only
-        p.rule = lx.names.holiday_period if p.holiday_period else p.holiday.rule
+        p.holiday_eve = bool(g("heve"))
+        p.rule = (lx.names.holiday_period if p.holiday_period else lx.names.holiday_eve if p.holiday_eve
+                  else p.holiday.rule)
     elif g("tq"):
         p.same_period, p.rule = True, lx.names.same_period
         p.same_month = g("tq") in lx.tables["same_period"]["month_words"]

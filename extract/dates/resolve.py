@@ -97,6 +97,8 @@ def _holiday(p: Parts, y: int) -> Interval | None:
     if p.holiday_period:
         a, b = p.holiday.span
         return d + timedelta(days=a), d + timedelta(days=b), "range"
+    if p.holiday_eve:
+        d -= timedelta(days=1)
     return d, d, "day"
 
 
