@@ -17,8 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract import corpus, pipeline
-from extract.dates import DateMatch, find_dates, infer_ref_date, parse_published, qingming
+from extract.dates import DateMatch, configure, find_dates, infer_ref_date, parse_published, qingming
 from extract.dates import read as date_read
+from extract.dates.calendar import month_end, week_monday
 from extract.dates.grammar import grammar
 from extract.dates.guards import first_chars, word_guard
 from extract.model import Doc
@@ -191,3 +192,52 @@ def test_guards_never_change_a_match() -> None:
     for text in _texts():
         assert date_read.scan(text, unguarded) == date_read.scan(text, gr)
 
+
+
+# ---------------------------------------------------------------- options (rules/dates/options.toml)
+
+def _with(options: dict[str, str], text: str, ref: date) -> list[tuple[str | None, str | None]]:
+    """The intervals of ``text`` with the date options set (back to the file's afterwards)."""
+    configure(**options)
+    try:
+        return [iv(m) for m in find_dates(text, ref)]
+    finally:
+        configure()
+
+
+@pytest.mark.parametrize(("options", "text", "ref", "want"), [
+    ({}, "星期二", "2024-03-12", [("2024-03-12", "2024-03-12")]),  # said on a Tuesday: that day (news)
+    ({"weekday_alone": "past"}, "星期五", "2024-03-12", [("2024-03-08", "2024-03-08")]),
+    ({"weekday_alone": "future"}, "星期一", "2024-03-12", [("2024-03-18", "2024-03-18")]),
+    ({}, "两年前", "2024-03-12", [("2022-01-01", "2022-12-31")]),
+    ({"ago_granularity": "day"}, "两年前", "2024-03-12", [("2022-03-12", "2022-03-12")]),
+    ({}, "1995-1997年", "2024-03-12", [("1995-01-01", "1997-12-31")]),
+    ({"range_end": "start"}, "1995-1997年", "2024-03-12", [("1995-01-01", "1996-12-31")]),
+    ({"range_end": "start"}, "3月1日至3月10日", "2024-03-12", [("2024-03-01", "2024-03-09")]),
+    ({}, "4/5/2023", "2024-03-12", [("2023-05-04", "2023-05-04")]),
+    ({"year_last_order": "mdy"}, "4/5/2023", "2024-03-12", [("2023-04-05", "2023-04-05")]),
+    ({}, "重阳节", "2024-03-12", [("2024-10-11", "2024-10-11")]),
+    ({"holiday_year": "nearest"}, "重阳节", "2024-03-12", [("2023-10-23", "2023-10-23")]),
+    ({}, "过去3天", "2024-03-12", [("2024-03-09", "2024-03-12")]),
+    ({"back_end": "day_before"}, "过去3天", "2024-03-12", [("2024-03-09", "2024-03-11")]),
+])
+def test_options(options: dict[str, str], text: str, ref: str, want: list) -> None:
+    assert _with(options, text, D(ref)) == want
+    assert [iv(m) for m in find_dates(text, D(ref))] == _with({}, text, D(ref))  # restored
+
+
+def test_options_reject_unknown_values() -> None:
+    with pytest.raises(ValueError):
+        configure(range_end="middle")
+    configure()
+
+
+# ---------------------------------------------------------------- calendar helpers of the selectors
+
+@given(st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 12, 31)))
+def test_first_and_last_weeks_are_mondays_inside_the_month(d: date) -> None:
+    a, b = d.replace(day=1), month_end(d.year, d.month)
+    first, last = week_monday(a, b, 1), week_monday(a, b, -1)
+    assert first.weekday() == last.weekday() == 0
+    assert a <= first + date.resolution * 3 <= b and a <= last + date.resolution * 3 <= b  # their Thursdays
+    assert first <= last
