@@ -263,8 +263,12 @@ def _same_period(p: Parts, ctx: Ctx) -> Resolved:
 
 
 def _relative_day(rel: Relative, ref: date | None, ctx: Ctx) -> Resolved:
-    """今天, 昨日 (from the reference); 当天, 次日 (from the day last mentioned)."""
-    base = ref if rel.anchor == "ref" else ctx.end if ctx.granularity in ("day", "datetime") else None
+    """今天, 昨日 (from the reference); 当天, 次日 (from the day last mentioned; with no date mentioned
+    before, from the reference date: 当天 is then today)."""
+    if rel.anchor == "ref" or ctx.end is None:
+        base = ref
+    else:
+        base = ctx.end if ctx.granularity in ("day", "datetime") else None
     if base is None:
         return None, True
     d = base + timedelta(days=rel.offset)
@@ -292,9 +296,10 @@ def _week(p: Parts, rel: Relative, ref: date | None, lx: Lexicon) -> Resolved:
 
 
 def _relative_month(p: Parts, rel: Relative, ref: date | None, ctx: Ctx) -> Resolved:
-    """A month relative to the reference or to the context, with no year of its own (本月, 上月, 当月)."""
-    if rel.anchor == "context":
-        if ctx.end is None or ctx.granularity in ("year", "range", "quarter"):
+    """A month relative to the reference or to the context, with no year of its own (本月, 上月, 当月; 当月
+    with no date mentioned before is the reference month)."""
+    if rel.anchor == "context" and ctx.end is not None:
+        if ctx.granularity in ("year", "range", "quarter"):
             return None, True
         y, mo = add_months(ctx.end.year, ctx.end.month, rel.offset)
     else:
@@ -335,7 +340,8 @@ def _paren_day(day: int, offset: int, ref: date | None) -> Resolved:
 
 
 def _relative_year(p: Parts, rel: Relative, ref: date | None, ctx: Ctx) -> Resolved:
-    """A year relative to the reference (今年, 去年) or to the context (当年, 次年), with its tail."""
+    """A year relative to the reference (今年, 去年) or to the context (当年, 次年: unresolved with no date
+    mentioned before, 当年 alone is "back then"), with its tail."""
     if rel.anchor == "context":
         if ctx.end is None:
             return None, True
