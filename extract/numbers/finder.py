@@ -10,6 +10,7 @@ ranges.py) and the filters (filters.py).
 from __future__ import annotations
 
 from collections.abc import Iterable
+import re
 from decimal import Decimal, localcontext
 
 from extract.numbers.filters import blocked_spans, frame_ok, kept
@@ -21,6 +22,8 @@ from extract.numbers.ranges import between, connected
 from extract.numbers.reading import fraction_after
 from extract.numbers.suffix import suffix
 from extract.numeral import DIGIT_CHARS, FINANCIAL_CHARS, Num, fmt_dec, parse_number
+
+_DIGIT_RUN = re.compile("[0-9]+")
 
 
 def find_quantities(text: str, skip: Iterable[Span] = ()) -> list[QMatch]:
@@ -46,7 +49,9 @@ def find_quantities(text: str, skip: Iterable[Span] = ()) -> list[QMatch]:
             continue
         q = _at(s, p)
         if q is None:
-            pos = m.start() + 1
+            # a number starting inside a run of ASCII digits is glued to the digit before it (never one):
+            # go past the run, so that a long run is read once, not once per digit
+            pos = max(_ascii_digits_end(t, p + 1) if "0" <= t[p] <= "9" else p + 1, s.resume)
             continue
         if out and q.start < out[-1].end:
             pos = max(m.end(), out[-1].end)
@@ -56,12 +61,21 @@ def find_quantities(text: str, skip: Iterable[Span] = ()) -> list[QMatch]:
     return join_comparisons(t, out, lex)
 
 
+def _ascii_digits_end(t: str, p: int) -> int:
+    """The end of the run of ASCII digits at ``p`` (``p`` itself when none is there)."""
+    m = _DIGIT_RUN.match(t, p)
+    return m.end() if m is not None else p
+
+
 def _at(s: Scan, pos: int) -> QMatch | None:
     """The quantity starting at seed position ``pos``, or None."""
     if s.text[pos].isdigit():
         # the common case first: an Arabic number has no sign, currency or lead-in word to look for
         num = parse_number(s.text, pos)
-        if num is None or abs(num.hi).adjusted() > MAX_ADJUSTED:
+        if num is None:
+            return None
+        if abs(num.hi).adjusted() > MAX_ADJUSTED:
+            s.resume = num.end  # no amount: nor is any number starting inside it (1,234,567,...)
             return None
         return _quantity(s, num, pos, 1, None, False)
     return _at_word(s, pos)

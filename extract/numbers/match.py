@@ -78,6 +78,7 @@ class Scan:
     text: str
     lex: Lexicon
     blocked: Blocked
+    resume: int = 0  # where the scan may go on after a number too large to be an amount
 
 
 def low(num: Num, sign: int) -> Decimal:
