@@ -9,8 +9,8 @@ ranges.py) and the filters (filters.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import re
+from collections.abc import Iterable
 from decimal import Decimal, localcontext
 
 from extract.numbers.filters import blocked_spans, frame_ok, kept
