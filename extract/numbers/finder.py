@@ -89,9 +89,9 @@ def _at_word(s: Scan, pos: int) -> QMatch | None:
         return fan(s, pos)
     if ch in lx.percent.duizhe.first:
         return duizhe(s, pos)
-    if ch in lx.units.sign_first:
-        sign = currency_sign(s, pos)
-        got = None if sign is None else lead_number(s, sign.number, ch)[0]
+    sign = currency_sign(s, pos) if ch in lx.units.sign_first else None
+    if sign is not None:  # (else the character may start a number itself: 百 of 百慕大元 and of 百分之)
+        got = lead_number(s, sign.number, s.text[sign.number])[0]
         if got is None:
             return None
         return _quantity(s, got[0], sign.start, got[2], (sign.code, sign.start), False)

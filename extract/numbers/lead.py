@@ -45,9 +45,10 @@ class Sign(NamedTuple):
 def currency_sign(s: Scan, pos: int) -> Sign | None:
     """$100, ￥5, 人民币100, HK$3: the currency written before the number."""
     t, u = s.text, s.lex.units
-    word = next((w for w in u.signs if t.startswith(w, pos)), None)
-    if word is None:
+    wm = u.sign_re.match(t, pos)
+    if wm is None:
         return None
+    word = wm.group()
     code, start = u.signs[word], pos
     if word == u.dollar:  # HK$100, NT$50, S$20: the letters before $ name the dollar
         prefix = next((t[pos - k:pos] for k in (2, 1) if pos >= k and t[pos - k:pos] in u.dollar_prefixes), None)

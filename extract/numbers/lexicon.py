@@ -125,7 +125,9 @@ class Units:
     article_unless: str
     classifier: UnitRule  # 三块蛋糕: a boundary unit before a noun is a measure word
     signs: dict[str, str]  # currency sign or word before the number -> ISO code
+    sign_re: re.Pattern  # the longest sign or word at a place
     sign_first: str
+    generic_after: frozenset[str]  # 元 after 新台币54亿: the unit of whatever currency the word before named
     dollar: str
     dollar_prefixes: dict[str, str]
     sign_number_starts: str
@@ -279,21 +281,31 @@ def _minor_res(units: list[dict], of: dict[str, UnitRule], fraction_and: str) ->
     return out
 
 
-def _units(t: dict, fraction_and: str) -> Units:
-    of = _unit_rules(t["unit"])
+def _sign_words(sign: dict, of: dict[str, UnitRule]) -> dict[str, str]:
+    """Currency signs and names written before the number -> ISO code: the signs ($, ￥), the listed words, and
+    every money unit name of two or more characters (人民币, 新台币, 港元: 新台币54亿元), but 元 / 块 forms."""
+    names = {w: r.canonical for w, r in of.items()
+             if r.kind == "money" and len(w) >= 2 and not r.boundary and w[0] not in sign["mention_not_first"]}
+    return {**sign["signs"], **names, **sign["words"]}
+
+
+def _units(t: dict, fraction_and: str, more: list[dict]) -> Units:
+    units = t["unit"] + more
+    of = _unit_rules(units)
     between, sign = t["between_number_and_unit"], t["currency_sign"]
-    signs = {**sign["signs"], **sign["words"]}
+    signs = _sign_words(sign, of)
     count = of[between["ge"][0]]
     return Units(
         re=re.compile(rf"[ ]*(?P<ge>{'|'.join(between['ge'])})?(?P<mod>[{between['mods']}])?[ ]*(?P<u>{alt(of)})"),
         of=of, maxlen=max(len(w) for w in of),
         lengths={c: sorted({len(w) for w in of if w[0] == c}, reverse=True) for c in {w[0] for w in of}},
         scale_head_re=re.compile(alt(w for w, r in of.items() if r.scale_head)),
-        minor_re=_minor_res(t["unit"], of, fraction_and), ge=between["ge"], mods=between["mods"],
+        minor_re=_minor_res(units, of, fraction_and), ge=between["ge"], mods=between["mods"],
         half=between["half"], over=between["over"], half_after=t["half_after"]["word"],
         half_after_kinds=frozenset(t["half_after"]["kinds"]), article_kinds=frozenset(t["article"]["kinds"]),
         article_unless=t["article"]["unless_after_unit"], classifier=UnitRule("*", count.kind, count.name),
-        signs=signs, sign_first="".join(signs.keys() | {w[0] for w in signs}), dollar=sign["dollar"],
+        signs=signs, sign_re=re.compile(by_first_char(signs)), sign_first="".join(sorted({w[0] for w in signs})),
+        generic_after=frozenset(sign["generic_after"]), dollar=sign["dollar"],
         dollar_prefixes=sign["dollar_prefixes"], sign_number_starts=sign["number_starts"], sign_name=sign["name"],
         mention_not_first=sign["mention_not_first"])
 
@@ -402,7 +414,9 @@ def _seed(t: dict, pct: dict, r: Reading, u: Units) -> re.Pattern:
     signs = "".join(c for c in u.signs if len(c) == 1)
     words = [w for w in u.signs if len(w) > 1]
     neg = "".join(w for w in r.negative if len(w) == 1)
-    alts = [f"[{re.escape(signs)}]", *map(re.escape, words), f"[{neg}]", rf"{re.escape(r.minus)}(?=[ ]*[\d.])",
+    # a currency name is a seed only before a number (人民币100, 新台币54亿元), grouped by first character
+    named = f"(?:{by_first_char(words)})(?=[ ]*[\d{nm.DIGIT_CHARS}{u.sign_number_starts}])"
+    alts = [f"[{re.escape(signs)}]", named, f"[{neg}]", rf"{re.escape(r.minus)}(?=[ ]*[\d.])",
             r"\d", r"\.\d", f"[{nm.DIGIT_CHARS}{nm.TENS_CHARS}{nm.TEN_SCALE_CHARS}]",
             f"[{big_start}](?=[ ]*[{nm.DIGIT_CHARS}])", f"[{r.lone_scale}](?=[\\u3400-\\u9fff])",
             f"[{nm.SOME_CHARS}{r.lead_some}](?=[{v['lead_some_before']}])",
@@ -420,7 +434,7 @@ def lexicon() -> Lexicon:
     num, units, pct = load_toml("numbers/numerals"), load_toml("numbers/units"), load_toml("numbers/percent")
     qual, rng = load_toml("numbers/qualifiers"), load_toml("numbers/ranges")
     reading = _reading(num)
-    u = _units(units, num["fraction"]["and"])
+    u = _units(units, num["fraction"]["and"], load_toml("numbers/currencies")["unit"])
     filters = _filters(load_toml("numbers/filters"), load_list("numbers/set_phrases.txt"), num["fraction"]["of"])
     bare_next = "".join(filters.bare_next)
     pct_words = pct["points"]["words"] + pct["percent_sign"]["signs"] + pct["permille"]["signs"]

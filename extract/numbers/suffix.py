@@ -71,11 +71,12 @@ def suffix(s: Scan, q: QMatch, num: Num, sign: int, pre_unit: tuple[str, int] | 
 
 
 def _after_sign(s: Scan, q: QMatch, num: Num, pre_unit: tuple[str, int]) -> bool:
-    """$100, ￥5元: the currency sign before the number decides; the same currency's unit after it is taken too."""
+    """$100, ￥5元, 新台币54亿元: the currency sign or name before the number decides; the same currency's unit
+    after it is taken too, and so is a plain 元 (the unit of the currency named: 新台币54亿元 is TWD)."""
     t, u = s.text, s.lex.units
     q.unit, q.kind, q.unit_text = pre_unit[0], "money", t[pre_unit[1]:num.start].strip()
     um = match_unit(u, t, num.end)
-    if um is not None and u.of[um.word].canonical == pre_unit[0] and not um.ge:
+    if um is not None and (u.of[um.word].canonical == pre_unit[0] or um.word in u.generic_after) and not um.ge:
         q.end = um.end
         q.unit_spans.append((um.ustart, um.end))
     q.unit_spans.append((pre_unit[1], num.start))
@@ -190,8 +191,8 @@ def unit_suffix(s: Scan, q: QMatch, num: Num, sign: int) -> bool | None:
         q.value += _HALF
     elif mod and mod in u.over:
         q.approx = "over"
-    if rule.kind == "count" and uend < len(t) and t[uend] == word[-1]:
-        return False  # 一辆辆, 一列列: reduplication
+    if rule.kind == "count" and num.text_is_one and uend < len(t) and t[uend] == word[-1]:
+        return False  # 一辆辆, 一列列: reduplication (not 3万股股票)
     if num.text_is_one and _is_article(s, q, num, rule, mod, uend):
         return False  # 一架客机, 新一年: the indefinite article
     if uend < len(t) and t[uend] == u.half_after and rule.kind in u.half_after_kinds and not mod:
