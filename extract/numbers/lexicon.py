@@ -415,7 +415,7 @@ def _seed(t: dict, pct: dict, r: Reading, u: Units) -> re.Pattern:
     words = [w for w in u.signs if len(w) > 1]
     neg = "".join(w for w in r.negative if len(w) == 1)
     # a currency name is a seed only before a number (人民币100, 新台币54亿元), grouped by first character
-    named = f"(?:{by_first_char(words)})(?=[ ]*[\d{nm.DIGIT_CHARS}{u.sign_number_starts}])"
+    named = rf"(?:{by_first_char(words)})(?=[ ]*[\d{nm.DIGIT_CHARS}{u.sign_number_starts}])"
     alts = [f"[{re.escape(signs)}]", named, f"[{neg}]", rf"{re.escape(r.minus)}(?=[ ]*[\d.])",
             r"\d", r"\.\d", f"[{nm.DIGIT_CHARS}{nm.TENS_CHARS}{nm.TEN_SCALE_CHARS}]",
             f"[{big_start}](?=[ ]*[{nm.DIGIT_CHARS}])", f"[{r.lone_scale}](?=[\\u3400-\\u9fff])",
