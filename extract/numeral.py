@@ -100,6 +100,16 @@ class Num:
     text_is_one: bool = False  # exactly 一 (the indefinite article candidate)
 
 
+def is_some(num: Num) -> bool:
+    """Whether the number is vague by 几 or 数 (十几, 几十万, 数百: one digit unknown), not by a pair (两三, 七八)."""
+    return num.vague and any(a[0] == "v" and a[3] == 0 for a in num.atoms)
+
+
+def floor(num: Num) -> Decimal:
+    """The round lower bound a vague number is reported by (十几 10, 几十万 100000, 数百 100, 二十几 20)."""
+    return num.base if num.base > 0 else num.lo
+
+
 def exact(v: Decimal, start: int, end: int) -> Num:
     """A number known exactly without reading (百分之百's 百, a lone 百 before a measure, 半)."""
     return Num(start, end, v, v, v, v, end)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal, localcontext
 
+from extract.numbers.compound import compound
 from extract.numbers.filters import blocked_spans, frame_ok, kept
 from extract.numbers.lead import currency_sign, duizhe, fan, fenzhi, lead_number
 from extract.numbers.lexicon import lexicon
@@ -21,7 +22,7 @@ from extract.numbers.qualify import after, before, join_comparisons
 from extract.numbers.ranges import between, connected
 from extract.numbers.reading import fraction_after
 from extract.numbers.suffix import suffix
-from extract.numeral import DIGIT_CHARS, FINANCIAL_CHARS, Num, fmt_dec, parse_number
+from extract.numeral import DIGIT_CHARS, FINANCIAL_CHARS, Num, floor, fmt_dec, is_some, parse_number
 
 _DIGIT_RUN = re.compile("[0-9]+")
 
@@ -129,8 +130,10 @@ def _quantity(s: Scan, num: Num, nstart: int, sign: int, pre_unit: tuple[str, in
         return None  # 登陆部队, 拾起: 陆 / 拾 alone are words, not numerals (decided before any suffix)
     if suffix(s, q, num, sign, pre_unit) is False:
         return None
-    if q.end < len(t) and t[q.end].isascii() and t[q.end].isalpha():
-        return None  # 5G, 4K, 3D: a code, not an amount
+    if q.end < len(t) and t[q.end].isascii() and t[q.end].isalpha() and t[q.end - 1].isascii():
+        return None  # 5G, 4K, 3D, 5kgs: a code, not an amount (not 3.2亿美元C轮: the unit ends the amount)
+    if q.kind == "duration" or q.kind == "count":
+        compound(s, q)  # 三年六个月, 11分36秒, 13秒92
     return _finish(s, q, num)
 
 
@@ -158,7 +161,10 @@ def _number(s: Scan, num: Num, nstart: int, sign: int, pre_unit: tuple[str, int]
                    nums=[(numeral_start, num.core_end, fmt_dec(written * sign))], num_end=num.end)
     r = s.lex.reading
     q.rule = r.vague_name if num.vague or num.over or lead_over else s.lex.filters.bare_name
-    if num.vague:
+    if is_some(num):  # 十几个 = over 10, 数百家 = over 100: the round lower bound, as 40多个 is over 40
+        q.value = q.base = fmt_dec(floor(num) * sign)
+        q.approx = "over"
+    elif num.vague:  # 两三个: 2..3
         q.value_max = fmt_dec(high(num, sign) * sign)
         q.approx = "about"
         q.base = fmt_dec(num.base * sign)

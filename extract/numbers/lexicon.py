@@ -106,6 +106,19 @@ class UnitRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Compound:
+    """units.toml [compound_duration]: 三年六个月, 11分36秒, 13秒92."""
+
+    name: str
+    joiners: tuple[str, ...]
+    factor: dict[tuple[str, str], int]  # (bigger, smaller) -> how many smaller make one bigger (also over steps)
+    minute_words: frozenset[str]
+    minute: str
+    second: str
+    fraction_re: re.Pattern  # the digits after 秒
+
+
+@dataclass(frozen=True, slots=True)
 class Units:
     """units.toml: unit words after a number, currency signs before it."""
 
@@ -133,6 +146,7 @@ class Units:
     sign_number_starts: str
     sign_name: str
     mention_not_first: str
+    compound: Compound
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +303,18 @@ def _sign_words(sign: dict, of: dict[str, UnitRule]) -> dict[str, str]:
     return {**sign["signs"], **names, **sign["words"]}
 
 
+def _compound(c: dict) -> Compound:
+    """The compound-duration rule, with the factor between any two units of its chain of steps."""
+    factor: dict[tuple[str, str], int] = {}
+    for big, small, f in c["steps"]:
+        factor[(big, small)] = f
+        for (a, b), g in list(factor.items()):  # year -> month, then week -> d -> h -> min -> s chained
+            if b == big:
+                factor[(a, small)] = g * f
+    return Compound(c["name"], tuple(c["joiners"]), factor, frozenset(c["minute_words"]), c["minute"], c["second"],
+                    re.compile(rf"\d{{1,{c['second_fraction_digits']}}}(?![\d.])"))
+
+
 def _units(t: dict, fraction_and: str, more: list[dict]) -> Units:
     units = t["unit"] + more
     of = _unit_rules(units)
@@ -307,7 +333,7 @@ def _units(t: dict, fraction_and: str, more: list[dict]) -> Units:
         signs=signs, sign_re=re.compile(by_first_char(signs)), sign_first="".join(sorted({w[0] for w in signs})),
         generic_after=frozenset(sign["generic_after"]), dollar=sign["dollar"],
         dollar_prefixes=sign["dollar_prefixes"], sign_number_starts=sign["number_starts"], sign_name=sign["name"],
-        mention_not_first=sign["mention_not_first"])
+        mention_not_first=sign["mention_not_first"], compound=_compound(t["compound_duration"]))
 
 
 def _fenzhi_scales(fz: dict) -> str:

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from extract.numbers.lexicon import UnitRule, Units, norm_word
 from extract.numbers.match import WINDOW, QMatch, Scan, high, is_cjk, low
-from extract.numeral import CN_DIGITS, Num, fmt_dec, recompute
+from extract.numeral import CN_DIGITS, Num, fmt_dec, parse_number, recompute
 
 _HALF = Decimal("0.5")
 
@@ -172,7 +172,7 @@ def unit_suffix(s: Scan, q: QMatch, num: Num, sign: int) -> bool | None:
     end = num.end
     if num.last_scale_start is not None and len(num.atoms) > 1:
         end = _scale_to_unit(s, q, num, sign)
-    got = _unit_at(s, num, end)
+    got = unit_at(s, num, end)
     if got is None:
         return True
     word, rule, mod, uend = got
@@ -218,7 +218,7 @@ def _scale_to_unit(s: Scan, q: QMatch, num: Num, sign: int) -> int:
     return end
 
 
-def _unit_at(s: Scan, num: Num, end: int) -> tuple[str, UnitRule, str | None, int] | None:
+def unit_at(s: Scan, num: Num, end: int) -> tuple[str, UnitRule, str | None, int] | None:
     """(word, rule, 多/余/半 before it, end) of the unit after a number ending at ``end``, or None."""
     t, u = s.text, s.lex.units
     um = match_unit(u, t, end)
@@ -245,11 +245,36 @@ def _unit_at(s: Scan, num: Num, end: int) -> tuple[str, UnitRule, str | None, in
 
 
 def _is_article(s: Scan, q: QMatch, num: Num, rule: UnitRule, mod: str | None, uend: int) -> bool:
-    """一 (``num``) before a count or a duration, with no qualifier before and no 多 / 余 / 半 after: 一架客机."""
+    """一 (``num``) before a count or a duration, with no qualifier before and no 多 / 余 / 半 after: 一架客机
+    (not 一年零三个月: a smaller duration after it makes 一年 a number)."""
     t, u = s.text, s.lex.units
     return (rule.kind in u.article_kinds and q.approx is None and not mod
             and not (uend < len(t) and t[uend] in u.article_unless)
-            and s.lex.qualifiers.pre_re.search(t[max(0, q.start - WINDOW):q.start]) is None)
+            and s.lex.qualifiers.pre_re.search(t[max(0, q.start - WINDOW):q.start]) is None
+            and not (rule.kind == "duration" and smaller_duration(s, rule.canonical, uend) is not None))
+
+
+def smaller_duration(s: Scan, unit: str, end: int) -> tuple[Num, str, str, int, int] | None:
+    """(number, unit word, its canonical unit, end, unit start) of a duration smaller than ``unit`` written right
+    after ``end`` (units.toml [compound_duration]: 三年六个月, 2小时30分, 11分36秒), or None."""
+    t, c = s.text, s.lex.units.compound
+    p = end
+    for j in c.joiners:
+        if t.startswith(j, p):
+            p += len(j)
+            break
+    num = parse_number(t, p)
+    if num is None or num.vague or num.over or num.digitseq is not None or s.blocked.hits(num.start, num.end):
+        return None
+    got = unit_at(s, num, num.end)
+    if got is None:
+        return None
+    word, rule, mod, uend = got
+    small = rule.canonical if rule.kind == "duration" else c.minute if word in c.minute_words else None
+    factor = c.factor.get((unit, small)) if small is not None and not mod else None
+    if factor is None or num.value >= factor or s.blocked.hits(num.end, uend):
+        return None
+    return num, word, small, uend, uend - len(word)
 
 
 def _minor_units(s: Scan, q: QMatch, rule: UnitRule, sign: int) -> None:
