@@ -33,7 +33,8 @@ def compound(s: Scan, q: QMatch) -> None:
         q.value = q.value * c.factor[(unit, small)] + num.value
         q.nums.append((num.start, num.end, num.value))
         q.unit_spans.append((ustart, uend))
-        q.unit, q.kind, q.unit_text, q.end, q.num_end, unit, joined = small, "duration", word, uend, num.end, small, True
+        q.unit, q.kind, q.unit_text, q.end, q.num_end = small, "duration", word, uend, num.end
+        unit, joined = small, True
     if unit == c.second:
         joined = _second_fraction(s, q) or joined
     if joined:
