@@ -103,6 +103,7 @@ class UnitRule:
     not_before: str = ""
     not_after: str = ""
     exact_only: bool = False
+    only_before: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +190,7 @@ class Qualifiers:
     pre_last: frozenset[str]
     post_re: re.Pattern
     post: dict[str, tuple[str, str]]
+    post_kinds: dict[str, frozenset[str]]  # word -> the unit kinds it may follow (内: 三年内, 5公里内)
     after_over: frozenset[str]
     after_over_kinds: frozenset[str]
     after_over_units: frozenset[str]
@@ -279,7 +281,7 @@ def _unit_rules(units: list[dict]) -> dict[str, UnitRule]:
                 u["canonical"], u["kind"], u["name"], u.get("ge", False), u.get("ge_required", False),
                 u.get("boundary", False), u.get("scale_head", False),
                 tuple((m, Decimal(f)) for m, f in u.get("minor", ())), u.get("not_before", {}).get(w, ""),
-                u.get("not_after", ""), u.get("exact_only", False)))
+                u.get("not_after", ""), u.get("exact_only", False), tuple(u.get("only_before", ()))))
     return out
 
 
@@ -365,22 +367,34 @@ def _percent(t: dict) -> Percent:
         fan_rule=_suffix(fan, list(fan["words"]), alt(fan["words"], spaced_words=False)))
 
 
+def _negated(t: dict) -> dict[str, tuple[str, str]]:
+    """不超过 / 不能超过 / 不得低于 ...: negation, optional modal and comparison -> (approx, rule name)."""
+    neg = t["negation"]
+    return {n + m + c: (g["approx"], g["name"])
+            for g in t["negated"] for c in g["comparisons"] for n in neg["words"] for m in ["", *neg["modals"]]}
+
+
 def _qualifiers(t: dict) -> Qualifiers:
     pre: dict[str, tuple[str, str]] = {}
     post: dict[str, tuple[str, str]] = {}
     guarded: dict[str, tuple[str, ...]] = {}
+    post_kinds: dict[str, frozenset[str]] = {}
     for q in t["qualifier"]:
         target = pre if q["position"] == "before" else post
         for w in q["words"]:
             target[w] = (q["approx"], q["name"])
             if q.get("requires_before"):
                 guarded[w] = tuple(q["requires_before"])
+            if q.get("kinds"):
+                post_kinds[w] = frozenset(q["kinds"])
+    pre.update(_negated(t))
     gap, comp, after = t["qualifier_gap"]["words"], t["comparative"], t["after_over"]
     return Qualifiers(
-        pre_re=re.compile(rf"(?P<q>{alt(pre)})(?:[ ]*(?:{alt(gap)}))?[ ]*$"),
+        pre_re=re.compile(rf"(?P<q>{alt(pre)})(?P<gap>[ ]*(?:{alt(gap)}))?[ ]*$"),
         pre={norm_word(k): v for k, v in pre.items()}, guarded=guarded,
         pre_last=frozenset("".join(w[-1] for w in list(pre) + gap) + " "),
         post_re=re.compile(rf"[ ]*(?P<q>{alt(post)})"), post={norm_word(k): v for k, v in post.items()},
+        post_kinds=post_kinds,
         after_over=frozenset(after["words"]), after_over_kinds=frozenset(after["kinds"]),
         after_over_units=frozenset(after["unit_texts"]), after_over_not_before=after["not_before"],
         cmp_before_re=re.compile(rf"(?:{alt(comp['before'])})[ ]*$"),

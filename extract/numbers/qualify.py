@@ -22,6 +22,9 @@ def after(s: Scan, q: QMatch) -> None:
     if pm is None or q.kind == "fraction":
         return
     word = norm_word(pm.group("q"))
+    kinds = lq.post_kinds.get(word)
+    if kinds is not None and q.kind not in kinds:
+        return  # 内 only after a duration or a length (三年内, not 3家内)
     if word in lq.after_over:  # 一年多, 三成多 (not 十多种)
         if q.unit is None or q.approx is not None or not (
                 q.kind in lq.after_over_kinds or q.unit_text in lq.after_over_units):

@@ -230,6 +230,8 @@ def unit_at(s: Scan, num: Num, end: int) -> tuple[str, UnitRule, str | None, int
         ok = False
     elif rule.not_before and uend < len(t) and t[uend] in rule.not_before:
         ok = False  # 十一国庆, 3人民: the word goes on
+    elif rule.only_before and not any(t.startswith(w, uend) for w in rule.only_before):
+        ok = False  # 18日 is a date, 30日内 a deadline
     elif rule.boundary and uend < len(t) and is_cjk(t[uend]):
         rule = u.classifier  # 三块蛋糕: the measure word, not money
     elif rule.not_after and (rule.exact_only and num.vague or t[num.end - 1] in rule.not_after):
@@ -250,6 +252,7 @@ def _is_article(s: Scan, q: QMatch, num: Num, rule: UnitRule, mod: str | None, u
     t, u = s.text, s.lex.units
     return (rule.kind in u.article_kinds and q.approx is None and not mod
             and not (uend < len(t) and t[uend] in u.article_unless)
+            and s.lex.qualifiers.post_re.match(t, uend) is None  # 一年左右, 一年内
             and s.lex.qualifiers.pre_re.search(t[max(0, q.start - WINDOW):q.start]) is None
             and not (rule.kind == "duration" and smaller_duration(s, rule.canonical, uend) is not None))
 
