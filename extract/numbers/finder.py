@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal, localcontext
 
 from extract.numbers.compound import compound
-from extract.numbers.filters import blocked_spans, frame_ok, kept
+from extract.numbers.filters import blocked_spans, frame_ok, kept, model_name
 from extract.numbers.lead import currency_sign, duizhe, fan, fenzhi, lead_number
 from extract.numbers.lexicon import lexicon
 from extract.numbers.match import MAX_ADJUSTED, QMatch, Scan, Span, high, is_cjk, low
@@ -75,8 +75,10 @@ def _at(s: Scan, pos: int) -> QMatch | None:
         num = parse_number(s.text, pos)
         if num is None:
             return None
+        # no number starting inside this one is an amount either (8 of 50.8, 234 of 1,234,567...): when this one
+        # is none, the scan goes on after it
+        s.resume = num.end
         if abs(num.hi).adjusted() > MAX_ADJUSTED:
-            s.resume = num.end  # no amount: nor is any number starting inside it (1,234,567,...)
             return None
         return _quantity(s, num, pos, 1, None, False)
     return _at_word(s, pos)
@@ -134,6 +136,8 @@ def _quantity(s: Scan, num: Num, nstart: int, sign: int, pre_unit: tuple[str, in
         return None  # 5G, 4K, 3D, 5kgs: a code, not an amount (not 3.2亿美元C轮: the unit ends the amount)
     if q.kind == "duration" or q.kind == "count":
         compound(s, q)  # 三年六个月, 11分36秒, 13秒92
+    if (t[nstart - 1:nstart] == " " or t[q.end:q.end + 1] == " ") and model_name(s, q, nstart):
+        return None
     return _finish(s, q, num)
 
 

@@ -104,6 +104,7 @@ class UnitRule:
     not_after: str = ""
     exact_only: bool = False
     only_before: tuple[str, ...] = ()
+    label: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +236,10 @@ class Filters:
     marker_dot: str
     label_years: tuple[int, int]
     identifier_digits: int
+    model_before: re.Pattern  # iPhone 11: a Latin word and a space before the number
+    model_after: re.Pattern  # 60 Pro: a space and a Latin word after it
+    model_amount_kinds: frozenset[str]  # kinds that make it an amount all the same (GDP 5.2%)
+    model_name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +286,8 @@ def _unit_rules(units: list[dict]) -> dict[str, UnitRule]:
                 u["canonical"], u["kind"], u["name"], u.get("ge", False), u.get("ge_required", False),
                 u.get("boundary", False), u.get("scale_head", False),
                 tuple((m, Decimal(f)) for m, f in u.get("minor", ())), u.get("not_before", {}).get(w, ""),
-                u.get("not_after", ""), u.get("exact_only", False), tuple(u.get("only_before", ()))))
+                u.get("not_after", ""), u.get("exact_only", False), tuple(u.get("only_before", ())),
+                u.get("label", False)))
     return out
 
 
@@ -431,7 +437,7 @@ def _filters(t: dict, phrases: tuple[str, ...], fraction_of: str) -> Filters:
                     f"[ ]*[\\d{nm.DIGIT_CHARS}])")
     parts = [f"(?<![{nm.DIGIT_CHARS}{nm.SCALE_CHARS}\\d{t['set_phrase']['not_after']}])(?:{by_first_char(literal)})"
              f"{not_fraction}"] if literal else []
-    bare = t["bare"]
+    bare, model = t["bare"], t["model_name"]
     return Filters(
         global_nq=tuple((tuple(r["cue"]), re.compile(r["pattern"])) for r in t["not_quantity"] if r.get("cue")),
         # one pass for both: not-a-quantity patterns and set phrases
@@ -441,7 +447,9 @@ def _filters(t: dict, phrases: tuple[str, ...], fraction_of: str) -> Filters:
         bare_name=bare["name"], bare_prev=frozenset(bare["single_prev"]), bare_next=frozenset(bare["single_next"]),
         marker_open=bare["marker_open"], marker_close=bare["marker_close"], marker_after=bare["marker_after"],
         marker_dot=bare["marker_dot"], label_years=(bare["label_year_min"], bare["label_year_max"]),
-        identifier_digits=bare["identifier_digits"])
+        identifier_digits=bare["identifier_digits"], model_before=re.compile(model["before"]),
+        model_after=re.compile(model["after"]), model_amount_kinds=frozenset(model["amount_kinds"]),
+        model_name=model["name"])
 
 
 def _seed(t: dict, pct: dict, r: Reading, u: Units) -> re.Pattern:

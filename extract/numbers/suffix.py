@@ -232,6 +232,8 @@ def unit_at(s: Scan, num: Num, end: int) -> tuple[str, UnitRule, str | None, int
         ok = False  # 十一国庆, 3人民: the word goes on
     elif rule.only_before and not any(t.startswith(w, uend) for w in rule.only_before):
         ok = False  # 18日 is a date, 30日内 a deadline
+    elif rule.label and num.single_cn and uend < len(t) and is_cjk(t[uend]):
+        ok = False  # 三级医院, 二期工程: a grade, a phase
     elif rule.boundary and uend < len(t) and is_cjk(t[uend]):
         rule = u.classifier  # 三块蛋糕: the measure word, not money
     elif rule.not_after and (rule.exact_only and num.vague or t[num.end - 1] in rule.not_after):
