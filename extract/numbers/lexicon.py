@@ -121,6 +121,16 @@ class Compound:
 
 
 @dataclass(frozen=True, slots=True)
+class LocalYuan:
+    """units.toml [local_yuan]: the currency a bare 元 is in a Taiwan, Hong Kong or Macau article."""
+
+    name: str
+    default: str
+    currencies: frozenset[str]
+    bare: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class Units:
     """units.toml: unit words after a number, currency signs before it."""
 
@@ -149,6 +159,7 @@ class Units:
     sign_name: str
     mention_not_first: str
     compound: Compound
+    local_yuan: LocalYuan
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +203,7 @@ class Qualifiers:
     post_re: re.Pattern
     post: dict[str, tuple[str, str]]
     post_kinds: dict[str, frozenset[str]]  # word -> the unit kinds it may follow (内: 三年内, 5公里内)
+    outside_text: frozenset[str]  # words that set a bound but stay outside the record's text (约合, 上看)
     after_over: frozenset[str]
     after_over_kinds: frozenset[str]
     after_over_units: frozenset[str]
@@ -341,7 +353,9 @@ def _units(t: dict, fraction_and: str, more: list[dict]) -> Units:
         signs=signs, sign_re=re.compile(by_first_char(signs)), sign_first="".join(sorted({w[0] for w in signs})),
         generic_after=frozenset(sign["generic_after"]), dollar=sign["dollar"],
         dollar_prefixes=sign["dollar_prefixes"], sign_number_starts=sign["number_starts"], sign_name=sign["name"],
-        mention_not_first=sign["mention_not_first"], compound=_compound(t["compound_duration"]))
+        mention_not_first=sign["mention_not_first"], compound=_compound(t["compound_duration"]),
+        local_yuan=LocalYuan(t["local_yuan"]["name"], t["local_yuan"]["default"],
+                             frozenset(t["local_yuan"]["currencies"]), frozenset(t["local_yuan"]["bare"])))
 
 
 def _fenzhi_scales(fz: dict) -> str:
@@ -385,10 +399,13 @@ def _qualifiers(t: dict) -> Qualifiers:
     post: dict[str, tuple[str, str]] = {}
     guarded: dict[str, tuple[str, ...]] = {}
     post_kinds: dict[str, frozenset[str]] = {}
+    outside: set[str] = set()
     for q in t["qualifier"]:
         target = pre if q["position"] == "before" else post
         for w in q["words"]:
             target[w] = (q["approx"], q["name"])
+            if q.get("outside_text"):
+                outside.add(w)
             if q.get("requires_before"):
                 guarded[w] = tuple(q["requires_before"])
             if q.get("kinds"):
@@ -400,7 +417,7 @@ def _qualifiers(t: dict) -> Qualifiers:
         pre={norm_word(k): v for k, v in pre.items()}, guarded=guarded,
         pre_last=frozenset("".join(w[-1] for w in list(pre) + gap) + " "),
         post_re=re.compile(rf"[ ]*(?P<q>{alt(post)})"), post={norm_word(k): v for k, v in post.items()},
-        post_kinds=post_kinds,
+        post_kinds=post_kinds, outside_text=frozenset(outside),
         after_over=frozenset(after["words"]), after_over_kinds=frozenset(after["kinds"]),
         after_over_units=frozenset(after["unit_texts"]), after_over_not_before=after["not_before"],
         cmp_before_re=re.compile(rf"(?:{alt(comp['before'])})[ ]*$"),
