@@ -1,4 +1,5 @@
-"""The quantity extractor's lexicon: ``rules/numbers/*.toml`` and ``set_phrases.txt``, compiled once per process.
+"""The quantity extractor's lexicon: ``rules/numbers/*.toml``, ``set_phrases.txt`` and ``idioms.txt``, compiled once
+per process.
 
 Each topic compiles into its own part (:class:`Reading`, :class:`Units`, :class:`Percent`, :class:`Qualifiers`,
 :class:`Ranges`, :class:`Filters`), used by the module of the same responsibility; :class:`Lexicon` holds
@@ -56,6 +57,8 @@ def norm_word(w: str) -> str:
 def _firsts(words: Iterable[str]) -> str:
     return "".join(w[0] for w in words)
 
+
+IDIOMS_OFF = False  # tools/gen_numeral_idioms.py reads the idioms without their own list
 
 # ---------------------------------------------------------------------------------------------- parts
 
@@ -500,7 +503,8 @@ def lexicon() -> Lexicon:
     qual, rng = load_toml("numbers/qualifiers"), load_toml("numbers/ranges")
     reading = _reading(num)
     u = _units(units, num["fraction"]["and"], load_toml("numbers/currencies")["unit"])
-    filters = _filters(load_toml("numbers/filters"), load_list("numbers/set_phrases.txt"), num["fraction"]["of"])
+    phrases = load_list("numbers/set_phrases.txt") + (() if IDIOMS_OFF else load_list("numbers/idioms.txt"))
+    filters = _filters(load_toml("numbers/filters"), phrases, num["fraction"]["of"])
     bare_next = "".join(filters.bare_next)
     pct_words = pct["points"]["words"] + pct["percent_sign"]["signs"] + pct["permille"]["signs"]
     pct_like = _firsts(pct_words + pct["multiple"]["words"]) + pct["cheng"]["word"] + pct["zhe"]["word"]
