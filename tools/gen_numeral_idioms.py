@@ -26,8 +26,10 @@ lexicon = sys.modules["extract.numbers.lexicon"]  # (the package exports a funct
 
 OUT = ROOT / "rules" / "numbers" / "idioms.txt"
 NUMERALS = set(numeral.DIGIT_CHARS + numeral.SCALE_CHARS)
-# tagged i in jieba's dictionary, but amounts: 今明两天 is two days, 月入数万 an income
-AMOUNTS = {"今明两天", "今明两年", "月入数万", "约一斤肉", "五次犯规", "两次曝光", "六口之家", "杀人一万", "年近半百"}
+# tagged i in jieba's dictionary, but amounts (今明两天 is two days, 月入数万 an income) or a fragment that would
+# swallow one (之一百二十 of 百分之一百二十)
+AMOUNTS = {"今明两天", "今明两年", "月入数万", "约一斤肉", "五次犯规", "两次曝光", "六口之家", "杀人一万", "年近半百",
+           "之一百二十"}
 
 
 def main() -> None:
