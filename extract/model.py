@@ -42,8 +42,8 @@ def _json_default(value: Any) -> Any:
     """orjson's hook for the one type it does not know: exact Decimals become JSON numbers.
 
     An integer beyond 64 bits (5.97×10^24 kg, 1万亿亿元) is still a JSON *number*, written digit for digit
-    (``5970000000000000000000000``): JSON numbers have no size limit, and a reader that keeps integers exact
-    (Python's ``json``, ``orjson`` as a float) reads it as the number it is, never as a string."""
+    (``5970000000000000000000000``): JSON numbers have no size limit, so ``value`` stays a number for every
+    reader (Python's ``json`` reads it exactly, ``orjson`` and pandas as the nearest float), never a string."""
     if isinstance(value, Decimal):
         v = json_number(value)
         if isinstance(v, int) and not _INT_MIN <= v <= _INT_MAX:
