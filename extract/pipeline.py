@@ -80,7 +80,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("date_scan", _date_scan, ("mapped",), ("date_candidates",)),
     Stage("ref_date", _reference, ("published", "ref_date_source", "date_candidates"), ("ref_date", "ref_date_source")),
     Stage("dates", _dates, ("date_candidates", "ref_date", "ref_date_source", "corrupt", "sentences"), ("dates",)),
-    Stage("numbers", _quantities, ("mapped", "dates", "corrupt", "sentences"), ("quantities",)),
+    Stage("numbers", _quantities, ("mapped", "script", "dates", "corrupt", "sentences"), ("quantities",)),
     Stage("entities", _entities, ("mapped", "tokens", "quantities", "corrupt"), ("entities",)),
     Stage("facts", _facts, ("mapped", "sentences", "paragraphs", "dates", "quantities", "entities"), ("facts",)),
 )
