@@ -26,7 +26,8 @@ A case runs every stage of :data:`extract.pipeline.STAGES` up to and including `
 document made of ``text``, so the corpus tests exactly what a user gets.  Record stages (dates,
 numbers, entities, facts; a fact's ``mentions`` as ``[start, end]`` pairs) are compared record by
 record; the other stages give one record of
-document fields (``text``, ``title``, ``published``, ``site``, ``authors``, ``editors``, ``script``,
+document fields (``text``, ``title``, ``published``, ``site``, ``outlet``, ``authors``, ``photographers``,
+``editors``, ``ref_date``, ``ref_date_source``, ``script``,
 ``flags``, and the derived ``words``, ``sentences``, ``captions`` and ``corrupt`` as texts, ``removed``
 as ``[kind, text, rule]``: the rule left out when the entry has none).
 
@@ -115,8 +116,9 @@ def stage_records(doc: Doc, stage: str) -> list[dict[str, Any]]:
     if stage in RECORD_STAGES:
         return [r.to_json() for r in getattr(doc, RECORD_STAGES[stage])]
     text = doc.text
-    return [{"text": text, "title": doc.title, "published": doc.published, "site": doc.site,
-             "authors": doc.authors, "editors": doc.editors, "ref_date": doc.ref_date, "script": doc.script,
+    return [{"text": text, "title": doc.title, "published": doc.published, "site": doc.site, "outlet": doc.outlet,
+             "authors": doc.authors, "photographers": doc.photographers, "editors": doc.editors,
+             "ref_date": doc.ref_date, "ref_date_source": doc.ref_date_source, "script": doc.script,
              "words": [text[s:e] for s, e in doc.tokens], "sentences": [text[s:e] for s, e in doc.sentences],
              "removed": [[r.kind, r.text, r.rule] if r.rule else [r.kind, r.text] for r in doc.removed],
              "captions": [text[s:e] for s, e in doc.captions], "flags": doc.flags,

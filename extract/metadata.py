@@ -12,6 +12,7 @@ from datetime import date
 
 from extract.model import Doc
 
+_STATED = ("jsonl", "page", "dateline")  # where an article's own publication date is read
 _TITLE_END = re.compile(r"[。！？!?：:；;，,]$")
 
 
@@ -55,15 +56,16 @@ def reference_date(doc: Doc, cli_ref_date: str | None, infer, forced: str | None
     """The date relative expressions are resolved against, and where it came from.
 
     In order: a ``forced`` date (``forced``: evaluation against gold), the article's own publication
-    date (dateline or page metadata: ``published``), the JSONL ``published`` (``jsonl``),
-    ``--ref-date`` (``cli``), else a date inferred from the article's own absolute dates by
+    date (``published``, where ``ref_date_source`` already says where it was read: ``jsonl``, ``page``
+    (the page's metadata) or ``dateline`` (the text's own dateline); ``published`` when it was given
+    otherwise), ``--ref-date`` (``cli``), else a date inferred from the article's own absolute dates by
     ``infer(doc)`` (``inferred:...``), else none.
     """
     if forced:
         doc.ref_date, doc.ref_date_source = forced, "forced"
     elif doc.published:
         doc.ref_date = doc.published[:10]
-        if doc.ref_date_source != "jsonl":
+        if doc.ref_date_source not in _STATED:
             doc.ref_date_source = "published"
     elif cli_ref_date:
         doc.ref_date, doc.ref_date_source = cli_ref_date, "cli"
