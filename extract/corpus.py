@@ -18,6 +18,8 @@ which fields it compares, then lists cases::
     text = "推进一带一路建设"
     expect = []                           # a negative: nothing may be found
 
+A case may also give the metadata an input gives with its text: ``published`` and ``title``.
+
 ``expect`` is the **whole** answer: every record the stage produces, in order, with every listed
 field (a field left out of an expected record means null).  Anything missing or extra fails
 (Duckling's negative corpus, Recognizers-Text's ``len(results) == len(expected)``).
@@ -60,6 +62,7 @@ class Case:
     ref_date: str | None
     rule: str | None
     published: str | None = None
+    title: str | None = None  # a title given with the input (as a JSONL record or a page gives one)
 
     @property
     def name(self) -> str:
@@ -97,13 +100,13 @@ def load(path: Path) -> Corpus:
         if "text" not in c:
             raise ValueError(f"{path}: case {i} has no text")
         cases.append(Case(path, i, c["text"], c.get("expect"), c.get("ref_date", default_ref), c.get("rule"),
-                          c.get("published")))
+                          c.get("published"), c.get("title")))
     return Corpus(path, stage, fields, tuple(cases))
 
 
 def run_case(corpus: Corpus, case: Case) -> list[dict[str, Any]]:
     """The stage's answer for a case, projected onto the corpus fields (None fields left out)."""
-    doc = Doc(source=case.name, raw=case.text, published=case.published)
+    doc = Doc(source=case.name, raw=case.text, published=case.published, title=case.title)
     doc.doc_id = content_id(case.text)
     pipeline.run(doc, pipeline.Options(ref_date=case.ref_date), pipeline.stages(stop=corpus.stage))
     return [project(r, corpus.fields) for r in stage_records(doc, corpus.stage)]

@@ -8,11 +8,15 @@ need the reference date that relative dates (今年, 上月) are resolved agains
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
+from functools import cache
+from typing import NamedTuple
 
 from extract.model import Doc
+from extract.rules import load_toml
 
-_STATED = ("jsonl", "page", "dateline")  # where an article's own publication date is read
+_STATED = ("jsonl", "page", "dateline", "url")  # where an article's own publication date is read
 _TITLE_END = re.compile(r"[。！？!?：:；;，,]$")
 
 
@@ -47,9 +51,48 @@ def find_title(text: str) -> str | None:
 
 
 def title(doc: Doc) -> None:
-    """The title given with the input (JSONL, HTML), else the headline line of the text."""
+    """The title given with the input (JSONL, HTML), else the headline line of the text; without the
+    site's name that pages append to it (标题_新浪网)."""
     if doc.title is None:
         doc.title = find_title(doc.text)
+    if doc.title:
+        doc.title = strip_site_suffix(doc.title, (doc.outlet, doc.site))
+
+
+class _TitleRules(NamedTuple):
+    """titles.toml, compiled."""
+
+    last_part: re.Pattern[str]  # what stands before the last separator, and after it
+    heads: tuple[str, ...]
+    max_site: int
+    domain: re.Pattern[str]
+    latin: re.Pattern[str]
+    min_title: int
+    max_channel: int
+
+
+@cache
+def _title_rules() -> _TitleRules:
+    r = load_toml("clean/titles")["title"]["site_suffix"]
+    sep = r["separator"]
+    return _TitleRules(re.compile(rf"^(.*[^\s_|｜·•\-－—–]){sep}([^_|｜·•\-－—–]+)$"), tuple(r["heads"]), r["max_site"],
+                       re.compile(r["domain"]), re.compile(r["latin"]), r["min_title"], r["max_channel"])
+
+
+def strip_site_suffix(text: str, names: Iterable[str | None] = ()) -> str:
+    """A title without the site name (and the channel names before it) a page appends (titles.toml)."""
+    r = _title_rules()
+    known = {n for n in names if n}
+    title, gone = text.strip(), False
+    while (m := r.last_part.match(title)) and len(m[1]) >= r.min_title:
+        tail = m[2].strip()
+        site = tail in known or r.domain.fullmatch(tail) or r.latin.fullmatch(tail) or (
+            len(tail) <= r.max_site and tail.endswith(r.heads))
+        channel = gone and len(tail) <= r.max_channel and not _TITLE_END.search(tail)
+        if not (site or channel):
+            break
+        title, gone = m[1].strip(), True
+    return title
 
 
 def reference_date(doc: Doc, cli_ref_date: str | None, infer, forced: str | None = None) -> None:
@@ -57,9 +100,9 @@ def reference_date(doc: Doc, cli_ref_date: str | None, infer, forced: str | None
 
     In order: a ``forced`` date (``forced``: evaluation against gold), the article's own publication
     date (``published``, where ``ref_date_source`` already says where it was read: ``jsonl``, ``page``
-    (the page's metadata) or ``dateline`` (the text's own dateline); ``published`` when it was given
-    otherwise), ``--ref-date`` (``cli``), else a date inferred from the article's own absolute dates by
-    ``infer(doc)`` (``inferred:...``), else none.
+    (the page's structured data), ``dateline`` (the text's or the page's dateline) or ``url`` (the
+    page's URL); ``published`` when it was given otherwise), ``--ref-date`` (``cli``), else a date
+    inferred from the article's own absolute dates by ``infer(doc)`` (``inferred:...``), else none.
     """
     if forced:
         doc.ref_date, doc.ref_date_source = forced, "forced"
