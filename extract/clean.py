@@ -261,17 +261,24 @@ def furniture_rule(line: str) -> FurnitureRule | None:
     return None
 
 
-def take_datelines(doc: Doc, mt: MappedText, lines: list[Span]) -> None:
+def take_datelines(doc: Doc, mt: MappedText, lines: list[Span]) -> list[tuple[int, int, None]]:
     """Give the document what its datelines state (:mod:`extract.datelines`) and mark each dateline line.
 
     The lines stay in the text (their dates and names are the article's); each is listed in
-    ``doc.removed`` as a ``dateline`` mark with the first rule that read it (all of them in its note).
+    ``doc.removed`` as a ``dateline`` mark with the first rule that read it (all of them in its note);
+    the controls and counters on them (【字号 大 中 小】, 浏览次数：120) are cut: the deletions are returned.
     What the input gave (a JSONL ``published``, a page's metadata) is not overwritten; credits are
     added to it.
     """
     text = mt.text
     found, per_line = datelines.read_text([text[s:e] for s, e in lines])
+    cuts: list[tuple[int, int, None]] = []
     for i, got in per_line:
+        for a, b in got.cuts:
+            a, b = lines[i][0] + a, lines[i][0] + b
+            doc.removed.append(Removed("furniture", text[a:b], *mt.raw_span(a, b), note="controls on a dateline",
+                                       rule="dateline.controls"))
+            cuts.append((a, b, None))
         s, e = lines[i][0] + got.span[0], lines[i][0] + got.span[1]
         fields = ", ".join(k for k in got.values if k in _DOC_FIELDS)
         doc.removed.append(Removed("dateline", text[s:e], *mt.raw_span(s, e), rule=got.lead_rule(),
@@ -283,6 +290,7 @@ def take_datelines(doc: Doc, mt: MappedText, lines: list[Span]) -> None:
     for key in ("authors", "photographers", "editors"):
         if names := found.all(key):
             setattr(doc, key, list(dict.fromkeys(getattr(doc, key) + names)))
+    return cuts
 
 
 _DOC_FIELDS = ("published", "site", "outlet", "authors", "photographers", "editors")
@@ -351,8 +359,7 @@ def _line_edits(doc: Doc, mt: MappedText) -> list[tuple[int, int, None]]:
             prev_image = False
         if h := r.heading.match(line):
             edits.append((s, s + h.end(), None))
-    take_datelines(doc, mt, kept)
-    return edits
+    return edits + take_datelines(doc, mt, kept)
 
 
 def _join_broken(doc: Doc, mt: MappedText) -> MappedText:

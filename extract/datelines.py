@@ -28,6 +28,7 @@ class FieldRule(NamedTuple):
     name: str
     field: str
     pattern: re.Pattern[str]
+    needs: str | None  # a field the line must also state for this one to count
 
 
 class _Rules(NamedTuple):
@@ -63,7 +64,8 @@ def _expand(pattern: str, parts: dict[str, str]) -> str:
 def _rules() -> _Rules:
     d = load_toml("clean/datelines")["dateline"]
     parts = {**d["parts"], "timestamp": timestamps.pattern()}
-    fields = tuple(FieldRule(f["name"], f["field"], re.compile(_expand(f["pattern"], parts))) for f in d["field"])
+    fields = tuple(FieldRule(f["name"], f["field"], re.compile(_expand(f["pattern"], parts)), f.get("needs"))
+                   for f in d["field"])
     photo = next(f for f in fields if f.name == "dateline.photo_credit")
     names = d["names"]
     people = load_toml(names["surnames_from"])["person"]["names"]
@@ -71,7 +73,7 @@ def _rules() -> _Rules:
                   re.compile(f"[^{names['separators']}]+"), d["head_lines"], d["tail_lines"], d["max_len"],
                   frozenset(d["sentence_marks"]), re.compile(rf"(?:{photo.pattern.pattern})\s*[)）]?\s*$"),
                   frozenset(people["surnames"].strip()), tuple(people["compound_surnames"]), names["plain_max_len"],
-                  frozenset(f.name for f in fields if f.field in ("skip", "place")))
+                  frozenset(f.name for f in fields if f.field in _STATES_NOTHING))
 
 
 def is_name(word: str) -> bool:
@@ -91,6 +93,7 @@ class Found:
     values: dict[str, list[str]] = field(default_factory=dict)
     rules: list[str] = field(default_factory=list)
     span: tuple[int, int] = (0, 0)  # the characters of the line that were read
+    cuts: list[tuple[int, int]] = field(default_factory=list)  # furniture on the line (controls, counters)
 
     def add(self, other: Found, keep: frozenset[str] | None = None) -> None:
         """Take another reading's values (only the fields in ``keep``, when given) and rules."""
@@ -98,6 +101,12 @@ class Found:
             if keep is None or k in keep:
                 self.values.setdefault(k, []).extend(vs)
         self.rules.extend(r for r in other.rules if r not in self.rules)
+        self.cuts.extend(other.cuts)
+
+    def shifted(self, by: int) -> Found:
+        """The same reading with its cuts ``by`` characters further on (read from a part of a line)."""
+        self.cuts = [(s + by, e + by) for s, e in self.cuts]
+        return self
 
     def lead_rule(self) -> str:
         """The first rule that read something (not a skipped field): the rule a mark of the line names."""
@@ -113,6 +122,7 @@ class Found:
 
 
 _CREDITS = frozenset({"authors", "photographers", "editors"})
+_STATES_NOTHING = ("skip", "place", "furniture")
 _MEANINGFUL = frozenset({"published", "updated", "site", "outlet", "opener", "authors", "photographers", "editors"})
 
 
@@ -135,6 +145,8 @@ def read_fields(text: str, start: int = 0, whole: bool = True) -> tuple[Found, i
             break
         pos = step[1]
         found.add(step[0])
+    if any(rule.needs and rule.name in found.rules and rule.needs not in found.values for rule in r.fields):
+        return None
     return (found, pos) if any(k in _MEANINGFUL for k in found.values) else None
 
 
@@ -150,7 +162,7 @@ def _field_at(text: str, pos: int, r: _Rules) -> tuple[Found, int] | None:
     if close is not None and (end := text.find(close, pos + 1)) > pos + 1 and (best is None or end + 1 > best[1]):
         inner = read_fields(text[pos + 1:end])
         if inner is not None:
-            best = (inner[0], end + 1)
+            best = (inner[0].shifted(pos + 1), end + 1)
     return best
 
 
@@ -161,7 +173,9 @@ def _values(rule: FieldRule, m: re.Match[str], r: _Rules) -> tuple[Found, int] |
     found = Found(rules=[rule.name])
     value = m.groupdict().get("value")
     end = m.end()
-    if value is None or rule.field in ("skip", "place"):
+    if rule.field == "furniture":
+        found.cuts.append(m.span())
+    if value is None or rule.field in _STATES_NOTHING:
         return found, end
     if rule.field in _CREDITS:
         names, name_end = _names(value, m.start("value"), r)
@@ -209,7 +223,7 @@ def read_line(line: str) -> Found | None:
         return None
     lead = len(line) - len(line.lstrip())
     got[0].span = (lead, lead + len(s))
-    return got[0]
+    return got[0].shifted(lead)
 
 
 def read_lead(line: str) -> Found | None:
@@ -242,7 +256,7 @@ def read_closing(line: str) -> Found | None:
             if got is None:
                 return None
             got[0].span = (i, len(s))
-            return got[0]
+            return got[0].shifted(i + 1)
     return None
 
 

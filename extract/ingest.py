@@ -6,9 +6,9 @@ not assumed: a BOM decides; else strict UTF-8; else charset-normalizer chooses a
 Chinese encodings (GB18030 covers GBK and GB2312; Big5).  Bad input never raises: it yields an
 :class:`InputError` naming ``path[:line]`` and the batch goes on.
 
-For HTML the article body is taken with trafilatura (paragraphs kept as lines); the raw text
-that raw offsets index is then the extracted text, since positions inside markup would not be
-the article's characters.
+For HTML the article (headline, dateline, body; paragraphs kept as lines) and the page's metadata
+are taken by :mod:`extract.pages`; the raw text that raw offsets index is then the extracted text,
+since positions inside markup would not be the article's characters.
 """
 
 from __future__ import annotations
@@ -79,8 +79,13 @@ def _controls(text: str) -> float:
 
 
 def _from_text(source: str, text: str, is_html: bool = False, **meta) -> Doc | InputError:
-    if is_html:
-        text = html_to_text(text)
+    if is_html:  # the article and what the page says about it (extract/pages.py)
+        from extract import pages
+
+        page = pages.read_page(text, meta.get("url"))
+        if page.why:
+            return InputError(source, page.why)
+        text, meta = page.text, pages.doc_fields(page, meta)
     if not text.strip():
         return InputError(source, "empty text")
     if _controls(text) > 0.05:
@@ -90,12 +95,10 @@ def _from_text(source: str, text: str, is_html: bool = False, **meta) -> Doc | I
 
 
 def html_to_text(page: str) -> str:
-    """Article body of an HTML page, one paragraph a line (trafilatura handles Chinese pages)."""
-    import trafilatura
+    """Article text of an HTML page, one paragraph a line (see :mod:`extract.pages`)."""
+    from extract import pages
 
-    out = trafilatura.extract(page, include_comments=False, include_tables=True, favor_recall=True,
-                              deduplicate=False, output_format="txt")
-    return out or ""
+    return pages.read_page(page).text
 
 
 def read_file(path: Path) -> Iterator[Doc | InputError]:

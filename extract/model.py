@@ -197,8 +197,8 @@ class Doc:
     photographers: list[str] = field(default_factory=list)
     editors: list[str] = field(default_factory=list)
     ref_date: str | None = None
-    # where ref_date came from: dateline | page | jsonl (the article's own date) | published | cli | forced |
-    # inferred... | None
+    # where ref_date came from: dateline | page | url | jsonl (the article's own date) | published | cli |
+    # forced | inferred... | None
     ref_date_source: str | None = None
     script: str = "simplified"
     mapped: MappedText | None = None

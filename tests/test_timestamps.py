@@ -7,6 +7,7 @@ import sys
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import orjson
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -71,15 +72,10 @@ def test_every_form_of_one_instant_reads_the_same(d: datetime) -> None:
 
 
 def test_jsonl_published_forms_read_and_bad_ones_reported(tmp_path: Path) -> None:
-    lines = [
-        '{"id": "a", "text": "%s", "published": "2024-03-05T08:00:00Z"}' % ARTICLE,
-        '{"id": "b", "text": "%s", "published": "Tue, 05 Mar 2024 08:00:00 +0800"}' % ARTICLE,
-        '{"id": "c", "text": "%s", "published": 1709596800}' % ARTICLE,
-        '{"id": "d", "text": "%s", "published": "0001-01-01T00:00:00"}' % ARTICLE,
-        '{"id": "e", "text": "%s", "published": "上周"}' % ARTICLE,
-    ]
+    published = ["2024-03-05T08:00:00Z", "Tue, 05 Mar 2024 08:00:00 +0800", 1709596800, "0001-01-01T00:00:00", "上周"]
     f = tmp_path / "b.jsonl"
-    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    f.write_bytes(b"".join(orjson.dumps({"id": i, "text": ARTICLE, "published": p}) + b"\n"
+                           for i, p in enumerate(published)))
     items = list(read_inputs([str(f)]))
     docs = [x for x in items if hasattr(x, "raw")]
     errors = [str(x) for x in items if not hasattr(x, "raw")]
@@ -93,9 +89,8 @@ def test_jsonl_published_forms_read_and_bad_ones_reported(tmp_path: Path) -> Non
 def test_placeholder_dates_do_not_lose_articles(tmp_path: Path) -> None:
     """A placeholder ``published`` and ``--ref-date`` are reported and ignored; every article is processed."""
     f = tmp_path / "b.jsonl"
-    f.write_text("".join('{"id": "%s", "text": "%s今年%d号", "published": "%s"}\n' % (i, ARTICLE, i, p)
-                         for i, p in enumerate(["0001-01-01T00:00:00", "9999-12-31T23:59:59", "2024-03-05"])),
-                 encoding="utf-8")
+    f.write_bytes(b"".join(orjson.dumps({"id": i, "text": f"{ARTICLE}今年{i}号", "published": p}) + b"\n"
+                           for i, p in enumerate(["0001-01-01T00:00:00", "9999-12-31T23:59:59", "2024-03-05"])))
     r = subprocess.run([sys.executable, "-m", "extract", "run", str(f), "--out", str(tmp_path / "o"), "--quiet",
                         "--ref-date", "0001-01-01", "--workers", "1"], capture_output=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr.decode()
