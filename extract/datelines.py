@@ -169,7 +169,8 @@ def _field_at(text: str, pos: int, r: _Rules) -> tuple[Found, int] | None:
 def _values(rule: FieldRule, m: re.Match[str], r: _Rules) -> tuple[Found, int] | None:
     """What one field states (its value(s) under its field name; none for skipped fields) and where it
     ends.  A credit keeps its names up to the first word that is no name (记者 张三 浏览次数：…), when
-    the names end the field; else a credit with a word that is no name is no field (None)."""
+    the names end the field; else a credit with a word that is no name is no field (None).  A credit
+    to no person at all (图/新华社) is read and states nothing."""
     found = Found(rules=[rule.name])
     value = m.groupdict().get("value")
     end = m.end()
@@ -179,6 +180,8 @@ def _values(rule: FieldRule, m: re.Match[str], r: _Rules) -> tuple[Found, int] |
         return found, end
     if rule.field in _CREDITS:
         names, name_end = _names(value, m.start("value"), r)
+        if not names and m.end("value") == end:
+            return found, end  # 图/新华社: a credit, but to no person
         if not names or (name_end < m.end("value") and m.end("value") < end):
             return None
         found.values[rule.field] = names
