@@ -55,6 +55,7 @@ class _Rules(NamedTuple):
 
     meta: dict[str, int]  # meta key -> rank
     json_ld: tuple[str, ...]
+    xpaths: tuple[str, ...]
     scripts: tuple[re.Pattern[str], ...]
     url_dates: tuple[re.Pattern[str], ...]
     date_range: tuple[str, str]
@@ -62,16 +63,19 @@ class _Rules(NamedTuple):
     body: dict[str, Any]
     furniture_words: tuple[str, ...]
     wechat: dict[str, Any]
+    held: dict[str, list[str]]
+    outlet_scripts: tuple[re.Pattern[str], ...]
 
 
 @cache
 def _rules() -> _Rules:
     r = load_toml("clean/pages")
     pub = r["published"]
-    return _Rules({k.lower(): i for i, k in enumerate(pub["meta"])}, tuple(pub["json_ld"]),
+    return _Rules({k.lower(): i for i, k in enumerate(pub["meta"])}, tuple(pub["json_ld"]), tuple(pub["xpaths"]),
                   tuple(re.compile(p) for p in pub["script"]), tuple(re.compile(p) for p in pub["url"]),
                   (pub["min_date"], pub["max_date"]), r["dateline"],
-                  r["body"], tuple(r["body"]["words"]), r["wechat"])
+                  r["body"], tuple(r["body"]["words"]), r["wechat"], r["held"],
+                  tuple(re.compile(p) for p in r["outlet"]["script"]))
 
 
 def read_page(html: str, url: str | None = None) -> Page:
@@ -116,32 +120,48 @@ def _read_tree(tree: lxml.html.HtmlElement, url: str | None) -> Page:
     """A parsed page's article and metadata."""
     import trafilatura
 
+    lo, hi = _rules().date_range
     meta = trafilatura.extract_metadata(tree, default_url=url, extensive=False, date_config={
-        "extensive_search": False, "original_date": True, "min_date": _rules().date_range[0],
-        "max_date": _rules().date_range[1]})
-    page_url = url or meta.url
+        "extensive_search": False, "original_date": True, "min_date": lo, "max_date": hi})
     wechat = tree.xpath(_rules().wechat["content"])
-    headline = _headline(tree, wechat)
+    held = {k: _first_text(tree, xps) for k, xps in _rules().held.items()}
+    headline = _headline(tree, wechat, held["title"] or meta.title)
     lines = _header_datelines(tree, headline)
     found = datelines.Found()
     for _, got in lines:
         found.add(got)
-    page = Page("", url=page_url)
+    page = Page("", url=url or meta.url)
     sitename = _clean(meta.sitename)
     if sitename and re.fullmatch(r"[\w.-]+\.[a-z]{2,}", sitename):
         sitename = None  # a domain name (trafilatura's last resort), not the outlet's name
-    outlet = found.first("outlet") or _wechat_outlet(tree, wechat) or _json_ld_names(tree, "publisher") or sitename
+    outlet = (found.first("outlet") or _wechat_outlet(tree, wechat) or held["outlet"]
+              or _json_ld_names(tree, "publisher") or _script_outlet(tree) or sitename)
     page.outlet = normalised(outlet) if outlet else None
-    page.title = _title(meta.title, headline, wechat, tree, page.outlet)
-    page.authors = _authors(tree, meta.author, found, wechat, page.outlet)
-    page.published, page.published_from = _published(tree, found, page_url)
-    body = _wechat_body(wechat[0]) if wechat else _body(tree, headline)
+    page.title = _title(held["title"] or meta.title, headline, wechat, tree, page.outlet)
+    page.authors = _authors(tree, [meta.author, held["authors"]], found, wechat, page.outlet)
+    page.published, page.published_from = _published(tree, found, page.url)
+    if wechat:
+        body = _wechat_body(wechat[0])
+    elif held["body"] and (inner := _parse(held["body"])) is not None:
+        body = _body(inner, None)
+    else:
+        body = _body(tree, headline)
     if not body.strip():
         page.why = "no article text found in the page"
         return page
     head = _text(headline) if headline is not None else page.title
     page.text = _compose(head, [raw for raw, _ in lines], body)
     return page
+
+
+def _first_text(tree: lxml.html.HtmlElement, xpaths: list[str]) -> str | None:
+    """The text of the first element (or attribute) of ``xpaths`` that has one."""
+    for xp in xpaths:
+        for el in tree.xpath(xp):
+            text = el if isinstance(el, str) else (el.text_content() if el.tag == "textarea" else _text(el))
+            if text and text.strip():
+                return text.strip()
+    return None
 
 
 def _clean(s: str | None) -> str | None:
@@ -163,14 +183,22 @@ def normalised(line: str) -> str:
 
 # ----------------------------------------------------------------------------- headline and title
 
-def _headline(tree: lxml.html.HtmlElement, wechat: list) -> lxml.html.HtmlElement | None:
-    """The headline element: WeChat's title element, else the h1 (the first of several)."""
+def _headline(tree: lxml.html.HtmlElement, wechat: list, title: str | None) -> lxml.html.HtmlElement | None:
+    """The headline element: WeChat's title element, else the h1 (the first of several), else the first
+    element of pages.toml's ``headline`` whose text is the page's title."""
     if wechat:
         for xp in _rules().wechat["title"]:
             if found := tree.xpath(xp):
                 return found[0]
     h1 = [h for h in tree.iter("h1") if _text(h)]
-    return h1[0] if h1 else None
+    if h1:
+        return h1[0]
+    want = _strip_suffix(normalised(_clean(title) or ""), None) if title else None
+    if not want:
+        return None
+    tags = tuple(_rules().dateline["headline"])
+    return next((el for el in tree.iter(*tags) if len(_text(el)) <= 2 * len(want) and normalised(_text(el)) == want),
+                None)
 
 
 def _title(meta_title: str | None, headline: lxml.html.HtmlElement | None, wechat: list,
@@ -211,7 +239,7 @@ def _header_datelines(tree: lxml.html.HtmlElement,
         return []
     cfg = _rules().dateline
     for block in _near(headline, cfg):
-        if found := _block_datelines(block, cfg):
+        if len(_text(block)) <= cfg["max_block"] and (found := _block_datelines(block, cfg)):
             return found
     return []
 
@@ -273,10 +301,13 @@ def _in_list(el: lxml.html.HtmlElement, stop: lxml.html.HtmlElement) -> bool:
 
 def _published(tree: lxml.html.HtmlElement, found: datelines.Found, url: str | None) -> tuple[str | None, str | None]:
     """The publication time and where it was read: structured data, the dateline, the URL."""
+    seen = found.first("published")
     if stamp := _structured_date(tree):
+        if len(stamp) == 10 and seen and seen.startswith(stamp):
+            return seen, "dateline"  # the same day, with the time of day the dateline adds
         return stamp, "page"
-    if stamp := found.first("published"):
-        return stamp, "dateline"
+    if seen:
+        return seen, "dateline"
     if url and (stamp := url_date(url)):
         return stamp, "url"
     return None, None
@@ -297,10 +328,14 @@ def _structured_date(tree: lxml.html.HtmlElement) -> str | None:
         for obj in _json_ld(tree):
             if isinstance(v := obj.get(key), str | int) and (iso := timestamps.parse(str(v))):
                 return iso
+    for xp in r.xpaths:
+        for v in tree.xpath(xp):
+            if iso := timestamps.parse(str(v)):
+                return iso
     texts = [s.text for s in tree.iter("script") if s.text]
     for rx in r.scripts:
         for t in texts:
-            if (m := rx.search(t)) and (iso := timestamps.parse(m[1])):
+            if (m := rx.search(t)) and (iso := timestamps.parse(next(g for g in m.groups() if g))):
                 return iso
     return _htmldate_head(tree)
 
@@ -379,11 +414,20 @@ def _wechat_outlet(tree: lxml.html.HtmlElement, wechat: list) -> str | None:
     return _script_value(tree, _rules().wechat["script_outlet"])
 
 
-def _authors(tree: lxml.html.HtmlElement, meta_author: str | None, found: datelines.Found, wechat: list,
+def _script_outlet(tree: lxml.html.HtmlElement) -> str | None:
+    """The outlet a page's script data names (pages.toml ``[outlet] script``), when it is a name."""
+    for rx in _rules().outlet_scripts:
+        for script in tree.iter("script"):
+            if script.text and (m := rx.search(script.text)) and re.search(r"[\u4e00-\u9fff]", m[1]):
+                return _clean(m[1])
+    return None
+
+
+def _authors(tree: lxml.html.HtmlElement, given: list[str | None], found: datelines.Found, wechat: list,
              outlet: str | None) -> list[str]:
     """The page's authors: the dateline's, then those of its metadata that are names of persons (a site
     often puts its own name in ``author``)."""
-    candidates = [meta_author, _json_ld_names(tree, "author")]
+    candidates = [*given, _json_ld_names(tree, "author")]
     candidates += [m.get("content") for m in tree.iter("meta") if (m.get("name") or "").lower() == "author"]
     if wechat:
         for xp in _rules().wechat["author"]:
@@ -475,9 +519,14 @@ def _compose(headline: str | None, header: list[str], body: str) -> str:
     with the headline (the extractor kept it), the dateline goes right after it; a line the body
     already has among its first lines is not repeated."""
     lines = [x.strip() for x in body.split("\n")]
-    first = [normalised(x) for x in lines[:6]]
-    header = [x for x in header if normalised(x) not in first]
-    if headline and (h := normalised(headline)) in first:
+    first = [_key(x) for x in lines[:6]]
+    header = [x for x in header if _key(x) not in first]
+    if headline and (h := _key(headline)) in first:
         at = first.index(h) + 1
         return "\n".join([*lines[:at], *header, *lines[at:]]).strip()
     return "\n".join([*([headline] if headline else []), *header, *lines]).strip()
+
+
+def _key(line: str) -> str:
+    """A line as compared with another: normalised, without blanks (a page's spans joined or not)."""
+    return _BLANKS.sub("", normalised(line))
