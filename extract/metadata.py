@@ -36,11 +36,15 @@ def _placed(doc: Doc, kind: str) -> list[tuple[int, int]]:
     return doc.mapped.spans_from_raw(spans) if spans and doc.mapped is not None else []
 
 
-def find_title(text: str) -> str | None:
+def find_title(text: str, skip: frozenset[str] = frozenset()) -> str | None:
     """The first line when it reads as a headline (short, no sentence punctuation at its end).
 
-    A following line that starts with a dash is its subtitle (通道挽起两个市场 / ——新疆…调查).
+    Lines in ``skip`` (datelines: 2024-03-05 来源：X, 本报记者 Y) are passed over first: a scrape
+    may put the dateline above the headline.  A following line that starts with a dash is its
+    subtitle (通道挽起两个市场 / ——新疆…调查).
     """
+    while skip and text and text.split("\n", 1)[0].strip() in skip:
+        text = text.split("\n", 1)[1] if "\n" in text else ""
     lines = text.split("\n", 2)
     first = lines[0].strip() if lines else ""
     if not first or len(first) > 60 or _TITLE_END.search(first):
@@ -54,7 +58,7 @@ def title(doc: Doc) -> None:
     """The title given with the input (JSONL, HTML), else the headline line of the text; without the
     site's name that pages append to it (标题_新浪网)."""
     if doc.title is None:
-        doc.title = find_title(doc.text)
+        doc.title = find_title(doc.text, frozenset(r.text for r in doc.removed if r.kind == "dateline"))
     if doc.title:
         doc.title = strip_site_suffix(doc.title, (doc.outlet, doc.site))
 

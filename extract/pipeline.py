@@ -77,7 +77,7 @@ STAGES: tuple[Stage, ...] = (
            "editors")),
     Stage("passages", lambda d, o: passages.dedup_passages(d), ("mapped", "removed"), ("mapped", "removed", "flags")),
     Stage("marks", lambda d, o: metadata.marks(d), ("mapped", "removed"), ("corrupt", "captions")),
-    Stage("title", lambda d, o: metadata.title(d), ("mapped", "title", "outlet", "site"), ("title",)),
+    Stage("title", lambda d, o: metadata.title(d), ("mapped", "removed", "title", "outlet", "site"), ("title",)),
     Stage("segment", lambda d, o: segment.segment(d), ("mapped",), ("paragraphs", "sentences", "tokens")),
     Stage("date_scan", _date_scan, ("mapped",), ("date_candidates",)),
     Stage("ref_date", _reference, ("published", "ref_date_source", "date_candidates"), ("ref_date", "ref_date_source")),
