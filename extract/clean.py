@@ -344,6 +344,8 @@ def _line_edits(doc: Doc, mt: MappedText) -> list[tuple[int, int, None]]:
     for s, e in _lines(text):
         line = text[s:e]
         rule = furniture_rule(line)
+        if rule is not None and datelines.read_line(line) is not None:
+            rule = None  # 编辑 | 张三 looks like a menu, but it is a credit
         if rule is None and line.strip():
             kept.append((s, e))
         if rule is not None:
