@@ -85,7 +85,9 @@ def read_page(html: str, url: str | None = None) -> Page:
         if tree is None:
             return Page("", why="not an HTML page (nothing to parse)")
         return _read_tree(tree, url)
-    except (ParserError, XMLSyntaxError, ValueError, RecursionError, TypeError, AttributeError) as e:
+    except (ParserError, XMLSyntaxError, ValueError, RecursionError) as e:
+        return Page("", why=f"HTML could not be parsed ({type(e).__name__}: {str(e)[:200]})")
+    except Exception as e:  # noqa: BLE001 - the extractors' own failures make one bad input, not a dead batch
         return Page("", why=f"HTML extraction failed ({type(e).__name__}: {str(e)[:200]})")
 
 

@@ -177,3 +177,14 @@ def test_jsonl_metadata_is_kept_over_the_page(tmp_path: Path) -> None:
 ])
 def test_url_dates(url: str, iso: str | None) -> None:
     assert url_date(url) == iso
+
+
+def test_an_extractor_failure_is_a_bad_input(monkeypatch) -> None:
+    import trafilatura
+
+    def broken(*a, **k):
+        raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean")
+
+    monkeypatch.setattr(trafilatura, "extract_metadata", broken)
+    page = read_page((PAGES / "wechat.html").read_text(encoding="utf-8"))
+    assert page.text == "" and page.why.startswith("HTML extraction failed (ImportError: lxml.html.clean")
