@@ -27,6 +27,7 @@ import lxml.html
 from lxml.etree import ParserError, XMLSyntaxError
 
 from extract import clean, datelines, normalise, timestamps
+from extract.metadata import strip_site_suffix
 from extract.model import Doc
 from extract.rules import load_toml
 
@@ -177,6 +178,11 @@ def _text(el: lxml.html.HtmlElement) -> str:
     return _BLANKS.sub(" ", " ".join(el.itertext())).strip()
 
 
+def _size(el: lxml.html.HtmlElement) -> int:
+    """How many characters of text an element holds, blanks included (cheap: lxml counts them)."""
+    return len(el.text_content())
+
+
 def normalised(line: str) -> str:
     """A line as the cleaning stages see it (entities decoded, half-width digits, simplified script)."""
     doc = Doc(source="", raw=line)
@@ -199,8 +205,9 @@ def _headline(tree: lxml.html.HtmlElement, wechat: list, title: str | None) -> l
     if not want:
         return None
     tags = tuple(_rules().dateline["headline"])
-    return next((el for el in tree.iter(*tags) if len(_text(el)) <= 2 * len(want) and normalised(_text(el)) == want),
-                None)
+    n = len(want)  # normalising keeps a text's length but for blanks: compare only texts of about that length
+    return next((el for el in tree.iter(*tags) if n - 2 <= _size(el) <= 2 * n and n - 2 <= len(_text(el)) <= n + 2
+                 and normalised(_text(el)) == want), None)
 
 
 def _title(meta_title: str | None, headline: lxml.html.HtmlElement | None, wechat: list,
@@ -218,8 +225,6 @@ def _title(meta_title: str | None, headline: lxml.html.HtmlElement | None, wecha
 
 
 def _strip_suffix(title: str, outlet: str | None) -> str:
-    from extract.metadata import strip_site_suffix
-
     return strip_site_suffix(title, (outlet,))
 
 
@@ -241,7 +246,7 @@ def _header_datelines(tree: lxml.html.HtmlElement,
         return []
     cfg = _rules().dateline
     for block in _near(headline, cfg):
-        if len(_text(block)) <= cfg["max_block"] and (found := _block_datelines(block, cfg)):
+        if _size(block) <= cfg["max_block"] and (found := _block_datelines(block, cfg)):
             return found
     return []
 
@@ -467,13 +472,13 @@ def _pruned(tree: lxml.html.HtmlElement, headline: lxml.html.HtmlElement | None)
     copy = lxml.html.fromstring(lxml.html.tostring(tree, encoding="unicode"),
                                 parser=lxml.html.HTMLParser(huge_tree=True, collect_ids=False))
     cfg = _rules().body
-    paras = sum(len(_text(p)) for p in copy.iter("p")) or 1
+    paras = sum(_size(p) for p in copy.iter("p")) or 1
     protected = {id(e) for e in _ancestors(_same_headline(copy, headline))}
     doomed = []
     for el in copy.iter():
         if not isinstance(el.tag, str) or id(el) in protected or el.tag in ("html", "head", "body"):
             continue
-        if _is_furniture(el, cfg) and sum(len(_text(p)) for p in el.iter("p")) < cfg["protect_share"] * paras:
+        if _is_furniture(el, cfg) and sum(_size(p) for p in el.iter("p")) < cfg["protect_share"] * paras:
             doomed.append(el)
     for el in doomed:
         if el.getparent() is not None and not any(a in doomed for a in el.iterancestors()):
@@ -501,10 +506,9 @@ def _is_furniture(el: lxml.html.HtmlElement, cfg: dict) -> bool:
     if any(w.startswith(_rules().furniture_words) for w in words if w):
         return True
     if el.tag in ("ul", "ol", "div", "section", "table"):
-        links = [a for a in el.iter("a")]
+        links = list(el.iter("a"))
         if len(links) >= cfg["min_links"]:
-            total = len(_text(el)) or 1
-            return sum(len(_text(a)) for a in links) / total >= cfg["link_share"]
+            return sum(_size(a) for a in links) / (_size(el) or 1) >= cfg["link_share"]
     return False
 
 
