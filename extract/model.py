@@ -217,10 +217,14 @@ class Doc:
     published: str | None = None  # ISO date or datetime
     url: str | None = None
     site: str | None = None  # 来源
+    outlet: str | None = None  # the outlet that published it: its dateline's, its page's, else ``site``
     authors: list[str] = field(default_factory=list)
+    photographers: list[str] = field(default_factory=list)
     editors: list[str] = field(default_factory=list)
     ref_date: str | None = None
-    ref_date_source: str | None = None  # published | jsonl | cli | forced | inferred | None
+    # where ref_date came from: dateline | page | url | jsonl (the article's own date) | published | cli |
+    # forced | inferred... | None
+    ref_date_source: str | None = None
     script: str = "simplified"
     mapped: MappedText | None = None
     corrupt: list[Span] = field(default_factory=list)  # spans of `text` marked as mojibake
@@ -309,8 +313,10 @@ class Doc:
             "corrupt": [list(s) for s in self.corrupt],
             "captions": [list(s) for s in self.captions],
             "site": self.site,
+            "outlet": self.outlet,
             "url": self.url,
             "authors": self.authors,
+            "photographers": self.photographers,
             "editors": self.editors,
             "content_hash": self.content_hash,
             "chars": len(self.text),
