@@ -40,7 +40,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from extract.dates.guards import CN, NUMERALS, QUARTERS, YEAR4, alt, alt_not_after, chars, first_chars, word_guard
+from extract.dates.guards import CN, NUMERALS, QUARTERS, YEAR4, alt, alt_not_after, chars, first_chars, trie, word_guard
 from extract.dates.lexicon import Lexicon, lexicon
 
 _DIGIT_MONTH = r"(?:1[0-2]|0?[1-9])"  # 1-12 (01-09 too)
@@ -215,23 +215,26 @@ def _quarters(lx: Lexicon, conn: str) -> str:
 
 
 def _holiday(lx: Lexicon) -> str:
-    """A holiday (hol) with an optional period word after it (hp: 春节期间, 国庆黄金周) or eve word (heve:
-    国庆节前夕)."""
+    """A holiday (hol, the words as a trie) with an optional period word after it (hp: 春节期间, 国庆黄金周)
+    or eve word (heve: 国庆节前夕).  A word that needs a suffix (十一 of 十一黄金周) or a context (大雪
+    of 大雪节气: [solar_term] context) has it as a look-ahead; a word starting with a numeral (五一)
+    is not inside a longer numeral."""
     period = alt(lx.tables["holiday_period"]["words"])
-    pats: list[tuple[str, str]] = []
+    context = alt(lx.tables["solar_term"]["context"])
+    after: dict[str, str] = {}
     for h in lx.tables["holiday"]:
         for w in h["words"]:
-            pat = re.escape(w)
-            if w[0] in CN:  # 五一, 十一: not inside a longer numeral
-                pat = f"(?<![{CN}\\d]){pat}"
+            pat = ""
             if w in h.get("needs_suffix", []):
                 pat += f"(?=(?:{period}))"
+            if w in h.get("needs_context", []):
+                pat += f"(?=(?:{context}))"
             if h.get("not_followed_by"):
                 pat += f"(?![{re.escape(h['not_followed_by'])}])"
-            pats.append((w, pat))
-    words = "|".join(p for _, p in sorted(pats, key=lambda x: (-len(x[0]), x[0])))
+            after[w] = pat
+    before = {w[0]: f"(?<![{CN}\\d])" for w in after if w[0] in CN}  # 五一, 十一: not inside a longer numeral
     eve = alt(lx.tables["holiday_eve"]["words"])
-    return f"(?P<hol>{words})(?:(?P<hp>{period})|(?P<heve>{eve}))?"
+    return f"(?P<hol>{trie(after, before)})(?:(?P<hp>{period})|(?P<heve>{eve}))?"
 
 
 def _tail(lx: Lexicon, conn: str) -> str:

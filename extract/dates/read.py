@@ -11,9 +11,11 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 from typing import NamedTuple
 
+from extract.dates import festivals
 from extract.dates.grammar import ALT, Grammar
 from extract.dates.lexicon import Holiday, Lexicon, Relative, YearPart
 from extract.numeral import cn_int
@@ -126,10 +128,21 @@ def scan(text: str, gr: Grammar) -> list[Parts]:
         while p.end > p.start and text[p.end - 1].isspace():
             p.end -= 1
         _extend(text, p, gr)
+        if out and _year_of(text, out[-1], p):
+            y = out.pop()
+            p.start, p.year, p.year_rel, p.two_digit = y.start, y.year, y.year_rel, y.two_digit
         if out and p.start < out[-1].end:
             continue
         out.append(p)
     return out
+
+
+def _year_of(text: str, y: Parts, p: Parts) -> bool:
+    """True when ``y`` is a year alone written right before the country of a national day ``p``
+    (2019年以色列国庆节, 明年的美国独立日): the year of that day."""
+    return (p.holiday is not None and p.holiday.calendar == "country" and not p.has_year() and y.has_year()
+            and not y.has_calendar_tail() and y.year2 is None and y.decade is None and y.day is None
+            and not y.same_period and text[y.end:p.start] in ("", "的"))
 
 
 def _titled(text: str, p: Parts) -> bool:
@@ -317,7 +330,8 @@ def _read_dated(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
         tg = t.group
     if not _read_year(m.group, p, gr.lex) or not _read_tail(tg, p, gr.lex):
         return None
-    if p.holiday is not None and p.holiday.not_after_country and _after_country(m.string, p.start, gr.lex):
+    if p.holiday is not None and (p.holiday.not_after_country or p.holiday.needs_country) \
+            and not _country_day(m.string, p, gr.lex):
         return None
     if p.month is not None and not 1 <= p.month <= 12:
         return None
@@ -337,9 +351,38 @@ _READERS: dict[str, _Reader] = {ALT + k: v for k, v in {
 
 # ---------------------------------------------------------------------------- a year and its tail
 
-def _after_country(text: str, pos: int, lx: Lexicon) -> bool:
-    """True when the name of another country ends at ``pos`` (以色列国庆节: Israel's day, not China's)."""
-    return any(text[max(0, pos - n):pos] in lx.countries for n in range(2, 9))
+def _country_before(text: str, pos: int, lx: Lexicon) -> str | None:
+    """The name of another country that ends at ``pos`` (the longest: 以色列 of 以色列国庆节), or None."""
+    for n in range(9, 1, -1):
+        if pos >= n and text[pos - n:pos] in lx.countries:
+            return text[pos - n:pos]
+    return None
+
+
+def _country_day(text: str, p: Parts, lx: Lexicon) -> bool:
+    """A national day after a country's name (以色列国庆节, 美国独立日) is that country's: ``p`` takes its
+    name and that country's day (holidays.toml [national_day]).  False when there is no record: a
+    country whose calendar python-holidays lacks, or 独立日 without a country."""
+    h = p.holiday
+    assert h is not None
+    country = _country_before(text, p.start, lx) if p.year is None and p.year_rel is None else None
+    if country is None:
+        return not h.needs_country
+    code = lx.countries[country]
+    if code not in festivals.supported_countries():
+        return False
+    p.holiday = _national(h, country, code, lx.national_days.get(h.name, ()), code in lx.sunset_countries,
+                          lx.names.national_day)
+    p.start -= len(country)
+    p.rule = p.holiday.rule if not (p.holiday_period or p.holiday_eve) else p.rule
+    return True
+
+
+@cache
+def _national(h: Holiday, country: str, code: str, names: tuple[str, ...], sunset: bool, rule: str) -> Holiday:
+    """The national day word ``h`` (国庆, 独立日) as the day of ``country``'s calendar."""
+    return replace(h, name=country + h.name, calendar="country", key=code, names=names, sunset=sunset, rule=rule,
+                   not_after_country=False, needs_country=False)
 
 
 def _read_year(g: _Group, p: Parts, lx: Lexicon) -> bool:
