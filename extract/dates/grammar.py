@@ -227,8 +227,8 @@ def _holiday(lx: Lexicon) -> str:
             pat = ""
             if w in h.get("needs_suffix", []):
                 pat += f"(?=(?:{period}))"
-            if w in h.get("needs_context", []):
-                pat += f"(?=(?:{context}))"
+            if w in h.get("needs_context", []):  # 大雪节气, 霜降当天, or after a written year (2023年大雪)
+                pat += f"(?:(?=(?:{context}))|(?<=[\\d{CN}]年{re.escape(w)}))"
             if h.get("not_followed_by"):
                 pat += f"(?![{re.escape(h['not_followed_by'])}])"
             after[w] = pat
@@ -289,7 +289,8 @@ def _decade(lx: Lexicon) -> str:
 def _lunar(lx: Lexicon) -> str:
     """A lunar date: an optional year (ly: written, lyr: relative) and 农历 with a month (lm) and an
     optional day (ld); a named month (正月, 腊月) with an optional day; a leap month (leap: 闰四月); a
-    month and a day of the first ten or 廿 (三月初一, 腊月廿三); and, without a written year, a month and
+    month and a day of the first ten or 廿 (三月初一, 腊月廿三); a day of the new year (大年初五: the first
+    month's; 大年初一 is the holiday 春节); and, without a written year, a month and
     a day in Chinese numerals without 日 (八月十五, 九月初九: dates of festivals, lunar by the rule of
     calendar.toml [lunar])."""
     t, d = lx.tables["lunar"], _digits(lx)
@@ -302,7 +303,8 @@ def _lunar(lx: Lexicon) -> str:
     return (f"(?:(?:(?P<ly>{_year_number(lx)})年|(?P<lyr>{rel}))?"
             f"(?:{t['marker']}(?:(?P<ly2>{_year_number(lx)})年)?(?P<lleap>{leap})?(?P<lm1>{month})月(?P<ld1>{day})?"
             f"|(?P<lleap2>{leap})?(?P<lm2>{named})月(?P<ld2>{day})?|(?P<lleap3>{leap})(?P<lm3>{month})月(?P<ld3>{day})?"
-            f"|(?P<lm4>{month})月(?P<ld4>[{first}廿][{d}十]))"
+            f"|(?P<lm4>{month})月(?P<ld4>[{first}廿][{d}十])"
+            f"|(?P<lm6>{re.escape(t['new_year'])})(?P<ld6>{first}[{t['new_year_days']}]))"
             f"|(?P<lyr2>{rel})?(?P<lm5>{month})月(?P<ld5>十[{d}]|二十[{d}]?|三十|廿[{d}]))"
             f"(?![{CN}{t['not_followed_by']}])")
 
@@ -373,9 +375,10 @@ def _rel_week(lx: Lexicon) -> str:
 
 
 def _weekend(lx: Lexicon) -> str:
-    """周末 alone (we0): this week's weekend."""
+    """周末 alone (we0): this week's weekend; a half of this week (wp: 上半周, 下半周)."""
     t = lx.tables["weekend"]
-    return f"(?<![{t['not_after']}])(?P<we0>{alt(t['words'])})"
+    return (f"(?<![{t['not_after']}])(?P<we0>{alt(t['words'])})"
+            f"|(?P<wp>{alt(lx.tables['week_part']['parts'])})")
 
 
 def _weekday(lx: Lexicon) -> str:
@@ -385,10 +388,12 @@ def _weekday(lx: Lexicon) -> str:
 
 
 def _weekday_short(lx: Lexicon) -> str:
-    """A weekday after 周 (wd2: 周五), at the end of the Chinese words or before 上午, 起 ..."""
+    """A weekday after 周 (wd2: 周五), at the end of the Chinese words, before 上午, 起 ..., or after a range
+    connector (周一至周三有雨)."""
     t = lx.tables["weekday"]
+    conn = chars(w[-1] for w in lx.tables["range"]["words"])
     return (f"(?<![{t['not_after']}\\d]){t['short_prefix']}(?P<wd2>[{t['short_days']}])"
-            f"(?:(?![\\u4e00-\\u9fff])|(?=[{t['short_followed_by']}]))")
+            f"(?:(?![\\u4e00-\\u9fff])|(?=[{t['short_followed_by']}])|(?<=[{conn}]..))")
 
 
 def _mpart(lx: Lexicon) -> str:

@@ -93,7 +93,8 @@ def _openings(lx: Lexicon) -> list[str]:
             + [t["quarter"]["ordinal"] + c for c in QUARTERS]
             + [t["quarter"]["first"] + c for c in t["numerals"]["count_first"] + "123456789"]
             + [t["year_range"]["opener"] + c for c in YEAR4_FIRST]
-            + t["same_period"]["words"] + wd["prefixes"] + t["weekend"]["words"] + [t["lunar"]["marker"]]
+            + t["same_period"]["words"] + wd["prefixes"] + t["weekend"]["words"] + list(t["week_part"]["parts"])
+            + [t["lunar"]["marker"]]
             + [m + "月" for m in lx.lunar_months] + [wd["short_prefix"] + c for c in wd["short_days"]]
             + [t["lunar"]["leap"] + c for c in CN + "".join(lx.lunar_months)]
             + list(t["era"]["eras"]) + t["quarter"]["first_quarter"]

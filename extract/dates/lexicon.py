@@ -137,6 +137,7 @@ class Names:
     decade: str
     weekday: str
     weekend: str
+    week_part: str
     same_period: str
     holiday_period: str
     holiday_eve: str

@@ -69,7 +69,7 @@ class Parts:
     # to the reference date's (上世纪: -1) or None)
     decade: tuple[int, int | None, int | None] | None = None
     decade_part: tuple[int, int] | None = None  # 九十年代末期: years [first, last] of the decade
-    weekend: bool = False
+    week_days: tuple[int, int] | None = None  # days [first, last] of the week (0 = Monday): 周末 (5, 6), 下半周
     lunar: tuple[int, int | None] | None = None  # lunar (month, day); no day: the whole lunar month
     lunar_leap: bool = False  # 闰四月: the leap month
     clock_only: bool = False
@@ -205,12 +205,12 @@ def _read_rel_quarter(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
 
 
 def _read_lunar(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
-    """农历 with an optional year, 正月/腊月, 闰四月, 三月初一, 八月十五 (a month alone: the lunar month)."""
+    """农历 with an optional year, 正月/腊月, 闰四月, 三月初一, 大年初五, 八月十五 (a month alone: the lunar month)."""
     g = m.group
-    k = next(i for i in "12345" if g("lm" + i))  # the branch that matched
+    k = next(i for i in "123456" if g("lm" + i))  # the branch that matched
     lm_text, ld_text = g("lm" + k), g("ld" + k)
     lx = gr.lex
-    lm = lx.lunar_months.get(lm_text) or cn_int(lm_text)
+    lm = 1 if k == "6" else lx.lunar_months.get(lm_text) or cn_int(lm_text)  # 6: 大年初五
     ld = cn_int(ld_text.lstrip(lx.tables["lunar"]["day_prefix"])) if ld_text else None
     if g("ly") or g("ly2"):
         p.year = cn_int(g("ly") or g("ly2"))
@@ -259,7 +259,7 @@ def _read_rel_day(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
 
 
 def _read_week(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
-    """上周, 下周五, 下下周末; 周末 alone (this week's)."""
+    """上周, 下周五, 下下周末; 周末 alone (this week's); 上半周, 下半周 (this week's halves)."""
     if m["rw"]:
         p.week_rel = gr.lex.relative[m["rw"]]
         p.rule = p.week_rel.rule
@@ -268,11 +268,16 @@ def _read_week(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
         p.rule = gr.lex.names.weekend
     if m["rwd"]:
         p.weekday = gr.lex.weekdays[m["rwd"]]
-    p.weekend = bool(m["rwe"] or m["we0"])
+    if m["rwe"] or m["we0"]:
+        p.week_days = _WEEKEND
+    elif m["wp"]:
+        first, last = gr.lex.tables["week_part"]["parts"][m["wp"]]
+        p.week_days, p.rule = (int(first), int(last)), gr.lex.names.week_part
     return p
 
 
 _THIS_WEEK = Relative("week", 0, "ref", "")  # the week of a weekday or weekend written alone
+_WEEKEND = (5, 6)  # Saturday and Sunday
 _THIS_MONTH = Relative("month", 0, "ref", "")  # the month of a month part written alone (月底)
 
 

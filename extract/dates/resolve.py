@@ -286,7 +286,7 @@ def _relative_day(rel: Relative, ref: date | None, ctx: Ctx) -> Resolved:
 
 
 def _week(p: Parts, rel: Relative, ref: date | None, lx: Lexicon) -> Resolved:
-    """A week of the reference date's (上周), one of its days (下周五) or its weekend (下下周末).  A
+    """A week of the reference date's (上周), one of its days (下周五), its weekend (下下周末) or half.  A
     weekday alone (星期二) is of the reference week, or by the option ``weekday_alone`` the last one on
     or before the reference date, or the next one on or after it."""
     if ref is None:
@@ -300,8 +300,8 @@ def _week(p: Parts, rel: Relative, ref: date | None, lx: Lexicon) -> Resolved:
         elif alone == "future" and d < ref:
             d += timedelta(weeks=1)
         return (d, d, "day"), True
-    if p.weekend:
-        return (monday + timedelta(days=5), monday + timedelta(days=6), "range"), True
+    if p.week_days is not None:
+        return (monday + timedelta(days=p.week_days[0]), monday + timedelta(days=p.week_days[1]), "range"), True
     return (monday, monday + timedelta(days=6), "range"), True
 
 
@@ -374,11 +374,12 @@ def _implicit_year(p: Parts, ref: date | None, lx: Lexicon) -> Resolved:
     if p.lunar_leap:
         return _nearest_leap(p, ref, lx), True
     festive_option = lx.options.holiday_year if p.holiday is not None or p.lunar is not None else None
-    iv = _in_year(p, ref.year, ref, lx) if festive_option else calendar_interval(p, ref.year, ref, lx)
+    iv = _in_year(p, ref.year, ref, lx) if p.holiday is not None else calendar_interval(p, ref.year, ref, lx)
     only_year_part = p.year_part is not None and p.month is None and p.months is None and p.quarters is None
     if festive_option == "future":  # the next one: this year's unless it is over
         if iv is None or iv[1] < ref:
-            iv = _in_year(p, ref.year + 1, ref, lx)
+            iv = _in_year(p, ref.year + 1, ref, lx) if p.holiday is not None else calendar_interval(p, ref.year + 1,
+                                                                                                    ref, lx)
         return iv, True
     if (iv is not None and not only_year_part and festive_option != "reference" and not p.future
             and iv[0] > ref + timedelta(days=lx.future_days)):
@@ -389,7 +390,7 @@ def _implicit_year(p: Parts, ref: date | None, lx: Lexicon) -> Resolved:
 
 
 def _in_year(p: Parts, y: int, ref: date, lx: Lexicon) -> Interval | None:
-    """A holiday or lunar date without its year, of year ``y``: that of lunar year ``y``, or, when that
+    """A holiday without its year, of year ``y``: that of (lunar) year ``y``, or, when that
     one falls in the next Gregorian year (腊八, 腊月), the nearer to the reference date of it and the
     one of lunar year ``y - 1`` (腊八 said in January 2024 is that January's, said in December the
     coming one)."""
