@@ -84,7 +84,7 @@ def _openings(lx: Lexicon) -> list[str]:
 
     年初 (a one-character year part after 年), 月上旬 (a month part after 月 alone), 第一/第3 (quarters),
     前三/前4 (前三季度, 前4个月), 从2016 (a year range), 同期, 星期/礼拜/周末/周一, 农历, 正月/腊月/冬月
-    (lunar months), 上世纪/上个世纪/本世纪/这个世纪 (decades).  Digits and numerals are guarded by
+    (lunar months), 上世纪/上个世纪/本世纪/这个世纪 (decades), 半年/半个月 (半年后).  Digits and numerals are guarded by
     :func:`_numeral_guard`.
     """
     t = lx.tables
@@ -94,9 +94,10 @@ def _openings(lx: Lexicon) -> list[str]:
             + [t["quarter"]["first"] + c for c in t["numerals"]["count_first"] + "123456789"]
             + [t["year_range"]["opener"] + c for c in YEAR4_FIRST]
             + t["same_period"]["words"] + wd["prefixes"] + t["weekend"]["words"] + list(t["week_part"]["parts"])
+            + list(t["ago_half"]["words"])
             + [t["lunar"]["marker"]]
             + [m + "月" for m in lx.lunar_months] + [wd["short_prefix"] + c for c in wd["short_days"]]
-            + [t["lunar"]["leap"] + c for c in CN + "".join(lx.lunar_months)]
+            + [t["lunar"]["leap"] + c for c in CN + "".join(lx.lunar_months) + "123456789"]
             + list(t["era"]["eras"]) + t["quarter"]["first_quarter"]
             + [w + c for w in t["selector"]["first"] + t["selector"]["last"] for c in NUMERALS + "个月周天季日"]
             + [w + b for w in t["paren_day"]["words"] for b in t["paren_day"]["open_brackets"]]

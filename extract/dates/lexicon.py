@@ -36,6 +36,7 @@ class Relative:
     anchor: str  # ref | context
     rule: str
     comparative: bool = False  # after 比/较, counts from the period discussed (上年, 上月)
+    span: int = 0  # more units the word covers after the first (今明两天: 1, 今明后三天: 2)
 
 
 class YearPart(NamedTuple):
@@ -141,6 +142,7 @@ class Names:
     same_period: str
     holiday_period: str
     holiday_eve: str
+    holiday_next: str
     national_day: str
     clock: str
     daypart_clock: str
@@ -241,7 +243,8 @@ def _read_tables() -> dict[str, Any]:
 
 def _relative(t: dict[str, Any]) -> dict[str, Relative]:
     return {w: Relative(r["unit"], int(r["offset"]), r.get("anchor", "ref"), r["name"],
-                        bool(r.get("comparative", False))) for r in t["relative"] for w in r["words"]}
+                        bool(r.get("comparative", False)), int(r.get("span", 0)))
+            for r in t["relative"] for w in r["words"]}
 
 
 def _holidays(t: dict[str, Any]) -> dict[str, Holiday]:

@@ -62,7 +62,8 @@ class Parts:
     weekday: int | None = None
     holiday: Holiday | None = None
     holiday_period: bool = False
-    holiday_eve: bool = False  # 国庆节前夕: the day before
+    prefixed: bool = False  # the record took in a word before the holiday (以色列国庆节, 东正教复活节)
+    holiday_shift: int = 0  # 国庆节前夕: -1 (the day before), 国庆节次日: 1 (the day after)
     same_period: bool = False
     same_month: bool = False  # 同月: the context's month
     # (the decade's year in its century, the century written (20世纪: 20) or None, the century relative
@@ -138,9 +139,9 @@ def scan(text: str, gr: Grammar) -> list[Parts]:
 
 
 def _year_of(text: str, y: Parts, p: Parts) -> bool:
-    """True when ``y`` is a year alone written right before the country of a national day ``p``
-    (2019年以色列国庆节, 明年的美国独立日): the year of that day."""
-    return (p.holiday is not None and p.holiday.calendar == "country" and not p.has_year() and y.has_year()
+    """True when ``y`` is a year alone written right before the word taken in by a holiday ``p`` (the country
+    of 2019年以色列国庆节, 明年的美国独立日, the church of 2024年东正教复活节): the year of that day."""
+    return (p.holiday is not None and p.prefixed and not p.has_year() and y.has_year()
             and not y.has_calendar_tail() and y.year2 is None and y.decade is None and y.day is None
             and not y.same_period and text[y.end:p.start] in ("", "的"))
 
@@ -178,11 +179,20 @@ def _read_numeric(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
 
 
 def _read_ago(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
-    """两年前, 3个月后, 20天后: N units from the reference date."""
-    n = cn_int(m["an"] or m["an2"])
+    """两年前, 3个月后, 20天后: N units from the reference date; 半年后 and 一年半前 in months, 半个月后 in days."""
+    t = gr.lex.tables
+    if m["az"] or m["az2"]:
+        unit, n = t["ago_half"]["words"][m["az"] or m["az2"]]
+    else:
+        n = cn_int(m["an"] or m["an2"])
+        unit = t["ago_units"]["units"][m["au"] or m["au2"]]
+        if n and (m["ah"] or m["ah2"]):  # 一年半: in months
+            if unit != "year":
+                return None
+            unit, n = "month", 12 * n + 6
     if not n:
         return None
-    p.ago = (gr.lex.tables["ago_units"]["units"][m["au"] or m["au2"]], -n if m["ago"] else n)
+    p.ago = (unit, -n if m["ago"] else n)
     p.rule = gr.lex.names.ago if m["ago"] else gr.lex.names.later
     return p
 
@@ -235,6 +245,8 @@ def _read_years(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
 
 def _read_decade(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
     """上世纪90年代 (a relative century), 20世纪80年代, 九十年代 (no century), 1990年代."""
+    if m["cent2"]:
+        return _read_century(m, p, gr)
     if m["dec4"]:
         year = int(m["dec4"])
         p.decade = (year % 100, year // 100 + 1, None)
@@ -248,6 +260,19 @@ def _read_decade(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
         first, last = gr.lex.tables["decade"]["parts"][part]
         p.decade_part = (int(first), int(last))
     p.rule = gr.lex.names.decade
+    return p
+
+
+def _read_century(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
+    """19世纪, 本世纪 (a relative century), 20世纪末: a decade of the whole century (or of its part)."""
+    cent = m["cent2"]
+    offset = gr.lex.centuries.get(cent)
+    number = cn_int(cent) if offset is None else None
+    if offset is None and not number:
+        return None
+    t = gr.lex.tables["century"]
+    first, last = t["parts"][m["centp"]] if m["centp"] else (0, 99)
+    p.decade, p.decade_part, p.rule = (0, number, offset), (int(first), int(last)), t["name"]
     return p
 
 
@@ -338,6 +363,8 @@ def _read_dated(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
     if p.holiday is not None and (p.holiday.not_after_country or p.holiday.needs_country) \
             and not _country_day(m.string, p, gr.lex):
         return None
+    if p.holiday is not None and not p.has_year():
+        _prefix(m.string, p, gr.lex)
     if p.month is not None and not 1 <= p.month <= 12:
         return None
     if p.day is not None and not 1 <= p.day <= 31:
@@ -378,9 +405,31 @@ def _country_day(text: str, p: Parts, lx: Lexicon) -> bool:
         return False
     p.holiday = _national(h, country, code, lx.national_days.get(h.name, ()), code in lx.sunset_countries,
                           lx.names.national_day)
-    p.start -= len(country)
-    p.rule = p.holiday.rule if not (p.holiday_period or p.holiday_eve) else p.rule
+    p.start, p.prefixed = p.start - len(country), True
+    p.rule = p.holiday.rule if not (p.holiday_period or p.holiday_shift) else p.rule
     return True
+
+
+def _prefix(text: str, p: Parts, lx: Lexicon) -> None:
+    """A word before a holiday that belongs to it, which the record takes in: 东正教 before a holiday counted
+    from Easter (东正教复活节: counted from the Orthodox Easter, holidays.toml [orthodox]), 农历 before a
+    holiday of the lunar calendar (农历元宵)."""
+    h = p.holiday
+    assert h is not None
+    if h.calendar == "easter":
+        for w in lx.tables["orthodox"]["prefixes"]:
+            if text.endswith(w, 0, p.start):
+                p.holiday, p.start, p.prefixed = _rite(h, w), p.start - len(w), True
+                return
+    marker = lx.tables["lunar"]["marker"]
+    if h.calendar in ("lunar", "eve") and text.endswith(marker, 0, p.start):
+        p.start, p.prefixed = p.start - len(marker), True
+
+
+@cache
+def _rite(h: Holiday, word: str) -> Holiday:
+    """The holiday ``h`` counted from the Orthodox Easter, named with ``word`` (东正教复活节)."""
+    return replace(h, name=word + h.name, key="orthodox")
 
 
 @cache
@@ -434,9 +483,10 @@ def _read_tail(g: _Group, p: Parts, lx: Lexicon) -> bool:
         return _read_year_part(g("yp0"), p, lx)
     elif g("hol"):
         p.holiday = lx.holidays[g("hol")]
-        p.holiday_period = bool(g("hp")) or p.holiday.period_only
-        p.holiday_eve = bool(g("heve"))
-        p.rule = (lx.names.holiday_period if p.holiday_period else lx.names.holiday_eve if p.holiday_eve
+        p.holiday_shift = -1 if g("heve") else 1 if g("hnext") else 0
+        p.holiday_period = bool(g("hp")) or p.holiday.period_only and not p.holiday_shift  # 逾越节前夕: a day
+        p.rule = (lx.names.holiday_period if p.holiday_period else lx.names.holiday_eve if g("heve")
+                  else lx.names.holiday_next if g("hnext")
                   else p.holiday.rule)
     elif g("tq"):
         p.same_period, p.rule = True, lx.names.same_period

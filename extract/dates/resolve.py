@@ -104,10 +104,9 @@ def _holiday(p: Parts, y: int, lx: Lexicon) -> Interval | None:
         d = h.day_in(y)
         if d is None:
             return None
-        if p.holiday_eve:
-            d -= timedelta(days=1)
+        d += timedelta(days=p.holiday_shift)  # 前夕: the day before, 翌日: the day after
         a, b, gran = d, d, "day"
-    if h.sunset and lx.options.sunset_start == "eve" and not p.holiday_eve:
+    if h.sunset and lx.options.sunset_start == "eve" and not p.holiday_shift:
         a -= timedelta(days=1)
         b = b if gran == "range" else a
     return a, b, gran
@@ -273,8 +272,8 @@ def _same_period(p: Parts, ctx: Ctx) -> Resolved:
 
 
 def _relative_day(rel: Relative, ref: date | None, ctx: Ctx) -> Resolved:
-    """今天, 昨日 (from the reference); 当天, 次日 (from the day last mentioned; with no date mentioned
-    before, from the reference date: 当天 is then today)."""
+    """今天, 昨日 (from the reference; 今明两天: two days); 当天, 次日 (from the day last mentioned; with no
+    date mentioned before, from the reference date: 当天 is then today)."""
     if rel.anchor == "ref" or ctx.end is None:
         base = ref
     else:
@@ -282,6 +281,8 @@ def _relative_day(rel: Relative, ref: date | None, ctx: Ctx) -> Resolved:
     if base is None:
         return None, True
     d = base + timedelta(days=rel.offset)
+    if rel.span:  # 今明两天, 明后两天
+        return (d, d + timedelta(days=rel.span), "range"), True
     return (d, d, "day"), True
 
 
@@ -350,8 +351,8 @@ def _paren_day(day: int, offset: int, ref: date | None) -> Resolved:
 
 
 def _relative_year(p: Parts, rel: Relative, ref: date | None, ctx: Ctx, lx: Lexicon) -> Resolved:
-    """A year relative to the reference (今年, 去年) or to the context (当年, 次年: unresolved with no date
-    mentioned before, 当年 alone is "back then"), with its tail."""
+    """A year relative to the reference (今年, 去年; 今明两年: two years) or to the context (当年, 次年: unresolved
+    with no date mentioned before, 当年 alone is "back then"), with its tail."""
     if rel.anchor == "context":
         if ctx.end is None:
             return None, True
@@ -360,6 +361,8 @@ def _relative_year(p: Parts, rel: Relative, ref: date | None, ctx: Ctx, lx: Lexi
         if ref is None:
             return None, True
         y = ref.year + rel.offset
+    if rel.span and not p.has_calendar_tail():  # 今明两年
+        return (date(y, 1, 1), date(y + rel.span, 12, 31), "range"), True
     return calendar_interval(p, y, ref, lx), True
 
 
