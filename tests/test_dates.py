@@ -194,6 +194,36 @@ def test_guards_never_change_a_match() -> None:
 
 
 
+# ---------------------------------------------------------------- holidays (rules/dates/holidays.toml)
+
+def test_every_holiday_has_its_day_in_every_year_the_packages_cover() -> None:
+    """Every holiday of holidays.toml resolves in 2001-2035 (the years all its packages cover: python-holidays'
+    Hindu table is the shortest) to a day near that year, and its period around it: a key that names no
+    solar term, calendar table or country holiday fails here."""
+    lx = grammar().lex
+    for word, h in lx.holidays.items():
+        if h.needs_country:  # 独立日: the country comes from the text
+            continue
+        for y in range(2001, 2036):
+            d = h.day_in(y)
+            assert d is not None and abs(d.year - y) <= 1, (word, y, d)
+            a, b = h.period_in(y) or (None, None)
+            assert a is not None and b is not None and a <= d <= b or a == d, (word, y, a, b)
+
+
+def test_every_holiday_word_is_found_alone() -> None:
+    """Each word of holidays.toml, alone (with the context its guard needs), is one record of its holiday."""
+    lx = grammar().lex
+    tables = {w: h for h in lx.tables["holiday"] for w in h["words"]}
+    for word, h in lx.holidays.items():
+        t = tables[word]
+        if word in t.get("needs_suffix", []) or h.needs_country:
+            continue
+        text = word + ("节气" if word in t.get("needs_context", []) else "")
+        ms = find_dates(text, date(2024, 3, 1))
+        assert len(ms) == 1 and ms[0].start == 0 and ms[0].holiday is not None, (word, ms)
+
+
 # ---------------------------------------------------------------- options (rules/dates/options.toml)
 
 def _with(options: dict[str, str], text: str, ref: date) -> list[tuple[str | None, str | None]]:

@@ -290,12 +290,12 @@ def _decade(lx: Lexicon) -> str:
 
 
 def _lunar(lx: Lexicon) -> str:
-    """A lunar date: an optional year (ly: written, lyr: relative) and 农历 with a month (lm) and an
-    optional day (ld); a named month (正月, 腊月) with an optional day; a leap month (leap: 闰四月); a
-    month and a day of the first ten or 廿 (三月初一, 腊月廿三); a day of the new year (大年初五: the first
-    month's; 大年初一 is the holiday 春节); and, without a written year, a month and
-    a day in Chinese numerals without 日 (八月十五, 九月初九: dates of festivals, lunar by the rule of
-    calendar.toml [lunar])."""
+    """A lunar date: an optional year (ly: written, lye/lyen: of an era, lyr: relative) and 农历 with a
+    month (lm) and an optional day (ld); a named month (正月, 腊月) with an optional day; a leap month (leap:
+    闰四月); a month and a day of the first ten or 廿 (三月初一, 腊月廿三); a day of the new year (大年初五:
+    the first month's; 大年初一 is the holiday 春节); and, without a written year, a month and a day in
+    Chinese numerals without 日 (八月十五, 九月初九: dates of festivals, lunar by the rule of calendar.toml
+    [lunar])."""
     t, d = lx.tables["lunar"], _digits(lx)
     named = "|".join(lx.lunar_months)
     month = f"{named}|十[一二]|[{d}十]"
@@ -303,7 +303,9 @@ def _lunar(lx: Lexicon) -> str:
     day = f"{first}[{d}十]|十[{d}]|二十[{d}]?|廿[{d}]|三十"
     rel = alt(w for w, r in lx.relative.items() if r.unit == "year")
     leap = re.escape(t["leap"])
-    return (f"(?:(?:(?P<ly>{_year_number(lx)})年|(?P<lyr>{rel}))?"
+    era = lx.tables["era"]
+    era_n = f"\\d{{1,3}}|[{CN}]{{1,4}}|{era['first_year']}"
+    return (f"(?:(?:(?P<ly>{_year_number(lx)})年|(?P<lye>{alt(era['eras'])})(?P<lyen>{era_n})年|(?P<lyr>{rel}))?"
             f"(?:{t['marker']}(?:(?P<ly2>{_year_number(lx)})年)?(?P<lleap>{leap})?(?P<lm1>{month})月(?P<ld1>{day})?"
             f"|(?P<lleap2>{leap})?(?P<lm2>{named})月(?P<ld2>{day})?|(?P<lleap3>{leap})(?P<lm3>{month}|1[0-2]|[1-9])月(?P<ld3>{day})?"
             f"|(?P<lm4>{month})月(?P<ld4>[{first}廿][{d}十])"

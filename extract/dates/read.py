@@ -224,6 +224,11 @@ def _read_lunar(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
     ld = cn_int(ld_text.lstrip(lx.tables["lunar"]["day_prefix"])) if ld_text else None
     if g("ly") or g("ly2"):
         p.year = cn_int(g("ly") or g("ly2"))
+    elif g("lye"):  # 康熙三年正月初一
+        k = 1 if g("lyen") == lx.tables["era"]["first_year"] else cn_int(g("lyen"))
+        if not k:
+            return None
+        p.year = lx.tables["era"]["eras"][g("lye")] + k - 1
     elif g("lyr") or g("lyr2"):
         p.year_rel = lx.relative[g("lyr") or g("lyr2")]
     if lm is None or not 1 <= lm <= 12:
