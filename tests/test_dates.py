@@ -194,6 +194,36 @@ def test_guards_never_change_a_match() -> None:
 
 
 
+# ---------------------------------------------------------------- holidays (rules/dates/holidays.toml)
+
+def test_every_holiday_has_its_day_in_every_year_the_packages_cover() -> None:
+    """Every holiday of holidays.toml resolves in 2001-2035 (the years all its packages cover: python-holidays'
+    Hindu table is the shortest) to a day near that year, and its period around it: a key that names no
+    solar term, calendar table or country holiday fails here."""
+    lx = grammar().lex
+    for word, h in lx.holidays.items():
+        if h.needs_country:  # 独立日: the country comes from the text
+            continue
+        for y in range(2001, 2036):
+            d = h.day_in(y)
+            assert d is not None and abs(d.year - y) <= 1, (word, y, d)
+            a, b = h.period_in(y) or (None, None)
+            assert a is not None and b is not None and a <= d <= b or a == d, (word, y, a, b)
+
+
+def test_every_holiday_word_is_found_alone() -> None:
+    """Each word of holidays.toml, alone (with the context its guard needs), is one record of its holiday."""
+    lx = grammar().lex
+    tables = {w: h for h in lx.tables["holiday"] for w in h["words"]}
+    for word, h in lx.holidays.items():
+        t = tables[word]
+        if word in t.get("needs_suffix", []) or h.needs_country:
+            continue
+        text = word + ("节气" if word in t.get("needs_context", []) else "")
+        ms = find_dates(text, date(2024, 3, 1))
+        assert len(ms) == 1 and ms[0].start == 0 and ms[0].holiday is not None, (word, ms)
+
+
 # ---------------------------------------------------------------- options (rules/dates/options.toml)
 
 def _with(options: dict[str, str], text: str, ref: date) -> list[tuple[str | None, str | None]]:
@@ -218,6 +248,13 @@ def _with(options: dict[str, str], text: str, ref: date) -> list[tuple[str | Non
     ({"year_last_order": "mdy"}, "4/5/2023", "2024-03-12", [("2023-04-05", "2023-04-05")]),
     ({}, "重阳节", "2024-03-12", [("2024-10-11", "2024-10-11")]),
     ({"holiday_year": "nearest"}, "重阳节", "2024-03-12", [("2023-10-23", "2023-10-23")]),
+    ({}, "元旦", "2024-03-12", [("2024-01-01", "2024-01-01")]),
+    ({"holiday_year": "future"}, "元旦", "2024-03-12", [("2025-01-01", "2025-01-01")]),  # the next one
+    ({"holiday_year": "future"}, "春节", "2024-02-10", [("2024-02-10", "2024-02-10")]),  # today counts
+    ({}, "赎罪日", "2024-03-12", [("2024-10-12", "2024-10-12")]),
+    ({"sunset_start": "eve"}, "赎罪日", "2024-03-12", [("2024-10-11", "2024-10-11")]),  # begins the evening before
+    ({"sunset_start": "eve"}, "2025年逾越节", "2024-03-12", [("2025-04-12", "2025-04-20")]),
+    ({"sunset_start": "eve"}, "复活节", "2024-03-12", [("2024-03-31", "2024-03-31")]),  # not a Hebrew day
     ({}, "过去3天", "2024-03-12", [("2024-03-09", "2024-03-12")]),
     ({"back_end": "day_before"}, "过去3天", "2024-03-12", [("2024-03-09", "2024-03-11")]),
 ])

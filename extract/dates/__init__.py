@@ -98,7 +98,7 @@ def _find(text: str, parts: list[Parts], ref_date: date | None, periods: bool, g
         cx.note(p, d.value_start, d.value_end, d.granularity)
         i += 1 + used
     if periods:
-        out.extend(_periods(text, [(d.start, d.end) for d in out], ref_date, gr))
+        out.extend(_periods(text, out, ref_date, gr))
         out.sort(key=lambda d: (d.start, d.end))
     return out
 
@@ -113,7 +113,9 @@ def _match(text: str, p: Parts, nxt: Parts | None, ref: date | None, ctx: Ctx,
         d = DateMatch(p.start, p.end, "", None, None, _guess_granularity(p), rel, rule=p.rule)
     else:
         d = DateMatch(p.start, p.end, "", iv[0], iv[1], iv[2], rel, rule=p.rule)
-    joined = _join(text, p, nxt, d, ref, gr) if nxt is not None and iv is not None else None
+    joined = None
+    if nxt is not None:
+        joined = _join(text, p, nxt, d, ref, gr) if iv is not None else _join_unresolved(text, p, nxt, d, gr)
     if (joined == "range" or p.days or p.months or p.year2) and d.start > 0 and text[d.start - 1] in gr.from_chars:
         d.start -= 1  # 从2016年到2018年: the range includes its 从
     _bound(text, d, gr)
@@ -153,10 +155,24 @@ def _join(text: str, p: Parts, nxt: Parts, d: DateMatch, ref: date | None, gr: G
     return "between"
 
 
+def _join_unresolved(text: str, p: Parts, nxt: Parts, d: DateMatch, gr: Grammar) -> str | None:
+    """A range whose first day does not exist (2月30日至3月2日): still the one range the text states, one
+    record, unresolved ("range"); None when ``p`` is no such day or no range connector follows it."""
+    if p.month is None or p.day is None or not gr.gap_range.fullmatch(text, p.end, nxt.start):
+        return None
+    d.end, d.granularity, d.rule = nxt.end, "range", gr.lex.names.range
+    return "range"
+
+
 def _second(nxt: Parts, d: DateMatch, ref: date | None, gr: Grammar) -> tuple[tuple | None, bool]:
     """The interval of a range's second date, with the year (and month) it leaves out taken from the
-    first; when that puts it before the first (8月至2月, 10月和5月间), the year after."""
+    first; when that puts it before the first (8月至2月, 10月和5月间), the year after.  A weekday alone
+    (下周一至周三) is of the first day's week, or of the week after when it would come before it."""
     assert d.value_start is not None and d.value_end is not None
+    if nxt.weekday is not None and nxt.week_rel is not None and not nxt.week_rel.rule and d.granularity == "day":
+        day = d.value_start - timedelta(days=d.value_start.weekday() - nxt.weekday)  # 下周一至周三: 周三 of
+        day += timedelta(weeks=day < d.value_start)  # the first day's week, or of the week after (周五至周一)
+        return (day, day, "day"), True
     took = inherit(nxt, d.value_end, d.relative)
     ctx = Ctx(d.value_start, d.value_end, d.granularity)
     iv2, rel2 = resolve(nxt, ref, ctx, gr.lex)
@@ -230,8 +246,11 @@ def _guess_granularity(p: Parts) -> str:
     return "year"
 
 
-def _periods(text: str, taken: list[tuple[int, int]], ref: date | None, gr: Grammar) -> list[DateMatch]:
-    """10年来, 近4个月来, 未来5年: relative periods ending at (or starting after) the reference date."""
+def _periods(text: str, found: list[DateMatch], ref: date | None, gr: Grammar) -> list[DateMatch]:
+    """10年来, 近4个月来, 未来5年: relative periods ending at (or starting after) the reference date.  Right
+    after a date, 前/后 N units count from that date instead (春节前一周, 开幕后三天: :func:`_of_date`)."""
+    taken = [(d.start, d.end) for d in found]
+    ends = {d.end: d for d in found if d.value_start is not None and d.bound is None and d.kind != "time"}
     out: list[DateMatch] = []
     for rx, rule in gr.period_res:
         for m in rx.finditer(text):
@@ -242,6 +261,9 @@ def _periods(text: str, taken: list[tuple[int, int]], ref: date | None, gr: Gram
             if not n:
                 continue
             unit = gr.lex.period_units[m["u"]]
+            if s in ends and _of_date(text, m, ends[s], n, unit, gr):
+                taken.append((s, e))
+                continue
             vs = ve = None
             if ref is not None:
                 future = bool(m.groupdict().get("fut"))
@@ -253,6 +275,26 @@ def _periods(text: str, taken: list[tuple[int, int]], ref: date | None, gr: Gram
                                  rule=rule))
             taken.append((s, e))
     return out
+
+
+def _of_date(text: str, m: re.Match, d: DateMatch, n: int, unit: str, gr: Grammar) -> bool:
+    """前/后 N units right after the date ``d`` (春节前一周, 10月1日后三天): the N units before its first day
+    or after its last; ``d`` takes them in (periods.toml [before_date], [after_date]).  False for the
+    other prefixes (近, 过去, 未来), which count from the reference date."""
+    t = gr.lex.tables
+    word = m.groupdict().get("past") or m.groupdict().get("fut")
+    assert d.value_start is not None and d.value_end is not None
+    if word in t["before_date"]["prefixes"]:
+        d.value_start, d.value_end = shift(d.value_start, unit, -n), d.value_start - timedelta(days=1)
+        d.rule = t["before_date"]["name"]
+    elif word in t["after_date"]["prefixes"]:
+        d.value_start, d.value_end = d.value_end + timedelta(days=1), shift(d.value_end, unit, n)
+        d.rule = t["after_date"]["name"]
+    else:
+        return False
+    d.end, d.granularity, d.kind = m.end(), "range", "period"
+    d.text = text[d.start:d.end]
+    return True
 
 
 # ---------------------------------------------------------------------------- reference date

@@ -40,7 +40,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from extract.dates.guards import CN, NUMERALS, QUARTERS, YEAR4, alt, alt_not_after, chars, first_chars, word_guard
+from extract.dates.guards import CN, NUMERALS, QUARTERS, YEAR4, alt, alt_not_after, chars, first_chars, trie, word_guard
 from extract.dates.lexicon import Lexicon, lexicon
 
 _DIGIT_MONTH = r"(?:1[0-2]|0?[1-9])"  # 1-12 (01-09 too)
@@ -215,23 +215,26 @@ def _quarters(lx: Lexicon, conn: str) -> str:
 
 
 def _holiday(lx: Lexicon) -> str:
-    """A holiday (hol) with an optional period word after it (hp: 春节期间, 国庆黄金周) or eve word (heve:
-    国庆节前夕)."""
+    """A holiday (hol, the words as a trie) with an optional period word after it (hp: 春节期间, 国庆黄金周),
+    eve word (heve: 国庆节前夕) or word of the day after (hnext: 耶稣受难日翌日).  A word that needs a suffix
+    (十一 of 十一黄金周) or a context (大雪 of 大雪节气: [solar_term] context, or a written year before it)
+    has it as a look-around; a word starting with a numeral (五一) is not inside a longer numeral."""
     period = alt(lx.tables["holiday_period"]["words"])
-    pats: list[tuple[str, str]] = []
+    context = alt(lx.tables["solar_term"]["context"])
+    after: dict[str, str] = {}
     for h in lx.tables["holiday"]:
         for w in h["words"]:
-            pat = re.escape(w)
-            if w[0] in CN:  # 五一, 十一: not inside a longer numeral
-                pat = f"(?<![{CN}\\d]){pat}"
+            pat = ""
             if w in h.get("needs_suffix", []):
                 pat += f"(?=(?:{period}))"
+            if w in h.get("needs_context", []):  # 大雪节气, 霜降当天, or after a written year (2023年大雪)
+                pat += f"(?:(?=(?:{context}))|(?<=[\\d{CN}]年{re.escape(w)}))"
             if h.get("not_followed_by"):
                 pat += f"(?![{re.escape(h['not_followed_by'])}])"
-            pats.append((w, pat))
-    words = "|".join(p for _, p in sorted(pats, key=lambda x: (-len(x[0]), x[0])))
-    eve = alt(lx.tables["holiday_eve"]["words"])
-    return f"(?P<hol>{words})(?:(?P<hp>{period})|(?P<heve>{eve}))?"
+            after[w] = pat
+    before = {w[0]: f"(?<![{CN}\\d])" for w in after if w[0] in CN}  # 五一, 十一: not inside a longer numeral
+    eve, nxt = alt(lx.tables["holiday_eve"]["words"]), alt(lx.tables["holiday_next"]["words"])
+    return f"(?P<hol>{trie(after, before)})(?:(?P<hp>{period})|(?P<heve>{eve})|(?P<hnext>{nxt}))?"
 
 
 def _tail(lx: Lexicon, conn: str) -> str:
@@ -239,13 +242,14 @@ def _tail(lx: Lexicon, conn: str) -> str:
     a part chosen by order (:func:`_selector`: 前4个月, 第三个月, 前2周), a part of the year (yp0: 上半年,
     年底, 春季), a holiday, 同期 (tq)."""
     m = _month_number(lx)
-    alone = alt([w for w in lx.year_parts if len(w) > 1] + ["年" + w for w in lx.year_parts if len(w) == 1])
-    not_after = _not(lx.tables["year_part"]["alone_not_followed_by"])
+    not_after = _not(lx.tables["year_part"]["alone_not_followed_by"])  # 年初步: only after a one-character part
+    alone = (alt([w for w in lx.year_parts if len(w) > 1])
+             + f"|(?:{alt(['年' + w for w in lx.year_parts if len(w) == 1])}){not_after}")
     return (f"(?:(?P<mr1>{m})(?:月份?)?{conn}(?P<mr2>{m})月份?"
             f"|{_month(lx, conn)}"
             f"|{_quarters(lx, conn)}"
             f"|{_selector(lx, 'y')}"
-            f"|(?P<yp0>{alone}){not_after}"
+            f"|(?P<yp0>{alone})"
             f"|{_holiday(lx)}"
             f"|(?P<tq>{alt(lx.tables['same_period']['words'])}))")
 
@@ -276,19 +280,22 @@ def _years(lx: Lexicon, conn: str) -> str:
 
 
 def _decade(lx: Lexicon) -> str:
-    """A decade (dec) with its century (cent: 20世纪, 上世纪) or alone; or written in four digits (dec4)."""
+    """A decade (dec) with its century (cent: 20世纪, 上世纪) or alone; or written in four digits (dec4); or a
+    century alone (cent2: 19世纪, 本世纪) with an optional part (centp: 中叶, 末)."""
     cent = f"\\d{{2}}|[{_digits(lx)}十]{{1,3}}|{alt(lx.centuries)}"
     part = f"(?P<decp>{alt(lx.tables['decade']['parts'])})?"
     return (f"(?:(?P<cent>{cent})世纪)?(?P<dec>[1-9]0|[{_digits(lx)}]十)年代{part}"
-            f"|(?<!\\d)(?P<dec4>(?:1[6-9]|20)\\d0)年代(?P<decp2>{alt(lx.tables['decade']['parts'])})?")
+            f"|(?<!\\d)(?P<dec4>(?:1[6-9]|20)\\d0)年代(?P<decp2>{alt(lx.tables['decade']['parts'])})?"
+            f"|(?<![\\d{CN}])(?P<cent2>{cent})世纪(?P<centp>{alt(lx.tables['century']['parts'])})?")
 
 
 def _lunar(lx: Lexicon) -> str:
-    """A lunar date: an optional year (ly: written, lyr: relative) and 农历 with a month (lm) and an
-    optional day (ld); a named month (正月, 腊月) with an optional day; a leap month (leap: 闰四月); a
-    month and a day of the first ten or 廿 (三月初一, 腊月廿三); and, without a written year, a month and
-    a day in Chinese numerals without 日 (八月十五, 九月初九: dates of festivals, lunar by the rule of
-    calendar.toml [lunar])."""
+    """A lunar date: an optional year (ly: written, lye/lyen: of an era, lyr: relative) and 农历 with a
+    month (lm) and an optional day (ld); a named month (正月, 腊月) with an optional day; a leap month (leap:
+    闰四月); a month and a day of the first ten or 廿 (三月初一, 腊月廿三); a day of the new year (大年初五:
+    the first month's; 大年初一 is the holiday 春节); and, without a written year, a month and a day in
+    Chinese numerals without 日 (八月十五, 九月初九: dates of festivals, lunar by the rule of calendar.toml
+    [lunar])."""
     t, d = lx.tables["lunar"], _digits(lx)
     named = "|".join(lx.lunar_months)
     month = f"{named}|十[一二]|[{d}十]"
@@ -296,10 +303,13 @@ def _lunar(lx: Lexicon) -> str:
     day = f"{first}[{d}十]|十[{d}]|二十[{d}]?|廿[{d}]|三十"
     rel = alt(w for w, r in lx.relative.items() if r.unit == "year")
     leap = re.escape(t["leap"])
-    return (f"(?:(?:(?P<ly>{_year_number(lx)})年|(?P<lyr>{rel}))?"
+    era = lx.tables["era"]
+    era_n = f"\\d{{1,3}}|[{CN}]{{1,4}}|{era['first_year']}"
+    return (f"(?:(?:(?P<ly>{_year_number(lx)})年|(?P<lye>{alt(era['eras'])})(?P<lyen>{era_n})年|(?P<lyr>{rel}))?"
             f"(?:{t['marker']}(?:(?P<ly2>{_year_number(lx)})年)?(?P<lleap>{leap})?(?P<lm1>{month})月(?P<ld1>{day})?"
-            f"|(?P<lleap2>{leap})?(?P<lm2>{named})月(?P<ld2>{day})?|(?P<lleap3>{leap})(?P<lm3>{month})月(?P<ld3>{day})?"
-            f"|(?P<lm4>{month})月(?P<ld4>[{first}廿][{d}十]))"
+            f"|(?P<lleap2>{leap})?(?P<lm2>{named})月(?P<ld2>{day})?|(?P<lleap3>{leap})(?P<lm3>{month}|1[0-2]|[1-9])月(?P<ld3>{day})?"
+            f"|(?P<lm4>{month})月(?P<ld4>[{first}廿][{d}十])"
+            f"|(?P<lm6>{re.escape(t['new_year'])})(?P<ld6>{first}[{t['new_year_days']}]))"
             f"|(?P<lyr2>{rel})?(?P<lm5>{month})月(?P<ld5>十[{d}]|二十[{d}]?|三十|廿[{d}]))"
             f"(?![{CN}{t['not_followed_by']}])")
 
@@ -352,27 +362,38 @@ def _ago(lx: Lexicon) -> str:
     from an event)."""
     t = lx.tables
     nb, na = re.escape(t["before"]["not_followed_by"]), re.escape(t["after"]["not_followed_by"])
-    units = alt(t["ago_units"]["units"])
-    more = "|".join(t["period"]["more"])
     start = f"(?<![\\d.{CN}第])(?!0)"
     later_start = f"(?:(?<![\\u4e00-\\u9fff])|(?<=[{re.escape(t['later']['after'])}]))"
-    return (f"{start}(?P<an>{_count(lx)})(?:{more})?\\s?(?P<au>{units})(?P<ago>{alt(t['ago']['words'])})(?![{nb}])"
-            f"|{start}{later_start}(?P<an2>{_count(lx)})(?:{more})?\\s?(?P<au2>{units})"
-            f"(?P<later>{alt(t['later']['words'])})(?![{na}])")
+    return (f"{start}{_ago_count(lx, '')}(?P<ago>{alt(t['ago']['words'])})(?![{nb}])"
+            f"|{start}{later_start}{_ago_count(lx, '2')}(?P<later>{alt(t['later']['words'])})(?![{na}])")
+
+
+def _ago_count(lx: Lexicon, k: str) -> str:
+    """The count and unit of N units ago or later (an, au; with ``k`` after the names): 两年, 3个多月, and
+    halves (ah: 一年半; az: 半年, 半个月: periods.toml [ago_half])."""
+    t = lx.tables
+    more = "|".join(t["period"]["more"])
+    half = t["ago_half"]
+    return (f"(?:(?P<an{k}>{_count(lx)})(?:{more})?\\s?(?P<au{k}>{alt(t['ago_units']['units'])})"
+            f"(?P<ah{k}>{re.escape(half['after'])})?|(?<![{half['not_after']}])(?P<az{k}>{alt(half['words'])}))")
 
 
 def _rel_week(lx: Lexicon) -> str:
-    """A relative week word (rw: 上周) with its weekend (rwe: 下周末) or a weekday (rwd: 上周一)."""
+    """A relative week word (rw: 上周) with its weekend (rwe: 下周末) or a weekday (rwd: 上周一; written
+    again with its own prefix: 下周周六, 下周的星期六)."""
     t, days = lx.tables["relative_week"], "".join(lx.weekdays)
+    wd = lx.tables["weekday"]
     weeks = [w for w, r in lx.relative.items() if r.unit == "week"]
+    again = f"{t['of']}?(?:{alt([*wd['prefixes'], wd['short_prefix']])})"
     return (f"(?P<rw>{alt(weeks)})(?:(?P<rwe>{t['weekend']})"
-            f"|(?P<rwd>[{days}](?![{t['weekday_not_followed_by']}])))?")
+            f"|(?:{again})?(?P<rwd>[{days}](?![{t['weekday_not_followed_by']}])))?")
 
 
 def _weekend(lx: Lexicon) -> str:
-    """周末 alone (we0): this week's weekend."""
+    """周末 alone (we0): this week's weekend; a half of this week (wp: 上半周, 下半周)."""
     t = lx.tables["weekend"]
-    return f"(?<![{t['not_after']}])(?P<we0>{alt(t['words'])})"
+    return (f"(?<![{t['not_after']}])(?P<we0>{alt(t['words'])})"
+            f"|(?P<wp>{alt(lx.tables['week_part']['parts'])})")
 
 
 def _weekday(lx: Lexicon) -> str:
@@ -382,10 +403,12 @@ def _weekday(lx: Lexicon) -> str:
 
 
 def _weekday_short(lx: Lexicon) -> str:
-    """A weekday after 周 (wd2: 周五), at the end of the Chinese words or before 上午, 起 ..."""
+    """A weekday after 周 (wd2: 周五), at the end of the Chinese words, before 上午, 起 ..., or after a range
+    connector (周一至周三有雨)."""
     t = lx.tables["weekday"]
+    conn = chars(w[-1] for w in lx.tables["range"]["words"])
     return (f"(?<![{t['not_after']}\\d]){t['short_prefix']}(?P<wd2>[{t['short_days']}])"
-            f"(?:(?![\\u4e00-\\u9fff])|(?=[{t['short_followed_by']}]))")
+            f"(?:(?![\\u4e00-\\u9fff])|(?=[{t['short_followed_by']}])|(?<=[{conn}]..))")
 
 
 def _mpart(lx: Lexicon) -> str:

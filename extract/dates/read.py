@@ -11,9 +11,11 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 from typing import NamedTuple
 
+from extract.dates import festivals
 from extract.dates.grammar import ALT, Grammar
 from extract.dates.lexicon import Holiday, Lexicon, Relative, YearPart
 from extract.numeral import cn_int
@@ -60,14 +62,15 @@ class Parts:
     weekday: int | None = None
     holiday: Holiday | None = None
     holiday_period: bool = False
-    holiday_eve: bool = False  # 国庆节前夕: the day before
+    prefixed: bool = False  # the record took in a word before the holiday (以色列国庆节, 东正教复活节)
+    holiday_shift: int = 0  # 国庆节前夕: -1 (the day before), 国庆节次日: 1 (the day after)
     same_period: bool = False
     same_month: bool = False  # 同月: the context's month
     # (the decade's year in its century, the century written (20世纪: 20) or None, the century relative
     # to the reference date's (上世纪: -1) or None)
     decade: tuple[int, int | None, int | None] | None = None
     decade_part: tuple[int, int] | None = None  # 九十年代末期: years [first, last] of the decade
-    weekend: bool = False
+    week_days: tuple[int, int] | None = None  # days [first, last] of the week (0 = Monday): 周末 (5, 6), 下半周
     lunar: tuple[int, int | None] | None = None  # lunar (month, day); no day: the whole lunar month
     lunar_leap: bool = False  # 闰四月: the leap month
     clock_only: bool = False
@@ -126,10 +129,21 @@ def scan(text: str, gr: Grammar) -> list[Parts]:
         while p.end > p.start and text[p.end - 1].isspace():
             p.end -= 1
         _extend(text, p, gr)
+        if out and _year_of(text, out[-1], p):
+            y = out.pop()
+            p.start, p.year, p.year_rel, p.two_digit = y.start, y.year, y.year_rel, y.two_digit
         if out and p.start < out[-1].end:
             continue
         out.append(p)
     return out
+
+
+def _year_of(text: str, y: Parts, p: Parts) -> bool:
+    """True when ``y`` is a year alone written right before the word taken in by a holiday ``p`` (the country
+    of 2019年以色列国庆节, 明年的美国独立日, the church of 2024年东正教复活节): the year of that day."""
+    return (p.holiday is not None and p.prefixed and not p.has_year() and y.has_year()
+            and not y.has_calendar_tail() and y.year2 is None and y.decade is None and y.day is None
+            and not y.same_period and text[y.end:p.start] in ("", "的"))
 
 
 def _titled(text: str, p: Parts) -> bool:
@@ -165,11 +179,20 @@ def _read_numeric(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
 
 
 def _read_ago(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
-    """两年前, 3个月后, 20天后: N units from the reference date."""
-    n = cn_int(m["an"] or m["an2"])
+    """两年前, 3个月后, 20天后: N units from the reference date; 半年后 and 一年半前 in months, 半个月后 in days."""
+    t = gr.lex.tables
+    if m["az"] or m["az2"]:
+        unit, n = t["ago_half"]["words"][m["az"] or m["az2"]]
+    else:
+        n = cn_int(m["an"] or m["an2"])
+        unit = t["ago_units"]["units"][m["au"] or m["au2"]]
+        if n and (m["ah"] or m["ah2"]):  # 一年半: in months
+            if unit != "year":
+                return None
+            unit, n = "month", 12 * n + 6
     if not n:
         return None
-    p.ago = (gr.lex.tables["ago_units"]["units"][m["au"] or m["au2"]], -n if m["ago"] else n)
+    p.ago = (unit, -n if m["ago"] else n)
     p.rule = gr.lex.names.ago if m["ago"] else gr.lex.names.later
     return p
 
@@ -192,15 +215,20 @@ def _read_rel_quarter(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
 
 
 def _read_lunar(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
-    """农历 with an optional year, 正月/腊月, 闰四月, 三月初一, 八月十五 (a month alone: the lunar month)."""
+    """农历 with an optional year, 正月/腊月, 闰四月, 三月初一, 大年初五, 八月十五 (a month alone: the lunar month)."""
     g = m.group
-    k = next(i for i in "12345" if g("lm" + i))  # the branch that matched
+    k = next(i for i in "123456" if g("lm" + i))  # the branch that matched
     lm_text, ld_text = g("lm" + k), g("ld" + k)
     lx = gr.lex
-    lm = lx.lunar_months.get(lm_text) or cn_int(lm_text)
+    lm = 1 if k == "6" else lx.lunar_months.get(lm_text) or cn_int(lm_text)  # 6: 大年初五
     ld = cn_int(ld_text.lstrip(lx.tables["lunar"]["day_prefix"])) if ld_text else None
     if g("ly") or g("ly2"):
         p.year = cn_int(g("ly") or g("ly2"))
+    elif g("lye"):  # 康熙三年正月初一
+        k = 1 if g("lyen") == lx.tables["era"]["first_year"] else cn_int(g("lyen"))
+        if not k:
+            return None
+        p.year = lx.tables["era"]["eras"][g("lye")] + k - 1
     elif g("lyr") or g("lyr2"):
         p.year_rel = lx.relative[g("lyr") or g("lyr2")]
     if lm is None or not 1 <= lm <= 12:
@@ -222,6 +250,8 @@ def _read_years(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
 
 def _read_decade(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
     """上世纪90年代 (a relative century), 20世纪80年代, 九十年代 (no century), 1990年代."""
+    if m["cent2"]:
+        return _read_century(m, p, gr)
     if m["dec4"]:
         year = int(m["dec4"])
         p.decade = (year % 100, year // 100 + 1, None)
@@ -238,6 +268,19 @@ def _read_decade(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
     return p
 
 
+def _read_century(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
+    """19世纪, 本世纪 (a relative century), 20世纪末: a decade of the whole century (or of its part)."""
+    cent = m["cent2"]
+    offset = gr.lex.centuries.get(cent)
+    number = cn_int(cent) if offset is None else None
+    if offset is None and not number:
+        return None
+    t = gr.lex.tables["century"]
+    first, last = t["parts"][m["centp"]] if m["centp"] else (0, 99)
+    p.decade, p.decade_part, p.rule = (0, number, offset), (int(first), int(last)), t["name"]
+    return p
+
+
 def _read_rel_day(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
     """今天, 昨日, 次日."""
     p.day_rel = gr.lex.relative[m["rd"]]
@@ -246,7 +289,7 @@ def _read_rel_day(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
 
 
 def _read_week(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
-    """上周, 下周五, 下下周末; 周末 alone (this week's)."""
+    """上周, 下周五, 下下周末; 周末 alone (this week's); 上半周, 下半周 (this week's halves)."""
     if m["rw"]:
         p.week_rel = gr.lex.relative[m["rw"]]
         p.rule = p.week_rel.rule
@@ -255,11 +298,16 @@ def _read_week(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
         p.rule = gr.lex.names.weekend
     if m["rwd"]:
         p.weekday = gr.lex.weekdays[m["rwd"]]
-    p.weekend = bool(m["rwe"] or m["we0"])
+    if m["rwe"] or m["we0"]:
+        p.week_days = _WEEKEND
+    elif m["wp"]:
+        first, last = gr.lex.tables["week_part"]["parts"][m["wp"]]
+        p.week_days, p.rule = (int(first), int(last)), gr.lex.names.week_part
     return p
 
 
 _THIS_WEEK = Relative("week", 0, "ref", "")  # the week of a weekday or weekend written alone
+_WEEKEND = (5, 6)  # Saturday and Sunday
 _THIS_MONTH = Relative("month", 0, "ref", "")  # the month of a month part written alone (月底)
 
 
@@ -317,8 +365,11 @@ def _read_dated(m: re.Match, p: Parts, gr: Grammar) -> Parts | None:
         tg = t.group
     if not _read_year(m.group, p, gr.lex) or not _read_tail(tg, p, gr.lex):
         return None
-    if p.holiday is not None and p.holiday.not_after_country and _after_country(m.string, p.start, gr.lex):
+    if p.holiday is not None and (p.holiday.not_after_country or p.holiday.needs_country) \
+            and not _country_day(m.string, p, gr.lex):
         return None
+    if p.holiday is not None and not p.has_year():
+        _prefix(m.string, p, gr.lex)
     if p.month is not None and not 1 <= p.month <= 12:
         return None
     if p.day is not None and not 1 <= p.day <= 31:
@@ -337,9 +388,60 @@ _READERS: dict[str, _Reader] = {ALT + k: v for k, v in {
 
 # ---------------------------------------------------------------------------- a year and its tail
 
-def _after_country(text: str, pos: int, lx: Lexicon) -> bool:
-    """True when the name of another country ends at ``pos`` (以色列国庆节: Israel's day, not China's)."""
-    return any(text[max(0, pos - n):pos] in lx.countries for n in range(2, 9))
+def _country_before(text: str, pos: int, lx: Lexicon) -> str | None:
+    """The name of another country that ends at ``pos`` (the longest: 以色列 of 以色列国庆节), or None."""
+    for n in range(9, 1, -1):
+        if pos >= n and text[pos - n:pos] in lx.countries:
+            return text[pos - n:pos]
+    return None
+
+
+def _country_day(text: str, p: Parts, lx: Lexicon) -> bool:
+    """A national day after a country's name (以色列国庆节, 美国独立日) is that country's: ``p`` takes its
+    name and that country's day (holidays.toml [national_day]).  False when there is no record: a
+    country whose calendar python-holidays lacks, or 独立日 without a country."""
+    h = p.holiday
+    assert h is not None
+    country = _country_before(text, p.start, lx) if p.year is None and p.year_rel is None else None
+    if country is None:
+        return not h.needs_country
+    code = lx.countries[country]
+    if code not in festivals.supported_countries():
+        return False
+    p.holiday = _national(h, country, code, lx.national_days.get(h.name, ()), code in lx.sunset_countries,
+                          lx.names.national_day)
+    p.start, p.prefixed = p.start - len(country), True
+    p.rule = p.holiday.rule if not (p.holiday_period or p.holiday_shift) else p.rule
+    return True
+
+
+def _prefix(text: str, p: Parts, lx: Lexicon) -> None:
+    """A word before a holiday that belongs to it, which the record takes in: 东正教 before a holiday counted
+    from Easter (东正教复活节: counted from the Orthodox Easter, holidays.toml [orthodox]), 农历 before a
+    holiday of the lunar calendar (农历元宵)."""
+    h = p.holiday
+    assert h is not None
+    if h.calendar == "easter":
+        for w in lx.tables["orthodox"]["prefixes"]:
+            if text.endswith(w, 0, p.start):
+                p.holiday, p.start, p.prefixed = _rite(h, w), p.start - len(w), True
+                return
+    marker = lx.tables["lunar"]["marker"]
+    if h.calendar in ("lunar", "eve") and text.endswith(marker, 0, p.start):
+        p.start, p.prefixed = p.start - len(marker), True
+
+
+@cache
+def _rite(h: Holiday, word: str) -> Holiday:
+    """The holiday ``h`` counted from the Orthodox Easter, named with ``word`` (东正教复活节)."""
+    return replace(h, name=word + h.name, key="orthodox")
+
+
+@cache
+def _national(h: Holiday, country: str, code: str, names: tuple[str, ...], sunset: bool, rule: str) -> Holiday:
+    """The national day word ``h`` (国庆, 独立日) as the day of ``country``'s calendar."""
+    return replace(h, name=country + h.name, calendar="country", key=code, names=names, sunset=sunset, rule=rule,
+                   not_after_country=False, needs_country=False)
 
 
 def _read_year(g: _Group, p: Parts, lx: Lexicon) -> bool:
@@ -386,9 +488,10 @@ def _read_tail(g: _Group, p: Parts, lx: Lexicon) -> bool:
         return _read_year_part(g("yp0"), p, lx)
     elif g("hol"):
         p.holiday = lx.holidays[g("hol")]
-        p.holiday_period = bool(g("hp")) or p.holiday.period_only
-        p.holiday_eve = bool(g("heve"))
-        p.rule = (lx.names.holiday_period if p.holiday_period else lx.names.holiday_eve if p.holiday_eve
+        p.holiday_shift = -1 if g("heve") else 1 if g("hnext") else 0
+        p.holiday_period = bool(g("hp")) or p.holiday.period_only and not p.holiday_shift  # 逾越节前夕: a day
+        p.rule = (lx.names.holiday_period if p.holiday_period else lx.names.holiday_eve if g("heve")
+                  else lx.names.holiday_next if g("hnext")
                   else p.holiday.rule)
     elif g("tq"):
         p.same_period, p.rule = True, lx.names.same_period

@@ -34,12 +34,12 @@ class Ctx:
 
 # ---------------------------------------------------------------------------- once the year is known
 
-def calendar_interval(p: Parts, y: int, ref: date | None) -> Interval | None:
+def calendar_interval(p: Parts, y: int, ref: date | None, lx: Lexicon) -> Interval | None:
     """The interval of a match once its year ``y`` is known (None: no such day in that year)."""
     if p.lunar is not None:
         return _lunar(p.lunar[0], p.lunar[1], p.lunar_leap, y)
     if p.holiday is not None:
-        return _holiday(p, y)
+        return _holiday(p, y, lx)
     if p.select is not None and p.select.level == "year":
         return _select(p.select, date(y, 1, 1), date(y, 12, 31))
     if p.months is not None:
@@ -88,18 +88,28 @@ def _lunar(month: int, day: int | None, leap: bool, y: int) -> Interval | None:
     return None
 
 
-def _holiday(p: Parts, y: int) -> Interval | None:
-    """The holiday of year ``y``, or the period around it (春节期间)."""
-    assert p.holiday is not None
-    d = p.holiday.day_in(y)
-    if d is None:
-        return None
+def _holiday(p: Parts, y: int, lx: Lexicon) -> Interval | None:
+    """The holiday of year ``y``, or the period it names or that a period word makes of it (春节期间); a
+    holiday of a calendar whose days begin at sunset starts the evening before by the option
+    ``sunset_start`` "eve" (赎罪日 is then its eve, 逾越节 its eight days from the eve)."""
+    h = p.holiday
+    assert h is not None
     if p.holiday_period:
-        a, b = p.holiday.span
-        return d + timedelta(days=a), d + timedelta(days=b), "range"
-    if p.holiday_eve:
-        d -= timedelta(days=1)
-    return d, d, "day"
+        iv = h.period_in(y)
+        if iv is None:
+            return None
+        a, b = iv
+        gran = "range"
+    else:
+        d = h.day_in(y)
+        if d is None:
+            return None
+        d += timedelta(days=p.holiday_shift)  # 前夕: the day before, 翌日: the day after
+        a, b, gran = d, d, "day"
+    if h.sunset and lx.options.sunset_start == "eve" and not p.holiday_shift:
+        a -= timedelta(days=1)
+        b = b if gran == "range" else a
+    return a, b, gran
 
 
 def _select(sel: Select, a: date, b: date) -> Interval | None:
@@ -170,15 +180,15 @@ def resolve(p: Parts, ref: date | None, ctx: Ctx, lx: Lexicon) -> Resolved:
     if p.ago is not None:
         return _ago(p.ago, ref, lx)
     if p.month_rel is not None and not p.has_year():
-        return _relative_month(p, p.month_rel, ref, ctx)
+        return _relative_month(p, p.month_rel, ref, ctx, lx)
     if p.day is not None and p.month is None and not p.has_year():
         if p.paren_offset is not None:
             return _paren_day(p.day, p.paren_offset, ref)
         return _bare_day(p.day, ref, lx)
     if p.year is not None:  # relative only when inherited from a relative date (今年5月1日至5日)
-        return calendar_interval(p, p.year, ref), p.inherited
+        return calendar_interval(p, p.year, ref, lx), p.inherited
     if p.year_rel is not None:
-        return _relative_year(p, p.year_rel, ref, ctx)
+        return _relative_year(p, p.year_rel, ref, ctx, lx)
     return _implicit_year(p, ref, lx)
 
 
@@ -256,15 +266,14 @@ def _same_period(p: Parts, ctx: Ctx) -> Resolved:
     else:
         k = 0
     if ctx.holiday is not None and not p.same_month:
-        a, b = ctx.holiday.span
-        d = ctx.holiday.day_in(end.year + k)
-        return ((d + timedelta(days=a), d + timedelta(days=b), "range") if d else None), True
+        iv = ctx.holiday.period_in(end.year + k)
+        return ((iv[0], iv[1], "range") if iv else None), True
     return (add_years(start, k), add_years(end, k), gran), True
 
 
 def _relative_day(rel: Relative, ref: date | None, ctx: Ctx) -> Resolved:
-    """今天, 昨日 (from the reference); 当天, 次日 (from the day last mentioned; with no date mentioned
-    before, from the reference date: 当天 is then today)."""
+    """今天, 昨日 (from the reference; 今明两天: two days); 当天, 次日 (from the day last mentioned; with no
+    date mentioned before, from the reference date: 当天 is then today)."""
     if rel.anchor == "ref" or ctx.end is None:
         base = ref
     else:
@@ -272,11 +281,13 @@ def _relative_day(rel: Relative, ref: date | None, ctx: Ctx) -> Resolved:
     if base is None:
         return None, True
     d = base + timedelta(days=rel.offset)
+    if rel.span:  # 今明两天, 明后两天
+        return (d, d + timedelta(days=rel.span), "range"), True
     return (d, d, "day"), True
 
 
 def _week(p: Parts, rel: Relative, ref: date | None, lx: Lexicon) -> Resolved:
-    """A week of the reference date's (上周), one of its days (下周五) or its weekend (下下周末).  A
+    """A week of the reference date's (上周), one of its days (下周五), its weekend (下下周末) or half.  A
     weekday alone (星期二) is of the reference week, or by the option ``weekday_alone`` the last one on
     or before the reference date, or the next one on or after it."""
     if ref is None:
@@ -290,12 +301,12 @@ def _week(p: Parts, rel: Relative, ref: date | None, lx: Lexicon) -> Resolved:
         elif alone == "future" and d < ref:
             d += timedelta(weeks=1)
         return (d, d, "day"), True
-    if p.weekend:
-        return (monday + timedelta(days=5), monday + timedelta(days=6), "range"), True
+    if p.week_days is not None:
+        return (monday + timedelta(days=p.week_days[0]), monday + timedelta(days=p.week_days[1]), "range"), True
     return (monday, monday + timedelta(days=6), "range"), True
 
 
-def _relative_month(p: Parts, rel: Relative, ref: date | None, ctx: Ctx) -> Resolved:
+def _relative_month(p: Parts, rel: Relative, ref: date | None, ctx: Ctx, lx: Lexicon) -> Resolved:
     """A month relative to the reference or to the context, with no year of its own (本月, 上月, 当月; 当月
     with no date mentioned before is the reference month)."""
     if rel.anchor == "context" and ctx.end is not None:
@@ -307,7 +318,7 @@ def _relative_month(p: Parts, rel: Relative, ref: date | None, ctx: Ctx) -> Reso
             return None, True
         y, mo = add_months(ref.year, ref.month, rel.offset)
     q = Parts(p.start, p.end, month=mo, day=p.day, days=p.days, month_part=p.month_part)
-    return calendar_interval(q, y, ref), True
+    return calendar_interval(q, y, ref, lx), True
 
 
 def _bare_day(day: int, ref: date | None, lx: Lexicon) -> Resolved:
@@ -339,9 +350,9 @@ def _paren_day(day: int, offset: int, ref: date | None) -> Resolved:
     return ((best, best, "day") if best else None), True
 
 
-def _relative_year(p: Parts, rel: Relative, ref: date | None, ctx: Ctx) -> Resolved:
-    """A year relative to the reference (今年, 去年) or to the context (当年, 次年: unresolved with no date
-    mentioned before, 当年 alone is "back then"), with its tail."""
+def _relative_year(p: Parts, rel: Relative, ref: date | None, ctx: Ctx, lx: Lexicon) -> Resolved:
+    """A year relative to the reference (今年, 去年; 今明两年: two years) or to the context (当年, 次年: unresolved
+    with no date mentioned before, 当年 alone is "back then"), with its tail."""
     if rel.anchor == "context":
         if ctx.end is None:
             return None, True
@@ -350,34 +361,55 @@ def _relative_year(p: Parts, rel: Relative, ref: date | None, ctx: Ctx) -> Resol
         if ref is None:
             return None, True
         y = ref.year + rel.offset
-    return calendar_interval(p, y, ref), True
+    if rel.span and not p.has_calendar_tail():  # 今明两年
+        return (date(y, 1, 1), date(y + rel.span, 12, 31), "range"), True
+    return calendar_interval(p, y, ref, lx), True
 
 
 def _implicit_year(p: Parts, ref: date | None, lx: Lexicon) -> Resolved:
     """A date without its year (10月18日, 一季度, 国庆): the reference year, or the year before when it
     would start more than ``future_tolerance_days`` after the reference date (not for parts of the
-    year alone: 年底 is this year's; nor, by the option ``holiday_year``, for holidays and lunar dates).
+    year alone: 年底 is this year's; nor, by the option ``holiday_year``, for holidays and lunar dates,
+    which "future" makes the next one: this year's unless it is over, else next year's).
     A leap month (闰四月) is the nearest year's that has one."""
     if not p.has_calendar_tail() or ref is None:
         return None, True
     if p.lunar_leap:
-        return _nearest_leap(p, ref), True
-    iv = calendar_interval(p, ref.year, ref)
+        return _nearest_leap(p, ref, lx), True
+    festive_option = lx.options.holiday_year if p.holiday is not None or p.lunar is not None else None
+    iv = _in_year(p, ref.year, ref, lx) if p.holiday is not None else calendar_interval(p, ref.year, ref, lx)
     only_year_part = p.year_part is not None and p.month is None and p.months is None and p.quarters is None
-    festive = (p.holiday is not None or p.lunar is not None) and lx.options.holiday_year == "reference"
-    if (iv is not None and not only_year_part and not festive and not p.future
+    if festive_option == "future":  # the next one: this year's unless it is over
+        if iv is None or iv[1] < ref:
+            iv = _in_year(p, ref.year + 1, ref, lx) if p.holiday is not None else calendar_interval(p, ref.year + 1,
+                                                                                                    ref, lx)
+        return iv, True
+    if (iv is not None and not only_year_part and festive_option != "reference" and not p.future
             and iv[0] > ref + timedelta(days=lx.future_days)):
-        iv = calendar_interval(p, ref.year - 1, ref)
+        iv = calendar_interval(p, ref.year - 1, ref, lx)
     if iv is None and p.month == 2 and p.day == 29:  # 2月29日 in a common year: the leap year before
-        iv = calendar_interval(p, ref.year - (ref.year % 4 or 4), ref)
+        iv = calendar_interval(p, ref.year - (ref.year % 4 or 4), ref, lx)
     return iv, True
 
 
-def _nearest_leap(p: Parts, ref: date) -> Interval | None:
+def _in_year(p: Parts, y: int, ref: date, lx: Lexicon) -> Interval | None:
+    """A holiday without its year, of year ``y``: that of (lunar) year ``y``, or, when that
+    one falls in the next Gregorian year (腊八, 腊月), the nearer to the reference date of it and the
+    one of lunar year ``y - 1`` (腊八 said in January 2024 is that January's, said in December the
+    coming one)."""
+    iv = calendar_interval(p, y, ref, lx)
+    if iv is not None and iv[0].year > y:
+        before = calendar_interval(p, y - 1, ref, lx)
+        if before is not None and abs((before[0] - ref).days) < abs((iv[0] - ref).days):
+            iv = before
+    return iv
+
+
+def _nearest_leap(p: Parts, ref: date, lx: Lexicon) -> Interval | None:
     """闰四月 without a year: the nearest lunar year (this one first, then one after, one before ...)
     that has that leap month."""
     for k in sorted(range(-19, 20), key=lambda k: (abs(k), -k)):  # a leap month comes back within 19 years
-        iv = calendar_interval(p, ref.year + k, ref)
+        iv = calendar_interval(p, ref.year + k, ref, lx)
         if iv is not None:
             return iv
     return None
