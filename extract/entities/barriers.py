@@ -30,6 +30,7 @@ class Chars:
 
     han: str  # a regex class range
     is_han: re.Pattern[str]
+    is_han_run: re.Pattern[str]  # one or more Han characters
     open_brackets: str
     close_brackets: str
     punct: frozenset[str]
@@ -45,7 +46,7 @@ def load(cfg: dict) -> Chars:
     single = [w for w in bound["words"] if len(w) == 1]
     multi = [w for w in bound["words"] if len(w) > 1]
     return Chars(
-        han=chars["han"], is_han=re.compile(f"[{chars['han']}]"),
+        han=chars["han"], is_han=re.compile(f"[{chars['han']}]"), is_han_run=re.compile(f"[{chars['han']}]+"),
         open_brackets=chars["open_brackets"], close_brackets=chars["close_brackets"], punct=frozenset(bound["punct"]),
         table=_char_classes(bound["punct"], single, chars["date_parts"]), bound_single=frozenset(single),
         bound_multi=re.compile(alternation(multi)), bound_pairs=pair_bits(multi))

@@ -121,6 +121,14 @@ class Ctx:
             a, b = b, bnd.find(1, b + 1)
         return False
 
+    def is_unknown(self, word: str) -> bool:
+        """True when ``word`` is no word of jieba's dictionary (unknown words are mostly names)."""
+        return not self.r.org.freq.get(word)
+
+    def all_han_word(self, word: str) -> bool:
+        """True when every character of ``word`` is a Han character."""
+        return self.r.chars.is_han_run.fullmatch(word) is not None
+
     def all_han(self, s: int, e: int) -> bool:
         """True when every character of ``text[s:e]`` is a Han character (also when empty)."""
         is_han = self.r.chars.is_han.match

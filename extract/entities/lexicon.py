@@ -29,26 +29,44 @@ _FILES = ("boundaries", "gazetteers", "organisations", "places", "persons", "wor
 
 @dataclass
 class Orgs:
-    """``organisations.toml``: strong and weak head words, and what a name before them may be."""
+    """``organisations.toml``: the head words by kind, what a name part is and where a name may start."""
 
-    strong: frozenset[str]
-    suffixes: tuple[str, ...]  # strong and weak (any other suffix is weak)
+    kind: dict[str, str]  # head word -> legal | named | weak | brand
+    rule: dict[str, str]  # kind -> rule name
+    suffixes: tuple[str, ...]  # every head word
     regex: re.Pattern[str]
     max_len: int
     min_name: int
     bad_start: str
     not_before: dict[str, str]
+    follow_ok: str  # a head glued by jieba to one of these characters still ends the name (常州队|后)
     paren: re.Pattern[str]  # （集团） right before a company suffix is part of the name
+    name_tags: frozenset[str]
+    name_tag_max_freq: dict[str, int]  # tag -> highest frequency of a name so tagged
+    unknown_len: tuple[int, int]
+    latin: re.Pattern[str]
+    national: frozenset[str]
+    local: str
+    stop_words: frozenset[str]
+    stop_tags: frozenset[str]
+    stop_chars: str
+    not_in_unknown: str  # an unknown word holding one of these is no name (另据, 仍为: function words jieba missed)
+    word_tags: frozenset[str]  # a dictionary word holding the head with one of these tags is an organisation
+    close: frozenset[str]
     max_middle: int
     single_min_middle: int
     single_word_freq: int
+    brand_max_middle: int
+    brand_max_name: int
+    brand_tags: frozenset[str]
     freq: dict[str, int]  # jieba's word frequencies
-    place_like: frozenset[str]  # weak suffixes that make a LOC after a bare proper name (上海虹桥站)
+    place_like: frozenset[str]  # weak heads that make a LOC after a bare proper name (上海虹桥站)
     place_like_max: int
     place_like_label: str
-    rule_strong: str
-    rule_weak: str
     rule_place_like: str
+    outlet: tuple[re.Pattern[str], ...]
+    outlet_not: frozenset[str]
+    rule_outlet: str
 
 
 @dataclass
@@ -57,6 +75,7 @@ class Places:
 
     strong: frozenset[str]
     regex: re.Pattern[str]
+    org_heads: tuple[str, ...]  # organisation heads that end a place's head word (卫星发射中心)
     window: int
     max_middle: int
     follow_ok: re.Pattern[str]  # a time word that may follow a suffix jieba glued to it (港|前三季度)
@@ -179,18 +198,31 @@ def _named_tables(node: object) -> Iterator[dict]:
             yield from _named_tables(v)
 
 
+_ORG_KINDS = (("legal", "strong"), ("named", "named"), ("weak", "weak"), ("brand", "brand"))
+
+
 def _orgs(cfg: dict, chars: Chars) -> Orgs:
-    org, strong, weak, like = cfg["org"], cfg["org"]["strong"], cfg["org"]["weak"], cfg["org"]["place_like"]
+    org, like, weak, brand = cfg["org"], cfg["org"]["place_like"], cfg["org"]["weak"], cfg["org"]["brand"]
     paren = rf"[{re.escape(chars.open_brackets)}][{chars.han}]{{1,{org['paren_max']}}}" \
             rf"[{re.escape(chars.close_brackets)}](?=(?:{alternation(org['paren_before'])}))"
+    kind: dict[str, str] = {}
+    for k, table in _ORG_KINDS:
+        for head in org[table]["suffixes"]:
+            kind.setdefault(head, k)
     return Orgs(
-        strong=frozenset(strong["suffixes"]), suffixes=tuple(sorted(set(strong["suffixes"]) | set(weak["suffixes"]))),
-        regex=re.compile(alternation(strong["suffixes"] + weak["suffixes"])), max_len=org["max_len"],
-        min_name=strong["min_name"], bad_start=strong["bad_start"], not_before=dict(org["not_before"]),
-        paren=re.compile(paren), max_middle=weak["max_middle"], single_min_middle=weak["single_min_middle"],
-        single_word_freq=weak["single_word_freq"], freq=tokenizer().FREQ, place_like=frozenset(like["suffixes"]),
-        place_like_max=like["max_middle"], place_like_label=like["label"], rule_strong=strong["name"],
-        rule_weak=weak["name"], rule_place_like=like["name"])
+        kind=kind, rule={k: org[table]["name"] for k, table in _ORG_KINDS}, suffixes=tuple(sorted(kind)),
+        regex=re.compile(alternation(list(kind))), max_len=org["max_len"], min_name=org["min_name"],
+        bad_start=org["bad_start"], not_before=dict(org["not_before"]), follow_ok=org["follow_ok"], paren=re.compile(paren),
+        name_tags=frozenset(org["name_tag_max_freq"]), name_tag_max_freq=dict(org["name_tag_max_freq"]),
+        unknown_len=tuple(org["unknown_len"]), latin=re.compile(org["latin"]), national=frozenset(org["national"]),
+        local=org["local"], stop_words=frozenset(org["stop_words"]), stop_tags=frozenset(org["stop_tags"]),
+        stop_chars=org["stop_chars"], not_in_unknown=org["stop_chars"] + org["not_in_unknown"], word_tags=frozenset(org["word_tags"]), close=frozenset(weak["close"]),
+        max_middle=weak["max_middle"], single_min_middle=weak["single_min_middle"],
+        single_word_freq=weak["single_word_freq"], brand_max_middle=brand["max_middle"],
+        brand_max_name=brand["max_name"], brand_tags=frozenset(brand["name_tags"]), freq=tokenizer().FREQ,
+        place_like=frozenset(like["suffixes"]), place_like_max=like["max_middle"], place_like_label=like["label"],
+        rule_place_like=like["name"], outlet=tuple(re.compile(p, re.M) for p in org["outlet"]["patterns"]),
+        outlet_not=frozenset(org["outlet"]["not_names"]), rule_outlet=org["outlet"]["name"])
 
 
 def _places(cfg: dict) -> Places:
@@ -199,6 +231,7 @@ def _places(cfg: dict) -> Places:
     broad = frozenset(n.split()[0] for f in suffix["broad_files"] for n in load_list(f"entities/gazetteers/{f}"))
     return Places(
         strong=frozenset(loc["strong"]), regex=re.compile(alternation(loc["strong"] + loc["weak"])),
+        org_heads=tuple(loc["org_heads"]),
         window=loc["window"], max_middle=loc["max_middle"], follow_ok=re.compile(loc["follow_ok"]),
         tight=frozenset(suffix["tight"]), tight_middle=tuple(suffix["tight_middle"]), broad=broad,
         broad_ok=frozenset(suffix["broad_ok"]), named=frozenset(named["suffixes"]),

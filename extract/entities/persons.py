@@ -89,7 +89,8 @@ def _chain_start(ctx: Ctx, ts: int, title_ends: dict[int, int]) -> int:
     while True:
         w = ctx.window(ts, per.chain_window)
         pre = text[w:ts]
-        if w > 0 and text[w - 1] == chain and (w - 1) in title_ends and pre and pre.endswith(suffixes):
+        if w > 0 and text[w - 1] == chain and (w - 1) in title_ends and pre and pre.endswith(suffixes) \
+                and not ctx.anchors.within(w, ts):  # an office of the same body (管委会), not another (国务院)
             ts = title_ends[w - 1]
         elif ts > 0 and text[ts - 1] == chain and (ts - 1) in title_ends:
             ts = title_ends[ts - 1]
