@@ -208,7 +208,8 @@ def _plain_barriers(ctx: Ctx, spans: list[tuple[int, int]]) -> bytearray:
     gaz_ends = {c.end for c in ctx.gaz}
     words = set(spans)
     for i, ch in enumerate(text):
-        if ch in chars.bound_single and not inside[i] and ((i, i + 1) in words or i in gaz_ends):
+        if ch in chars.bound_single and not inside[i] and ((i, i + 1) in words
+                                                             or (i in gaz_ends and ch in chars.after_name)):
             bar[i] = bar[i + 1] = 1
     return bar
 

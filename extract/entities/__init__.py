@@ -7,6 +7,7 @@ patterns are the lexicon of ``rules/entities/*.toml`` (and the gazetteers), the 
 * :mod:`.orgs` and :mod:`.places`: names grown left from a suffix up to a barrier (:mod:`.barriers`),
   built on the known names before them (:mod:`.context` keeps these anchors);
 * :mod:`.persons`: names after job titles, in bylines, with a dot, and their other mentions;
+* :mod:`.untitled`: names without a title (before a speech verb, anonymised, listed, known to jieba's dictionary);
 * :mod:`.works`: titles in 《》 (spaCy's Matcher over the project's jieba words) and events;
 * :mod:`.resolve`: overlaps resolve by the rule's tier, then the longer span, then the rule's source.
 
@@ -27,8 +28,9 @@ from extract.entities.gazetteer import matches as gazetteer_matches
 from extract.entities.lexicon import rules
 from extract.entities.orgs import org_cands
 from extract.entities.persons import byline_persons, dot_persons, propagate, title_persons
-from extract.entities.places import loc_cands
+from extract.entities.places import admin_cands, loc_cands
 from extract.entities.resolve import beside, resolve
+from extract.entities.untitled import anonymised_persons, dictionary_persons, list_persons, speaker_persons
 from extract.entities.words import Pairs, boundaries, codes
 from extract.entities.works import event_cands, work_matches
 from extract.model import Doc, Entity
@@ -55,13 +57,16 @@ def find(doc: Doc) -> list[Cand]:
     gaz = gazetteer_matches(r.gaz, text, bnd, pairs)
     works = work_matches(r, doc, bnd)
     ctx = Ctx(r, text, gaz, bnd, points, pairs)
+    admins = admin_cands(ctx)
     orgs = org_cands(ctx)
     locs = loc_cands(ctx)
     persons = title_persons(ctx) + byline_persons(ctx) + dot_persons(ctx)
     titles = [c for c in persons if c.label == "TITLE"]
     persons = [c for c in persons if c.label == "PERSON"]
     persons += [c for c in gaz if c.label == "PERSON"]
-    cands = gaz + orgs + locs + event_cands(ctx) + works + persons + propagate(r, text, persons)
+    persons += speaker_persons(ctx) + anonymised_persons(ctx) + dictionary_persons(ctx, points)
+    persons += list_persons(ctx, persons)
+    cands = gaz + admins + orgs + locs + event_cands(ctx) + works + persons + propagate(r, text, persons)
     ents = resolve(r, cands, len(text))
     if titles:  # titles live beside persons (they never overlap the name), resolved among themselves
         ents += beside(ents, resolve(r, titles, len(text)))

@@ -121,6 +121,10 @@ class Ctx:
             a, b = b, bnd.find(1, b + 1)
         return False
 
+    def starts_word(self, q: int) -> bool:
+        """True when a dictionary word of two characters starts at ``q`` (跑出, 通过: a name ends before it)."""
+        return bool(self.r.org.freq.get(self.text[q:q + 2])) and self.text[q:q + 2] in self.r.gaz.tag
+
     def is_unknown(self, word: str) -> bool:
         """True when ``word`` is no word of jieba's dictionary (unknown words are mostly names)."""
         return not self.r.org.freq.get(word)

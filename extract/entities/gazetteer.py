@@ -48,11 +48,20 @@ def load(cfg: dict) -> Gazetteer:
                 canonical[name] = full
     places = cfg["jieba_places"]
     for name in _jieba_places(places):
+        if places["exclude_runs"] and _opens_with_division(name, label, canonical, places["suffixes"]):
+            continue  # 上海市|浦东新区: a run of divisions, each found by loc.admin
         if name not in label:
             label[name], rule[name] = places["label"], places["name"]
     tags = jieba_tags()
     return Gazetteer(label, rule, canonical, **_index(label),
                      common=_common_words(tags, frozenset(cfg["common_words"]["name_tags"])), tag=tags)
+
+
+def _opens_with_division(name: str, label: dict[str, str], canonical: dict[str, str], suffixes: str) -> bool:
+    """True when ``name`` opens with a full place name of the files that ends with an administrative suffix and
+    goes on (上海市|浦东新区)."""
+    return any(name[k - 1] in suffixes and label.get(name[:k]) == "LOC" and name[:k] not in canonical
+               for k in range(2, len(name) - 1))
 
 
 def _file_names(files: list[dict]) -> list[tuple[str, str, str, str]]:

@@ -76,6 +76,11 @@ class Places:
     strong: frozenset[str]
     regex: re.Pattern[str]
     org_heads: tuple[str, ...]  # organisation heads that end a place's head word (卫星发射中心)
+    not_before: tuple[str, ...]  # a gazetteer place right before one of these is none (北京时间)
+    admin_names: frozenset[str]  # full names of China's divisions (loc.admin)
+    admin_regex: re.Pattern[str]
+    admin_max: int
+    rule_admin: str
     window: int
     max_middle: int
     follow_ok: re.Pattern[str]  # a time word that may follow a suffix jieba glued to it (港|前三季度)
@@ -114,8 +119,24 @@ class Persons:
     triggers: tuple[str, ...]
     not_in_name: frozenset[str]
     surnames: frozenset[str]
+    ambiguous: frozenset[str]  # surnames that are common characters too (高, 万, 文)
     compound: frozenset[str]  # compound surnames, all of compound_len characters
     compound_len: int
+    speaker_verbs: tuple[str, ...]  # longest first
+    speaker_before: str
+    given_max: int
+    speaker_not_tags: frozenset[str]
+    speaker_re: re.Pattern[str]
+    anon_re: re.Pattern[str]  # a surname then the mark once or twice
+    surname_table: np.ndarray  # per code point: True for a single-character surname
+    anon_mark: str
+    list_separators: tuple[str, ...]  # longest first
+    dict_tags: frozenset[str]
+    dict_len: int
+    dict_max_freq: int
+    given_common_freq: int
+    given_not: str  # the second character of a two-character name after an ambiguous surname is none of these
+    after_tags: frozenset[str]  # a one-character word so tagged may follow a name (顾天翊|跑出)
     dot: str
     dot_re: re.Pattern[str]
     dot_part_max: int
@@ -129,6 +150,10 @@ class Persons:
     rule_dot: str
     rule_byline: str
     rule_propagated: str
+    rule_speaker: str
+    rule_anonymised: str
+    rule_list: str
+    rule_dictionary: str
 
 
 @dataclass
@@ -228,10 +253,13 @@ def _orgs(cfg: dict, chars: Chars) -> Orgs:
 def _places(cfg: dict) -> Places:
     loc = cfg["loc"]
     suffix, named, unknown, after = (loc[k] for k in ("suffix", "place_and_name", "unknown_name", "after_place"))
+    admin = loc["admin"]
     broad = frozenset(n.split()[0] for f in suffix["broad_files"] for n in load_list(f"entities/gazetteers/{f}"))
     return Places(
         strong=frozenset(loc["strong"]), regex=re.compile(alternation(loc["strong"] + loc["weak"])),
-        org_heads=tuple(loc["org_heads"]),
+        org_heads=tuple(loc["org_heads"]), not_before=tuple(loc["not_before"]),
+        admin_names=_admin_names(admin["files"], tuple(admin["suffixes"])),
+        admin_regex=re.compile(alternation(admin["suffixes"])), admin_max=admin["max_len"], rule_admin=admin["name"],
         window=loc["window"], max_middle=loc["max_middle"], follow_ok=re.compile(loc["follow_ok"]),
         tight=frozenset(suffix["tight"]), tight_middle=tuple(suffix["tight_middle"]), broad=broad,
         broad_ok=frozenset(suffix["broad_ok"]), named=frozenset(named["suffixes"]),
@@ -242,6 +270,17 @@ def _places(cfg: dict) -> Places:
         rule_unknown=unknown["name"], rule_after=after["name"])
 
 
+def _admin_names(files: list[str], suffixes: tuple[str, ...]) -> frozenset[str]:
+    """The full names (``name`` or ``name<TAB>name``: not a short form) ending with an administrative suffix."""
+    out = set()
+    for f in files:
+        for line in load_list(f"entities/gazetteers/{f}"):
+            cols = line.split("\t")
+            if (len(cols) == 1 or cols[1].strip() == cols[0]) and cols[0].endswith(suffixes):
+                out.add(cols[0])
+    return frozenset(out)
+
+
 def _template(pattern: str, **parts: str) -> str:
     """``pattern`` with each ``{key}`` of ``parts`` replaced (regex quantifiers such as ``{2,4}`` stay)."""
     return re.sub(r"\{(\w+)\}", lambda m: parts.get(m.group(1), m.group(0)), pattern)
@@ -250,22 +289,48 @@ def _template(pattern: str, **parts: str) -> str:
 def _persons(cfg: dict, chars: Chars) -> Persons:
     per = cfg["person"]
     title, names, dot, byline = per["title"], per["names"], per["dot"], per["byline"]
+    speaker, anon, lst, dic = per["speaker"], per["anonymised"], per["list"], per["dictionary"]
     han, k = chars.han, dot["part_max"]
     part = f"[{han}]{{1,{k}}}"
+    single, ambiguous, compound = _surnames(names["surnames_file"])
     return Persons(
         titles=frozenset(title["titles"]), title_re=re.compile(alternation(title["titles"])),
         title_pairs=pair_bits(title["titles"]), chain=title["chain"], chain_window=title["chain_window"],
         org_gap=title["org_gap"], max_len=title["max_len"], max_len_surname=title["max_len_surname"],
         surname_word_lengths=tuple(title["surname_word_lengths"]), name_len=(names["min_len"], names["max_len"]),
         triggers=tuple(sorted(names["triggers"], key=len, reverse=True)), not_in_name=frozenset(names["not_in_name"]),
-        surnames=frozenset(names["surnames"].strip()), compound=frozenset(names["compound_surnames"]),
-        compound_len=_one_length(names["compound_surnames"]),
+        surnames=single, ambiguous=ambiguous, compound=compound, compound_len=_one_length(sorted(compound)),
+        speaker_verbs=tuple(sorted(speaker["verbs"], key=len, reverse=True)), speaker_before=speaker["before"],
+        given_max=speaker["given_max"], speaker_not_tags=frozenset(speaker["not_tags"]),
+        speaker_re=re.compile(alternation(speaker["verbs"])),
+        anon_re=re.compile(f"[{''.join(sorted(single))}]{re.escape(anon['mark'])}{{1,2}}"),
+        surname_table=_char_table(single), anon_mark=anon["mark"],
+        list_separators=tuple(sorted(lst["separators"], key=len, reverse=True)), dict_tags=frozenset(dic["tags"]),
+        dict_len=dic["length"], dict_max_freq=dic["max_freq"], given_common_freq=dic["given_common_freq"],
+        given_not=names["given_not"], after_tags=frozenset(names["after_tags"]),
         dot=dot["dot"], dot_re=re.compile(f"{part}{re.escape(dot['dot'])}{part}(?:{re.escape(dot['dot'])}{part})?"),
         dot_part_max=k, dot_title_window=dot["title_window"], dot_not_last=tuple(dot["not_last"]),
         byline_re=re.compile(_template(byline["pattern"], roles=alternation(byline["roles"]), han=han)),
         byline_names=re.compile(f"[^{re.escape(byline['separators'])}]+"), roles=frozenset(byline["roles"]),
         rule_title=title["name"], rule_title_word=cfg["title"]["name"], rule_dot=dot["name"],
-        rule_byline=byline["name"], rule_propagated=per["propagated"]["name"])
+        rule_byline=byline["name"], rule_propagated=per["propagated"]["name"], rule_speaker=speaker["name"],
+        rule_anonymised=anon["name"], rule_list=lst["name"], rule_dictionary=dic["name"])
+
+
+def _char_table(chars: frozenset[str]) -> np.ndarray:
+    """A bool per code point: True for the characters of ``chars`` (one look-up classifies a text at once)."""
+    table = np.zeros(0x110000, dtype=bool)
+    table[[ord(c) for c in chars]] = True
+    return table
+
+
+def _surnames(path: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(single-character surnames, the ambiguous ones among them, two-character surnames) of the surname file
+    (``surname<TAB>names<TAB>clear|ambiguous`` a line)."""
+    rows = [line.split("\t") for line in load_list(path)]
+    single = frozenset(r[0] for r in rows if len(r[0]) == 1)
+    ambiguous = frozenset(r[0] for r in rows if len(r[0]) == 1 and r[2].strip() == "ambiguous")
+    return single, ambiguous, frozenset(r[0] for r in rows if len(r[0]) == 2)
 
 
 def _one_length(words: list[str]) -> int:

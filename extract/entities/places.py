@@ -40,6 +40,26 @@ def loc_cands(ctx: Ctx) -> list[Cand]:
     return out
 
 
+def admin_cands(ctx: Ctx) -> list[Cand]:
+    """China's divisions by full name (上海市|浦东新区, 熊口镇, 桥东街道): a name of the division lists ending at an
+    administrative suffix, starting at a word start, after punctuation or where another division ends; the longest
+    such name at each suffix.  Each becomes an anchor."""
+    loc, text, bnd = ctx.r.loc, ctx.text, ctx.bnd
+    out: list[Cand] = []
+    ends: set[int] = set()
+    for m in loc.admin_regex.finditer(text):
+        b = m.end()
+        w = ctx.window(m.start(), loc.admin_max)
+        for s in range(max(w, b - loc.admin_max), m.start()):
+            if text[s:b] in loc.admin_names and (bnd[s] or s in ends or text[s - 1] in ctx.r.chars.punct):
+                c = Cand(s, b, "LOC", loc.rule_admin)
+                out.append(c)
+                ends.add(b)
+                ctx.anchors.add(c)
+                break
+    return out
+
+
 def _loc_after_place(ctx: Ctx, suffix: str, a: int, b: int) -> Cand | None:
     """A weak suffix (市, 站) right after a known place (喀什 + 市, 成都 + 东 + 站), or None."""
     text, loc, by_end = ctx.text, ctx.r.loc, ctx.anchors.by_end
