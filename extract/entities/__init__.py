@@ -26,9 +26,10 @@ from extract.entities.candidate import Cand
 from extract.entities.context import Ctx
 from extract.entities.gazetteer import matches as gazetteer_matches
 from extract.entities.lexicon import rules
+from extract.entities.mentions import entity_keys, expand
 from extract.entities.orgs import org_cands
 from extract.entities.persons import byline_persons, dot_persons, propagate, title_persons
-from extract.entities.places import admin_cands, loc_cands
+from extract.entities.places import admin_cands, dictionary_places, facility_cands, loc_cands, not_places
 from extract.entities.resolve import beside, resolve
 from extract.entities.untitled import anonymised_persons, dictionary_persons, list_persons, speaker_persons
 from extract.entities.words import Pairs, boundaries, codes
@@ -54,12 +55,13 @@ def find(doc: Doc) -> list[Cand]:
     bnd = boundaries(doc)
     points = codes(text)
     pairs = Pairs(points)
-    gaz = gazetteer_matches(r.gaz, text, bnd, pairs)
+    gaz = not_places(r, text, gazetteer_matches(r.gaz, text, bnd, pairs))
     works = work_matches(r, doc, bnd)
     ctx = Ctx(r, text, gaz, bnd, points, pairs)
     admins = admin_cands(ctx)
     orgs = org_cands(ctx)
     locs = loc_cands(ctx)
+    locs += facility_cands(ctx) + dictionary_places(ctx)
     persons = title_persons(ctx) + byline_persons(ctx) + dot_persons(ctx)
     titles = [c for c in persons if c.label == "TITLE"]
     persons = [c for c in persons if c.label == "PERSON"]
@@ -67,7 +69,7 @@ def find(doc: Doc) -> list[Cand]:
     persons += speaker_persons(ctx) + anonymised_persons(ctx) + dictionary_persons(ctx, points)
     persons += list_persons(ctx, persons)
     cands = gaz + admins + orgs + locs + event_cands(ctx) + works + persons + propagate(r, text, persons)
-    ents = resolve(r, cands, len(text))
+    ents = expand(ctx, resolve(r, cands, len(text)))
     if titles:  # titles live beside persons (they never overlap the name), resolved among themselves
         ents += beside(ents, resolve(r, titles, len(text)))
     if doc.corrupt:
@@ -77,14 +79,19 @@ def find(doc: Doc) -> list[Cand]:
 
 
 def extract(doc: Doc) -> list[Entity]:
-    """Entity records of a segmented document, in text order (currency names standing alone included)."""
-    source = rules().source
-    found = [(c.start, c.end, c.label, c.title, c.org, c.rule, None) for c in find(doc)]
+    """Entity records of a segmented document, in text order (currency names standing alone included); mentions
+    of one thing share an ``entity_id`` and a ``canonical`` name (:mod:`.mentions`)."""
+    r = rules()
+    source = r.source
+    found = [(c.start, c.end, c.label, c.title, c.org, c.rule, None, c.canonical) for c in find(doc)]
     found = _with_currencies(doc, found)
     text, doc_id = doc.text, doc.doc_id
     raw = _raw_spans(doc, [f[0] for f in found], [f[1] for f in found])
-    return [Entity(doc_id, f"{doc_id}:e{i}", text[s:e], s, e, rs, re_, label, title, org, source[rule], norm, rule)
-            for i, ((s, e, label, title, org, rule, norm), (rs, re_)) in enumerate(zip(found, raw, strict=True))]
+    keys = entity_keys(text, [Cand(f[0], f[1], f[2], f[5], canonical=f[7]) for f in found], r.gaz.canonical)
+    return [Entity(doc_id, f"{doc_id}:e{i}", text[s:e], s, e, rs, re_, label, title, org, source[rule], norm, rule,
+                   f"{doc_id}:n{k}", full)
+            for i, ((s, e, label, title, org, rule, norm, _), (rs, re_), (full, k))
+            in enumerate(zip(found, raw, keys, strict=True))]
 
 
 _START_END = operator.itemgetter(0, 1)
@@ -100,7 +107,7 @@ def _with_currencies(doc: Doc, found: list[tuple]) -> list[tuple]:
         return found
     work = rules().work
     taken = [(q.start, q.end) for q in doc.quantities] + [(f[0], f[1]) for f in found] + list(doc.corrupt)
-    found = found + [(s, e, work.currency_label, None, None, work.rule_currency, code) for s, e, code in currencies
+    found = found + [(s, e, work.currency_label, None, None, work.rule_currency, code, None) for s, e, code in currencies
                      if not any(a < e and s < b for a, b in taken)]
     found.sort(key=_START_END)
     return found

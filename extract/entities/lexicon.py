@@ -67,6 +67,38 @@ class Orgs:
     outlet: tuple[re.Pattern[str], ...]
     outlet_not: frozenset[str]
     rule_outlet: str
+    alias_re: re.Pattern[str]  # （以下简称“X”）: group 1 is the short form
+    alias_legal: tuple[str, ...]  # legal suffixes a short form drops, longest first
+    alias_prefix_min: int
+    rule_alias: str
+    rule_propagated: str
+
+
+@dataclass
+class Facility:
+    """``[loc.facility]``: facility and landmark heads after a name part."""
+
+    regex: re.Pattern[str]
+    heads: tuple[str, ...]
+    max_middle: int
+    middle_not_tags: frozenset[str]
+    name_tags: frozenset[str]
+    word_tags: frozenset[str]
+    word_max_freq: int
+    rule: str
+
+
+@dataclass
+class DictPlaces:
+    """``[loc.dictionary]``: jieba's place words and the context words that vote for them."""
+
+    words: frozenset[str]
+    pairs: np.ndarray  # pair_bits of the words
+    shape: str
+    after: tuple[str, ...]
+    before: tuple[str, ...]
+    separators: tuple[str, ...]
+    rule: str
 
 
 @dataclass
@@ -81,6 +113,9 @@ class Places:
     admin_regex: re.Pattern[str]
     admin_max: int
     rule_admin: str
+    facility: Facility
+    dictionary: DictPlaces
+    rule_propagated: str
     window: int
     max_middle: int
     follow_ok: re.Pattern[str]  # a time word that may follow a suffix jieba glued to it (港|前三季度)
@@ -193,8 +228,9 @@ def rules() -> Rules:
     cfg = {name: load_toml(f"entities/{name}") for name in _FILES}
     chars = load_chars(cfg["boundaries"])
     source, tier, rank = _rule_table(cfg)
-    return Rules(chars=chars, gaz=load_gazetteer(cfg["gazetteers"]), org=_orgs(cfg["organisations"], chars),
-                 loc=_places(cfg["places"]), per=_persons(cfg["persons"], chars), work=_works(cfg["works_events"]),
+    gaz = load_gazetteer(cfg["gazetteers"])
+    return Rules(chars=chars, gaz=gaz, org=_orgs(cfg["organisations"], chars),
+                 loc=_places(cfg["places"], gaz), per=_persons(cfg["persons"], chars), work=_works(cfg["works_events"]),
                  source=source, tier=tier, rank=rank)
 
 
@@ -247,10 +283,40 @@ def _orgs(cfg: dict, chars: Chars) -> Orgs:
         brand_max_name=brand["max_name"], brand_tags=frozenset(brand["name_tags"]), freq=tokenizer().FREQ,
         place_like=frozenset(like["suffixes"]), place_like_max=like["max_middle"], place_like_label=like["label"],
         rule_place_like=like["name"], outlet=tuple(re.compile(p, re.M) for p in org["outlet"]["patterns"]),
-        outlet_not=frozenset(org["outlet"]["not_names"]), rule_outlet=org["outlet"]["name"])
+        outlet_not=frozenset(org["outlet"]["not_names"]), rule_outlet=org["outlet"]["name"],
+        alias_re=re.compile(org["alias"]["pattern"]),
+        alias_legal=tuple(sorted(org["alias"]["legal"], key=len, reverse=True)),
+        alias_prefix_min=org["alias"]["prefix_min"], rule_alias=org["alias"]["name"],
+        rule_propagated=org["propagated"]["name"])
 
 
-def _places(cfg: dict) -> Places:
+def _facility(cfg: dict) -> Facility:
+    return Facility(regex=re.compile(alternation(cfg["heads"])), heads=tuple(cfg["heads"]), max_middle=cfg["max_middle"],
+                    middle_not_tags=frozenset(cfg["middle_not_tags"]),
+                    name_tags=frozenset(cfg["name_tags"]), word_tags=frozenset(cfg["word_tags"]),
+                    word_max_freq=cfg["word_max_freq"], rule=cfg["name"])
+
+
+def _dict_places(cfg: dict, gaz: Gazetteer, heads: tuple[str, ...], generic: tuple[str, ...]) -> DictPlaces:
+    """jieba's words tagged as places, of the configured lengths, used rarely enough, not in the gazetteer, not a
+    known place and a suffix or facility head (the rules of those decide: 北京西站) and holding no generic word
+    (周边城市)."""
+    freq = tokenizer().FREQ
+    tags, lo, hi, top = frozenset(cfg["tags"]), cfg["min_len"], cfg["max_len"], cfg["max_freq"]
+    generic = tuple(g for g in generic if len(g) > 1) + tuple(cfg["generic"])
+    words = frozenset(w for w, t in gaz.tag.items()
+                      if t in tags and lo <= len(w) <= hi and freq.get(w, 0) <= top and w not in gaz.label
+                      and not (w.endswith(heads) and _opens_with_place(w, gaz)) and not any(g in w for g in generic))
+    return DictPlaces(words=words, pairs=pair_bits(sorted(words)), shape=cfg["shape"], after=tuple(cfg["after"]),
+                      before=tuple(cfg["before"]), separators=tuple(cfg["list"]), rule=cfg["name"])
+
+
+def _opens_with_place(word: str, gaz: Gazetteer) -> bool:
+    """True when a known place opens ``word`` (北京西站: the station rules decide)."""
+    return any(gaz.label.get(word[:k]) == "LOC" for k in range(2, len(word)))
+
+
+def _places(cfg: dict, gaz: Gazetteer) -> Places:
     loc = cfg["loc"]
     suffix, named, unknown, after = (loc[k] for k in ("suffix", "place_and_name", "unknown_name", "after_place"))
     admin = loc["admin"]
@@ -260,6 +326,9 @@ def _places(cfg: dict) -> Places:
         org_heads=tuple(loc["org_heads"]), not_before=tuple(loc["not_before"]),
         admin_names=_admin_names(admin["files"], tuple(admin["suffixes"])),
         admin_regex=re.compile(alternation(admin["suffixes"])), admin_max=admin["max_len"], rule_admin=admin["name"],
+        facility=_facility(loc["facility"]), rule_propagated=loc["propagated"]["name"],
+        dictionary=_dict_places(loc["dictionary"], gaz, tuple(loc["facility"]["heads"] + loc["strong"] + loc["weak"]),
+                                tuple(unknown["generic"])),
         window=loc["window"], max_middle=loc["max_middle"], follow_ok=re.compile(loc["follow_ok"]),
         tight=frozenset(suffix["tight"]), tight_middle=tuple(suffix["tight_middle"]), broad=broad,
         broad_ok=frozenset(suffix["broad_ok"]), named=frozenset(named["suffixes"]),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from extract.entities.candidate import Cand
 from extract.entities.context import Ctx
+from extract.entities.nameparts import left_edge, name_parts
 from extract.entities.places import place_in_word
 
 LEGAL, NAMED, WEAK, BRAND = "legal", "named", "weak", "brand"
@@ -72,65 +73,6 @@ def _suffix_ok(ctx: Ctx, suffix: str, b: int) -> bool:
     if ctx.bnd[b] or not nxt or nxt in r.chars.punct or ctx.barrier[b] or nxt in r.org.follow_ok:
         return True
     return r.per.title_re.match(text, b) is not None or r.org.regex.match(text, b) is not None
-
-
-def left_edge(ctx: Ctx, w: int, a: int) -> int:
-    """Where a name may start in ``text[w:a]``: after the last stop word standing as a word there (欧元|收购|德国
-    凯斯勒…公司), then past the words with a stop tag that open it (上半年|集团, 大部分|银行)."""
-    org, text, bnd = ctx.r.org, ctx.text, ctx.bnd
-    p = w
-    q = bnd.find(1, p + 1)
-    while 0 < q < a:  # the words wholly before the head
-        if text[p:q] in org.stop_words:
-            w = q
-        p, q = q, bnd.find(1, q + 1)
-    p = w
-    while p < a:
-        q = bnd.find(1, p + 1)
-        if q < 0 or q >= a:
-            break
-        if ctx.r.gaz.tag.get(text[p:q]) not in org.stop_tags:
-            break
-        p = q
-    return p
-
-
-def name_parts(ctx: Ctx, lo: int, a: int) -> list[tuple[int, int]]:
-    """The name parts in ``text[lo:a]``, in text order: known places and organisations, words that are proper
-    names (see :func:`is_name_word`; an unknown word jieba glued to a preposition counts from the character
-    after it: 由|鼎泓), Latin letters."""
-    text, bnd, org = ctx.text, ctx.bnd, ctx.r.org
-    found = [(c.start, c.end) for c in ctx.anchors.within(lo, a)]
-    p = lo
-    while p < a:
-        q = bnd.find(1, p + 1)
-        word = text[p:min(q, a)]
-        if q > a:  # the word holding the head: a part only when a known name opens it (北京|大学 as 北京大学)
-            if is_name_word(ctx, word) and not ctx.is_unknown(word):
-                found.append((p, a))
-            break
-        if len(word) >= 2 and word[0] in org.stop_chars and ctx.is_unknown(word):  # 由|鼎泓, 据|省 glued by jieba
-            if is_name_word(ctx, word[1:]):
-                found.append((p + 1, q))
-        elif is_name_word(ctx, word):
-            found.append((p, q))
-        p = q
-    found += [m.span() for m in org.latin.finditer(text, lo, a)]
-    return sorted(set(found))
-
-
-def is_name_word(ctx: Ctx, word: str) -> bool:
-    """A proper name by the dictionary: a national word (国家, 中央), a place or organisation of the gazetteer,
-    a word jieba tags as a name and uses rarely enough, or a word of Han characters it does not know."""
-    org, gaz = ctx.r.org, ctx.r.gaz
-    if word in org.national or gaz.label.get(word) in ("LOC", "ORG"):
-        return True
-    tag = gaz.tag.get(word)
-    if tag in org.name_tags:
-        return len(word) > 1 and org.freq.get(word, 0) <= org.name_tag_max_freq[tag]
-    lo, hi = org.unknown_len
-    return lo <= len(word) <= hi and ctx.is_unknown(word) and ctx.all_han_word(word) \
-        and not any(ch in org.not_in_unknown for ch in word)
 
 
 def _legal_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:

@@ -47,6 +47,8 @@ def _name_at(ctx: Ctx, p: int) -> tuple[int, int] | None:
     while p + run < len(text) and run < per.max_len and ctx.r.chars.is_han.match(text[p + run]):
         run += 1
     surname = run >= lo and (text[p] in per.surnames or text[p:p + per.compound_len] in per.compound)
+    if surname and text[p] in per.ambiguous and text[p + 1] in per.given_not:
+        return None  # 当事人|应自收到: a modal or a preposition after a character that is seldom a surname
     for n in range(lo, run + 1):
         if not valid_name(ctx.r, text[p:p + n]):
             break
@@ -75,8 +77,6 @@ def surname_name_len(ctx: Ctx, p: int, run: int) -> int | None:
         q = p + n
         if n > run or not valid_name(ctx.r, text[p:q]) or ctx.has_common_word(p, q):
             continue
-        if k == 1 and text[p] in per.ambiguous and text[p + 1] in per.given_not:
-            continue  # 当事人应自收到: a modal or a preposition, no given name
         if q == len(text) or ctx.bnd[q] or text[q] in ctx.r.chars.punct or ctx.starts_word(q) \
                 or ctx.r.gaz.tag.get(text[q]) in per.after_tags:
             return n
