@@ -45,10 +45,12 @@ class Orgs:
     name_tag_max_freq: dict[str, int]  # tag -> highest frequency of a name so tagged
     unknown_len: tuple[int, int]
     latin: re.Pattern[str]
+    ordinal_unit: re.Pattern[str]
     national: frozenset[str]
     local: str
     stop_words: frozenset[str]
     stop_tags: frozenset[str]
+    verb_tags: frozenset[str]
     stop_chars: str
     not_in_unknown: str  # an unknown word holding one of these is no name (另据, 仍为: function words jieba missed)
     word_tags: frozenset[str]  # a dictionary word holding the head with one of these tags is an organisation
@@ -275,8 +277,10 @@ def _orgs(cfg: dict, chars: Chars) -> Orgs:
         regex=re.compile(alternation(list(kind))), max_len=org["max_len"], min_name=org["min_name"],
         bad_start=org["bad_start"], not_before=dict(org["not_before"]), follow_ok=org["follow_ok"], paren=re.compile(paren),
         name_tags=frozenset(org["name_tag_max_freq"]), name_tag_max_freq=dict(org["name_tag_max_freq"]),
-        unknown_len=tuple(org["unknown_len"]), latin=re.compile(org["latin"]), national=frozenset(org["national"]),
+        unknown_len=tuple(org["unknown_len"]), latin=re.compile(org["latin"]),
+        ordinal_unit=re.compile(org["ordinal_unit"]), national=frozenset(org["national"]),
         local=org["local"], stop_words=frozenset(org["stop_words"]), stop_tags=frozenset(org["stop_tags"]),
+        verb_tags=frozenset(org["verb_tags"]),
         stop_chars=org["stop_chars"], not_in_unknown=org["stop_chars"] + org["not_in_unknown"], word_tags=frozenset(org["word_tags"]), close=frozenset(weak["close"]),
         max_middle=weak["max_middle"], single_min_middle=weak["single_min_middle"],
         single_word_freq=weak["single_word_freq"], brand_max_middle=brand["max_middle"],

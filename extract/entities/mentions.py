@@ -17,6 +17,7 @@ from extract.entities.candidate import Cand
 from extract.entities.context import Ctx
 
 _NAME_LABELS = ("ORG", "LOC")
+_GAZETTEER_RULES = "gazetteer."  # the names of the lists match everywhere already
 
 
 def expand(ctx: Ctx, ents: list[Cand]) -> list[Cand]:
@@ -29,7 +30,7 @@ def expand(ctx: Ctx, ents: list[Cand]) -> list[Cand]:
     new = _aliases(ctx, ents, taken)
     forms: dict[str, tuple[str, str, str]] = {}  # a surface form -> (label, rule, canonical)
     for c in ents + new:
-        if c.label in _NAME_LABELS and r.source[c.rule] != "gazetteer":
+        if c.label in _NAME_LABELS and not c.rule.startswith(_GAZETTEER_RULES):
             name = text[c.start:c.end]
             full = c.canonical or name
             rule = r.org.rule_propagated if c.label == "ORG" else r.loc.rule_propagated

@@ -25,7 +25,7 @@ def left_edge(ctx: Ctx, w: int, a: int) -> int:
     p = w
     while p < a:
         q = bnd.find(1, p + 1)
-        if q < 0 or q >= a:
+        if q < 0 or q >= a or org.ordinal_unit.match(text, p):  # 第六|师 opens a name although 第六 is m
             break
         if ctx.r.gaz.tag.get(text[p:q]) not in org.stop_tags:
             break
@@ -54,7 +54,27 @@ def name_parts(ctx: Ctx, lo: int, a: int) -> list[tuple[int, int]]:
             found.append((p, q))
         p = q
     found += [m.span() for m in org.latin.finditer(text, lo, a)]
+    found += [m.span() for m in org.ordinal_unit.finditer(text, lo, a)]
     return sorted(set(found))
+
+
+def first_part(ctx: Ctx, parts: list[tuple[int, int]], a: int) -> tuple[int, int] | None:
+    """The first name part with no verb between it and the head at ``a`` (马拉加队|战胜|杭州队: 杭州)."""
+    text, bnd, tag = ctx.text, ctx.bnd, ctx.r.gaz.tag
+    verbs = ctx.r.org.verb_tags
+    for i, (s, e) in enumerate(parts):
+        p, ok = e, True
+        while p < a:
+            q = bnd.find(1, p + 1)
+            if q < 0 or q > a:
+                break
+            if tag.get(text[p:q]) in verbs and not any(ps <= p < pe for ps, pe in parts[i + 1:]):
+                ok = False
+                break
+            p = q
+        if ok:
+            return s, e
+    return None
 
 
 def is_name_word(ctx: Ctx, word: str) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from extract.entities.candidate import Cand
 from extract.entities.context import Ctx
-from extract.entities.nameparts import left_edge, name_parts
+from extract.entities.nameparts import first_part, left_edge, name_parts
 from extract.entities.places import place_in_word
 
 LEGAL, NAMED, WEAK, BRAND = "legal", "named", "weak", "brand"
@@ -90,9 +90,9 @@ def _named_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
     """A named head (…银行, …研究院): from the first name part after the left edge; a local prefix (市|统计局)
     or a dictionary organisation holding the head (人民日报 nt) counts as one; else None (国内银行)."""
     lo = left_edge(ctx, w, a)
-    parts = name_parts(ctx, lo, a)
-    if parts:
-        return parts[0][0]
+    part = first_part(ctx, name_parts(ctx, lo, a), a)
+    if part:
+        return part[0]
     return _local_or_word(ctx, lo, a, b)
 
 
@@ -132,6 +132,8 @@ def _weak_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
         return None
     if ctx.r.per.title_re.search(text, a - middle, a):
         return None
+    if head in org.close:  # 马拉加队|两球战胜|杭州队: a team is the name right before its head
+        return parts[-1][0]
     return parts[0][0]
 
 

@@ -75,7 +75,7 @@ def surname_name_len(ctx: Ctx, p: int, run: int) -> int | None:
     k = 2 if text[p:p + per.compound_len] in per.compound else 1
     for n in (k + 2, k + 1):
         q = p + n
-        if n > run or not valid_name(ctx.r, text[p:q]) or ctx.has_common_word(p, q):
+        if n > run or not valid_name(ctx.r, text[p:q]) or ctx.opens_common_word(p, q):
             continue
         if q == len(text) or ctx.bnd[q] or text[q] in ctx.r.chars.punct or ctx.starts_word(q) \
                 or ctx.r.gaz.tag.get(text[q]) in per.after_tags:

@@ -36,6 +36,8 @@ def loc_cands(ctx: Ctx) -> list[Cand]:
                     out.append(c)
                     anchors.unanchored.append(c)
             continue
+        if b in ctx.admin_ends:
+            continue  # 云南省|大理白族自治州: the divisions are places of their own
         found = _loc_start(ctx, suffix, a, b)
         if found is not None:
             c = Cand(found[0], b, "LOC", found[1])
@@ -65,6 +67,7 @@ def admin_cands(ctx: Ctx) -> list[Cand]:
                 c = Cand(s, b, "LOC", loc.rule_admin)
                 out.append(c)
                 ends.add(b)
+                ctx.admin_ends.add(b)
                 ctx.anchors.add(c)
                 break
     return out
@@ -268,8 +271,8 @@ def _facility_word(ctx: Ctx, a: int, b: int) -> int | None:
     s = bnd.rfind(1, 0, a)
     if bnd.find(1, a) != b:
         return None
-    word = text[s:b]
-    if gaz.tag.get(word) in fac.word_tags:
+    word, tag = text[s:b], gaz.tag.get(text[s:b])
+    if tag in fac.word_tags or (b - a > 1 and tag in fac.name_tags):  # 官厅水库 nz: a longer head is evidence
         return s if len(word) > 2 or ctx.r.org.freq.get(word, 0) <= fac.word_max_freq else None
     if not ctx.is_unknown(word) and any(gaz.label.get(text[s:k]) == "LOC" for k in range(s + 2, a + 1)):
         return s

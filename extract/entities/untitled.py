@@ -39,7 +39,7 @@ def _speaker_start(ctx: Ctx, t: int) -> int | None:
         k = 2 if name[:2] in per.compound else 1 if name[0] in per.surnames else 0
         if not k or n - k > per.given_max or not ctx.all_han_word(name) or not valid_name(ctx.r, name):
             continue
-        if ctx.r.gaz.tag.get(name) in per.speaker_not_tags or ctx.has_common_word(s, t):
+        if ctx.r.gaz.tag.get(name) in per.speaker_not_tags or ctx.opens_common_word(s, t):
             continue
         if k == 1 and name[0] in per.ambiguous and not ctx.is_unknown(name):
             continue
@@ -139,6 +139,6 @@ def _previous_in_list(ctx: Ctx, s: int) -> tuple[int, int] | None:
         name = text[b:e]
         k = 2 if name[:2] in per.compound else 1 if name[0] in per.surnames else 0
         if k and n - k <= per.given_max and ctx.all_han_word(name) and valid_name(ctx.r, name) \
-                and not ctx.has_common_word(b, e):
+                and not ctx.opens_common_word(b, e):
             return b, e
     return None
