@@ -205,7 +205,7 @@ def _plain_barriers(ctx: Ctx, spans: list[tuple[int, int]]) -> bytearray:
     for m in chars.bound_multi.finditer(text):
         if not inside[m.start()] and not inside[m.end()]:
             bar[m.end()] = 1
-    gaz_ends = {c.end for c in ctx.gaz}
+    gaz_ends = {c.end for c in ctx.gaz} - {c.start for c in ctx.gaz if c.end - c.start > 1}
     words = set(spans)
     for i, ch in enumerate(text):
         if ch in chars.bound_single and not inside[i] and ((i, i + 1) in words

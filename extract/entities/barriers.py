@@ -96,6 +96,7 @@ def barriers(chars: Chars, org_paren: re.Pattern[str], text: str, points: np.nda
     bar[2:] |= (cls[1:] & DATE_PART).astype(bool) & (cls[:-1] & DIGIT).astype(bool)
     gaz_end = np.zeros(n + 1, dtype=bool)
     gaz_end[ends[ends <= n]] = True
+    gaz_end[starts[(ends - starts > 1) & (starts < n)]] = False  # 韩国|外交部: 外 opens the next name
     # a boundary word standing alone, or a locative right after a known name even when jieba glued it to the next
     # character (喀什综合保税区|内中…); 经 of 濠江|经济 opens a word and bounds nothing
     word = np.frombuffer(single, dtype=bool)[:n] | (gaz_end[:n] & (cls & AFTER_NAME).astype(bool))

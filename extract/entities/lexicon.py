@@ -86,6 +86,7 @@ class Facility:
     middle_not_tags: frozenset[str]
     name_tags: frozenset[str]
     word_tags: frozenset[str]
+    long_word_tags: frozenset[str]
     word_max_freq: int
     rule: str
 
@@ -298,6 +299,7 @@ def _facility(cfg: dict) -> Facility:
     return Facility(regex=re.compile(alternation(cfg["heads"])), heads=tuple(cfg["heads"]), max_middle=cfg["max_middle"],
                     middle_not_tags=frozenset(cfg["middle_not_tags"]),
                     name_tags=frozenset(cfg["name_tags"]), word_tags=frozenset(cfg["word_tags"]),
+                    long_word_tags=frozenset(cfg["long_word_tags"]),
                     word_max_freq=cfg["word_max_freq"], rule=cfg["name"])
 
 
@@ -310,7 +312,8 @@ def _dict_places(cfg: dict, gaz: Gazetteer, heads: tuple[str, ...], generic: tup
     generic = tuple(g for g in generic if len(g) > 1) + tuple(cfg["generic"])
     words = frozenset(w for w, t in gaz.tag.items()
                       if t in tags and lo <= len(w) <= hi and freq.get(w, 0) <= top and w not in gaz.label
-                      and not (w.endswith(heads) and _opens_with_place(w, gaz)) and not any(g in w for g in generic))
+                      and not (w.endswith(heads) and _opens_with_place(w, gaz)) and not any(g in w for g in generic)
+                      and w not in cfg["not_places"])
     return DictPlaces(words=words, pairs=pair_bits(sorted(words)), shape=cfg["shape"], after=tuple(cfg["after"]),
                       before=tuple(cfg["before"]), separators=tuple(cfg["list"]), rule=cfg["name"])
 

@@ -87,5 +87,5 @@ def is_name_word(ctx: Ctx, word: str) -> bool:
     if tag in org.name_tags:
         return len(word) > 1 and org.freq.get(word, 0) <= org.name_tag_max_freq[tag]
     lo, hi = org.unknown_len
-    return lo <= len(word) <= hi and ctx.is_unknown(word) and ctx.all_han_word(word) \
-        and not any(ch in org.not_in_unknown for ch in word)
+    return lo <= len(word) <= hi and ctx.is_unknown(word) and ctx.all_han_word(word) and word[0] not in org.bad_start \
+        and not any(ch in org.not_in_unknown for ch in word)  # 全澳, 另据: no names

@@ -272,7 +272,7 @@ def _facility_word(ctx: Ctx, a: int, b: int) -> int | None:
     if bnd.find(1, a) != b:
         return None
     word, tag = text[s:b], gaz.tag.get(text[s:b])
-    if tag in fac.word_tags or (b - a > 1 and tag in fac.name_tags):  # 官厅水库 nz: a longer head is evidence
+    if tag in fac.word_tags or (b - a > 1 and tag in fac.long_word_tags):  # 官厅水库 nz: a longer head is evidence
         return s if len(word) > 2 or ctx.r.org.freq.get(word, 0) <= fac.word_max_freq else None
     if not ctx.is_unknown(word) and any(gaz.label.get(text[s:k]) == "LOC" for k in range(s + 2, a + 1)):
         return s

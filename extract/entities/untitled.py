@@ -103,7 +103,8 @@ def list_persons(ctx: Ctx, persons: list[Cand]) -> list[Cand]:
 
 
 def _next_in_list(ctx: Ctx, e: int) -> tuple[int, int] | None:
-    """The name after a separator that follows a listed name ending at ``e``."""
+    """The name after a separator that follows a listed name ending at ``e`` (its end where a word ends or one
+    starts: :func:`surname_name_len`)."""
     per, text = ctx.r.per, ctx.text
     sep = next((x for x in per.list_separators if text.startswith(x, e)), None)
     if sep is None:
@@ -115,13 +116,7 @@ def _next_in_list(ctx: Ctx, e: int) -> tuple[int, int] | None:
     if not (text[p:p + 1] in per.surnames or text[p:p + 2] in per.compound):
         return None
     n = surname_name_len(ctx, p, run)
-    if n is None:
-        return None
-    q = p + n
-    if q == len(text) or text[q] in ctx.r.chars.punct or text.startswith(per.list_separators, q) \
-            or text.startswith(per.speaker_verbs, q) or text.startswith(per.triggers, q):
-        return p, q
-    return None
+    return None if n is None else (p, p + n)
 
 
 def _previous_in_list(ctx: Ctx, s: int) -> tuple[int, int] | None:
