@@ -83,7 +83,7 @@ def extract(doc: Doc) -> list[Entity]:
     of one thing share an ``entity_id`` and a ``canonical`` name (:mod:`.mentions`)."""
     r = rules()
     source = r.source
-    found = [(c.start, c.end, c.label, c.title, c.org, c.rule, None, c.canonical) for c in find(doc)]
+    found = [(c.start, c.end, c.label, c.title, c.org, c.rule, c.norm, c.canonical) for c in find(doc)]
     found = _with_currencies(doc, found)
     text, doc_id = doc.text, doc.doc_id
     raw = _raw_spans(doc, [f[0] for f in found], [f[1] for f in found])

@@ -70,6 +70,7 @@ class Orgs:
     outlet_not: frozenset[str]
     rule_outlet: str
     alias_re: re.Pattern[str]  # （以下简称“X”）: group 1 is the short form
+    ticker_re: re.Pattern[str]  # （股票代码：603001）: group 1 is the code
     alias_legal: tuple[str, ...]  # legal suffixes a short form drops, longest first
     alias_prefix_min: int
     rule_alias: str
@@ -289,7 +290,7 @@ def _orgs(cfg: dict, chars: Chars) -> Orgs:
         place_like=frozenset(like["suffixes"]), place_like_max=like["max_middle"], place_like_label=like["label"],
         rule_place_like=like["name"], outlet=tuple(re.compile(p, re.M) for p in org["outlet"]["patterns"]),
         outlet_not=frozenset(org["outlet"]["not_names"]), rule_outlet=org["outlet"]["name"],
-        alias_re=re.compile(org["alias"]["pattern"]),
+        alias_re=re.compile(org["alias"]["pattern"]), ticker_re=re.compile(org["ticker"]["pattern"]),
         alias_legal=tuple(sorted(org["alias"]["legal"], key=len, reverse=True)),
         alias_prefix_min=org["alias"]["prefix_min"], rule_alias=org["alias"]["name"],
         rule_propagated=org["propagated"]["name"])

@@ -8,7 +8,8 @@ organisations and places found, their short forms, and the entity each mention b
 * every other whole-word mention of a place or organisation a rule found is one too (the gazetteers match
   everywhere anyway);
 * mentions of one thing share an ``entity_id``; ``canonical`` is its full name (the longest name the document
-  gives it, or the full name of the place lists: 桑植 → 桑植县).
+  gives it, or the full name of the place lists: 桑植 → 桑植县);
+* a stock code in brackets after a company (（股票代码：603001）) is the ``norm`` of all its mentions.
 """
 
 from __future__ import annotations
@@ -39,7 +40,24 @@ def expand(ctx: Ctx, ents: list[Cand]) -> list[Cand]:
                 for short in _short_forms(ctx, c):
                     forms.setdefault(short, ("ORG", r.org.rule_propagated, full))
     new += _mentions(ctx, forms, taken)
-    return sorted(ents + new, key=lambda c: (c.start, c.end))
+    out = sorted(ents + new, key=lambda c: (c.start, c.end))
+    _tickers(ctx, out)
+    return out
+
+
+def _tickers(ctx: Ctx, ents: list[Cand]) -> None:
+    """A stock code in brackets right after an organisation is the ``norm`` of every mention of it."""
+    text, ticker = ctx.text, ctx.r.org.ticker_re
+    codes: dict[str, str] = {}
+    for c in ents:
+        if c.label == "ORG" and text.startswith(("（", "("), c.end):
+            m = ticker.match(text, c.end)
+            if m:
+                codes.setdefault(c.canonical or text[c.start:c.end], m.group(1))
+    if codes:
+        for c in ents:
+            if c.label == "ORG":
+                c.norm = codes.get(c.canonical or text[c.start:c.end])
 
 
 def _aliases(ctx: Ctx, ents: list[Cand], taken: bytearray) -> list[Cand]:

@@ -72,6 +72,9 @@ def _suffix_ok(ctx: Ctx, suffix: str, b: int) -> bool:
         return False
     if ctx.bnd[b] or not nxt or nxt in r.chars.punct or ctx.barrier[b] or nxt in r.org.follow_ok:
         return True
+    rest = text[b:ctx.bnd.find(1, b)]  # jieba glued the head to a word of its own (公司|总部, 大学|校园)
+    if len(rest) > 1 and r.org.freq.get(rest):
+        return True
     return r.per.title_re.match(text, b) is not None or r.org.regex.match(text, b) is not None
 
 
