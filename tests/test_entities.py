@@ -80,7 +80,8 @@ MENTIONS = ("青禾农业科技股份有限公司（以下简称“青禾农业�
             "董事长王建华说，王建华在湖南省和湖南都有工厂。")
 
 
-@pytest.mark.parametrize("text", [MENTIONS, CRAFTED, *(p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt")))])
+@pytest.mark.parametrize("text", [MENTIONS, CRAFTED, *(p.read_text(encoding="utf-8")
+                                                      for p in sorted(CORPUS.glob("*.txt")))])
 def test_mentions_of_one_thing_share_one_entity_id(text: str) -> None:
     """entity_id and (label, canonical) name the same groups of mentions; ids are numbered in text order."""
     doc = Doc(source="t", raw=text)
@@ -102,8 +103,10 @@ def test_aliases_and_short_forms_point_at_the_full_name() -> None:
     full = found[("青禾农业科技股份有限公司", 0)]
     assert found[("青禾农业", 18)].entity_id == found[("青禾农业", 29)].entity_id == full.entity_id
     assert found[("青禾农业", 29)].canonical == "青禾农业科技股份有限公司"
-    assert found[("桑植", 40)].canonical == "桑植县" and found[("桑植", 40)].entity_id == found[("桑植县", 36)].entity_id
-    assert found[("湖南", 66)].canonical == "湖南省" and found[("湖南", 66)].entity_id == found[("湖南省", 62)].entity_id
+    short, county = found[("桑植", 40)], found[("桑植县", 36)]
+    assert short.canonical == "桑植县" and short.entity_id == county.entity_id
+    short, province = found[("湖南", 66)], found[("湖南省", 62)]
+    assert short.canonical == "湖南省" and short.entity_id == province.entity_id
     assert found[("王建华", 53)].entity_id == found[("王建华", 58)].entity_id != full.entity_id
 
 

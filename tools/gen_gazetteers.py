@@ -1,6 +1,6 @@
 """Generate the place gazetteers and the surname list of ``rules/entities/`` from real data.
 
-    pip install --no-deps jionlp==1.5.31      # only to regenerate (its data files are read, the package is not imported)
+    pip install --no-deps jionlp==1.5.31   # only to regenerate (its data files are read, it is not imported)
     python tools/gen_gazetteers.py [--jionlp DIR]
 
 Sources (each written file records its source and licence in its header):
@@ -36,16 +36,21 @@ JIONLP = "JioNLP 1.5.31 (https://pypi.org/project/jionlp/), Apache License 2.0"
 CLDR = "CLDR via babel (https://pypi.org/project/babel/), Unicode License v3"
 JIEBA = "jieba 0.42.1 dict.txt (https://pypi.org/project/jieba/), MIT License"
 NAME_TAGS = frozenset(("ns", "nr", "nrt", "nrfg", "nz"))
-ADMIN_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "街道", "苏木", "林区", "地区", "新区", "省", "市",
-                  "县", "区", "旗", "州", "盟", "镇", "乡")
+ADMIN_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "街道", "苏木", "林区", "地区", "新区", "省",
+                  "市", "县", "区", "旗", "州", "盟", "镇", "乡")
 TOWN_SUFFIXES = ("街道", "苏木", "镇", "乡")
+# a surname starts at least this many of jieba's three-character personal names
 SURNAME_MIN_NAMES = 40
+# a word jieba tags as a name (nr, nz) this frequent is a common word too (和平, 文明)
 COMMON_NAME_FREQ = 1000
+# a county's short form this frequent in jieba's dictionary is mostly another word (古城, 新建)
 COUNTY_SHORT_MAX_FREQ = 1000
-SHORT_COMMON_FREQ = 50  # below this, jieba's tag of a short form is no evidence (彰化 v 31: a mis-tag)  # a county's short form this frequent in jieba's dictionary is mostly another word  # a word jieba tags as a name (nr, nz) this frequent is a common word too (和平, 文明)
-WORLD_COMMON_FREQ = 500  # a foreign name that is a common word at least this frequent is left out (世界)
+# below this, jieba's tag of a short form is no evidence (彰化 v 31: a mis-tag)
+SHORT_COMMON_FREQ = 50
+# a foreign name that is a common word at least this frequent is left out (世界)
+WORLD_COMMON_FREQ = 500
 # CLDR territories that are no places: pseudo-locales, the unknown region, and unions (organisations)
-CLDR_NOT_PLACES = frozenset(("XA", "XB", "ZZ", "EU", "EZ", "UN", "QO"))  # a surname starts at least this many of jieba's three-character personal names
+CLDR_NOT_PLACES = frozenset(("XA", "XB", "ZZ", "EU", "EZ", "UN", "QO"))
 
 
 def jieba_tags() -> dict[str, tuple[str, int]]:
@@ -155,7 +160,8 @@ def world_lines(pkg: Path, tags: dict[str, tuple[str, int]]) -> list[str]:
     keep = set()
     for n in names:
         n = n.strip()
-        if len(n) >= 2 and re.fullmatch(r"[\u4e00-\u9fff·]+", n) and not common(n, tags, WORLD_COMMON_FREQ, names=False):
+        if len(n) >= 2 and re.fullmatch(r"[\u4e00-\u9fff·]+", n) \
+                and not common(n, tags, WORLD_COMMON_FREQ, names=False):
             keep.add(n)
     return sorted(keep)
 

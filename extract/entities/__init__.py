@@ -87,7 +87,7 @@ def extract(doc: Doc) -> list[Entity]:
     found = _with_currencies(doc, found)
     text, doc_id = doc.text, doc.doc_id
     raw = _raw_spans(doc, [f[0] for f in found], [f[1] for f in found])
-    keys = entity_keys(text, [Cand(f[0], f[1], f[2], f[5], canonical=f[7]) for f in found], r.gaz.canonical)
+    keys = entity_keys(text, found, r.gaz.canonical)
     return [Entity(doc_id, f"{doc_id}:e{i}", text[s:e], s, e, rs, re_, label, title, org, source[rule], norm, rule,
                    f"{doc_id}:n{k}", full)
             for i, ((s, e, label, title, org, rule, norm, _), (rs, re_), (full, k))
@@ -107,7 +107,8 @@ def _with_currencies(doc: Doc, found: list[tuple]) -> list[tuple]:
         return found
     work = rules().work
     taken = [(q.start, q.end) for q in doc.quantities] + [(f[0], f[1]) for f in found] + list(doc.corrupt)
-    found = found + [(s, e, work.currency_label, None, None, work.rule_currency, code, None) for s, e, code in currencies
+    found = found + [(s, e, work.currency_label, None, None, work.rule_currency, code, None)
+                     for s, e, code in currencies
                      if not any(a < e and s < b for a, b in taken)]
     found.sort(key=_START_END)
     return found

@@ -56,6 +56,7 @@ class Orgs:
     word_tags: frozenset[str]  # a dictionary word holding the head with one of these tags is an organisation
     close: frozenset[str]
     max_middle: int
+    near_extra: int  # a weak head's name part is first looked for in max_middle + near_extra characters
     single_min_middle: int
     single_word_freq: int
     brand_max_middle: int
@@ -66,7 +67,8 @@ class Orgs:
     place_like_max: int
     place_like_label: str
     rule_place_like: str
-    outlet: tuple[re.Pattern[str], ...]
+    outlet: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]  # (pattern, a word of which the text must hold)
+    place_heads: dict[str, tuple[str, ...]]  # an organisation head -> the place heads ending with it (发射中心)
     outlet_not: frozenset[str]
     rule_outlet: str
     alias_re: re.Pattern[str]  # （以下简称“X”）: group 1 is the short form
@@ -114,6 +116,7 @@ class Places:
     org_heads: tuple[str, ...]  # organisation heads that end a place's head word (卫星发射中心)
     not_before: tuple[str, ...]  # a gazetteer place right before one of these is none (北京时间)
     admin_names: frozenset[str]  # full names of China's divisions (loc.admin)
+    admin_tails: frozenset[str]  # their last two characters
     admin_regex: re.Pattern[str]
     admin_max: int
     rule_admin: str
@@ -233,7 +236,7 @@ def rules() -> Rules:
     chars = load_chars(cfg["boundaries"])
     source, tier, rank = _rule_table(cfg)
     gaz = load_gazetteer(cfg["gazetteers"])
-    return Rules(chars=chars, gaz=gaz, org=_orgs(cfg["organisations"], chars),
+    return Rules(chars=chars, gaz=gaz, org=_orgs(cfg["organisations"], chars, cfg["places"]["loc"]["org_heads"]),
                  loc=_places(cfg["places"], gaz), per=_persons(cfg["persons"], chars), work=_works(cfg["works_events"]),
                  source=source, tier=tier, rank=rank)
 
@@ -266,7 +269,7 @@ def _named_tables(node: object) -> Iterator[dict]:
 _ORG_KINDS = (("legal", "strong"), ("named", "named"), ("weak", "weak"), ("brand", "brand"))
 
 
-def _orgs(cfg: dict, chars: Chars) -> Orgs:
+def _orgs(cfg: dict, chars: Chars, place_heads: list[str]) -> Orgs:
     org, like, weak, brand = cfg["org"], cfg["org"]["place_like"], cfg["org"]["weak"], cfg["org"]["brand"]
     paren = rf"[{re.escape(chars.open_brackets)}][{chars.han}]{{1,{org['paren_max']}}}" \
             rf"[{re.escape(chars.close_brackets)}](?=(?:{alternation(org['paren_before'])}))"
@@ -277,18 +280,22 @@ def _orgs(cfg: dict, chars: Chars) -> Orgs:
     return Orgs(
         kind=kind, rule={k: org[table]["name"] for k, table in _ORG_KINDS}, suffixes=tuple(sorted(kind)),
         regex=re.compile(alternation(list(kind))), max_len=org["max_len"], min_name=org["min_name"],
-        bad_start=org["bad_start"], not_before=dict(org["not_before"]), follow_ok=org["follow_ok"], paren=re.compile(paren),
+        bad_start=org["bad_start"], not_before=dict(org["not_before"]), follow_ok=org["follow_ok"],
+        paren=re.compile(paren),
         name_tags=frozenset(org["name_tag_max_freq"]), name_tag_max_freq=dict(org["name_tag_max_freq"]),
         unknown_len=tuple(org["unknown_len"]), latin=re.compile(org["latin"]),
         ordinal_unit=re.compile(org["ordinal_unit"]), national=frozenset(org["national"]),
         local=org["local"], stop_words=frozenset(org["stop_words"]), stop_tags=frozenset(org["stop_tags"]),
         verb_tags=frozenset(org["verb_tags"]),
-        stop_chars=org["stop_chars"], not_in_unknown=org["stop_chars"] + org["not_in_unknown"], word_tags=frozenset(org["word_tags"]), close=frozenset(weak["close"]),
-        max_middle=weak["max_middle"], single_min_middle=weak["single_min_middle"],
+        stop_chars=org["stop_chars"], not_in_unknown=org["stop_chars"] + org["not_in_unknown"],
+        word_tags=frozenset(org["word_tags"]), close=frozenset(weak["close"]),
+        max_middle=weak["max_middle"], near_extra=weak["near_extra"], single_min_middle=weak["single_min_middle"],
         single_word_freq=weak["single_word_freq"], brand_max_middle=brand["max_middle"],
         brand_max_name=brand["max_name"], brand_tags=frozenset(brand["name_tags"]), freq=tokenizer().FREQ,
         place_like=frozenset(like["suffixes"]), place_like_max=like["max_middle"], place_like_label=like["label"],
-        rule_place_like=like["name"], outlet=tuple(re.compile(p, re.M) for p in org["outlet"]["patterns"]),
+        rule_place_like=like["name"],
+        outlet=tuple((re.compile(p["regex"], re.M), tuple(p["needs"])) for p in org["outlet"]["pattern"]),
+        place_heads={h: ends for h in kind if (ends := tuple(x for x in place_heads if x.endswith(h)))},
         outlet_not=frozenset(org["outlet"]["not_names"]), rule_outlet=org["outlet"]["name"],
         alias_re=re.compile(org["alias"]["pattern"]), ticker_re=re.compile(org["ticker"]["pattern"]),
         alias_legal=tuple(sorted(org["alias"]["legal"], key=len, reverse=True)),
@@ -297,7 +304,8 @@ def _orgs(cfg: dict, chars: Chars) -> Orgs:
 
 
 def _facility(cfg: dict) -> Facility:
-    return Facility(regex=re.compile(alternation(cfg["heads"])), heads=tuple(cfg["heads"]), max_middle=cfg["max_middle"],
+    return Facility(regex=re.compile(alternation(cfg["heads"])), heads=tuple(cfg["heads"]),
+                    max_middle=cfg["max_middle"],
                     middle_not_tags=frozenset(cfg["middle_not_tags"]),
                     name_tags=frozenset(cfg["name_tags"]), word_tags=frozenset(cfg["word_tags"]),
                     long_word_tags=frozenset(cfg["long_word_tags"]),
@@ -310,11 +318,12 @@ def _dict_places(cfg: dict, gaz: Gazetteer, heads: tuple[str, ...], generic: tup
     (周边城市)."""
     freq = tokenizer().FREQ
     tags, lo, hi, top = frozenset(cfg["tags"]), cfg["min_len"], cfg["max_len"], cfg["max_freq"]
-    generic = tuple(g for g in generic if len(g) > 1) + tuple(cfg["generic"])
+    generic_re = re.compile(alternation([g for g in generic if len(g) > 1] + cfg["generic"]))
+    not_places = frozenset(cfg["not_places"])
     words = frozenset(w for w, t in gaz.tag.items()
-                      if t in tags and lo <= len(w) <= hi and freq.get(w, 0) <= top and w not in gaz.label
-                      and not (w.endswith(heads) and _opens_with_place(w, gaz)) and not any(g in w for g in generic)
-                      and w not in cfg["not_places"])
+                      if t in tags and lo <= len(w) <= hi and w not in gaz.label and w not in not_places
+                      and freq.get(w, 0) <= top and not generic_re.search(w)
+                      and not (w.endswith(heads) and _opens_with_place(w, gaz)))
     return DictPlaces(words=words, pairs=pair_bits(sorted(words)), shape=cfg["shape"], after=tuple(cfg["after"]),
                       before=tuple(cfg["before"]), separators=tuple(cfg["list"]), rule=cfg["name"])
 
@@ -332,7 +341,8 @@ def _places(cfg: dict, gaz: Gazetteer) -> Places:
     return Places(
         strong=frozenset(loc["strong"]), regex=re.compile(alternation(loc["strong"] + loc["weak"])),
         org_heads=tuple(loc["org_heads"]), not_before=tuple(loc["not_before"]),
-        admin_names=_admin_names(admin["files"], tuple(admin["suffixes"])),
+        admin_names=(names := _admin_names(admin["files"], tuple(admin["suffixes"]))),
+        admin_tails=frozenset(n[-2:] for n in names),
         admin_regex=re.compile(alternation(admin["suffixes"])), admin_max=admin["max_len"], rule_admin=admin["name"],
         facility=_facility(loc["facility"]), rule_propagated=loc["propagated"]["name"],
         dictionary=_dict_places(loc["dictionary"], gaz, tuple(loc["facility"]["heads"] + loc["strong"] + loc["weak"]),

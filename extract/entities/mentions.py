@@ -33,9 +33,11 @@ def expand(ctx: Ctx, ents: list[Cand]) -> list[Cand]:
     for c in ents + new:
         if c.label in _NAME_LABELS and not c.rule.startswith(_GAZETTEER_RULES):
             name = text[c.start:c.end]
+            if name in forms:
+                continue
             full = c.canonical or name
             rule = r.org.rule_propagated if c.label == "ORG" else r.loc.rule_propagated
-            forms.setdefault(name, (c.label, rule, full))
+            forms[name] = (c.label, rule, full)
             if c.label == "ORG" and c.canonical is None:
                 for short in _short_forms(ctx, c):
                     forms.setdefault(short, ("ORG", r.org.rule_propagated, full))
@@ -99,8 +101,8 @@ def _short_forms(ctx: Ctx, c: Cand) -> list[str]:
 def _brand_name(ctx: Ctx, c: Cand) -> str:
     """The proper name of a brand-headed company (联嘉 of 联嘉电子): the name less its head word."""
     text, org = ctx.text, ctx.r.org
-    m = max((m for m in org.regex.finditer(text, c.start, c.end) if m.end() == c.end), key=lambda m: m.end() - m.start(),
-            default=None)
+    heads = [m for m in org.regex.finditer(text, c.start, c.end) if m.end() == c.end]
+    m = max(heads, key=lambda m: m.end() - m.start(), default=None)
     return text[c.start:m.start()] if m is not None else text[c.start:c.end]
 
 
@@ -112,6 +114,8 @@ def _mentions(ctx: Ctx, forms: dict[str, tuple[str, str, str]], taken: bytearray
     for form in sorted(forms, key=lambda f: (-len(f), f)):
         label, rule, full = forms[form]
         i = text.find(form)
+        if i >= 0 and text.find(form, i + 1) < 0 and taken[i]:
+            continue  # the one mention, already found: the usual case
         while i >= 0:
             e = i + len(form)
             if taken.find(1, i, e) < 0 and (bnd[i] or not ctx.r.chars.is_han.match(text[i - 1])) \
@@ -122,16 +126,16 @@ def _mentions(ctx: Ctx, forms: dict[str, tuple[str, str, str]], taken: bytearray
     return out
 
 
-def entity_keys(ctx_text: str, ents: list[Cand], canonical_of: dict[str, str]) -> list[tuple[str, int]]:
-    """Per mention: its canonical name and the number of its entity (entities numbered by first mention).
+def entity_keys(text: str, found: list[tuple], canonical_of: dict[str, str]) -> list[tuple[str, int]]:
+    """Per mention ``(start, end, label, …, canonical)`` (the canonical name last): its canonical name and the
+    number of its entity (entities numbered by first mention).
 
     A mention's entity is its label and canonical name: an alias's full name, a place's full name in the place
     lists (``canonical_of``), else its text; a place named by its short form and its full name is one entity."""
     keys: dict[tuple[str, str], int] = {}
     out = []
-    for c in ents:
-        name = ctx_text[c.start:c.end]
-        full = c.canonical or canonical_of.get(name, name)
-        k = keys.setdefault((c.label, full), len(keys))
-        out.append((full, k))
+    for f in found:
+        name = text[f[0]:f[1]]
+        full = f[-1] or canonical_of.get(name, name)
+        out.append((full, keys.setdefault((f[2], full), len(keys))))
     return out

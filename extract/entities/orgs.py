@@ -28,9 +28,11 @@ def org_cands(ctx: Ctx) -> list[Cand]:
         ctx.anchors.add(c)
     for m in org.regex.finditer(text):
         head, a, b = m.group(), m.start(), m.end()
-        if not _suffix_ok(ctx, head, b) or _place_head(ctx, a, b):
+        if not _suffix_ok(ctx, head, b) or _place_head(ctx, head, a, b):
             continue
         kind = org.kind[head]
+        if len(head) == 1 and _ends_word(ctx, a, b):
+            continue  # 全部, 平台, 团队: the head ends a common word (the usual case, decided before the window)
         w = ctx.window(a, org.max_len)
         start = _START[kind](ctx, head, w, a, b)
         if start is None or b - start > org.max_len or unbalanced(ctx, start, b):
@@ -44,17 +46,19 @@ def org_cands(ctx: Ctx) -> list[Cand]:
     return out
 
 
-def _place_head(ctx: Ctx, a: int, b: int) -> bool:
+def _place_head(ctx: Ctx, head: str, a: int, b: int) -> bool:
     """A head that ends a place's head word (卫星|发射中心, 体育中心: venues and sites are places)."""
     text = ctx.text
-    return any(b - len(h) <= a and text.startswith(h, b - len(h)) for h in ctx.r.loc.org_heads)
+    return any(text.startswith(h, b - len(h)) for h in ctx.r.org.place_heads.get(head, ()))
 
 
 def outlet_cands(ctx: Ctx) -> list[Cand]:
     """来源：庐州新闻网 / 新华网讯 / © 2023 经济观察网 版权所有: the outlet named there."""
     org, text = ctx.r.org, ctx.text
     out = []
-    for pattern in org.outlet:
+    for pattern, needs in org.outlet:
+        if not any(w in text for w in needs):
+            continue
         for m in pattern.finditer(text):
             name = m.group(1)
             if name not in org.outlet_not and ctx.r.chars.is_han.search(name):
@@ -113,25 +117,38 @@ def _local_or_word(ctx: Ctx, lo: int, a: int, b: int) -> int | None:
     return None
 
 
+def _ends_word(ctx: Ctx, a: int, b: int) -> bool:
+    """True when a one-character head at [a, b) ends a two-character word of the text that is a frequent or common
+    dictionary word (布局, 全部, 财报), or follows a stop character (赴台: a verb and its object)."""
+    org, text = ctx.r.org, ctx.text
+    if a > 0 and text[a - 1] in org.stop_chars:
+        return True
+    if not ctx.is_word(a - 1, b):
+        return False
+    word = text[a - 1:b]
+    return org.freq.get(word, 0) >= org.single_word_freq or ctx.r.gaz.tag.get(word, "nz") not in org.name_tags
+
+
 def _weak_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
     """A weak head (…局, …处, …队): the first name part, when the last one ends at most ``max_middle`` characters
     before the head (a one-character head needs ``single_min_middle`` between, unless it is a close head such as
     队); a local prefix counts; no title between (印度尼西亚总统|佐科)."""
     org, text = ctx.r.org, ctx.text
-    if len(head) == 1 and ctx.is_word(a - 1, b) and (org.freq.get(text[a - 1:b], 0) >= org.single_word_freq
-                                                      or ctx.r.gaz.tag.get(text[a - 1:b], "nz") not in org.name_tags):
-        return None  # 布局, 全部, 财报: the head ends another word
-    if len(head) == 1 and text[a - 1] in org.stop_chars:
-        return None  # 赴台: a verb and its object
+
     lo = left_edge(ctx, w, a)
-    parts = name_parts(ctx, lo, a) or [(c.start, c.end) for c in place_in_word(ctx, a)]
+    near = max(lo, a - org.max_middle - org.near_extra)  # the usual answer (no name part close): decided cheaply
+    parts = name_parts(ctx, near, a) or [(c.start, c.end) for c in place_in_word(ctx, a)]
+    if parts and near > lo:
+        parts = name_parts(ctx, lo, a)
     if not parts:
         local = _local_or_word(ctx, lo, a, b)
         parts = [(local, local + 1)] if local is not None else []
     if not parts:
         return None
     middle = a - max(e for _, e in parts)  # after the last name part: at most max_middle
-    if middle > org.max_middle or (len(head) == 1 and head not in org.close and a - parts[0][1] < org.single_min_middle):
+    if middle > org.max_middle:
+        return None
+    if len(head) == 1 and head not in org.close and a - parts[0][1] < org.single_min_middle:
         return None
     if ctx.r.per.title_re.search(text, a - middle, a):
         return None

@@ -49,6 +49,8 @@ def loc_cands(ctx: Ctx) -> list[Cand]:
 def not_places(r: Rules, text: str, gaz: list[Cand]) -> list[Cand]:
     """The gazetteer names less the places followed by a word that makes them something else (北京|时间)."""
     after = r.loc.not_before
+    if not any(w in text for w in after):
+        return gaz
     return [c for c in gaz if c.label != "LOC" or not text.startswith(after, c.end)]
 
 
@@ -61,9 +63,11 @@ def admin_cands(ctx: Ctx) -> list[Cand]:
     ends: set[int] = set()
     for m in loc.admin_regex.finditer(text):
         b = m.end()
+        if text[b - 2:b] not in loc.admin_tails:
+            continue  # 全市, 城市: no division name ends so (the usual case)
         w = ctx.window(m.start(), loc.admin_max)
         for s in range(max(w, b - loc.admin_max), m.start()):
-            if text[s:b] in loc.admin_names and (bnd[s] or s in ends or text[s - 1] in ctx.r.chars.punct):
+            if (bnd[s] or s in ends or text[s - 1] in ctx.r.chars.punct) and text[s:b] in loc.admin_names:
                 c = Cand(s, b, "LOC", loc.rule_admin)
                 out.append(c)
                 ends.add(b)
@@ -293,11 +297,10 @@ def dictionary_places(ctx: Ctx) -> list[Cand]:
     if not found:
         return []
     known = {c.start for c in ctx.anchors.locs} | {c.end for c in ctx.anchors.locs}
-    out = [Cand(s, e, "LOC", dic.rule) for s, e in found if _place_vote(ctx, s, e, known)]
-    listed = {c.start for c in out} | {c.end for c in out}
-    out += [Cand(s, e, "LOC", dic.rule) for s, e in found
-            if not any(c.start == s for c in out) and _listed(ctx, s, e, listed)]
-    return sorted(out, key=lambda c: c.start)
+    voted = [(s, e) for s, e in found if _place_vote(ctx, s, e, known)]
+    listed = {s for s, _ in voted} | {e for _, e in voted}
+    voted += [(s, e) for s, e in found if s not in listed and _listed(ctx, s, e, listed)]  # 资水、|沅水 (voted)
+    return [Cand(s, e, "LOC", dic.rule) for s, e in sorted(voted)]
 
 
 def _place_vote(ctx: Ctx, s: int, e: int, known: set[int]) -> bool:
