@@ -29,6 +29,7 @@ class Gazetteer:
     label: dict[str, str]
     rule: dict[str, str]
     canonical: dict[str, str]  # a short form -> the full name a file gives it (桑植 -> 桑植县); others: absent
+    weak: frozenset[str]  # short forms that need a vote from their context (a county's: 大关, 江海)
     cut: dict[str, tuple[bytes, int]]  # name -> (its word boundaries as a 0/1 mask over 0..len, its word count)
     first: dict[str, int]  # first word of a name (as jieba cuts the name) -> most words a name starting so has
     pairs: np.ndarray  # bit _pair_hash(first two characters of a name) set (a filter, never a proof)
@@ -41,7 +42,10 @@ def load(cfg: dict) -> Gazetteer:
     label: dict[str, str] = {}
     rule: dict[str, str] = {}
     canonical: dict[str, str] = {}
-    for name, lab, name_rule, full in _file_names(cfg["gazetteer"]):
+    weak: set[str] = set()
+    strong: set[str] = set()  # a name some file lists without the flag (a hand-checked list) needs no vote
+    for name, lab, name_rule, full, flag in _file_names(cfg["gazetteer"]):
+        (weak if flag == cfg["weak_flag"] else strong).add(name)
         if name not in label:
             label[name], rule[name] = lab, name_rule
             if full != name:
@@ -53,7 +57,7 @@ def load(cfg: dict) -> Gazetteer:
         if name not in label:
             label[name], rule[name] = places["label"], places["name"]
     tags = jieba_tags()
-    return Gazetteer(label, rule, canonical, **_index(label),
+    return Gazetteer(label, rule, canonical, frozenset(weak - strong), **_index(label),
                      common=_common_words(tags, frozenset(cfg["common_words"]["name_tags"])), tag=tags)
 
 
@@ -64,10 +68,10 @@ def _opens_with_division(name: str, label: dict[str, str], canonical: dict[str, 
                for k in range(2, len(name) - 1))
 
 
-def _file_names(files: list[dict]) -> list[tuple[str, str, str, str]]:
-    """(name, label, rule, canonical) of every name of the gazetteer files, files in name order; a file's label
-    and rule are those of the first entry whose prefix starts its name (files matching none are not read); a line
-    ``name<TAB>full name`` gives the canonical form, else it is the name itself."""
+def _file_names(files: list[dict]) -> list[tuple[str, str, str, str, str]]:
+    """(name, label, rule, canonical, flag) of every name of the gazetteer files, files in name order; a file's
+    label and rule are those of the first entry whose prefix starts its name (files matching none are not read); a
+    line ``name<TAB>full name[<TAB>flag]`` gives the canonical form (else the name itself) and a flag."""
     out = []
     for path in sorted((rules_dir() / "entities" / "gazetteers").glob("*.txt")):
         entry = next((f for f in files if path.name.startswith(f["prefix"])), None)
@@ -77,7 +81,8 @@ def _file_names(files: list[dict]) -> list[tuple[str, str, str, str]]:
             cols = line.split("\t")
             name = cols[0].split()[0]
             if len(name) > 1:
-                out.append((name, entry["label"], entry["name"], cols[1].strip() if len(cols) > 1 else name))
+                full = cols[1].strip() if len(cols) > 1 else name
+                out.append((name, entry["label"], entry["name"], full, cols[2].strip() if len(cols) > 2 else ""))
     return out
 
 

@@ -47,11 +47,30 @@ def loc_cands(ctx: Ctx) -> list[Cand]:
 
 
 def not_places(r: Rules, text: str, gaz: list[Cand]) -> list[Cand]:
-    """The gazetteer names less the places followed by a word that makes them something else (北京|时间)."""
+    """The gazetteer names less the places followed by a word that makes them something else (北京|时间) and the
+    counties' short forms without a vote (400亿元|大关, 江海|联运)."""
     after = r.loc.not_before
-    if not any(w in text for w in after):
+    if any(w in text for w in after):
+        gaz = [c for c in gaz if c.label != "LOC" or not text.startswith(after, c.end)]
+    weak = r.gaz.weak
+    if not any(text[c.start:c.end] in weak for c in gaz):
         return gaz
-    return [c for c in gaz if c.label != "LOC" or not text.startswith(after, c.end)]
+    starts = {c.start for c in gaz if c.label == "LOC"}
+    ends = {c.end for c in gaz if c.label == "LOC"}
+    return [c for c in gaz if text[c.start:c.end] not in weak or _short_form_vote(r, text, c, starts, ends)]
+
+
+def _short_form_vote(r: Rules, text: str, c: Cand, starts: set[int], ends: set[int]) -> bool:
+    """A county's short form is a place with a vote: its full name in the text, a place right before it (上海|浦东,
+    台湾|彰化), or the context votes of the dictionary places (a locative after, a place verb before, a list)."""
+    dic = r.loc.dictionary
+    s, e = c.start, c.end
+    if r.gaz.canonical.get(text[s:e], "\0") in text or s in ends:
+        return True
+    if text.startswith(dic.after, e) or text.endswith(dic.before, 0, s):
+        return True
+    return any((text.startswith(x, e) and e + len(x) in starts) or (text.endswith(x, 0, s) and s - len(x) in ends)
+               for x in dic.separators)
 
 
 def admin_cands(ctx: Ctx) -> list[Cand]:
@@ -209,8 +228,8 @@ def _unknown_place(ctx: Ctx, s: int, e: int) -> bool:
     lo, hi = r.loc.name_len
     if not lo <= len(name) <= hi or not ctx.all_han(s, e) or name[0] in r.org.bad_start:
         return False
-    if name in r.loc.generic or name in r.gaz.label or name in r.gaz.common:
-        return False
+    if name in r.loc.generic or (name in r.gaz.label and name not in r.gaz.weak) or name in r.gaz.common:
+        return False  # (a county's short form without a vote, 岚山 of 日照港|岚山|港区, may be the unknown name)
     return not (name.startswith(r.loc.generic_multi) or name.endswith(r.loc.generic_multi))
 
 

@@ -78,6 +78,8 @@ def dictionary_persons(ctx: Ctx, points: np.ndarray) -> list[Cand]:
         word = text[s:e]
         if word[0] in per.ambiguous or gaz.tag.get(word) not in per.dict_tags or freq.get(word, 0) > per.dict_max_freq:
             continue
+        if s > 0 and text[s - 1] not in ctx.r.chars.punct and text[s - 1] not in per.speaker_before:
+            continue  # the context's vote: a name opens a clause or a list (辐射|范围广 is no name)
         given = word[1:]  # 强|降雨, 金|红利: jieba tags some phrases nr; a given name is no frequent common word
         if valid_name(ctx.r, word) and not (given in gaz.common and freq.get(given, 0) >= per.given_common_freq):
             out.append(Cand(s, e, "PERSON", per.rule_dictionary))
