@@ -106,8 +106,8 @@ def admin_lines(divs: list[tuple[int, str, str | None]], tags: dict[str, tuple[s
     """``name<TAB>canonical[<TAB>county]`` of provinces, prefectures and counties: full names (canonical = itself)
     and short forms (canonical = the full name; ``county`` marks a county's short form; a short form shared by two
     places points at the higher-level one, and one shared at the same level keeps itself).  A short form is kept
-    when it is the full name less an administrative suffix, is no common word of jieba's dictionary and, for a county, is no frequent word (古城,
-    新建, 长安: county short forms that are mostly something else)."""
+    when it is the full name less an administrative suffix, is no common word of jieba's dictionary and, for a
+    county, is no frequent word (古城, 新建, 长安: county short forms that are mostly something else)."""
     full: dict[str, int] = {}
     short: dict[str, list[tuple[int, str]]] = {}
     for level, name, alias in divs:
