@@ -20,7 +20,7 @@ from extract.entities.barriers import Chars
 from extract.entities.barriers import load as load_chars
 from extract.entities.gazetteer import Gazetteer
 from extract.entities.gazetteer import load as load_gazetteer
-from extract.entities.words import JiebaTokenizer, alternation, pair_bits
+from extract.entities.words import JiebaTokenizer, alternation, pair_bits, trie_pattern
 from extract.lexicon import tokenizer
 from extract.rules import load_list, load_toml
 
@@ -279,7 +279,7 @@ def _orgs(cfg: dict, chars: Chars, place_heads: list[str]) -> Orgs:
             kind.setdefault(head, k)
     return Orgs(
         kind=kind, rule={k: org[table]["name"] for k, table in _ORG_KINDS}, suffixes=tuple(sorted(kind)),
-        regex=re.compile(alternation(list(kind))), max_len=org["max_len"], min_name=org["min_name"],
+        regex=re.compile(trie_pattern(list(kind))), max_len=org["max_len"], min_name=org["min_name"],
         bad_start=org["bad_start"], not_before=dict(org["not_before"]), follow_ok=org["follow_ok"],
         paren=re.compile(paren),
         name_tags=frozenset(org["name_tag_max_freq"]), name_tag_max_freq=dict(org["name_tag_max_freq"]),
@@ -304,7 +304,7 @@ def _orgs(cfg: dict, chars: Chars, place_heads: list[str]) -> Orgs:
 
 
 def _facility(cfg: dict) -> Facility:
-    return Facility(regex=re.compile(alternation(cfg["heads"])), heads=tuple(cfg["heads"]),
+    return Facility(regex=re.compile(trie_pattern(cfg["heads"])), heads=tuple(cfg["heads"]),
                     max_middle=cfg["max_middle"],
                     middle_not_tags=frozenset(cfg["middle_not_tags"]),
                     name_tags=frozenset(cfg["name_tags"]), word_tags=frozenset(cfg["word_tags"]),

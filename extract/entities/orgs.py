@@ -27,12 +27,13 @@ def org_cands(ctx: Ctx) -> list[Cand]:
     for c in out:
         ctx.anchors.add(c)
     for m in org.regex.finditer(text):
-        head, a, b = m.group(), m.start(), m.end()
-        if not _suffix_ok(ctx, head, b) or _place_head(ctx, head, a, b):
+        head = m.group()
+        a, b = m.span()
+        if len(head) == 1 and _ends_word(ctx, a, b):
+            continue  # 全部, 平台, 团队: the head ends a common word (the usual case, decided first)
+        if not _suffix_ok(ctx, head, b) or (head in org.place_heads and _place_head(ctx, head, a, b)):
             continue
         kind = org.kind[head]
-        if len(head) == 1 and _ends_word(ctx, a, b):
-            continue  # 全部, 平台, 团队: the head ends a common word (the usual case, decided before the window)
         w = ctx.window(a, org.max_len)
         start = _START[kind](ctx, head, w, a, b)
         if start is None or b - start > org.max_len or unbalanced(ctx, start, b):

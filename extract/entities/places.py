@@ -15,7 +15,7 @@ import numpy as np
 from extract.entities.candidate import Cand
 from extract.entities.context import Ctx
 from extract.entities.lexicon import Rules
-from extract.entities.nameparts import left_edge, name_parts
+from extract.entities.nameparts import is_name_word, left_edge, name_parts
 
 
 def loc_cands(ctx: Ctx) -> list[Cand]:
@@ -252,6 +252,10 @@ def _facility_start(ctx: Ctx, head: str, a: int, b: int) -> int | None:
     """Start of the name part before a facility head standing as a word: the last one, right before a
     one-character head, within ``max_middle`` characters of a longer one."""
     fac, text = ctx.r.loc.facility, ctx.text
+    if len(head) == 1 and a > 0:  # the usual case decided cheaply: the word before is no name
+        s = ctx.bnd.rfind(1, 0, a)
+        if not ctx.anchors.by_end.get(a) and not is_name_word(ctx, text[s:a]):
+            return None
     w = ctx.window(a, ctx.r.loc.window)
     lo = left_edge(ctx, w, a)
     parts = [(s, e) for s, e in name_parts(ctx, lo, a) if _place_part(ctx, text[s:e])]
@@ -306,10 +310,8 @@ def dictionary_places(ctx: Ctx) -> list[Cand]:
     """Words jieba tags as places, with a second vote from the context (see ``[loc.dictionary]``)."""
     dic, text, bnd = ctx.r.loc.dictionary, ctx.text, ctx.bnd
     found = []
-    may = ctx.pairs.starts(dic.pairs)
+    may = ctx.pairs.starts(dic.pairs) & np.frombuffer(bnd, dtype=bool)[:len(text) - 1]  # word starts only
     for p in np.flatnonzero(may).tolist():
-        if not bnd[p]:
-            continue
         e = bnd.find(1, p + 1)
         if text[p:e] in dic.words:
             found.append((p, e))
