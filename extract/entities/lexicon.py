@@ -227,6 +227,7 @@ class Rules:
     source: dict[str, str]
     tier: dict[str, int]
     rank: dict[str, int]
+    gaz_rules: frozenset[str]  # the rules of the gazetteer lists (their names match everywhere)
 
 
 @cache
@@ -238,7 +239,7 @@ def rules() -> Rules:
     gaz = load_gazetteer(cfg["gazetteers"])
     return Rules(chars=chars, gaz=gaz, org=_orgs(cfg["organisations"], chars, cfg["places"]["loc"]["org_heads"]),
                  loc=_places(cfg["places"], gaz), per=_persons(cfg["persons"], chars), work=_works(cfg["works_events"]),
-                 source=source, tier=tier, rank=rank)
+                 source=source, tier=tier, rank=rank, gaz_rules=frozenset(gaz.rule.values()))
 
 
 def _rule_table(cfg: dict[str, dict]) -> tuple[dict[str, str], dict[str, int], dict[str, int]]:
@@ -339,11 +340,11 @@ def _places(cfg: dict, gaz: Gazetteer) -> Places:
     admin = loc["admin"]
     broad = frozenset(n.split()[0] for f in suffix["broad_files"] for n in load_list(f"entities/gazetteers/{f}"))
     return Places(
-        strong=frozenset(loc["strong"]), regex=re.compile(alternation(loc["strong"] + loc["weak"])),
+        strong=frozenset(loc["strong"]), regex=re.compile(trie_pattern(loc["strong"] + loc["weak"])),
         org_heads=tuple(loc["org_heads"]), not_before=tuple(loc["not_before"]),
         admin_names=(names := _admin_names(admin["files"], tuple(admin["suffixes"]))),
         admin_tails=frozenset(n[-2:] for n in names),
-        admin_regex=re.compile(alternation(admin["suffixes"])), admin_max=admin["max_len"], rule_admin=admin["name"],
+        admin_regex=re.compile(trie_pattern(admin["suffixes"])), admin_max=admin["max_len"], rule_admin=admin["name"],
         facility=_facility(loc["facility"]), rule_propagated=loc["propagated"]["name"],
         dictionary=_dict_places(loc["dictionary"], gaz, tuple(loc["facility"]["heads"] + loc["strong"] + loc["weak"]),
                                 tuple(unknown["generic"])),
@@ -389,7 +390,7 @@ def _persons(cfg: dict, chars: Chars) -> Persons:
         surnames=single, ambiguous=ambiguous, compound=compound, compound_len=_one_length(sorted(compound)),
         speaker_verbs=tuple(sorted(speaker["verbs"], key=len, reverse=True)), speaker_before=speaker["before"],
         given_max=speaker["given_max"], speaker_not_tags=frozenset(speaker["not_tags"]),
-        speaker_re=re.compile(alternation(speaker["verbs"])),
+        speaker_re=re.compile(trie_pattern(speaker["verbs"])),
         anon_re=re.compile(f"[{''.join(sorted(single))}]{re.escape(anon['mark'])}{{1,2}}"),
         surname_table=_char_table(single), anon_mark=anon["mark"],
         list_separators=tuple(sorted(lst["separators"], key=len, reverse=True)), dict_tags=frozenset(dic["tags"]),

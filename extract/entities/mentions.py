@@ -14,8 +14,11 @@ organisations and places found, their short forms, and the entity each mention b
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from extract.entities.candidate import Cand
 from extract.entities.context import Ctx
+from extract.entities.lexicon import rules
 
 _NAME_LABELS = ("ORG", "LOC")
 _GAZETTEER_RULES = "gazetteer."  # the names of the lists match everywhere already
@@ -78,32 +81,31 @@ def _aliases(ctx: Ctx, ents: list[Cand], taken: bytearray) -> list[Cand]:
     return out
 
 
-def _short_forms(ctx: Ctx, c: Cand) -> list[str]:
-    """Short forms of a company name (see the module docstring), longest first: the name less its legal suffix and
-    less a place it opens with, and the prefixes of that of ``alias_prefix_min``+ characters that are no known name
-    or common word.  None for a name without a legal suffix or brand head."""
-    org, gaz, text = ctx.r.org, ctx.r.gaz, ctx.text
-    name = text[c.start:c.end]
+def _short_forms(ctx: Ctx, c: Cand) -> tuple[str, ...]:
+    """Short forms of a company name (see :func:`short_forms`)."""
+    return short_forms(ctx.text[c.start:c.end], c.rule == ctx.r.org.rule["brand"])
+
+
+@lru_cache(maxsize=8192)
+def short_forms(name: str, brand: bool) -> tuple[str, ...]:
+    """Short forms of a company name, longest first: the name less its legal suffix (or, for a brand-headed name,
+    its head word: 联嘉 of 联嘉电子) and less a place it opens with, and the prefixes of that of
+    ``alias_prefix_min``+ characters that are no known name or common word.  None for a name without a legal
+    suffix or brand head.  The same name gives the same forms in every document, so they are computed once."""
+    r = rules()
+    org, gaz = r.org, r.gaz
     legal = next((x for x in org.alias_legal if name.endswith(x) and len(name) > len(x)), None)
-    if legal is None and c.rule != org.rule["brand"]:
-        return []
-    core = name[:len(name) - len(legal)] if legal else _brand_name(ctx, c)
+    if legal is None and not brand:
+        return ()
+    if legal:
+        core = name[:len(name) - len(legal)]
+    else:
+        heads = [m for m in org.regex.finditer(name) if m.end() == len(name)]
+        core = name[:min(m.start() for m in heads)] if heads else name
     place = next((k for k in range(len(core) - 1, 1, -1) if gaz.label.get(core[:k]) == "LOC"), 0)
     core = core[place:]
-    out = []
-    for k in range(len(core), org.alias_prefix_min - 1, -1):
-        short = core[:k]
-        if short != name and gaz.label.get(short) is None and short not in gaz.common and ctx.all_han_word(short[:1]):
-            out.append(short)
-    return out
-
-
-def _brand_name(ctx: Ctx, c: Cand) -> str:
-    """The proper name of a brand-headed company (联嘉 of 联嘉电子): the name less its head word."""
-    text, org = ctx.text, ctx.r.org
-    heads = [m for m in org.regex.finditer(text, c.start, c.end) if m.end() == c.end]
-    m = max(heads, key=lambda m: m.end() - m.start(), default=None)
-    return text[c.start:m.start()] if m is not None else text[c.start:c.end]
+    return tuple(short for k in range(len(core), org.alias_prefix_min - 1, -1) if (short := core[:k]) != name
+                 and gaz.label.get(short) is None and short not in gaz.common and r.chars.is_han.match(short))
 
 
 def _mentions(ctx: Ctx, forms: dict[str, tuple[str, str, str]], taken: bytearray) -> list[Cand]:

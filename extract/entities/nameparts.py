@@ -9,7 +9,10 @@ last stop word standing there (收购, 担任) and past the words with a stop ta
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from extract.entities.context import Ctx
+from extract.entities.lexicon import rules
 
 
 def left_edge(ctx: Ctx, w: int, a: int) -> int:
@@ -78,14 +81,22 @@ def first_part(ctx: Ctx, parts: list[tuple[int, int]], a: int) -> tuple[int, int
 
 
 def is_name_word(ctx: Ctx, word: str) -> bool:
+    """A proper name by the dictionary (see :func:`name_word`)."""
+    return name_word(word)
+
+
+@lru_cache(maxsize=1 << 16)
+def name_word(word: str) -> bool:
     """A proper name by the dictionary: a national word (国家, 中央), a place or organisation of the gazetteer,
-    a word jieba tags as a name and uses rarely enough, or a word of Han characters it does not know."""
-    org, gaz = ctx.r.org, ctx.r.gaz
+    a word jieba tags as a name and uses rarely enough, or a word of Han characters it does not know (and no
+    function character: 全澳, 另据 are none).  It depends on the word alone, so each is decided once a process."""
+    r = rules()
+    org, gaz = r.org, r.gaz
     if word in org.national or gaz.label.get(word) in ("LOC", "ORG"):
         return True
     tag = gaz.tag.get(word)
     if tag in org.name_tags:
         return len(word) > 1 and org.freq.get(word, 0) <= org.name_tag_max_freq[tag]
     lo, hi = org.unknown_len
-    return lo <= len(word) <= hi and ctx.is_unknown(word) and ctx.all_han_word(word) and word[0] not in org.bad_start \
-        and not any(ch in org.not_in_unknown for ch in word)  # 全澳, 另据: no names
+    return lo <= len(word) <= hi and not org.freq.get(word) and r.chars.is_han_run.fullmatch(word) is not None \
+        and word[0] not in org.bad_start and not any(ch in org.not_in_unknown for ch in word)

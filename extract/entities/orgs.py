@@ -33,6 +33,8 @@ def org_cands(ctx: Ctx) -> list[Cand]:
             continue  # 全部, 平台, 团队: the head ends a common word (the usual case, decided first)
         if not _suffix_ok(ctx, head, b) or (head in org.place_heads and _place_head(ctx, head, a, b)):
             continue
+        if b in ctx.anchors.by_end and _known_whole(ctx, a, b):
+            continue  # 乌鲁木齐海关 is a name of the lists, with no place before it to grow over
         kind = org.kind[head]
         w = ctx.window(a, org.max_len)
         start = _START[kind](ctx, head, w, a, b)
@@ -45,6 +47,13 @@ def org_cands(ctx: Ctx) -> list[Cand]:
         out.append(c)
         ctx.anchors.add(c)
     return out
+
+
+def _known_whole(ctx: Ctx, a: int, b: int) -> bool:
+    """True when a name of the gazetteer lists holds the head at [a, b), ends with it and follows no known place
+    (韩国|外交部 grows; 乌鲁木齐海关 alone is found already)."""
+    by_end, gaz_rules = ctx.anchors.by_end, ctx.r.gaz_rules
+    return any(c.start < a and c.rule in gaz_rules and c.start not in by_end for c in by_end[b])
 
 
 def _place_head(ctx: Ctx, head: str, a: int, b: int) -> bool:
