@@ -238,8 +238,9 @@ def rules() -> Rules:
     source, tier, rank = _rule_table(cfg)
     gaz = load_gazetteer(cfg["gazetteers"])
     return Rules(chars=chars, gaz=gaz, org=_orgs(cfg["organisations"], chars, cfg["places"]["loc"]["org_heads"]),
-                 loc=_places(cfg["places"], gaz), per=_persons(cfg["persons"], chars), work=_works(cfg["works_events"]),
-                 source=source, tier=tier, rank=rank, gaz_rules=frozenset(gaz.rule.values()))
+                 loc=_places(cfg["places"], gaz, _org_heads(cfg["organisations"])), per=_persons(cfg["persons"], chars),
+                 work=_works(cfg["works_events"]), source=source, tier=tier, rank=rank,
+                 gaz_rules=frozenset(gaz.rule.values()))
 
 
 def _rule_table(cfg: dict[str, dict]) -> tuple[dict[str, str], dict[str, int], dict[str, int]]:
@@ -268,6 +269,11 @@ def _named_tables(node: object) -> Iterator[dict]:
 
 
 _ORG_KINDS = (("legal", "strong"), ("named", "named"), ("weak", "weak"), ("brand", "brand"))
+
+
+def _org_heads(cfg: dict) -> list[str]:
+    """Every organisation head word of ``organisations.toml``."""
+    return [h for _, table in _ORG_KINDS for h in cfg["org"][table]["suffixes"]]
 
 
 def _orgs(cfg: dict, chars: Chars, place_heads: list[str]) -> Orgs:
@@ -313,16 +319,18 @@ def _facility(cfg: dict) -> Facility:
                     word_max_freq=cfg["word_max_freq"], rule=cfg["name"])
 
 
-def _dict_places(cfg: dict, gaz: Gazetteer, heads: tuple[str, ...], generic: tuple[str, ...]) -> DictPlaces:
-    """jieba's words tagged as places, of the configured lengths, used rarely enough, not in the gazetteer, not a
-    known place and a suffix or facility head (the rules of those decide: 北京西站) and holding no generic word
-    (周边城市)."""
+def _dict_places(cfg: dict, gaz: Gazetteer, heads: tuple[str, ...], generic: tuple[str, ...],
+                 org_heads: frozenset[str]) -> DictPlaces:
+    """jieba's words tagged as places, of the configured lengths, used rarely enough, not in the gazetteer, no
+    organisation head (jieba tags 海关 ns), not a known place and a suffix or facility head (the rules of those
+    decide: 北京西站) and holding no generic word (周边城市)."""
     freq = tokenizer().FREQ
     tags, lo, hi, top = frozenset(cfg["tags"]), cfg["min_len"], cfg["max_len"], cfg["max_freq"]
     generic_re = re.compile(alternation([g for g in generic if len(g) > 1] + cfg["generic"]))
     not_places = frozenset(cfg["not_places"])
     words = frozenset(w for w, t in gaz.tag.items()
                       if t in tags and lo <= len(w) <= hi and w not in gaz.label and w not in not_places
+                      and w not in org_heads
                       and freq.get(w, 0) <= top and not generic_re.search(w)
                       and not (w.endswith(heads) and _opens_with_place(w, gaz)))
     return DictPlaces(words=words, pairs=pair_bits(sorted(words)), shape=cfg["shape"], after=tuple(cfg["after"]),
@@ -334,7 +342,7 @@ def _opens_with_place(word: str, gaz: Gazetteer) -> bool:
     return any(gaz.label.get(word[:k]) == "LOC" for k in range(2, len(word)))
 
 
-def _places(cfg: dict, gaz: Gazetteer) -> Places:
+def _places(cfg: dict, gaz: Gazetteer, heads: list[str]) -> Places:
     loc = cfg["loc"]
     suffix, named, unknown, after = (loc[k] for k in ("suffix", "place_and_name", "unknown_name", "after_place"))
     admin = loc["admin"]
@@ -347,7 +355,7 @@ def _places(cfg: dict, gaz: Gazetteer) -> Places:
         admin_regex=re.compile(trie_pattern(admin["suffixes"])), admin_max=admin["max_len"], rule_admin=admin["name"],
         facility=_facility(loc["facility"]), rule_propagated=loc["propagated"]["name"],
         dictionary=_dict_places(loc["dictionary"], gaz, tuple(loc["facility"]["heads"] + loc["strong"] + loc["weak"]),
-                                tuple(unknown["generic"])),
+                                tuple(unknown["generic"]), frozenset(heads)),
         window=loc["window"], max_middle=loc["max_middle"], follow_ok=re.compile(loc["follow_ok"]),
         tight=frozenset(suffix["tight"]), tight_middle=tuple(suffix["tight_middle"]), broad=broad,
         broad_ok=frozenset(suffix["broad_ok"]), named=frozenset(named["suffixes"]),
