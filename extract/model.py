@@ -158,6 +158,8 @@ class Entity(Record):
     source: str | None = None  # gazetteer | suffix | pattern | byline
     norm: str | None = None  # normalised form where one exists (CURRENCY: ISO code)
     rule: str | None = None  # the name of the rule that produced it (rules/entities/)
+    entity_id: str | None = None  # shared by every mention of one thing in a document (contract round 2)
+    canonical: str | None = None  # the thing's full name (an alias's full name, 桑植 -> 桑植县; contract round 2)
 
 
 @dataclass(slots=True)
