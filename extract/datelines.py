@@ -17,7 +17,7 @@ from functools import cache
 from typing import NamedTuple
 
 from extract import lexicon, timestamps
-from extract.rules import load_toml
+from extract.rules import load_surnames, load_toml
 
 _PART = re.compile(r"\{([a-z_]+)\}")
 
@@ -68,11 +68,11 @@ def _rules() -> _Rules:
                    for f in d["field"])
     photo = next(f for f in fields if f.name == "dateline.photo_credit")
     names = d["names"]
-    people = load_toml(names["surnames_from"])["person"]["names"]
+    single, _, compound = load_surnames(names["surnames_file"])
     return _Rules(fields, re.compile(d["separator"]), dict(d["brackets"]), frozenset(d["own_outlet"]),
                   re.compile(f"[^{names['separators']}]+"), d["head_lines"], d["tail_lines"], d["max_len"],
                   frozenset(d["sentence_marks"]), re.compile(rf"(?:{photo.pattern.pattern})\s*[)）]?\s*$"),
-                  frozenset(people["surnames"].strip()), tuple(people["compound_surnames"]), names["plain_max_len"],
+                  single, tuple(sorted(compound)), names["plain_max_len"],
                   frozenset(f.name for f in fields if f.field in _STATES_NOTHING))
 
 

@@ -22,7 +22,7 @@ from extract.entities.gazetteer import Gazetteer
 from extract.entities.gazetteer import load as load_gazetteer
 from extract.entities.words import JiebaTokenizer, alternation, pair_bits, trie_pattern
 from extract.lexicon import tokenizer
-from extract.rules import load_list, load_toml
+from extract.rules import load_list, load_surnames, load_toml
 
 _FILES = ("boundaries", "gazetteers", "organisations", "places", "persons", "works_events", "resolve")
 
@@ -388,7 +388,7 @@ def _persons(cfg: dict, chars: Chars) -> Persons:
     speaker, anon, lst, dic = per["speaker"], per["anonymised"], per["list"], per["dictionary"]
     han, k = chars.han, dot["part_max"]
     part = f"[{han}]{{1,{k}}}"
-    single, ambiguous, compound = _surnames(names["surnames_file"])
+    single, ambiguous, compound = load_surnames(names["surnames_file"])
     return Persons(
         titles=frozenset(title["titles"]), title_re=re.compile(alternation(title["titles"])),
         title_pairs=pair_bits(title["titles"]), chain=title["chain"], chain_window=title["chain_window"],
@@ -418,15 +418,6 @@ def _char_table(chars: frozenset[str]) -> np.ndarray:
     table = np.zeros(0x110000, dtype=bool)
     table[[ord(c) for c in chars]] = True
     return table
-
-
-def _surnames(path: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """(single-character surnames, the ambiguous ones among them, two-character surnames) of the surname file
-    (``surname<TAB>names<TAB>clear|ambiguous`` a line)."""
-    rows = [line.split("\t") for line in load_list(path)]
-    single = frozenset(r[0] for r in rows if len(r[0]) == 1)
-    ambiguous = frozenset(r[0] for r in rows if len(r[0]) == 1 and r[2].strip() == "ambiguous")
-    return single, ambiguous, frozenset(r[0] for r in rows if len(r[0]) == 2)
 
 
 def _one_length(words: list[str]) -> int:
