@@ -567,6 +567,8 @@ def _sentence_row(old: Doc, new: Doc, p: Pair, ou: list[Unit], nu: list[Unit], o
         doc, span = (old, p.old) if p.old else (new, p.new)
         if _corrupt_share(doc, span) >= 0.5:
             status, row["note"] = "same", "corrupt"
+        elif _in_dateline(doc, span):  # a credit or dateline only one version has: metadata, not text
+            status, row["note"] = "same", "dateline"
         elif own.count(k) > 1:
             status, row["note"] = "same", "repeat"
         elif len(k) >= 4 and k in other:
@@ -594,6 +596,14 @@ def _corrupt_share(doc: Doc, span: Span) -> float:
     if not pos or not doc.corrupt:
         return 0.0
     return sum(1 for i in pos if doc.is_corrupt(i, i + 1)) / len(pos)
+
+
+def _in_dateline(doc: Doc, span: Span) -> bool:
+    """Whether ``span`` lies inside a line the cleaner read as a dateline (``dateline`` marks)."""
+    raw = [(r.raw_start, r.raw_end) for r in doc.removed if r.kind == "dateline"]
+    if not raw or doc.mapped is None:
+        return False
+    return any(s <= span[0] and span[1] <= e for s, e in doc.mapped.spans_from_raw(raw))
 
 
 def _moved_edits(rows: list[dict[str, Any]]) -> None:
