@@ -51,6 +51,7 @@ class Orgs:
     stop_words: frozenset[str]
     stop_tags: frozenset[str]
     verb_tags: frozenset[str]
+    clause_tags: frozenset[str]  # a weak head's middle holding one is a clause (see orgs._verb_inside)
     stop_chars: str
     not_in_unknown: str  # an unknown word holding one of these is no name (另据, 仍为: function words jieba missed)
     word_tags: frozenset[str]  # a dictionary word holding the head with one of these tags is an organisation
@@ -293,7 +294,7 @@ def _orgs(cfg: dict, chars: Chars, place_heads: list[str]) -> Orgs:
         unknown_len=tuple(org["unknown_len"]), latin=re.compile(org["latin"]),
         ordinal_unit=re.compile(org["ordinal_unit"]), national=frozenset(org["national"]),
         local=org["local"], stop_words=frozenset(org["stop_words"]), stop_tags=frozenset(org["stop_tags"]),
-        verb_tags=frozenset(org["verb_tags"]),
+        verb_tags=frozenset(org["verb_tags"]), clause_tags=frozenset(org["clause_tags"]),
         stop_chars=org["stop_chars"], not_in_unknown=org["stop_chars"] + org["not_in_unknown"],
         word_tags=frozenset(org["word_tags"]), close=frozenset(weak["close"]),
         max_middle=weak["max_middle"], near_extra=weak["near_extra"], single_min_middle=weak["single_min_middle"],

@@ -160,11 +160,28 @@ def _weak_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
         return None
     if len(head) == 1 and head not in org.close and a - parts[0][1] < org.single_min_middle:
         return None
-    if ctx.r.per.title_re.search(text, a - middle, a):
+    if ctx.r.per.title_re.search(text, a - middle, a) or _verb_inside(ctx, a - middle, a):
         return None
     if head in org.close:  # 马拉加队|两球战胜|杭州队: a team is the name right before its head
         return parts[-1][0]
     return parts[0][0]
+
+
+def _verb_inside(ctx: Ctx, s: int, a: int) -> bool:
+    """True when the words between ``s`` and the word touching the head at ``a`` read as a clause: two verbs in a
+    row or an adverb (合川区|累计|建成|充电|站, 已|开通|基站), not an office's name (查检|三科, 行政|审批|局)."""
+    text, bnd, tag, org = ctx.text, ctx.bnd, ctx.r.gaz.tag, ctx.r.org
+    last = bnd.rfind(1, s, a)
+    p, verb = bnd.find(1, s), False
+    while 0 <= p < last:
+        q = bnd.find(1, p + 1)
+        if q > last:
+            break
+        t = tag.get(text[p:q])
+        if t in org.clause_tags or (verb and t in org.verb_tags):
+            return True
+        verb, p = t in org.verb_tags, q
+    return False
 
 
 def _brand_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
