@@ -35,14 +35,17 @@ def extract_text(text: str, ref_date: str | None = None, *, title: str | None = 
     """
     from extract import batch, facts, pipeline
     from extract.export import records
-    from extract.ingest import parse_datetime
     from extract.model import Doc
+    from extract.timestamps import read, read_date
 
     if not isinstance(text, str) or not text.strip():
         raise ValueError("text is empty")
-    iso = parse_datetime(published) if published else None
-    if published and iso is None:
-        raise ValueError(f"published is not YYYY-MM-DD[ HH:MM[:SS]]: {published!r}")
+    stamp = read(published) if published else None
+    if stamp is not None and stamp.iso is None:
+        raise ValueError(f"published is not a date ({stamp.why}): {published!r}")
+    if ref_date is not None and (day := read_date(ref_date)).iso is None:
+        raise ValueError(f"ref_date is not a date ({day.why}): {ref_date!r}")
+    iso = stamp.iso if stamp else None
     errors: list[str] = []
     docs = batch.documents([Doc(source=source, raw=text, title=title, published=iso)],
                            pipeline.Options(ref_date=ref_date), errors.append)

@@ -5,8 +5,8 @@ Two passes around normalisation (see extract/pipeline.py):
 * :func:`clean_chars` on the decoded input: line ends, invisible characters, HTML entities
   (also damaged ones), inline pinyin annotations (網(wǎng)站 -> 網站);
 * :func:`clean_lines` on the normalised simplified text, so its patterns need one script only:
-  metadata lines (read, then dropped), site furniture, photo captions (kept, marked), markdown
-  heading marks, words broken across blank lines, blank lines.
+  site furniture (dropped), datelines (read by :mod:`extract.datelines`, kept, marked), photo
+  captions (kept, marked), markdown heading marks, words broken across blank lines, blank lines.
 
 :func:`mark_mojibake` finds corrupted spans; they stay in the text (we cannot know what they
 said) but are recorded, so that no record is taken from inside one.  All edits go through the
@@ -23,8 +23,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import NamedTuple
 
-from extract import lexicon
-from extract.ingest import parse_datetime
+from extract import datelines, lexicon
 from extract.model import Doc, Removed, Span
 from extract.offsets import MappedText
 from extract.rules import load_list, load_toml
@@ -240,7 +239,6 @@ class FurnitureRule(NamedTuple):
     name: str
     note: str
     pattern: re.Pattern[str]
-    metadata: bool  # its metadata is read before it is dropped
     image: bool  # the next line is a photo caption
 
 
@@ -248,8 +246,7 @@ class FurnitureRule(NamedTuple):
 def _furniture() -> tuple[int, tuple[FurnitureRule, ...]]:
     r = _rules()
     return r["furniture_lines"]["max_len"], tuple(
-        FurnitureRule(f["name"], f["note"], re.compile(f["pattern"]), f.get("metadata", False), f.get("image", False))
-        for f in r["furniture"])
+        FurnitureRule(f["name"], f["note"], re.compile(f["pattern"]), f.get("image", False)) for f in r["furniture"])
 
 
 def furniture_rule(line: str) -> FurnitureRule | None:
@@ -264,68 +261,39 @@ def furniture_rule(line: str) -> FurnitureRule | None:
     return None
 
 
-class _MetadataRules(NamedTuple):
-    """The metadata rules of clean.toml, compiled: patterns by field, in the file's order."""
+def take_datelines(doc: Doc, mt: MappedText, lines: list[Span]) -> list[tuple[int, int, None]]:
+    """Give the document what its datelines state (:mod:`extract.datelines`) and mark each dateline line.
 
-    fields: dict[str, tuple[re.Pattern[str], ...]]
-    max_len: int
-    byline: str
-    separators: re.Pattern[str]
-    only: re.Pattern[str]
-
-
-@cache
-def _metadata_rules() -> _MetadataRules:
-    m = _rules()["metadata"]
-    fields: dict[str, tuple[re.Pattern[str], ...]] = {"published": (), "site": (), "authors": (), "editors": ()}
-    for rule in m["rule"]:
-        fields[rule["field"]] += (re.compile(rule["pattern"]),)
-    return _MetadataRules(fields, m["max_len"], m["byline"], re.compile(m["separators"]), re.compile(m["only"]))
-
-
-def read_metadata(line: str) -> dict[str, object]:
-    """Metadata stated on one line: published, site, authors, editors (only what is there)."""
-    r = _metadata_rules()
-    out: dict[str, object] = {}
-    for p in r.fields["published"]:
-        m = p.search(line)
-        if m and (iso := parse_datetime(m.group(1))):
-            out["published"] = iso
-            break
-    for p in r.fields["site"]:
-        if m := p.search(line):
-            out["site"] = m.group(1)
-            break
-    for key in ("authors", "editors"):
-        names = [n for p in r.fields[key] for m in p.finditer(line) for n in r.separators.split(m.group(1)) if n]
-        if names:
-            out[key] = list(dict.fromkeys(names))
-    return out
-
-
-def _take_metadata(doc: Doc, line: str, rule: FurnitureRule | None) -> None:
-    """Give the document the metadata a line states: all of it from a metadata line, else its byline's authors."""
-    r = _metadata_rules()
-    meta = read_metadata(line) if len(line) <= r.max_len or r.byline in line else {}
-    if not meta:
-        return
-    if rule is not None and rule.metadata or rule is None and _is_meta_only(line, r):
-        for key in ("published", "site"):
-            if meta.get(key) and not getattr(doc, key):
-                setattr(doc, key, meta[key])
-        for key in ("authors", "editors"):
-            if meta.get(key):
-                setattr(doc, key, list(dict.fromkeys(getattr(doc, key) + meta[key])))
-    elif rule is None and meta.get("authors"):
-        doc.authors = list(dict.fromkeys(doc.authors + meta["authors"]))  # byline kept in text
-
-
-def _is_meta_only(line: str, r: _MetadataRules) -> bool:
-    """A line that is nothing but metadata.
-
-    The length test comes first: the pattern backtracks badly on long body lines with colons.
+    The lines stay in the text (their dates and names are the article's); each is listed in
+    ``doc.removed`` as a ``dateline`` mark with the first rule that read it (all of them in its note);
+    the controls and counters on them (【字号 大 中 小】, 浏览次数：120) are cut: the deletions are returned.
+    What the input gave (a JSONL ``published``, a page's metadata) is not overwritten; credits are
+    added to it.
     """
-    return len(line.strip()) <= r.max_len and r.only.fullmatch(line) is not None
+    text = mt.text
+    found, per_line = datelines.read_text([text[s:e] for s, e in lines])
+    cuts: list[tuple[int, int, None]] = []
+    for i, got in per_line:
+        for a, b in got.cuts:
+            a, b = lines[i][0] + a, lines[i][0] + b
+            doc.removed.append(Removed("furniture", text[a:b], *mt.raw_span(a, b), note="controls on a dateline",
+                                       rule="dateline.controls"))
+            cuts.append((a, b, None))
+        s, e = lines[i][0] + got.span[0], lines[i][0] + got.span[1]
+        fields = ", ".join(k for k in got.values if k in _DOC_FIELDS)
+        doc.removed.append(Removed("dateline", text[s:e], *mt.raw_span(s, e), rule=got.lead_rule(),
+                                   note=f"kept in text; {fields} read by {', '.join(got.rules)}"))
+    if doc.published is None and (published := found.first("published")):
+        doc.published, doc.ref_date_source = published, "dateline"
+    doc.site = doc.site or found.first("site")
+    doc.outlet = doc.outlet or found.first("outlet") or doc.site
+    for key in ("authors", "photographers", "editors"):
+        if names := found.all(key):
+            setattr(doc, key, list(dict.fromkeys(getattr(doc, key) + names)))
+    return cuts
+
+
+_DOC_FIELDS = ("published", "site", "outlet", "authors", "photographers", "editors")
 
 
 # ----------------------------------------------------------------------------- lines
@@ -357,7 +325,7 @@ def _lines(text: str) -> list[Span]:
 
 
 def clean_lines(doc: Doc) -> Doc:
-    """Drop furniture and metadata lines, mark captions, strip heading marks, join broken lines."""
+    """Drop furniture lines, read and mark datelines and captions, strip heading marks, join broken lines."""
     assert doc.mapped is not None
     mt = doc.mapped.rewrite(sorted(_line_edits(doc, doc.mapped)))
     mt = _join_broken(doc, mt)
@@ -372,10 +340,14 @@ def _line_edits(doc: Doc, mt: MappedText) -> list[tuple[int, int, None]]:
     text = mt.text
     edits: list[tuple[int, int, None]] = []
     prev_image = False
+    kept: list[Span] = []
     for s, e in _lines(text):
         line = text[s:e]
         rule = furniture_rule(line)
-        _take_metadata(doc, line, rule)
+        if rule is not None and datelines.read_line(line) is not None:
+            rule = None  # 编辑 | 张三 looks like a menu, but it is a credit
+        if rule is None and line.strip():
+            kept.append((s, e))
         if rule is not None:
             doc.removed.append(Removed("furniture", line.strip(), *mt.raw_span(s, e), note=rule.note, rule=rule.name))
             edits.append((s, min(e + 1, len(text)), None))
@@ -389,7 +361,7 @@ def _line_edits(doc: Doc, mt: MappedText) -> list[tuple[int, int, None]]:
             prev_image = False
         if h := r.heading.match(line):
             edits.append((s, s + h.end(), None))
-    return edits
+    return edits + take_datelines(doc, mt, kept)
 
 
 def _join_broken(doc: Doc, mt: MappedText) -> MappedText:

@@ -18,6 +18,8 @@ which fields it compares, then lists cases::
     text = "推进一带一路建设"
     expect = []                           # a negative: nothing may be found
 
+A case may also give the metadata an input gives with its text: ``published`` and ``title``.
+
 ``expect`` is the **whole** answer: every record the stage produces, in order, with every listed
 field (a field left out of an expected record means null).  Anything missing or extra fails
 (Duckling's negative corpus, Recognizers-Text's ``len(results) == len(expected)``).
@@ -26,7 +28,8 @@ A case runs every stage of :data:`extract.pipeline.STAGES` up to and including `
 document made of ``text``, so the corpus tests exactly what a user gets.  Record stages (dates,
 numbers, entities, facts; a fact's ``mentions`` as ``[start, end]`` pairs) are compared record by
 record; the other stages give one record of
-document fields (``text``, ``title``, ``published``, ``site``, ``authors``, ``editors``, ``script``,
+document fields (``text``, ``title``, ``published``, ``site``, ``outlet``, ``authors``, ``photographers``,
+``editors``, ``ref_date``, ``ref_date_source``, ``script``,
 ``flags``, and the derived ``words``, ``sentences``, ``captions`` and ``corrupt`` as texts, ``removed``
 as ``[kind, text, rule]``: the rule left out when the entry has none).
 
@@ -59,6 +62,7 @@ class Case:
     ref_date: str | None
     rule: str | None
     published: str | None = None
+    title: str | None = None  # a title given with the input (as a JSONL record or a page gives one)
 
     @property
     def name(self) -> str:
@@ -96,13 +100,13 @@ def load(path: Path) -> Corpus:
         if "text" not in c:
             raise ValueError(f"{path}: case {i} has no text")
         cases.append(Case(path, i, c["text"], c.get("expect"), c.get("ref_date", default_ref), c.get("rule"),
-                          c.get("published")))
+                          c.get("published"), c.get("title")))
     return Corpus(path, stage, fields, tuple(cases))
 
 
 def run_case(corpus: Corpus, case: Case) -> list[dict[str, Any]]:
     """The stage's answer for a case, projected onto the corpus fields (None fields left out)."""
-    doc = Doc(source=case.name, raw=case.text, published=case.published)
+    doc = Doc(source=case.name, raw=case.text, published=case.published, title=case.title)
     doc.doc_id = content_id(case.text)
     pipeline.run(doc, pipeline.Options(ref_date=case.ref_date), pipeline.stages(stop=corpus.stage))
     return [project(r, corpus.fields) for r in stage_records(doc, corpus.stage)]
@@ -115,8 +119,9 @@ def stage_records(doc: Doc, stage: str) -> list[dict[str, Any]]:
     if stage in RECORD_STAGES:
         return [r.to_json() for r in getattr(doc, RECORD_STAGES[stage])]
     text = doc.text
-    return [{"text": text, "title": doc.title, "published": doc.published, "site": doc.site,
-             "authors": doc.authors, "editors": doc.editors, "ref_date": doc.ref_date, "script": doc.script,
+    return [{"text": text, "title": doc.title, "published": doc.published, "site": doc.site, "outlet": doc.outlet,
+             "authors": doc.authors, "photographers": doc.photographers, "editors": doc.editors,
+             "ref_date": doc.ref_date, "ref_date_source": doc.ref_date_source, "script": doc.script,
              "words": [text[s:e] for s, e in doc.tokens], "sentences": [text[s:e] for s, e in doc.sentences],
              "removed": [[r.kind, r.text, r.rule] if r.rule else [r.kind, r.text] for r in doc.removed],
              "captions": [text[s:e] for s, e in doc.captions], "flags": doc.flags,

@@ -22,7 +22,9 @@ Alignment, robust to reordering, repeated blocks and broken lines:
    spans marked corrupt (mojibake) are noise, and a pair with only noise is ``same``.
 
 Facts (or, when a document has no facts, its quantities) are compared inside aligned sentences:
-value, value_max, unit, approx, subject, metric and period, with positions in both versions.
+value, value_max, unit, approx, subject, metric and period, with positions in both versions.  Facts of the
+two versions pair on their canonical metric (营收 in one, 营业收入 in the other is one metric: a reworded
+metric is no change).
 """
 
 from __future__ import annotations
@@ -366,6 +368,7 @@ def _span(pos: list[int], i1: int, i2: int, whole: Span) -> Span:
 # --- facts ------------------------------------------------------------------------------------------
 
 _FACT_FIELDS = ("value", "value_max", "unit", "approx", "subject", "metric", "period_start", "period_end", "change")
+_SAME_METRIC = ("metric_canonical", "segment")  # the same canonical metric reworded is the same metric
 
 
 def _items(doc: Doc) -> list[dict[str, Any]]:
@@ -381,14 +384,14 @@ def _items(doc: Doc) -> list[dict[str, Any]]:
         else:
             start, end = ms[0].start, ms[0].end
         out.append({"kind": "fact", "id": f.id, "start": start, "end": end, "text": doc.text[start:end],
-                    **{k: _jsonable(getattr(f, k, None)) for k in _FACT_FIELDS}})
+                    **{k: _jsonable(getattr(f, k, None)) for k in _FACT_FIELDS + _SAME_METRIC}})
     if out:
         return sorted(out, key=lambda r: (r["start"], r["end"]))
     for q in doc.quantities:
         out.append({"kind": "quantity", "id": q.id, "start": q.start, "end": q.end, "text": q.text,
                     "value": _jsonable(q.value), "value_max": _jsonable(q.value_max), "unit": q.unit,
                     "approx": q.approx, "subject": None, "metric": None, "period_start": None,
-                    "period_end": None, "change": None})
+                    "period_end": None, "change": None, "metric_canonical": None, "segment": None})
     return sorted(out, key=lambda r: (r["start"], r["end"]))
 
 
@@ -483,14 +486,23 @@ def _partner(r: dict[str, Any], mapped: list[int], news: list[dict[str, Any]], u
             best, best_score = k, score
     if best is None:
         best = next((k for k, n in enumerate(news) if k not in used and (
-            n["unit"] == r["unit"] or (n["metric"] and n["metric"] == r["metric"]))), None)
+            n["unit"] == r["unit"] or _same_metric(n, r))), None)
     return best
+
+
+def _same_metric(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """The same metric, worded alike or reworded (the same canonical metric and segment)."""
+    if a["metric"] and a["metric"] == b["metric"]:
+        return True
+    return bool(a["metric_canonical"]) and all(a[k] == b[k] for k in _SAME_METRIC)
 
 
 def _fact_row(status: str, o: dict[str, Any] | None, n: dict[str, Any] | None) -> dict[str, Any]:
     fields = {}
     if o is not None and n is not None:
         fields = {k: [o[k], n[k]] for k in _FACT_FIELDS if o[k] != n[k]}
+        if "metric" in fields and _same_metric(o, n):
+            del fields["metric"]  # 营收 -> 营业收入: reworded, not changed
     side = o or n
     assert side is not None
 
@@ -555,6 +567,8 @@ def _sentence_row(old: Doc, new: Doc, p: Pair, ou: list[Unit], nu: list[Unit], o
         doc, span = (old, p.old) if p.old else (new, p.new)
         if _corrupt_share(doc, span) >= 0.5:
             status, row["note"] = "same", "corrupt"
+        elif _in_dateline(doc, span):  # a credit or dateline only one version has: metadata, not text
+            status, row["note"] = "same", "dateline"
         elif own.count(k) > 1:
             status, row["note"] = "same", "repeat"
         elif len(k) >= 4 and k in other:
@@ -582,6 +596,14 @@ def _corrupt_share(doc: Doc, span: Span) -> float:
     if not pos or not doc.corrupt:
         return 0.0
     return sum(1 for i in pos if doc.is_corrupt(i, i + 1)) / len(pos)
+
+
+def _in_dateline(doc: Doc, span: Span) -> bool:
+    """Whether ``span`` lies inside a line the cleaner read as a dateline (``dateline`` marks)."""
+    raw = [(r.raw_start, r.raw_end) for r in doc.removed if r.kind == "dateline"]
+    if not raw or doc.mapped is None:
+        return False
+    return any(s <= span[0] and span[1] <= e for s, e in doc.mapped.spans_from_raw(raw))
 
 
 def _moved_edits(rows: list[dict[str, Any]]) -> None:

@@ -6,9 +6,9 @@ not assumed: a BOM decides; else strict UTF-8; else charset-normalizer chooses a
 Chinese encodings (GB18030 covers GBK and GB2312; Big5).  Bad input never raises: it yields an
 :class:`InputError` naming ``path[:line]`` and the batch goes on.
 
-For HTML the article body is taken with trafilatura (paragraphs kept as lines); the raw text
-that raw offsets index is then the extracted text, since positions inside markup would not be
-the article's characters.
+For HTML the article (headline, dateline, body; paragraphs kept as lines) and the page's metadata
+are taken by :mod:`extract.pages`; the raw text that raw offsets index is then the extracted text,
+since positions inside markup would not be the article's characters.
 """
 
 from __future__ import annotations
@@ -18,13 +18,12 @@ import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import orjson
 from charset_normalizer import from_bytes
 
-from extract import htmltext
+from extract import timestamps
 from extract.model import Doc
 
 SUFFIXES = {".txt", ".md", ".html", ".htm", ".jsonl"}
@@ -43,18 +42,8 @@ class InputError:
 
 
 def parse_datetime(s: str) -> str | None:
-    """ISO form of a stated publication date/time (2023-10-24, 2024/9/9 10:58:07, 2023年10月24日 09:30)."""
-    m = re.fullmatch(
-        r"\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*", s)
-    if not m:
-        return None
-    y, mo, d, hh, mm, ss = m.groups()
-    try:
-        if hh is None:
-            return datetime(int(y), int(mo), int(d)).date().isoformat()
-        return datetime(int(y), int(mo), int(d), int(hh), int(mm), int(ss or 0)).isoformat()
-    except ValueError:
-        return None
+    """ISO form of a stated publication date/time, in every form :mod:`extract.timestamps` reads."""
+    return timestamps.parse(s)
 
 
 def decode(data: bytes) -> tuple[str | None, str]:
@@ -150,11 +139,13 @@ def _controls(text: str) -> float:
 
 
 def _from_text(source: str, text: str, is_html: bool = False, **meta) -> Doc | InputError:
-    if is_html:
-        try:
-            text = _html_body(text)
-        except Exception as e:  # noqa: BLE001 - one page that cannot be read is one bad input, never the batch
-            return InputError(source, f"HTML could not be read ({type(e).__name__}: {str(e)[:200]})")
+    if is_html:  # the article and what the page says about it (extract/pages.py)
+        from extract import pages
+
+        page = pages.read_page(text, meta.get("url"))
+        if page.why:
+            return InputError(source, page.why)
+        text, meta = page.text, pages.doc_fields(page, meta)
     if not text.strip():
         return InputError(source, "empty text")
     if _controls(text) > 0.05:
@@ -163,22 +154,11 @@ def _from_text(source: str, text: str, is_html: bool = False, **meta) -> Doc | I
     return doc
 
 
-def _html_body(page: str) -> str:
-    """The article body of a page, else (deep nesting, a fragment too short for trafilatura) its plain text.
-
-    A DOCTYPE's internal subset is removed first: declared entities are never expanded.
-    """
-    page = htmltext.without_internal_subset(page)
-    return html_to_text(page) or htmltext.plain_text(page)
-
-
 def html_to_text(page: str) -> str:
-    """Article body of an HTML page, one paragraph a line (trafilatura handles Chinese pages)."""
-    import trafilatura
+    """Article text of an HTML page, one paragraph a line (see :mod:`extract.pages`)."""
+    from extract import pages
 
-    out = trafilatura.extract(page, include_comments=False, include_tables=True, favor_recall=True,
-                              deduplicate=False, output_format="txt")
-    return out or ""
+    return pages.read_page(page).text
 
 
 def read_file(path: Path) -> Iterator[Doc | InputError]:
@@ -299,10 +279,12 @@ def jsonl_record(where: str, line: bytes | str, n: int, path: str | None = None)
     if rid is None:
         return [InputError(where, "missing field 'id'")]
     published = rec.get("published")
-    iso = parse_datetime(published) if isinstance(published, str) else None
+    stamp = timestamps.read(str(published)) if isinstance(published, str | int | float) else None
+    iso = stamp.iso if stamp else None
     out: list[Doc | InputError] = []
     if published is not None and iso is None:
-        out.append(InputError(where, f"field 'published' is not YYYY-MM-DD[ HH:MM[:SS]]: {published!r} (ignored)"))
+        why = stamp.why if stamp else "not a date or time"
+        out.append(InputError(where, f"field 'published' ({why}): {published!r} (ignored)"))
     meta = {"line": n, "title": _str(rec.get("title")), "url": _str(rec.get("url")),
             "site": _str(rec.get("source")), "published": iso}
     doc = _from_text(_fix_surrogates(str(rid)), _fix_surrogates(body), is_html=bool(rec.get("html")), **meta)

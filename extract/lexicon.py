@@ -3,8 +3,10 @@
 One tokenizer per process, shared by the stages that need words: cleaning asks whether two
 characters around a line break form a word (:func:`frequency`), segmentation cuts the text
 (:func:`tokenizer`).  Both import this module, so cleaning does not depend on the later
-segmentation stage.  The user words are ``rules/segment/userdict.txt`` and every gazetteer name
-of ``rules/entities/gazetteers/``, so that 霍尔果斯, 阿拉山口, 综合保税区 come out as single words.
+segmentation stage.  The user words are ``rules/segment/userdict.txt`` and the gazetteer names
+of ``rules/entities/gazetteers/``, so that 霍尔果斯, 阿拉山口, 综合保税区 come out as single words; the
+large generated gazetteers (``[jieba_words] skip_files`` of ``rules/entities/gazetteers.toml``) are not user
+words: thousands of short place names would change segmentation everywhere and slow start-up.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from functools import cache
 import jieba
 
 from extract.jieba_fast import FastTokenizer
-from extract.rules import load_list, rule_path, rules_dir
+from extract.rules import load_list, load_toml, rule_path, rules_dir
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -31,7 +33,8 @@ def load_user_words(tk: jieba.Tokenizer) -> jieba.Tokenizer:
         tk.load_userdict(str(user))
     gaz = rules_dir() / "entities" / "gazetteers"
     if gaz.is_dir():
-        for path in sorted(gaz.glob("*.txt")):
+        skip = set(load_toml("entities/gazetteers").get("jieba_words", {}).get("skip_files", ()))
+        for path in sorted(p for p in gaz.glob("*.txt") if p.name not in skip):
             for name in load_list(f"entities/gazetteers/{path.name}"):
                 word = name.split("\t")[0].split()[0]
                 if 1 < len(word) <= GAZETTEER_MAX_LEN:

@@ -8,10 +8,15 @@ need the reference date that relative dates (今年, 上月) are resolved agains
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
+from functools import cache
+from typing import NamedTuple
 
 from extract.model import Doc
+from extract.rules import load_toml
 
+_STATED = ("jsonl", "page", "dateline", "url")  # where an article's own publication date is read
 _TITLE_END = re.compile(r"[。！？!?：:；;，,]$")
 
 
@@ -31,11 +36,15 @@ def _placed(doc: Doc, kind: str) -> list[tuple[int, int]]:
     return doc.mapped.spans_from_raw(spans) if spans and doc.mapped is not None else []
 
 
-def find_title(text: str) -> str | None:
+def find_title(text: str, skip: frozenset[str] = frozenset()) -> str | None:
     """The first line when it reads as a headline (short, no sentence punctuation at its end).
 
-    A following line that starts with a dash is its subtitle (通道挽起两个市场 / ——新疆…调查).
+    Lines in ``skip`` (datelines: 2024-03-05 来源：X, 本报记者 Y) are passed over first: a scrape
+    may put the dateline above the headline.  A following line that starts with a dash is its
+    subtitle (通道挽起两个市场 / ——新疆…调查).
     """
+    while skip and text and text.split("\n", 1)[0].strip() in skip:
+        text = text.split("\n", 1)[1] if "\n" in text else ""
     lines = text.split("\n", 2)
     first = lines[0].strip() if lines else ""
     if not first or len(first) > 60 or _TITLE_END.search(first):
@@ -46,24 +55,64 @@ def find_title(text: str) -> str | None:
 
 
 def title(doc: Doc) -> None:
-    """The title given with the input (JSONL, HTML), else the headline line of the text."""
+    """The title given with the input (JSONL, HTML), else the headline line of the text; without the
+    site's name that pages append to it (标题_新浪网)."""
     if doc.title is None:
-        doc.title = find_title(doc.text)
+        doc.title = find_title(doc.text, frozenset(r.text for r in doc.removed if r.kind == "dateline"))
+    if doc.title:
+        doc.title = strip_site_suffix(doc.title, (doc.outlet, doc.site))
+
+
+class _TitleRules(NamedTuple):
+    """titles.toml, compiled."""
+
+    last_part: re.Pattern[str]  # what stands before the last separator, and after it
+    heads: tuple[str, ...]
+    max_site: int
+    domain: re.Pattern[str]
+    latin: re.Pattern[str]
+    min_title: int
+    max_channel: int
+
+
+@cache
+def _title_rules() -> _TitleRules:
+    r = load_toml("clean/titles")["title"]["site_suffix"]
+    sep = r["separator"]
+    return _TitleRules(re.compile(rf"^(.*[^\s_|｜·•\-－—–]){sep}([^_|｜·•\-－—–]+)$"), tuple(r["heads"]), r["max_site"],
+                       re.compile(r["domain"]), re.compile(r["latin"]), r["min_title"], r["max_channel"])
+
+
+def strip_site_suffix(text: str, names: Iterable[str | None] = ()) -> str:
+    """A title without the site name (and the channel names before it) a page appends (titles.toml)."""
+    r = _title_rules()
+    known = {n for n in names if n}
+    title, gone = text.strip(), False
+    while (m := r.last_part.match(title)) and len(m[1]) >= r.min_title:
+        tail = m[2].strip()
+        site = tail in known or r.domain.fullmatch(tail) or r.latin.fullmatch(tail) or (
+            len(tail) <= r.max_site and tail.endswith(r.heads))
+        channel = gone and len(tail) <= r.max_channel and not _TITLE_END.search(tail)
+        if not (site or channel):
+            break
+        title, gone = m[1].strip(), True
+    return title
 
 
 def reference_date(doc: Doc, cli_ref_date: str | None, infer, forced: str | None = None) -> None:
     """The date relative expressions are resolved against, and where it came from.
 
     In order: a ``forced`` date (``forced``: evaluation against gold), the article's own publication
-    date (dateline or page metadata: ``published``), the JSONL ``published`` (``jsonl``),
-    ``--ref-date`` (``cli``), else a date inferred from the article's own absolute dates by
-    ``infer(doc)`` (``inferred:...``), else none.
+    date (``published``, where ``ref_date_source`` already says where it was read: ``jsonl``, ``page``
+    (the page's structured data), ``dateline`` (the text's or the page's dateline) or ``url`` (the
+    page's URL); ``published`` when it was given otherwise), ``--ref-date`` (``cli``), else a date
+    inferred from the article's own absolute dates by ``infer(doc)`` (``inferred:...``), else none.
     """
     if forced:
         doc.ref_date, doc.ref_date_source = forced, "forced"
     elif doc.published:
         doc.ref_date = doc.published[:10]
-        if doc.ref_date_source != "jsonl":
+        if doc.ref_date_source not in _STATED:
             doc.ref_date_source = "published"
     elif cli_ref_date:
         doc.ref_date, doc.ref_date_source = cli_ref_date, "cli"

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -21,7 +23,8 @@ Span = tuple[int, int]
 
 
 def json_number(value: Decimal | int | float | None) -> int | float | None:
-    """Decimals are exact inside the pipeline; JSON gets an int when integral, else a float."""
+    """Decimals are exact inside the pipeline; JSON gets an int when integral (exact, of any size), else a
+    float (the nearest double: a decimal fraction keeps about 16 significant digits)."""
     if value is None:
         return None
     if isinstance(value, Decimal):
@@ -31,11 +34,33 @@ def json_number(value: Decimal | int | float | None) -> int | float | None:
     return value
 
 
+# orjson writes integers of 64 bits (signed or unsigned) natively; a larger one is written through a Fragment
+_INT_MIN, _INT_MAX = -(2**63), 2**64 - 1
+
+
 def _json_default(value: Any) -> Any:
-    """orjson's hook for the one type it does not know: exact Decimals become JSON numbers."""
+    """orjson's hook for the one type it does not know: exact Decimals become JSON numbers.
+
+    An integer beyond 64 bits (5.97×10^24 kg, 1万亿亿元) is still a JSON *number*, written digit for digit
+    (``5970000000000000000000000``): JSON numbers have no size limit, so ``value`` stays a number for every
+    reader (Python's ``json`` reads it exactly, ``orjson`` and pandas as the nearest float), never a string."""
     if isinstance(value, Decimal):
-        return json_number(value)
+        v = json_number(value)
+        if isinstance(v, int) and not _INT_MIN <= v <= _INT_MAX:
+            return orjson.Fragment(str(v).encode("ascii"))
+        return v
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+_LONG_INT = re.compile(rb"\d{20}")
+
+
+def json_record(line: bytes) -> dict[str, Any]:
+    """A JSON line as Python values, integers exact at any size (orjson reads one beyond 64 bits as a float;
+    the standard library, slower, is used only for a line that has one)."""
+    if _LONG_INT.search(line) is None:
+        return orjson.loads(line)
+    return json.loads(line)
 
 
 def record_bytes(rec: Any) -> bytes:
@@ -95,7 +120,7 @@ class Record:
 
     def to_json(self) -> dict[str, Any]:
         """The JSON record as plain Python values (the JSONL line is :func:`record_bytes`)."""
-        return orjson.loads(record_bytes(self))
+        return json_record(record_bytes(self))
 
 
 @dataclass(slots=True)
@@ -133,6 +158,8 @@ class Entity(Record):
     source: str | None = None  # gazetteer | suffix | pattern | byline
     norm: str | None = None  # normalised form where one exists (CURRENCY: ISO code)
     rule: str | None = None  # the name of the rule that produced it (rules/entities/)
+    entity_id: str | None = None  # shared by every mention of one thing in a document (contract round 2)
+    canonical: str | None = None  # the thing's full name (an alias's full name, 桑植 -> 桑植县; contract round 2)
 
 
 @dataclass(slots=True)
@@ -160,9 +187,14 @@ class Fact:
     mentions: list[Mention] = field(default_factory=list)
     doc_id: str | None = None
     rule: str | None = None  # the name of the rule that produced it (rules/facts/)
+    metric_canonical: str | None = None  # the canonical metric (rules/facts/metrics.toml), null when unknown
+    subject_source: str | None = None  # clause | sentence | anaphor | topic: where the subject was found
+    segment: str | None = None  # the list or sector word before the metric (第一产业 in 第一产业用电量)
+    guessed: list[str] | None = None  # what a rule guessed rather than read (rules/facts/facts.toml [guesses])
+    confidence: float | None = None  # 1 less the costs of the guesses
 
     def to_json(self) -> dict[str, Any]:
-        return orjson.loads(record_bytes(self))
+        return json_record(record_bytes(self))
 
 
 @dataclass(slots=True)
@@ -178,7 +210,7 @@ class Removed:
     rule: str | None = None  # the name of the rule that took it out or marked it (rules/clean/, rules/passages/)
 
     def to_json(self) -> dict[str, Any]:
-        return orjson.loads(record_bytes(self))
+        return json_record(record_bytes(self))
 
 
 @dataclass
@@ -193,10 +225,14 @@ class Doc:
     published: str | None = None  # ISO date or datetime
     url: str | None = None
     site: str | None = None  # 来源
+    outlet: str | None = None  # the outlet that published it: its dateline's, its page's, else ``site``
     authors: list[str] = field(default_factory=list)
+    photographers: list[str] = field(default_factory=list)
     editors: list[str] = field(default_factory=list)
     ref_date: str | None = None
-    ref_date_source: str | None = None  # published | jsonl | cli | forced | inferred | None
+    # where ref_date came from: dateline | page | url | jsonl (the article's own date) | published | cli |
+    # forced | inferred... | None
+    ref_date_source: str | None = None
     script: str = "simplified"
     mapped: MappedText | None = None
     corrupt: list[Span] = field(default_factory=list)  # spans of `text` marked as mojibake
@@ -285,8 +321,10 @@ class Doc:
             "corrupt": [list(s) for s in self.corrupt],
             "captions": [list(s) for s in self.captions],
             "site": self.site,
+            "outlet": self.outlet,
             "url": self.url,
             "authors": self.authors,
+            "photographers": self.photographers,
             "editors": self.editors,
             "content_hash": self.content_hash,
             "chars": len(self.text),

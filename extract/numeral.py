@@ -53,14 +53,21 @@ _ATOM = re.compile(
 )
 _DEC_RUN = re.compile(rf"[ ]*([{DECIMAL_DIGIT_CHARS}]+)")
 _SEQ_SPACED = re.compile(rf"[ ]*[\d{DIGIT_CHARS}]*[ ]*{re.escape(_T['digits']['sequence_spaced_before'])}")
-# scientific notation, powers and the k suffix on a plain Arabic number (2e5, 2^5, 40k); 40k个 is 40000 个
-_K, _K_BEFORE = _T["scientific"]["thousand"], _T["scientific"]["thousand_before"]
-_SCI = re.compile(rf"[eE]([+-]?\d+)(?![\w.])|\^([+-]*)(\d+)(?![\d.])|[{_K}](?![A-Za-z\u3400-\u9fff]|{_K_BEFORE})")
+# scientific notation, powers and the k suffix on a plain Arabic number (2e5, 2^5, 5.97×10^24, 40k); 40k个 is
+# 40000 个
+_S = _T["scientific"]
+_K, _K_BEFORE = _S["thousand"], _S["thousand_before"]
+_SUPER = {c: str(i) for i, c in enumerate(_S["superscripts"])}
+_SCI = re.compile(
+    rf"[eE](?P<e>[+-]?\d+)(?![0-9A-Za-z_.])"
+    rf"|[ ]*[{re.escape(_S['times'])}][ ]*10(?:\^(?P<tsign>[+-]?)(?P<texp>\d+)(?![\d.])"
+    rf"|(?P<sup>{re.escape(_S['superscript_minus'])}?[{_S['superscripts']}]+))"
+    rf"|\^(?P<psign>[+-]*)(?P<pexp>\d+)(?![\d.])|[{_K}](?![A-Za-z\u3400-\u9fff]|{_K_BEFORE})")
 _SCI_K_BEFORE_GE = re.compile(rf"[{_K}](?={_K_BEFORE})")
 _MAX_EXP = 30  # no amount in news is written with an exponent beyond this
 _FAST_AR = re.compile(r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?")
 # after an Arabic number, any of these sends it to the full reader
-_FAST_STOP = frozenset(" 0123456789.,eE^" + _K + POINT_CHARS + OVER_CHARS + SOME_CHARS + "/" + DIGIT_CHARS
+_FAST_STOP = frozenset(" 0123456789.,eE^" + _S["times"] + _K + POINT_CHARS + OVER_CHARS + SOME_CHARS + "/" + DIGIT_CHARS
                        + SCALE_CHARS + TENS_CHARS)
 _FAST_SCALES = {c: BIG_SCALES[c] for c in _T["scales"]["fast"]}  # 1500万, 836.8亿, 3.74万亿
 _DIGIT_VALUE = {c: Decimal(v) for c, v in CN_DIGITS.items()}
@@ -91,6 +98,16 @@ class Num:
     last_scale_start: int | None = None  # where the final scale character is (12千米 backs off)
     atoms: list = field(default_factory=list)
     text_is_one: bool = False  # exactly 一 (the indefinite article candidate)
+
+
+def is_some(num: Num) -> bool:
+    """Whether the number is vague by 几 or 数 (十几, 几十万, 数百: one digit unknown), not by a pair (两三, 七八)."""
+    return num.vague and any(a[0] == "v" and a[3] == 0 for a in num.atoms)
+
+
+def floor(num: Num) -> Decimal:
+    """The round lower bound a vague number is reported by (十几 10, 几十万 100000, 数百 100, 二十几 20)."""
+    return num.base if num.base > 0 else num.lo
 
 
 def exact(v: Decimal, start: int, end: int) -> Num:
@@ -416,29 +433,46 @@ def _num(text: str, pos: int, atoms: list[tuple], spans: list[tuple[int, int]]) 
 
 
 def _scientific(text: str, num: Num) -> None:
-    """2e5, 2^5, 40k after a plain Arabic number: the value they say (not 1e999999: no amount, too costly)."""
+    """2e5, 2^5, 5.97×10^24, 40k after a plain Arabic number: the value they say (not 1e999999: no amount,
+    too costly)."""
     value, end = num.value, num.end
     sm = _SCI.match(text, end)
-    if sm is not None and (sm.group(1) is not None and abs(int(sm.group(1))) > _MAX_EXP or sm.group(3) is not None
-                           and (int(sm.group(3)) > _MAX_EXP or value == 0 or value.adjusted() > 6)):
-        sm = None
     if sm is not None:
-        if sm.group(1) is not None:
-            value = value.scaleb(int(sm.group(1)))
-        elif sm.group(3) is not None:
-            exp = int(sm.group(3)) * (-1 if sm.group(2).count("-") % 2 else 1)
+        exp = _exponent(sm)
+        if exp is None:
+            value = value * 1000  # 40k
+        elif sm.group("pexp") is not None:  # 2^5: a power of the number itself
+            if abs(exp) > _MAX_EXP or value == 0 or value.adjusted() > 6:
+                return
             with localcontext() as ctx:
                 ctx.prec = 28
                 value = (value**exp).normalize()
+        elif abs(exp) > _MAX_EXP:
+            return
         else:
-            value = value * 1000
+            value = value.scaleb(exp)  # 2e5, 5.97×10^24: times a power of ten
         num.end = num.core_end = sm.end()
     elif _SCI_K_BEFORE_GE.match(text, end):
         value = value * 1000
         num.end = num.core_end = end + 1
     else:
         return
-    num.value = num.lo = num.hi = num.base = value
+    num.value = num.lo = num.hi = num.base = fmt_dec(value)
+
+
+def _exponent(sm: re.Match) -> int | None:
+    """The exponent a scientific-notation match writes (None for the k suffix)."""
+    if sm.group("e") is not None:
+        return int(sm.group("e"))
+    if sm.group("texp") is not None:
+        return int(sm.group("texp")) * (-1 if sm.group("tsign") == "-" else 1)
+    if sm.group("sup") is not None:
+        sup = sm.group("sup")
+        digits = "".join(_SUPER[c] for c in sup if c in _SUPER)
+        return -int(digits) if sup[0] == _S["superscript_minus"] else int(digits)
+    if sm.group("pexp") is not None:
+        return int(sm.group("pexp")) * (-1 if sm.group("psign").count("-") % 2 else 1)
+    return None
 
 
 def recompute(num: Num, atoms: list, end: int) -> Num:

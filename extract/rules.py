@@ -46,3 +46,13 @@ def load_list(name: str) -> tuple[str, ...]:
 
 def rule_path(name: str) -> Path:
     return rules_dir() / name
+
+
+@cache
+def load_surnames(name: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(single-character surnames, the ambiguous ones among them, two-character surnames) of a surname
+    file (``surname<TAB>names<TAB>clear|ambiguous`` a line): the person rules and the dateline reader share it."""
+    rows = [line.split("\t") for line in load_list(name)]
+    single = frozenset(r[0] for r in rows if len(r[0]) == 1)
+    ambiguous = frozenset(r[0] for r in rows if len(r[0]) == 1 and r[2].strip() == "ambiguous")
+    return single, ambiguous, frozenset(r[0] for r in rows if len(r[0]) == 2)

@@ -8,6 +8,10 @@ exactly the JSONL records from any of the stored forms.  Facts get analyst-frien
 (``change_kind``/``change_value``/``change_unit``, ``mention_count``) and a child table
 ``fact_mentions`` with one row per place a fact is stated.
 
+Values are float64 in every table: an integer beyond 2^53 (the JSONL writes it exactly, digit for digit)
+is rounded to the nearest double here, in CSV, Parquet (``double``) and SQLite (``REAL``) alike; the
+record's ``text`` keeps the figure as written (README, export section).
+
 One in-memory form (a dict of DataFrames whose dtypes say the column types) and one set of column
 types (``date``, ``float``, ``int``, ``bool``, ``str``, ``json``) serve every reader and writer, so a
 round trip through Parquet or SQLite gives the same frames and the same records as the JSONL.

@@ -43,7 +43,7 @@ def test_removed_entries_point_at_their_raw_text():
     for r in doc.removed:
         assert raw[r.raw_start:r.raw_end] == r.text, r
     assert [r.rule for r in doc.removed] == ["entity.reference", "entity.reference", "mojibake.replacement",
-                                             "furniture.breadcrumb", "caption.credit"]
+                                             "furniture.breadcrumb", "caption.credit", "dateline.photo_credit"]
 
 
 def test_mapped_text_identity_roundtrip():

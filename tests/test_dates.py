@@ -17,8 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract import corpus, pipeline
-from extract.dates import DateMatch, find_dates, infer_ref_date, parse_published, qingming
+from extract.dates import DateMatch, configure, find_dates, infer_ref_date, parse_published, qingming
 from extract.dates import read as date_read
+from extract.dates.calendar import month_end, week_monday
 from extract.dates.grammar import grammar
 from extract.dates.guards import first_chars, word_guard
 from extract.model import Doc
@@ -191,3 +192,89 @@ def test_guards_never_change_a_match() -> None:
     for text in _texts():
         assert date_read.scan(text, unguarded) == date_read.scan(text, gr)
 
+
+
+# ---------------------------------------------------------------- holidays (rules/dates/holidays.toml)
+
+def test_every_holiday_has_its_day_in_every_year_the_packages_cover() -> None:
+    """Every holiday of holidays.toml resolves in 2001-2035 (the years all its packages cover: python-holidays'
+    Hindu table is the shortest) to a day near that year, and its period around it: a key that names no
+    solar term, calendar table or country holiday fails here."""
+    lx = grammar().lex
+    for word, h in lx.holidays.items():
+        if h.needs_country:  # 独立日: the country comes from the text
+            continue
+        for y in range(2001, 2036):
+            d = h.day_in(y)
+            assert d is not None and abs(d.year - y) <= 1, (word, y, d)
+            a, b = h.period_in(y) or (None, None)
+            assert a is not None and b is not None and a <= d <= b or a == d, (word, y, a, b)
+
+
+def test_every_holiday_word_is_found_alone() -> None:
+    """Each word of holidays.toml, alone (with the context its guard needs), is one record of its holiday."""
+    lx = grammar().lex
+    tables = {w: h for h in lx.tables["holiday"] for w in h["words"]}
+    for word, h in lx.holidays.items():
+        t = tables[word]
+        if word in t.get("needs_suffix", []) or h.needs_country:
+            continue
+        text = word + ("节气" if word in t.get("needs_context", []) else "")
+        ms = find_dates(text, date(2024, 3, 1))
+        assert len(ms) == 1 and ms[0].start == 0 and ms[0].holiday is not None, (word, ms)
+
+
+# ---------------------------------------------------------------- options (rules/dates/options.toml)
+
+def _with(options: dict[str, str], text: str, ref: date) -> list[tuple[str | None, str | None]]:
+    """The intervals of ``text`` with the date options set (back to the file's afterwards)."""
+    configure(**options)
+    try:
+        return [iv(m) for m in find_dates(text, ref)]
+    finally:
+        configure()
+
+
+@pytest.mark.parametrize(("options", "text", "ref", "want"), [
+    ({}, "星期二", "2024-03-12", [("2024-03-12", "2024-03-12")]),  # said on a Tuesday: that day (news)
+    ({"weekday_alone": "past"}, "星期五", "2024-03-12", [("2024-03-08", "2024-03-08")]),
+    ({"weekday_alone": "future"}, "星期一", "2024-03-12", [("2024-03-18", "2024-03-18")]),
+    ({}, "两年前", "2024-03-12", [("2022-01-01", "2022-12-31")]),
+    ({"ago_granularity": "day"}, "两年前", "2024-03-12", [("2022-03-12", "2022-03-12")]),
+    ({}, "1995-1997年", "2024-03-12", [("1995-01-01", "1997-12-31")]),
+    ({"range_end": "start"}, "1995-1997年", "2024-03-12", [("1995-01-01", "1996-12-31")]),
+    ({"range_end": "start"}, "3月1日至3月10日", "2024-03-12", [("2024-03-01", "2024-03-09")]),
+    ({}, "4/5/2023", "2024-03-12", [("2023-05-04", "2023-05-04")]),
+    ({"year_last_order": "mdy"}, "4/5/2023", "2024-03-12", [("2023-04-05", "2023-04-05")]),
+    ({}, "重阳节", "2024-03-12", [("2024-10-11", "2024-10-11")]),
+    ({"holiday_year": "nearest"}, "重阳节", "2024-03-12", [("2023-10-23", "2023-10-23")]),
+    ({}, "元旦", "2024-03-12", [("2024-01-01", "2024-01-01")]),
+    ({"holiday_year": "future"}, "元旦", "2024-03-12", [("2025-01-01", "2025-01-01")]),  # the next one
+    ({"holiday_year": "future"}, "春节", "2024-02-10", [("2024-02-10", "2024-02-10")]),  # today counts
+    ({}, "赎罪日", "2024-03-12", [("2024-10-12", "2024-10-12")]),
+    ({"sunset_start": "eve"}, "赎罪日", "2024-03-12", [("2024-10-11", "2024-10-11")]),  # begins the evening before
+    ({"sunset_start": "eve"}, "2025年逾越节", "2024-03-12", [("2025-04-12", "2025-04-20")]),
+    ({"sunset_start": "eve"}, "复活节", "2024-03-12", [("2024-03-31", "2024-03-31")]),  # not a Hebrew day
+    ({}, "过去3天", "2024-03-12", [("2024-03-09", "2024-03-12")]),
+    ({"back_end": "day_before"}, "过去3天", "2024-03-12", [("2024-03-09", "2024-03-11")]),
+])
+def test_options(options: dict[str, str], text: str, ref: str, want: list) -> None:
+    assert _with(options, text, D(ref)) == want
+    assert [iv(m) for m in find_dates(text, D(ref))] == _with({}, text, D(ref))  # restored
+
+
+def test_options_reject_unknown_values() -> None:
+    with pytest.raises(ValueError):
+        configure(range_end="middle")
+    configure()
+
+
+# ---------------------------------------------------------------- calendar helpers of the selectors
+
+@given(st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 12, 31)))
+def test_first_and_last_weeks_are_mondays_inside_the_month(d: date) -> None:
+    a, b = d.replace(day=1), month_end(d.year, d.month)
+    first, last = week_monday(a, b, 1), week_monday(a, b, -1)
+    assert first.weekday() == last.weekday() == 0
+    assert a <= first + date.resolution * 3 <= b and a <= last + date.resolution * 3 <= b  # their Thursdays
+    assert first <= last

@@ -76,6 +76,68 @@ def test_rule_sources_are_the_old_source_values() -> None:
     assert r.tier["person.propagated"] == 2 and r.tier["org.suffix"] == 1
 
 
+MENTIONS = ("青禾农业科技股份有限公司（以下简称“青禾农业”）发布公告。青禾农业表示，桑植县和桑植的茶叶远销海外，"
+            "董事长王建华说，王建华在湖南省和湖南都有工厂。")
+
+
+@pytest.mark.parametrize("text", [MENTIONS, CRAFTED, *(p.read_text(encoding="utf-8")
+                                                      for p in sorted(CORPUS.glob("*.txt")))])
+def test_mentions_of_one_thing_share_one_entity_id(text: str) -> None:
+    """entity_id and (label, canonical) name the same groups of mentions; ids are numbered in text order."""
+    doc = Doc(source="t", raw=text)
+    doc.doc_id = content_id(text)
+    found = pipeline.run(doc, pipeline.Options(ref_date="2024-03-01"), pipeline.stages(stop="entities")).entities
+    by_key: dict[tuple[str, str], set[str]] = {}
+    by_id: dict[str, set[tuple[str, str]]] = {}
+    for e in found:
+        assert e.canonical and e.entity_id and e.entity_id.startswith(f"{doc.doc_id}:n"), e
+        by_key.setdefault((e.label, e.canonical), set()).add(e.entity_id)
+        by_id.setdefault(e.entity_id, set()).add((e.label, e.canonical))
+    assert all(len(v) == 1 for v in by_key.values()) and all(len(v) == 1 for v in by_id.values())
+    firsts = list(dict.fromkeys(e.entity_id for e in found))
+    assert firsts == [f"{doc.doc_id}:n{k}" for k in range(len(firsts))]
+
+
+def test_aliases_and_short_forms_point_at_the_full_name() -> None:
+    found = {(e.text, e.start): e for e in ents(MENTIONS)}
+    full = found[("青禾农业科技股份有限公司", 0)]
+    assert found[("青禾农业", 18)].entity_id == found[("青禾农业", 29)].entity_id == full.entity_id
+    assert found[("青禾农业", 29)].canonical == "青禾农业科技股份有限公司"
+    short, county = found[("桑植", 40)], found[("桑植县", 36)]
+    assert short.canonical == "桑植县" and short.entity_id == county.entity_id
+    short, province = found[("湖南", 66)], found[("湖南省", 62)]
+    assert short.canonical == "湖南省" and short.entity_id == province.entity_id
+    assert found[("王建华", 53)].entity_id == found[("王建华", 58)].entity_id != full.entity_id
+
+
+def test_generated_gazetteers_record_their_source_and_licence() -> None:
+    """Every generated data file says where its names come from and under which licence."""
+    root = Path(lexicon.__file__).resolve().parents[2] / "rules" / "entities"
+    for path in (root / "gazetteers" / "loc_cn_admin.txt", root / "gazetteers" / "loc_world.txt",
+                 root / "gazetteers" / "suffixed" / "loc_cn_towns.txt", root / "surnames.txt"):
+        head = [ln for ln in path.read_text(encoding="utf-8").splitlines()[:5] if ln.startswith("#")]
+        assert any("Source" in ln for ln in head) and any("License" in ln for ln in head), path
+        assert any("tools/gen_gazetteers.py" in ln for ln in head), path
+
+
+def test_generated_gazetteers_are_no_jieba_user_words() -> None:
+    """The large generated lists match as whole words but do not change segmentation (lexicon.py skips them)."""
+    from extract.lexicon import tokenizer
+
+    skip = set(lexicon.load_toml("entities/gazetteers")["jieba_words"]["skip_files"])
+    assert {"loc_cn_admin.txt", "loc_world.txt"} <= skip
+    r = entities.rules()
+    hand = {n for n, rule in r.gaz.rule.items() if rule == "gazetteer.loc"}
+    admin = [ln.split("\t")[0] for ln in lexicon.load_list("entities/gazetteers/loc_cn_admin.txt")]
+    jieba_dict = gazetteer.jieba_tags()
+    folder = Path(lexicon.__file__).resolve().parents[2] / "rules" / "entities" / "gazetteers"
+    others = {ln.split("\t")[0].split()[0] for p in folder.glob("*.txt") if p.name not in skip
+              for ln in lexicon.load_list(f"entities/gazetteers/{p.name}")}
+    unknown = [n for n in admin if n not in jieba_dict and n not in others and len(n) > 2][:50]
+    assert unknown and all(n in hand for n in unknown)
+    assert not any(tokenizer().FREQ.get(n) for n in unknown)
+
+
 def test_corrupt_spans_are_skipped() -> None:
     text = "乌鲁木齐海关副关长李开益说，"
     doc = Doc(source="t", raw=text, mapped=MappedText.identity(text))
@@ -205,10 +267,11 @@ def _plain_barriers(ctx: Ctx, spans: list[tuple[int, int]]) -> bytearray:
     for m in chars.bound_multi.finditer(text):
         if not inside[m.start()] and not inside[m.end()]:
             bar[m.end()] = 1
-    gaz_ends = {c.end for c in ctx.gaz}
+    gaz_ends = {c.end for c in ctx.gaz} - {c.start for c in ctx.gaz if c.end - c.start > 1}
     words = set(spans)
     for i, ch in enumerate(text):
-        if ch in chars.bound_single and not inside[i] and ((i, i + 1) in words or i in gaz_ends):
+        if ch in chars.bound_single and not inside[i] and ((i, i + 1) in words
+                                                             or (i in gaz_ends and ch in chars.after_name)):
             bar[i] = bar[i + 1] = 1
     return bar
 

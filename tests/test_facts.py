@@ -14,9 +14,12 @@ import random
 import re
 from decimal import Decimal
 
-from extract import corpus, entities, facts, pipeline
-from extract.facts import context, filler, subject
-from extract.model import DateRec, Doc, Fact, Quantity
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from extract import corpus, diff, entities, facts, pipeline
+from extract.facts import context, filler, lexicon, subject
+from extract.model import DateRec, Doc, Fact, Quantity, content_id
 from extract.offsets import MappedText
 from extract.rules import rules_dir
 from extract.segment import segment
@@ -106,11 +109,11 @@ def test_merge_versions_and_ids() -> None:
     b = kashgar_doc("导语。" + KASHGAR, doc_id="b")
     a.cluster_id = b.cluster_id = "a"
     rows = facts.merge([a, b])
-    assert len(rows) == 1
-    assert sorted(m.doc_id for m in rows[0].mentions) == ["a", "b"]
-    assert rows[0].id == a.facts[0].id == b.facts[0].id  # ids hash the fact, not the document
+    assert len(rows) == len(a.facts) == 2  # the total and its share (a fact of its own too)
+    assert all(sorted(m.doc_id for m in r.mentions) == ["a", "b"] for r in rows)
+    assert [r.id for r in rows] == [f.id for f in a.facts] == [f.id for f in b.facts]  # ids hash the fact
     assert rows[0].rule == a.facts[0].rule == "fact.clause"
-    assert facts.merge([b, a])[0].id == rows[0].id
+    assert [r.id for r in facts.merge([b, a])] == [r.id for r in rows]
     assert facts.merge([a, a])[0].mentions == a.facts[0].mentions  # a place is a mention once
 
 
@@ -202,3 +205,105 @@ def test_many_numbers_in_one_sentence() -> None:
     doc = make(text, real=True)
     assert len(doc.quantities) == 301
     assert fact(doc, 40000000, "t").metric == "货运量"
+
+
+# ---------------------------------------------------------------- the new fields, canonical merging, the diff
+
+SOURCES = {"clause", "sentence", "anaphor", "topic"}
+
+
+def real_doc(text: str, doc_id: str | None = None, ref_date: str = "2024-03-01") -> Doc:
+    """A document run through the whole pipeline (as the corpora and the batch run it)."""
+    doc = Doc(source=doc_id or "t", raw=text)
+    doc.doc_id = doc_id or content_id(text)
+    return pipeline.run(doc, pipeline.Options(ref_date=ref_date))
+
+
+def test_fields_are_of_their_value_sets() -> None:
+    text = ("宁波一季度港口货物吞吐量增长5%\n\n今年一季度，全市港口货物吞吐量达3.6亿吨，同比增长5.1%，环比增长2.2%。"
+            "集装箱吞吐量980万标准箱。")
+    doc = real_doc(text)
+    names = {c.name for c in facts.rules().metrics.canonical.values()}
+    assert doc.facts
+    for f in doc.facts:
+        d = f.to_json()
+        assert d["subject_source"] in SOURCES and d["subject"] == "宁波"
+        assert d["metric_canonical"] is None or d["metric_canonical"] in names
+        assert 0 <= d["confidence"] <= 1 and (d["guessed"] is None) == (d["confidence"] == 1)
+        assert d["change"] is None or d["change"]["kind"] in {"yoy", "mom", "increase", "decrease", "share"}
+    mom = [f for f in doc.facts if f.change and f.change["kind"] == "mom"]
+    assert [(f.metric, f.value, f.rule) for f in mom] == [("港口货物吞吐量环比增长", Decimal("2.2"),
+                                                           "change.secondary")]
+
+
+def test_versions_merge_on_the_canonical_metric() -> None:
+    a = real_doc("2023年，星海电子股份有限公司营收约48亿元。", "a")
+    b = real_doc("2023年，星海电子股份有限公司实现营业收入约48亿元。", "b")
+    assert [f.metric for f in a.facts] == ["营收"] and [f.metric for f in b.facts] == ["营业收入"]
+    rows = facts.merge([a, b])
+    assert len(rows) == 1 and rows[0].metric_canonical == "营业收入"
+    assert sorted(m.doc_id for m in rows[0].mentions) == ["a", "b"] and rows[0].id == a.facts[0].id
+
+
+def test_two_metrics_of_one_canonical_metric_stay_apart() -> None:
+    doc = real_doc("2023年，滨州市进口额120亿元，出口额120亿元。")
+    assert [(f.metric, f.metric_canonical) for f in doc.facts] == [("进口额", "进口"), ("出口额", "出口")]
+    doc = real_doc("阿拉山口口岸的进口通关环节压缩为4项，出口通关环节压缩为4项。")
+    assert [f.metric for f in doc.facts] == ["进口通关环节", "出口通关环节"]
+
+
+def test_diff_pairs_a_reworded_metric() -> None:
+    old = real_doc("2023年，星海电子股份有限公司营收约48亿元。", "old")
+    new = real_doc("2023年，星海电子股份有限公司实现营业收入约50亿元。", "new")
+    rows = diff.diff_docs(old, new)["facts"]
+    assert [(r["status"], r["fields"]) for r in rows] == [("changed", {"value": [4800000000, 5000000000]})]
+
+
+def test_trie_pattern_is_the_longest_first_alternation() -> None:
+    rng = random.Random(3)
+    alphabet = "进出口总值额货运量吞吐"
+    for _ in range(200):
+        words = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4))) for _ in range(rng.randint(1, 8))}
+        trie = re.compile(lexicon.trie_pattern(words))
+        plain = re.compile("|".join(re.escape(w) for w in lexicon.longest_first(words)))
+        for _ in range(20):
+            s = "".join(rng.choice(alphabet + "的了") for _ in range(rng.randint(0, 12)))
+            a, b = trie.search(s), plain.search(s)
+            assert (a and (a.span(), a.group())) == (b and (b.span(), b.group())), (words, s)
+
+
+# ---------------------------------------------------------------- property: mentions point at the value
+
+_SUBJECTS = ["", "全市", "我国", "公司", "喀什", "霍尔果斯口岸", "青禾乳业股份有限公司", "“远岚”", "该行"]
+_METRICS = ["营业收入", "外贸进出口总值", "货运量", "第一产业增加值", "接待游客", "新增就业", "网上零售额",
+            "出口商品车", ""]
+_UNITS = ["亿元", "万吨", "%", "个", "万人次", "辆", "个百分点", "倍"]
+_CHANGES = ["", "，同比增长{}%", "，环比下降{}%", "，比上年增加{}万元", "，占全省的{}%", "，下滑{}个百分点"]
+_DATES = ["", "2023年，", "截至2023年末，", "1—10月，", "目前，"]
+
+
+@st.composite
+def statements(draw: st.DrawFn) -> str:
+    """A short article of statements built from subjects, metrics, numbers, units and changes."""
+    parts = []
+    for _ in range(draw(st.integers(1, 5))):
+        n = draw(st.decimals(min_value=0, max_value=99999, places=draw(st.integers(0, 2)), allow_nan=False))
+        ch = draw(st.sampled_from(_CHANGES))
+        parts.append(draw(st.sampled_from(_DATES)) + draw(st.sampled_from(_SUBJECTS)) + draw(st.sampled_from(_METRICS))
+                     + f"{n}{draw(st.sampled_from(_UNITS))}" + (ch.format(draw(st.integers(1, 99))) if ch else "")
+                     + draw(st.sampled_from(["。", "；", "\n"])))
+    return "".join(parts)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(statements())
+def test_every_mention_points_at_its_value(text: str) -> None:
+    doc = real_doc(text)
+    for f in doc.facts:
+        assert f.subject_source in SOURCES | {None} and (f.subject is None) == (f.subject_source is None)
+        for m in f.mentions:
+            assert 0 <= m.start < m.end <= len(doc.text)
+            assert doc.raw[m.raw_start:m.raw_end] and (m.raw_start, m.raw_end) == doc.raw_span(m.start, m.end)
+            inside = [q for q in doc.quantities if m.start <= q.start and q.end <= m.end
+                      and Decimal(q.value) == Decimal(f.value) and q.unit == f.unit]
+            assert inside, (f.to_json(), doc.text[m.start:m.end])  # the value's characters are in every mention

@@ -97,3 +97,58 @@ def test_never_crashes_and_spans_are_sane(text: str) -> None:
         last = q.end
         assert q.value_max is None or q.value_max > q.value
         assert abs(q.value).adjusted() <= 31
+
+
+# ---------------------------------------------------------------- numbers of any size (issue 18, item 2)
+
+HUGE = ["地球质量约为5.97×10^24千克。", "阿伏伽德罗常数约为6.02×10^23。", "总额1万亿亿元。",
+        "共18,446,744,073,709,551,616粒。", "增长231000000000000000000%。"]
+
+
+def test_numbers_beyond_64_bits_keep_their_article_and_are_written_exactly(tmp_path) -> None:
+    """Every article with a number of 64 bits or more is processed; quantities.jsonl holds the integer digit
+    for digit (a JSON number, not a string), and the Python API holds it exactly too."""
+    import json
+
+    from extract import api, batch, pipeline
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": f"n{i}", "text": t}, ensure_ascii=False) + "\n"
+                           for i, t in enumerate(HUGE)), encoding="utf-8")
+    msgs: list[str] = []
+    batch.run([str(src)], tmp_path / "out", pipeline.Options(ref_date="2024-03-01"),
+              batch.RunConfig(workers=1, engine="inline", quiet=True), report=msgs.append)
+    assert msgs == []
+    assert len((tmp_path / "out" / "documents.jsonl").read_bytes().splitlines()) == len(HUGE)
+    lines = (tmp_path / "out" / "quantities.jsonl").read_bytes().splitlines()
+    values = sorted(json.loads(b)["value"] for b in lines)
+    assert values == sorted([5970000000000000000000000, 602000000000000000000000, 10**20, 2**64, 231 * 10**18])
+    assert all(isinstance(v, int) for v in values)
+    assert api.extract_text(HUGE[2])["quantities"][0]["value"] == 10**20
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=-(10**40), max_value=10**40), st.integers(min_value=0, max_value=6))
+def test_record_json_numbers_are_exact_at_any_size(n: int, decimals: int) -> None:
+    """Integers of any size are written digit for digit; a decimal fraction as the nearest double."""
+    import json
+
+    from extract.model import Quantity, json_record, record_bytes
+
+    v = Decimal(n).scaleb(-decimals)
+    line = record_bytes(Quantity("d", "d:q0", "x", 0, 1, 0, 1, v))
+    got = json.loads(line)["value"]
+    if v == v.to_integral_value():
+        assert got == int(v) and isinstance(got, int)
+        assert json_record(line)["value"] == int(v)
+    else:
+        assert got == float(v)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("5.97×10^24千克", "5970000000000000000000000"), ("6.02x10^23", "602000000000000000000000"),
+    ("1.5×10²⁴千克", "1500000000000000000000000"), ("1.6×10⁻¹⁹库仑", "1.6E-19"), ("2e+5人", "200000"),
+    ("3.2X10^5吨", "320000"), ("2^10个", "1024")])
+def test_powers_of_ten_and_exponents_are_read(text: str, value: str) -> None:
+    q = find_quantities(text)[0]
+    assert q.value == Decimal(value) and q.start == 0

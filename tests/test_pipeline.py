@@ -38,7 +38,8 @@ def test_each_stage_sets_only_what_it_assigns(path) -> None:
 
 def test_stages_read_only_known_fields_set_earlier() -> None:
     """What a stage requires is a Doc field that the input gives or an earlier stage assigns."""
-    given = {"raw", "title", "published", "site", "authors", "editors", "ref_date_source", "url", "line", "source"}
+    given = {"raw", "title", "published", "site", "outlet", "authors", "photographers", "editors", "ref_date_source",
+             "url", "line", "source"}
     known = set(given)
     for stage in pipeline.STAGES:
         assert set(stage.requires) <= set(FIELDS) and set(stage.assigns) <= set(FIELDS), stage.name

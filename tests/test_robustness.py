@@ -21,7 +21,7 @@ from batchutil import ROOT, copy_seeds, fail_on_boom, make_corpus, outputs, pin_
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extract import batch, engines, ingest, pipeline
+from extract import batch, engines, ingest, pages, pipeline
 from extract.ingest import InputError
 from extract.model import Doc
 
@@ -50,13 +50,13 @@ def test_html_that_cannot_be_read_is_one_bad_input_and_the_batch_goes_on(tmp_pat
     src = copy_seeds(tmp_path / "in", ["003", "004"])
     (src / "page.html").write_text(f"<html><body><p>{ARTICLE}</p></body></html>", encoding="utf-8")
 
-    def broken(page: str) -> str:  # as with lxml_html_clean missing on a fresh install
+    def broken(tree, url):  # as with lxml_html_clean missing on a fresh install
         raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean")
 
-    monkeypatch.setattr(ingest, "html_to_text", broken)
+    monkeypatch.setattr(pages, "_read_tree", broken)
     rep, msgs = run([src], tmp_path / "o")
     assert rep.counts["documents"] == 2
-    assert msgs == [f"{src / 'page.html'}: HTML could not be read (ImportError: lxml.html.clean module is now "
+    assert msgs == [f"{src / 'page.html'}: HTML extraction failed (ImportError: lxml.html.clean module is now "
                     "a separate project lxml_html_clean)"]
 
 

@@ -66,12 +66,20 @@ def test_seed_000_matches_002_on_shared_sentences(sample_docs):
                 assert unicodedata.normalize("NFKC", x) != unicodedata.normalize("NFKC", y), (x, y)  # nor width
 
 
+def _datelines(doc: dict) -> list[str]:
+    """The texts of a document's dateline marks (read, kept in the text)."""
+    return [r["text"] for r in doc["removed"]["items"] if r["kind"] == "dateline"]
+
+
 def test_seed_003_metadata_and_furniture(sample_docs):
     doc = sample_docs["003"]
-    assert doc["published"] == "2023-10-24" and doc["ref_date"] == "2023-10-24"
-    assert doc["site"] == "石榴云" and doc["authors"][:1] == ["陈蔷薇"] and doc["editors"] == ["路佳琪"]
-    for furniture in ("文字放大", "文字缩小", "W0202310243317", "发布时间", "编辑：路佳琪", "原标题"):
+    assert doc["published"] == "2023-10-24" and doc["ref_date"] == "2023-10-24" and doc["ref_date_source"] == "dateline"
+    assert doc["site"] == doc["outlet"] == "石榴云" and doc["authors"][:1] == ["陈蔷薇"]
+    assert doc["editors"] == ["路佳琪"] and doc["photographers"] == ["蔡增乐"]
+    for furniture in ("文字放大", "文字缩小", "W0202310243317"):
         assert furniture not in doc["text"]
+    for dateline in ("发布时间：2023-10-24 来源：石榴云 作者：陈蔷薇", "（记者 陈蔷薇）", "编辑：路佳琪"):
+        assert dateline in doc["text"] and dateline in _datelines(doc)  # datelines stay, marked
     assert doc["title"].startswith("让开放前沿活力更充沛")
     captions = [doc["text"][s:e] for s, e in doc["captions"]]
     assert len(captions) == 3 and all("蔡增乐" in c for c in captions)
@@ -80,10 +88,10 @@ def test_seed_003_metadata_and_furniture(sample_docs):
 def test_seed_004_metadata_and_furniture(sample_docs):
     doc = sample_docs["004"]
     assert doc["published"] == "2024-09-09T10:58:07" and doc["ref_date"] == "2024-09-09"
-    assert doc["site"] == "中国日报网"
+    assert doc["site"] == doc["outlet"] == "中国日报网"
     assert doc["authors"] == ["毛卫华", "肖园园"]
     lines = doc["text"].split("\n")
-    assert "分享" not in lines and "2024-09-09 10:58:07" not in doc["text"] and "来源" not in lines[1]
+    assert "分享" not in lines and lines[1:3] == ["来源：中国日报网", "2024-09-09 10:58:07"]
 
 
 def test_seed_002_broken_words_joined_and_byline_read(sample_docs):
@@ -92,7 +100,7 @@ def test_seed_002_broken_words_joined_and_byline_read(sample_docs):
     assert "占新疆外贸进出口总值的23.4%" in doc["text"]
     assert doc["authors"] == ["耿丹丹", "乔文汇", "马呈忠"]
     assert doc["editors"] == ["王薇薇", "吴迪"]
-    assert "本版编辑" not in doc["text"]
+    assert "本版编辑 王薇薇 美编 吴迪" in _datelines(doc)
     assert doc["title"] == "通道挽起两个市场——新疆打造口岸经济带调查"
 
 

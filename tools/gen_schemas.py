@@ -51,14 +51,15 @@ CONSTRAINTS: dict[str, dict[str, dict[str, Any]]] = {
     "quantities": {"approx": {"enum": APPROX}},
     "dates": {"granularity": {"enum": ["year", "quarter", "month", "xun", "day", "range", "datetime"]},
               "value_start": {"pattern": DATE}, "value_end": {"pattern": DATE}},
-    "facts": {"approx": {"enum": APPROX}, "period_start": {"pattern": DATE}, "period_end": {"pattern": DATE}},
+    "facts": {"approx": {"enum": APPROX}, "period_start": {"pattern": DATE}, "period_end": {"pattern": DATE},
+              "subject_source": {"enum": [None, "clause", "sentence", "anaphor", "topic"]}},
 }
 SPAN_BOUNDS = {"start": {"minimum": 0}, "end": {"minimum": 0}, "raw_start": {"minimum": 0}, "raw_end": {"minimum": 0}}
 CHANGE = {
     "type": ["object", "null"],
     "description": "how the value changed: kind, value and unit of the change (extra keys allowed)",
     "required": ["kind", "value", "unit"],
-    "properties": {"kind": {"enum": ["yoy", "increase", "decrease", "share"]},
+    "properties": {"kind": {"enum": ["yoy", "mom", "increase", "decrease", "share"]},
                    "value": {"type": "number"}, "unit": {"type": ["string", "null"]}},
 }
 # documents.jsonl is built by Doc.to_json, not a dataclass mirror: the computed fields are typed here.

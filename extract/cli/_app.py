@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
 import sys
 
 import typer
+
+from extract.timestamps import read_date
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn Chinese news articles into verifiable facts: numbers, dates, entities.")
@@ -19,10 +20,20 @@ def err(msg: str) -> None:
 
 
 def check_date(value: str | None) -> str | None:
-    """Typer callback: a YYYY-MM-DD option."""
-    if value is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise typer.BadParameter("expected YYYY-MM-DD")
-    return value
+    """Typer callback: a YYYY-MM-DD option that is a real day (2024-13-45 is a usage error, exit 2).
+
+    A real day outside the plausible years (0001-01-01, a placeholder) is reported and ignored: the
+    run goes on without it, as it does with an implausible ``published`` of an input.
+    """
+    if value is None:
+        return None
+    r = read_date(value)
+    if r.out_of_range:
+        err(f"--ref-date: {value} ({r.why}): ignored")
+        return None
+    if r.iso is None:
+        raise typer.BadParameter(f"expected YYYY-MM-DD ({r.why})")
+    return r.iso
 
 
 def check_threshold(value: float | None) -> float | None:

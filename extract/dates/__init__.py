@@ -40,7 +40,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from extract.dates.calendar import add_months, month_end, qingming, shift
+from extract.dates.context import Context
 from extract.dates.grammar import Grammar, grammar
+from extract.dates.lexicon import configure
 from extract.dates.read import Parts, copy
 from extract.dates.read import scan as _scan
 from extract.dates.resolve import Ctx, inherit, resolve
@@ -48,8 +50,8 @@ from extract.model import DateRec, Doc
 from extract.numeral import cn_int
 from extract.spans import Taken
 
-__all__ = ["DateMatch", "add_months", "extract", "find_dates", "infer_ref_date", "infer_reference", "month_end",
-           "parse_published", "qingming", "scan"]
+__all__ = ["DateMatch", "add_months", "configure", "extract", "find_dates", "infer_ref_date", "infer_reference",
+           "month_end", "parse_published", "qingming", "scan"]
 
 
 @dataclass(slots=True)
@@ -85,22 +87,19 @@ def find_dates(text: str, ref_date: date | None = None, *, periods: bool = True)
 def _find(text: str, parts: list[Parts], ref_date: date | None, periods: bool, gr: Grammar) -> list[DateMatch]:
     """:func:`find_dates` over the matches of one scan; resolving mutates ``parts`` (ranges and lists
     inherit the year and month they leave out), so a second resolution needs fresh copies."""
-    ctx = Ctx()
-    period_ctx = Ctx()  # the last period (not a single day): what 同期 refers to in statistics
+    cx = Context(text, gr)
     out: list[DateMatch] = []
     i = 0
     while i < len(parts):
         p = parts[i]
         nxt = parts[i + 1] if i + 1 < len(parts) else None
-        d, used = _match(text, p, nxt, ref_date, period_ctx if p.same_period and period_ctx.end else ctx, gr)
+        ctx, ref = cx.anchor(p, ref_date)
+        d, used = _match(text, p, nxt, ref, ctx, gr)
         out.append(d)
-        if d.value_start is not None and not p.same_period:
-            ctx = Ctx(d.value_start, d.value_end, d.granularity)
-            if d.granularity not in ("day", "datetime"):
-                period_ctx = ctx
+        cx.note(p, d.value_start, d.value_end, d.granularity)
         i += 1 + used
     if periods:
-        out.extend(_periods(text, [(d.start, d.end) for d in out], ref_date, gr))
+        out.extend(_periods(text, out, ref_date, gr))
         out.sort(key=lambda d: (d.start, d.end))
     return out
 
@@ -109,15 +108,18 @@ def _match(text: str, p: Parts, nxt: Parts | None, ref: date | None, ctx: Ctx,
            gr: Grammar) -> tuple[DateMatch, int]:
     """The match of ``p`` resolved, joined with ``nxt`` when a connector makes them one (and then 1
     part used beyond ``p``), widened by 从 before a range and bounded by 截至 or 以来."""
+    p.future = _planned(text, p, gr)
     iv, rel = resolve(p, ref, ctx, gr.lex)
     if iv is None:
         d = DateMatch(p.start, p.end, "", None, None, _guess_granularity(p), rel, rule=p.rule)
     else:
         d = DateMatch(p.start, p.end, "", iv[0], iv[1], iv[2], rel, rule=p.rule)
-    joined = _join(text, p, nxt, d, ref, gr) if nxt is not None and iv is not None else None
+    joined = None
+    if nxt is not None:
+        joined = _join(text, p, nxt, d, ref, gr) if iv is not None else _join_unresolved(text, p, nxt, d, gr)
     if (joined == "range" or p.days or p.months or p.year2) and d.start > 0 and text[d.start - 1] in gr.from_chars:
         d.start -= 1  # 从2016年到2018年: the range includes its 从
-    _bound(text, d, ref, gr)
+    _bound(text, d, gr)
     if p.time and d.granularity == "day":
         d.granularity = "datetime"
     d.text, d.time, d.anchor = text[d.start:d.end], p.time, p.anchor(d.relative)
@@ -132,42 +134,98 @@ def _join(text: str, p: Parts, nxt: Parts, d: DateMatch, ref: date | None, gr: G
     (10月18日、19日) takes the year and month it leaves out, and is named by the list rule."""
     names = gr.lex.names
     if gr.gap_range.fullmatch(text, p.end, nxt.start):
-        inherit(nxt, d.value_end, d.relative)
-        iv2, rel2 = resolve(nxt, ref, Ctx(d.value_start, d.value_end, d.granularity), gr.lex)
-        if iv2 is None or iv2[1] < d.value_start:
+        iv2, rel2 = _second(nxt, d, ref, gr)
+        if iv2 is None:
             return None
-        d.value_end, d.granularity, d.end, d.relative = iv2[1], "range", nxt.end, d.relative or rel2
+        d.value_end, d.granularity, d.end, d.relative = _range_end(iv2, gr), "range", nxt.end, d.relative or rel2
         d.rule = names.range
         p.time = p.time or nxt.time
         return "range"
     if not gr.gap_list.fullmatch(text, p.end, nxt.start):
         return None
-    if inherit(nxt, d.value_end, d.relative):
-        nxt.rule = names.list
     between = gr.between_re.match(text, nxt.end)
     if between is None:
+        if inherit(nxt, d.value_end, d.relative):
+            nxt.rule = names.list
         return None
-    iv2, rel2 = resolve(nxt, ref, Ctx(d.value_start, d.value_end, d.granularity), gr.lex)
-    if iv2 is None or iv2[1] < d.value_start:
+    iv2, rel2 = _second(nxt, d, ref, gr)
+    if iv2 is None:
         return None
-    d.value_end, d.granularity, d.relative, d.end = iv2[1], "range", d.relative or rel2, between.end()
+    d.value_end, d.granularity, d.relative, d.end = _range_end(iv2, gr), "range", d.relative or rel2, between.end()
     d.rule = names.between
     return "between"
 
 
-def _bound(text: str, d: DateMatch, ref: date | None, gr: Grammar) -> None:
-    """截至X: the cut-off day (X's last); X以来: from X's start up to the reference date."""
+def _join_unresolved(text: str, p: Parts, nxt: Parts, d: DateMatch, gr: Grammar) -> str | None:
+    """A range whose first day does not exist (2月30日至3月2日): still the one range the text states, one
+    record, unresolved ("range"); None when ``p`` is no such day or no range connector follows it."""
+    if p.month is None or p.day is None or not gr.gap_range.fullmatch(text, p.end, nxt.start):
+        return None
+    d.end, d.granularity, d.rule = nxt.end, "range", gr.lex.names.range
+    return "range"
+
+
+def _second(nxt: Parts, d: DateMatch, ref: date | None, gr: Grammar) -> tuple[tuple | None, bool]:
+    """The interval of a range's second date, with the year (and month) it leaves out taken from the
+    first; when that puts it before the first (8月至2月, 10月和5月间), the year after.  A weekday alone
+    (下周一至周三) is of the first day's week, or of the week after when it would come before it."""
+    assert d.value_start is not None and d.value_end is not None
+    if nxt.weekday is not None and nxt.week_rel is not None and not nxt.week_rel.rule and d.granularity == "day":
+        day = d.value_start - timedelta(days=d.value_start.weekday() - nxt.weekday)  # 下周一至周三: 周三 of
+        day += timedelta(weeks=day < d.value_start)  # the first day's week, or of the week after (周五至周一)
+        return (day, day, "day"), True
+    took = inherit(nxt, d.value_end, d.relative)
+    ctx = Ctx(d.value_start, d.value_end, d.granularity)
+    iv2, rel2 = resolve(nxt, ref, ctx, gr.lex)
+    if iv2 is not None and iv2[1] < d.value_start and took and nxt.year is not None:
+        nxt.year += 1
+        iv2, rel2 = resolve(nxt, ref, ctx, gr.lex)
+    if iv2 is None or iv2[1] < d.value_start:
+        return None, rel2
+    return iv2, rel2
+
+
+def _range_end(iv2: tuple, gr: Grammar) -> date:
+    """The last day of a range A至B: B's last (news), or the day before B starts (options.toml range_end
+    "start", Recognizers-Text's reading)."""
+    if gr.lex.options.range_end == "start":
+        return iv2[0] - timedelta(days=1)
+    return iv2[1]
+
+
+def _planned(text: str, p: Parts, gr: Grammar) -> bool:
+    """A deadline or a plan: a before or from bound after the date (12月底前, 7月1日起) or a word of plans
+    before it (将于, 预计): a date without its year then keeps the reference year even when ahead."""
+    bm = gr.bound_re.match(text, p.end)
+    if bm is not None and bm.lastgroup in ("before", "from"):
+        return True
+    head = text[max(0, p.start - 3):p.start]
+    return any(len(w) > 1 and w in head for w in gr.lex.future_markers)  # not 到, 至: ranges and 截至
+
+
+def _bound(text: str, d: DateMatch, gr: Grammar) -> None:
+    """截至X: the cut-off day (X's last).  A bound word after X (X或之前, X起, X以来, X前, X以后) keeps X's
+    value and says which side of X is meant in ``bound`` (the record spans the word, and 从/自 before a
+    from or since bound); 自从X alone is "since" too."""
     um = gr.until_re.search(text, max(0, d.start - 4), d.start)
     if um and d.value_start is not None:
         d.start, d.value_start, d.granularity, d.bound = um.start(), d.value_end, "day", "until"
         d.rule = gr.lex.names.until
-    elif d.value_end is not None and d.granularity != "time":
-        sm = gr.since_re.match(text, d.end)
-        if sm:
-            d.end, d.bound, d.granularity, d.relative, d.rule = sm.end(), "since", "range", True, gr.lex.names.since
-            d.value_end = ref if ref is not None and ref >= d.value_start else None
-            if d.value_end is None:
-                d.value_start = None
+        return
+    if d.value_end is None or d.granularity == "time":
+        return
+    names = gr.lex.names
+    bm = gr.bound_re.match(text, d.end)
+    if bm is not None:
+        bound = bm.lastgroup or ""
+        d.end, d.bound = bm.end(), bound
+        d.rule = {"until": names.until_after, "from": names.from_after, "since": names.since,
+                  "before": names.before, "after": names.after}[bound]
+    fm = gr.from_re.search(text, max(0, d.start - 2), d.start)
+    if fm is not None and (d.bound in ("from", "since") or d.bound is None and fm.group() == "自从"):
+        d.start = fm.start()
+        if d.bound is None:
+            d.bound, d.rule = "since", names.since
 
 
 def _guess_granularity(p: Parts) -> str:
@@ -177,7 +235,9 @@ def _guess_granularity(p: Parts) -> str:
     if p.has_day() or p.holiday is not None and not p.holiday_period:
         return "day"
     if p.month_part is not None:
-        return "xun"
+        return p.month_part[2]
+    if p.lunar is not None or p.same_month:
+        return "month"
     if p.month is not None or p.month_rel is not None:
         return "month"
     if p.quarters is not None:
@@ -187,8 +247,11 @@ def _guess_granularity(p: Parts) -> str:
     return "year"
 
 
-def _periods(text: str, taken: list[tuple[int, int]], ref: date | None, gr: Grammar) -> list[DateMatch]:
-    """10年来, 近4个月来, 未来5年: relative periods ending at (or starting after) the reference date."""
+def _periods(text: str, found: list[DateMatch], ref: date | None, gr: Grammar) -> list[DateMatch]:
+    """10年来, 近4个月来, 未来5年: relative periods ending at (or starting after) the reference date.  Right
+    after a date, 前/后 N units count from that date instead (春节前一周, 开幕后三天: :func:`_of_date`)."""
+    taken = [(d.start, d.end) for d in found]
+    ends = {d.end: d for d in found if d.value_start is not None and d.bound is None and d.kind != "time"}
     out: list[DateMatch] = []
     busy = Taken(taken)
     for rx, rule in gr.period_res:
@@ -200,16 +263,41 @@ def _periods(text: str, taken: list[tuple[int, int]], ref: date | None, gr: Gram
             if not n:
                 continue
             unit = gr.lex.period_units[m["u"]]
+            if s in ends and _of_date(text, m, ends[s], n, unit, gr):
+                taken.append((s, e))
+                continue
             vs = ve = None
             if ref is not None:
                 future = bool(m.groupdict().get("fut"))
                 other = shift(ref, unit, n if future else -n)
                 vs, ve = (ref + timedelta(days=1), other) if future else (other, ref)
+                if not future and gr.lex.options.back_end == "day_before":
+                    ve = ref - timedelta(days=1)
             out.append(DateMatch(s, e, m.group(), vs, ve, "range", True, kind="relative_period", anchor="ref",
                                  rule=rule))
             taken.append((s, e))
             busy.add(s, e)
     return out
+
+
+def _of_date(text: str, m: re.Match, d: DateMatch, n: int, unit: str, gr: Grammar) -> bool:
+    """前/后 N units right after the date ``d`` (春节前一周, 10月1日后三天): the N units before its first day
+    or after its last; ``d`` takes them in (periods.toml [before_date], [after_date]).  False for the
+    other prefixes (近, 过去, 未来), which count from the reference date."""
+    t = gr.lex.tables
+    word = m.groupdict().get("past") or m.groupdict().get("fut")
+    assert d.value_start is not None and d.value_end is not None
+    if word in t["before_date"]["prefixes"]:
+        d.value_start, d.value_end = shift(d.value_start, unit, -n), d.value_start - timedelta(days=1)
+        d.rule = t["before_date"]["name"]
+    elif word in t["after_date"]["prefixes"]:
+        d.value_start, d.value_end = d.value_end + timedelta(days=1), shift(d.value_end, unit, n)
+        d.rule = t["after_date"]["name"]
+    else:
+        return False
+    d.end, d.granularity, d.kind = m.end(), "range", "period"
+    d.text = text[d.start:d.end]
+    return True
 
 
 # ---------------------------------------------------------------------------- reference date

@@ -40,3 +40,21 @@ def qingming(y: int) -> date:
     yy = y % 100
     c = 4.81 if y >= 2000 else 5.59
     return date(y, 4, int(yy * 0.2422 + c) - yy // 4)
+
+
+def week_monday(a: date, b: date, k: int) -> date:
+    """The Monday of the k-th week of the period [a, b] (k < 0: counted from its end), weeks running
+    Monday to Sunday, the first the one holding the period's first Thursday and the last the one
+    holding its last Thursday (ISO 8601's rule, used for months too)."""
+    if k > 0:
+        thursday = a + timedelta(days=(3 - a.weekday()) % 7)
+        return thursday - timedelta(days=3) + timedelta(weeks=k - 1)
+    thursday = b - timedelta(days=(b.weekday() - 3) % 7)
+    return thursday - timedelta(days=3) + timedelta(weeks=k + 1)
+
+
+def nth_weekday(a: date, b: date, weekday: int, k: int) -> date:
+    """The k-th ``weekday`` (0 = Monday) of [a, b] (k < 0: counted from its end)."""
+    if k > 0:
+        return a + timedelta(days=(weekday - a.weekday()) % 7 + 7 * (k - 1))
+    return b - timedelta(days=(b.weekday() - weekday) % 7 + 7 * (-k - 1))

@@ -36,6 +36,32 @@ def alt_not_after(words: Iterable[str], not_after: str) -> str:
                     for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+def trie(words: dict[str, str], before: dict[str, str] | None = None) -> str:
+    """Alternation of literal words shaped as a trie (圣诞节, 圣灰日 -> 圣(?:诞节|灰日)), so that a failing
+    try costs one test per character rather than one per word: the holiday words are hundreds.
+
+    ``words`` maps each word to what must follow it (a look-ahead; "" for nothing); ``before`` maps a
+    first character to a look-behind put before it.  A longer word is tried before its prefix, so the
+    longest word wins as in :func:`alt`.
+    """
+    root: dict[str, dict] = {}
+    for w, after in words.items():
+        node = root
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = after
+    return _trie_node(root, before or {})
+
+
+def _trie_node(node: dict[str, dict], before: dict[str, str]) -> str:
+    alts = [before.get(c, "") + re.escape(c) + _trie_node(node[c], {}) for c in sorted(k for k in node if k)]
+    if "" in node:
+        alts.append(node[""])  # the word ends here: its look-ahead, tried after the longer words
+    if len(alts) == 1:
+        return alts[0]
+    return f"(?:{'|'.join(alts)})"
+
+
 def chars(cs: Iterable[str]) -> str:
     """Character-class body of ``cs`` (sorted, escaped)."""
     return re.escape("".join(sorted(cs)))
@@ -58,7 +84,7 @@ def _openings(lx: Lexicon) -> list[str]:
 
     年初 (a one-character year part after 年), 月上旬 (a month part after 月 alone), 第一/第3 (quarters),
     前三/前4 (前三季度, 前4个月), 从2016 (a year range), 同期, 星期/礼拜/周末/周一, 农历, 正月/腊月/冬月
-    (lunar months), 上世纪/上个世纪/本世纪/这个世纪 (decades).  Digits and numerals are guarded by
+    (lunar months), 上世纪/上个世纪/本世纪/这个世纪 (decades), 半年/半个月 (半年后).  Digits and numerals are guarded by
     :func:`_numeral_guard`.
     """
     t = lx.tables
@@ -67,8 +93,14 @@ def _openings(lx: Lexicon) -> list[str]:
             + [t["quarter"]["ordinal"] + c for c in QUARTERS]
             + [t["quarter"]["first"] + c for c in t["numerals"]["count_first"] + "123456789"]
             + [t["year_range"]["opener"] + c for c in YEAR4_FIRST]
-            + t["same_period"]["words"] + wd["prefixes"] + t["weekend"]["words"] + [t["lunar"]["marker"]]
+            + t["same_period"]["words"] + wd["prefixes"] + t["weekend"]["words"] + list(t["week_part"]["parts"])
+            + list(t["ago_half"]["words"])
+            + [t["lunar"]["marker"]]
             + [m + "月" for m in lx.lunar_months] + [wd["short_prefix"] + c for c in wd["short_days"]]
+            + [t["lunar"]["leap"] + c for c in CN + "".join(lx.lunar_months) + "123456789"]
+            + list(t["era"]["eras"]) + t["quarter"]["first_quarter"]
+            + [w + c for w in t["selector"]["first"] + t["selector"]["last"] for c in NUMERALS + "个月周天季日"]
+            + [w + b for w in t["paren_day"]["words"] for b in t["paren_day"]["open_brackets"]]
             + [c + "世纪" for c in lx.centuries])
 
 
@@ -87,9 +119,10 @@ def word_guard(lx: Lexicon) -> str:
     numeral tests, whose alternatives begin with look-behinds, are reached only from a numeral.
     """
     words = guard_words(lx)
+    triples = _triples(lx, words)
     seconds: dict[str, set[str]] = {}
     for w in words:
-        if w[0] not in NUMERALS:
+        if w[0] not in NUMERALS and w[:3] not in triples:
             seconds.setdefault(w[0], set()).add(w[1:2])
     alone = {c for c, nxt in seconds.items() if "" in nxt}
     pairs = {c: nxt for c, nxt in sorted(seconds.items()) if c not in alone}
@@ -97,8 +130,20 @@ def word_guard(lx: Lexicon) -> str:
     if pairs:
         exact = "|".join(f"{re.escape(c)}[{chars(nxt)}]" for c, nxt in pairs.items())
         opts.append(f"[{chars(pairs)}][{chars(set().union(*pairs.values()))}](?<={exact})")
+    if triples:
+        exact3 = "|".join(re.escape(t) for t in sorted(triples))
+        opts.append(f"[{chars({t[0] for t in triples})}][{chars({t[1] for t in triples})}]"
+                    f"[{chars({t[2] for t in triples})}](?<={exact3})")
     opts.append(f"(?=[{re.escape(NUMERALS)}])(?:{_numeral_guard(lx, words)})")
     return f"(?={'|'.join(opts)})"
+
+
+def _triples(lx: Lexicon, words: list[str]) -> set[str]:
+    """The first three characters of the holiday words whose first two are a common word of their own
+    and start no shorter date word (国际劳动节, 世界地球日, 中国航天日: 国际, 世界, 中国 are frequent in news),
+    so that the guard checks three characters of them rather than two."""
+    two = {w[:2] for w in words if len(w) < 3 or w not in lx.holidays}
+    return {w[:3] for w in lx.holidays if len(w) >= 3 and w[0] not in NUMERALS and w[:2] not in two}
 
 
 def _numeral_guard(lx: Lexicon, words: list[str]) -> str:
@@ -115,10 +160,12 @@ def _numeral_guard(lx: Lexicon, words: list[str]) -> str:
     """
     after = numeral_followers(lx)
     year_after = r"\s" + chars(set(lx.tables["numeric"]["separators"]) | _range_chars(lx) | {"年"})
-    digit = (f"(?<!\\d)(?:\\d{{4}}[{year_after}]|\\d{{1,2}}[{after}{QUARTERS_CN}])"
+    ago = alt(lx.tables["ago_units"]["units"])
+    digit = (f"(?<!\\d)(?:\\d{{4}}[{year_after}]|\\d{{1,2}}[{after}{QUARTERS_CN}]|\\d{{8}}(?!\\d)"
+             f"|\\d{{1,2}}[多余]?\\s?(?:{ago}))"
              r"|(?<=\d)(?:\d(?:\d世纪|0年代)|[1-4].{0,3}季度)")
     cn_after = lx.tables["numeral_guard"]["cn_followed_by"]
-    body = f"{digit}|[{CN}廿卅]{{1,4}}[{after}{re.escape(cn_after)}1-4]"
+    body = f"{digit}|[{CN}廿卅]{{1,4}}[多余]?(?:[{after}{re.escape(cn_after)}1-4]|{ago})"
     starts = sorted({w[:2] for w in words if w[0] in NUMERALS})
     if starts:
         body += "|" + "|".join(re.escape(w) for w in starts)

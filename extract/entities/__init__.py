@@ -7,6 +7,7 @@ patterns are the lexicon of ``rules/entities/*.toml`` (and the gazetteers), the 
 * :mod:`.orgs` and :mod:`.places`: names grown left from a suffix up to a barrier (:mod:`.barriers`),
   built on the known names before them (:mod:`.context` keeps these anchors);
 * :mod:`.persons`: names after job titles, in bylines, with a dot, and their other mentions;
+* :mod:`.untitled`: names without a title (before a speech verb, anonymised, listed, known to jieba's dictionary);
 * :mod:`.works`: titles in 《》 (spaCy's Matcher over the project's jieba words) and events;
 * :mod:`.resolve`: overlaps resolve by the rule's tier, then the longer span, then the rule's source.
 
@@ -25,10 +26,12 @@ from extract.entities.candidate import Cand
 from extract.entities.context import Ctx
 from extract.entities.gazetteer import matches as gazetteer_matches
 from extract.entities.lexicon import rules
+from extract.entities.mentions import entity_keys, expand
 from extract.entities.orgs import org_cands
 from extract.entities.persons import byline_persons, dot_persons, propagate, title_persons
-from extract.entities.places import loc_cands
+from extract.entities.places import admin_cands, dictionary_places, facility_cands, loc_cands, not_places
 from extract.entities.resolve import beside, resolve
+from extract.entities.untitled import anonymised_persons, dictionary_persons, list_persons, speaker_persons
 from extract.entities.words import Pairs, boundaries, codes
 from extract.entities.works import event_cands, work_matches
 from extract.model import Doc, Entity
@@ -53,17 +56,21 @@ def find(doc: Doc) -> list[Cand]:
     bnd = boundaries(doc)
     points = codes(text)
     pairs = Pairs(points)
-    gaz = gazetteer_matches(r.gaz, text, bnd, pairs)
+    gaz = not_places(r, text, gazetteer_matches(r.gaz, text, bnd, pairs))
     works = work_matches(r, doc, bnd)
     ctx = Ctx(r, text, gaz, bnd, points, pairs)
+    admins = admin_cands(ctx)
     orgs = org_cands(ctx)
     locs = loc_cands(ctx)
+    locs += facility_cands(ctx) + dictionary_places(ctx)
     persons = title_persons(ctx) + byline_persons(ctx) + dot_persons(ctx)
     titles = [c for c in persons if c.label == "TITLE"]
     persons = [c for c in persons if c.label == "PERSON"]
     persons += [c for c in gaz if c.label == "PERSON"]
-    cands = gaz + orgs + locs + event_cands(ctx) + works + persons + propagate(r, text, persons)
-    ents = resolve(r, cands, len(text))
+    persons += speaker_persons(ctx) + anonymised_persons(ctx) + dictionary_persons(ctx, points)
+    persons += list_persons(ctx, persons)
+    cands = gaz + admins + orgs + locs + event_cands(ctx) + works + persons + propagate(r, text, persons)
+    ents = expand(ctx, resolve(r, cands, len(text)))
     if titles:  # titles live beside persons (they never overlap the name), resolved among themselves
         ents += beside(ents, resolve(r, titles, len(text)))
     if doc.corrupt:
@@ -73,14 +80,19 @@ def find(doc: Doc) -> list[Cand]:
 
 
 def extract(doc: Doc) -> list[Entity]:
-    """Entity records of a segmented document, in text order (currency names standing alone included)."""
-    source = rules().source
-    found = [(c.start, c.end, c.label, c.title, c.org, c.rule, None) for c in find(doc)]
+    """Entity records of a segmented document, in text order (currency names standing alone included); mentions
+    of one thing share an ``entity_id`` and a ``canonical`` name (:mod:`.mentions`)."""
+    r = rules()
+    source = r.source
+    found = [(c.start, c.end, c.label, c.title, c.org, c.rule, c.norm, c.canonical) for c in find(doc)]
     found = _with_currencies(doc, found)
     text, doc_id = doc.text, doc.doc_id
     raw = _raw_spans(doc, [f[0] for f in found], [f[1] for f in found])
-    return [Entity(doc_id, f"{doc_id}:e{i}", text[s:e], s, e, rs, re_, label, title, org, source[rule], norm, rule)
-            for i, ((s, e, label, title, org, rule, norm), (rs, re_)) in enumerate(zip(found, raw, strict=True))]
+    keys = entity_keys(text, found, r.gaz.canonical)
+    return [Entity(doc_id, f"{doc_id}:e{i}", text[s:e], s, e, rs, re_, label, title, org, source[rule], norm, rule,
+                   f"{doc_id}:n{k}", full)
+            for i, ((s, e, label, title, org, rule, norm, _), (rs, re_), (full, k))
+            in enumerate(zip(found, raw, keys, strict=True))]
 
 
 _START_END = operator.itemgetter(0, 1)
@@ -96,8 +108,8 @@ def _with_currencies(doc: Doc, found: list[tuple]) -> list[tuple]:
         return found
     work = rules().work
     taken = Taken([(q.start, q.end) for q in doc.quantities] + [(f[0], f[1]) for f in found] + list(doc.corrupt))
-    found = found + [(s, e, work.currency_label, None, None, work.rule_currency, code) for s, e, code in currencies
-                     if not taken.overlaps(s, e)]
+    found = found + [(s, e, work.currency_label, None, None, work.rule_currency, code, None)
+                     for s, e, code in currencies if not taken.overlaps(s, e)]
     found.sort(key=_START_END)
     return found
 

@@ -18,7 +18,7 @@ import numpy as np
 from extract.entities.candidate import Cand
 from extract.entities.words import Pairs, alternation, pair_bits, scan
 
-PUNCT_DIGIT, DATE_PART, DIGIT, BOUND_SINGLE = 1, 2, 4, 8
+PUNCT_DIGIT, DATE_PART, DIGIT, BOUND_SINGLE, AFTER_NAME = 1, 2, 4, 8, 16
 _HIGH = 0x20000  # the class table scans str.isdigit below this code point (no digit above it in Unicode 15)
 _HIGH_RE = re.compile("[\U00020000-\U0010ffff]")
 
@@ -30,11 +30,13 @@ class Chars:
 
     han: str  # a regex class range
     is_han: re.Pattern[str]
+    is_han_run: re.Pattern[str]  # one or more Han characters
     open_brackets: str
     close_brackets: str
     punct: frozenset[str]
     table: np.ndarray
     bound_single: frozenset[str]
+    after_name: str  # locatives that bound a name right after a known one (保税区|内)
     bound_multi: re.Pattern[str]
     bound_pairs: np.ndarray  # pair_bits of the multi-character boundary words (see ``words.scan``)
 
@@ -45,13 +47,14 @@ def load(cfg: dict) -> Chars:
     single = [w for w in bound["words"] if len(w) == 1]
     multi = [w for w in bound["words"] if len(w) > 1]
     return Chars(
-        han=chars["han"], is_han=re.compile(f"[{chars['han']}]"),
+        han=chars["han"], is_han=re.compile(f"[{chars['han']}]"), is_han_run=re.compile(f"[{chars['han']}]+"),
         open_brackets=chars["open_brackets"], close_brackets=chars["close_brackets"], punct=frozenset(bound["punct"]),
-        table=_char_classes(bound["punct"], single, chars["date_parts"]), bound_single=frozenset(single),
+        table=_char_classes(bound["punct"], single, chars["date_parts"], bound["after_name"]),
+        bound_single=frozenset(single), after_name=bound["after_name"],
         bound_multi=re.compile(alternation(multi)), bound_pairs=pair_bits(multi))
 
 
-def _char_classes(punct: str, bound_single: list[str], date_parts: str) -> np.ndarray:
+def _char_classes(punct: str, bound_single: list[str], date_parts: str, after_name: str) -> np.ndarray:
     """A table over all code points of the character classes the barrier rules test (``str.isdigit`` digits,
     ① and ² too): one look-up per character classifies a whole text at once."""
     table = np.zeros(0x110000, dtype=np.uint8)
@@ -60,6 +63,7 @@ def _char_classes(punct: str, bound_single: list[str], date_parts: str) -> np.nd
     table[[ord(ch) for ch in punct]] |= PUNCT_DIGIT
     table[[ord(ch) for ch in date_parts]] |= DATE_PART
     table[[ord(ch) for ch in bound_single]] |= BOUND_SINGLE
+    table[[ord(ch) for ch in after_name]] |= AFTER_NAME
     return table
 
 
@@ -92,7 +96,10 @@ def barriers(chars: Chars, org_paren: re.Pattern[str], text: str, points: np.nda
     bar[2:] |= (cls[1:] & DATE_PART).astype(bool) & (cls[:-1] & DIGIT).astype(bool)
     gaz_end = np.zeros(n + 1, dtype=bool)
     gaz_end[ends[ends <= n]] = True
-    word = np.frombuffer(single, dtype=bool)[:n] | gaz_end[:n]
+    gaz_end[starts[(ends - starts > 1) & (starts < n)]] = False  # 韩国|外交部: 外 opens the next name
+    # a boundary word standing alone, or a locative right after a known name even when jieba glued it to the next
+    # character (喀什综合保税区|内中…); 经 of 濠江|经济 opens a word and bounds nothing
+    word = np.frombuffer(single, dtype=bool)[:n] | (gaz_end[:n] & (cls & AFTER_NAME).astype(bool))
     soft = (cls & BOUND_SINGLE).astype(bool) & ~inside[:n] & word
     bar[:n] |= soft
     bar[1:] |= soft

@@ -19,3 +19,5 @@ class Cand:
     rule: str
     title: str | None = None
     org: str | None = None
+    canonical: str | None = None  # the full name an alias or short form stands for (mentions.py)
+    norm: str | None = None  # an organisation's stock code (mentions.py)

@@ -87,6 +87,7 @@ class Ctx:
         self.gaz = gaz
         self.anchors = Anchors(gaz)
         self.pairs = pairs
+        self.admin_ends: set[int] = set()  # where a division found by its full name ends (places.admin_cands)
         self.barrier, self.plain = barriers(r.chars, r.org.paren, self.text, points, gaz, self.single, pairs)
 
     def word_before(self, a: int) -> tuple[int, int]:
@@ -120,6 +121,25 @@ class Ctx:
                 return True
             a, b = b, bnd.find(1, b + 1)
         return False
+
+    def opens_common_word(self, s: int, e: int) -> bool:
+        """True when the word of the text starting at ``s`` is a common dictionary word inside [s, e) or the name
+        itself is one (高达, 万元户: a surname character opening a word); a given name that is a word (赵|立新) is
+        fine."""
+        k = self.bnd.find(1, s + 1)
+        return (k <= e and k - s > 1 and self.text[s:k] in self.r.gaz.common) or self.text[s:e] in self.r.gaz.common
+
+    def starts_word(self, q: int) -> bool:
+        """True when a dictionary word of two characters starts at ``q`` (跑出, 通过: a name ends before it)."""
+        return bool(self.r.org.freq.get(self.text[q:q + 2])) and self.text[q:q + 2] in self.r.gaz.tag
+
+    def is_unknown(self, word: str) -> bool:
+        """True when ``word`` is no word of jieba's dictionary (unknown words are mostly names)."""
+        return not self.r.org.freq.get(word)
+
+    def all_han_word(self, word: str) -> bool:
+        """True when every character of ``word`` is a Han character."""
+        return self.r.chars.is_han_run.fullmatch(word) is not None
 
     def all_han(self, s: int, e: int) -> bool:
         """True when every character of ``text[s:e]`` is a Han character (also when empty)."""

@@ -28,38 +28,61 @@ class Gazetteer:
 
     label: dict[str, str]
     rule: dict[str, str]
+    canonical: dict[str, str]  # a short form -> the full name a file gives it (桑植 -> 桑植县); others: absent
+    weak: frozenset[str]  # short forms that need a vote from their context (a county's: 大关, 江海)
     cut: dict[str, tuple[bytes, int]]  # name -> (its word boundaries as a 0/1 mask over 0..len, its word count)
     first: dict[str, int]  # first word of a name (as jieba cuts the name) -> most words a name starting so has
     pairs: np.ndarray  # bit _pair_hash(first two characters of a name) set (a filter, never a proof)
     common: frozenset[str]  # words of jieba's dictionary that are no names (see ``common_words``)
+    tag: dict[str, str]  # every word of jieba's dictionary -> its part-of-speech tag (a look-up, never posseg)
 
 
 def load(cfg: dict) -> Gazetteer:
     """The gazetteer of ``rules/entities/gazetteers.toml``: the files' names first, then jieba's places."""
     label: dict[str, str] = {}
     rule: dict[str, str] = {}
-    for name, lab, name_rule in _file_names(cfg["gazetteer"]):
+    canonical: dict[str, str] = {}
+    weak: set[str] = set()
+    strong: set[str] = set()  # a name some file lists without the flag (a hand-checked list) needs no vote
+    for name, lab, name_rule, full, flag in _file_names(cfg["gazetteer"]):
+        (weak if flag == cfg["weak_flag"] else strong).add(name)
         if name not in label:
             label[name], rule[name] = lab, name_rule
+            if full != name:
+                canonical[name] = full
     places = cfg["jieba_places"]
     for name in _jieba_places(places):
+        if places["exclude_runs"] and _opens_with_division(name, label, canonical, places["suffixes"]):
+            continue  # 上海市|浦东新区: a run of divisions, each found by loc.admin
         if name not in label:
             label[name], rule[name] = places["label"], places["name"]
-    return Gazetteer(label, rule, **_index(label), common=_common_words(tuple(cfg["common_words"]["name_tags"])))
+    tags = jieba_tags()
+    return Gazetteer(label, rule, canonical, frozenset(weak - strong), **_index(label),
+                     common=_common_words(tags, frozenset(cfg["common_words"]["name_tags"])), tag=tags)
 
 
-def _file_names(files: list[dict]) -> list[tuple[str, str, str]]:
-    """(name, label, rule) of every name of the gazetteer files, files in name order; a file's label and rule
-    are those of the first entry whose prefix starts its name (files matching none are not read)."""
+def _opens_with_division(name: str, label: dict[str, str], canonical: dict[str, str], suffixes: str) -> bool:
+    """True when ``name`` opens with a full place name of the files that ends with an administrative suffix and
+    goes on (上海市|浦东新区)."""
+    return any(name[k - 1] in suffixes and label.get(name[:k]) == "LOC" and name[:k] not in canonical
+               for k in range(2, len(name) - 1))
+
+
+def _file_names(files: list[dict]) -> list[tuple[str, str, str, str, str]]:
+    """(name, label, rule, canonical, flag) of every name of the gazetteer files, files in name order; a file's
+    label and rule are those of the first entry whose prefix starts its name (files matching none are not read); a
+    line ``name<TAB>full name[<TAB>flag]`` gives the canonical form (else the name itself) and a flag."""
     out = []
     for path in sorted((rules_dir() / "entities" / "gazetteers").glob("*.txt")):
         entry = next((f for f in files if path.name.startswith(f["prefix"])), None)
         if entry is None:
             continue
         for line in load_list(f"entities/gazetteers/{path.name}"):
-            name = line.split("\t")[0].split()[0]
+            cols = line.split("\t")
+            name = cols[0].split()[0]
             if len(name) > 1:
-                out.append((name, entry["label"], entry["name"]))
+                full = cols[1].strip() if len(cols) > 1 else name
+                out.append((name, entry["label"], entry["name"], full, cols[2].strip() if len(cols) > 2 else ""))
     return out
 
 
@@ -82,15 +105,19 @@ def _jieba_dict_text() -> str:
         return f.read()
 
 
-def _common_words(name_tags: tuple[str, ...]) -> frozenset[str]:
+@cache
+def jieba_tags() -> dict[str, str]:
+    """word -> part-of-speech tag of jieba's dictionary (one regex pass over the file, no per-line loop)."""
+    return dict(re.findall(rf"^{_H}*(\S+){_H}+\d+{_H}+(\S+){_H}*$", _jieba_dict_text(), re.M))
+
+
+def _common_words(tags: dict[str, str], name_tags: frozenset[str]) -> frozenset[str]:
     """Words of jieba's dictionary (2+ characters) tagged as anything but a name (verbs, nouns, adverbs …).
 
     Read from the dictionary file (a lookup table, not posseg): a transliterated name (左肉拉提, 别里里) is made
     of syllables that are unknown or tagged as names; 提升口岸, 互市政策 are not names.
     """
-    tags = "|".join(sorted(name_tags, key=len, reverse=True))
-    line = re.compile(rf"^{_H}*(\S\S+){_H}+\S+{_H}+(?!(?:{tags}){_H}*$)\S+{_H}*$", re.M)
-    return frozenset(m.group(1) for m in line.finditer(_jieba_dict_text()))
+    return frozenset(w for w, t in tags.items() if len(w) > 1 and t not in name_tags)
 
 
 def _index(label: dict[str, str]) -> dict:

@@ -20,35 +20,92 @@ from extract.entities.barriers import Chars
 from extract.entities.barriers import load as load_chars
 from extract.entities.gazetteer import Gazetteer
 from extract.entities.gazetteer import load as load_gazetteer
-from extract.entities.words import JiebaTokenizer, alternation, pair_bits
+from extract.entities.words import JiebaTokenizer, alternation, pair_bits, trie_pattern
 from extract.lexicon import tokenizer
-from extract.rules import load_list, load_toml
+from extract.rules import load_list, load_surnames, load_toml
 
 _FILES = ("boundaries", "gazetteers", "organisations", "places", "persons", "works_events", "resolve")
 
 
 @dataclass
 class Orgs:
-    """``organisations.toml``: strong and weak head words, and what a name before them may be."""
+    """``organisations.toml``: the head words by kind, what a name part is and where a name may start."""
 
-    strong: frozenset[str]
-    suffixes: tuple[str, ...]  # strong and weak (any other suffix is weak)
+    kind: dict[str, str]  # head word -> legal | named | weak | brand
+    rule: dict[str, str]  # kind -> rule name
+    suffixes: tuple[str, ...]  # every head word
     regex: re.Pattern[str]
     max_len: int
     min_name: int
     bad_start: str
     not_before: dict[str, str]
+    follow_ok: str  # a head glued by jieba to one of these characters still ends the name (常州队|后)
     paren: re.Pattern[str]  # （集团） right before a company suffix is part of the name
+    name_tags: frozenset[str]
+    name_tag_max_freq: dict[str, int]  # tag -> highest frequency of a name so tagged
+    unknown_len: tuple[int, int]
+    latin: re.Pattern[str]
+    ordinal_unit: re.Pattern[str]
+    national: frozenset[str]
+    local: str
+    stop_words: frozenset[str]
+    stop_tags: frozenset[str]
+    verb_tags: frozenset[str]
+    clause_tags: frozenset[str]  # a weak head's middle holding one is a clause (see orgs._verb_inside)
+    stop_chars: str
+    not_in_unknown: str  # an unknown word holding one of these is no name (另据, 仍为: function words jieba missed)
+    word_tags: frozenset[str]  # a dictionary word holding the head with one of these tags is an organisation
+    close: frozenset[str]
     max_middle: int
+    near_extra: int  # a weak head's name part is first looked for in max_middle + near_extra characters
     single_min_middle: int
     single_word_freq: int
+    brand_max_middle: int
+    brand_max_name: int
+    brand_tags: frozenset[str]
     freq: dict[str, int]  # jieba's word frequencies
-    place_like: frozenset[str]  # weak suffixes that make a LOC after a bare proper name (上海虹桥站)
+    place_like: frozenset[str]  # weak heads that make a LOC after a bare proper name (上海虹桥站)
     place_like_max: int
     place_like_label: str
-    rule_strong: str
-    rule_weak: str
     rule_place_like: str
+    outlet: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]  # (pattern, a word of which the text must hold)
+    place_heads: dict[str, tuple[str, ...]]  # an organisation head -> the place heads ending with it (发射中心)
+    outlet_not: frozenset[str]
+    rule_outlet: str
+    alias_re: re.Pattern[str]  # （以下简称“X”）: group 1 is the short form
+    ticker_re: re.Pattern[str]  # （股票代码：603001）: group 1 is the code
+    alias_legal: tuple[str, ...]  # legal suffixes a short form drops, longest first
+    alias_prefix_min: int
+    rule_alias: str
+    rule_propagated: str
+
+
+@dataclass
+class Facility:
+    """``[loc.facility]``: facility and landmark heads after a name part."""
+
+    regex: re.Pattern[str]
+    heads: tuple[str, ...]
+    max_middle: int
+    middle_not_tags: frozenset[str]
+    name_tags: frozenset[str]
+    word_tags: frozenset[str]
+    long_word_tags: frozenset[str]
+    word_max_freq: int
+    rule: str
+
+
+@dataclass
+class DictPlaces:
+    """``[loc.dictionary]``: jieba's place words and the context words that vote for them."""
+
+    words: frozenset[str]
+    pairs: np.ndarray  # pair_bits of the words
+    shape: str
+    after: tuple[str, ...]
+    before: tuple[str, ...]
+    separators: tuple[str, ...]
+    rule: str
 
 
 @dataclass
@@ -57,6 +114,16 @@ class Places:
 
     strong: frozenset[str]
     regex: re.Pattern[str]
+    org_heads: tuple[str, ...]  # organisation heads that end a place's head word (卫星发射中心)
+    not_before: tuple[str, ...]  # a gazetteer place right before one of these is none (北京时间)
+    admin_names: frozenset[str]  # full names of China's divisions (loc.admin)
+    admin_tails: frozenset[str]  # their last two characters
+    admin_regex: re.Pattern[str]
+    admin_max: int
+    rule_admin: str
+    facility: Facility
+    dictionary: DictPlaces
+    rule_propagated: str
     window: int
     max_middle: int
     follow_ok: re.Pattern[str]  # a time word that may follow a suffix jieba glued to it (港|前三季度)
@@ -95,8 +162,24 @@ class Persons:
     triggers: tuple[str, ...]
     not_in_name: frozenset[str]
     surnames: frozenset[str]
+    ambiguous: frozenset[str]  # surnames that are common characters too (高, 万, 文)
     compound: frozenset[str]  # compound surnames, all of compound_len characters
     compound_len: int
+    speaker_verbs: tuple[str, ...]  # longest first
+    speaker_before: str
+    given_max: int
+    speaker_not_tags: frozenset[str]
+    speaker_re: re.Pattern[str]
+    anon_re: re.Pattern[str]  # a surname then the mark once or twice
+    surname_table: np.ndarray  # per code point: True for a single-character surname
+    anon_mark: str
+    list_separators: tuple[str, ...]  # longest first
+    dict_tags: frozenset[str]
+    dict_len: int
+    dict_max_freq: int
+    given_common_freq: int
+    given_not: str  # the second character of a two-character name after an ambiguous surname is none of these
+    after_tags: frozenset[str]  # a one-character word so tagged may follow a name (顾天翊|跑出)
     dot: str
     dot_re: re.Pattern[str]
     dot_part_max: int
@@ -110,6 +193,10 @@ class Persons:
     rule_dot: str
     rule_byline: str
     rule_propagated: str
+    rule_speaker: str
+    rule_anonymised: str
+    rule_list: str
+    rule_dictionary: str
 
 
 @dataclass
@@ -141,6 +228,7 @@ class Rules:
     source: dict[str, str]
     tier: dict[str, int]
     rank: dict[str, int]
+    gaz_rules: frozenset[str]  # the rules of the gazetteer lists (their names match everywhere)
 
 
 @cache
@@ -149,9 +237,11 @@ def rules() -> Rules:
     cfg = {name: load_toml(f"entities/{name}") for name in _FILES}
     chars = load_chars(cfg["boundaries"])
     source, tier, rank = _rule_table(cfg)
-    return Rules(chars=chars, gaz=load_gazetteer(cfg["gazetteers"]), org=_orgs(cfg["organisations"], chars),
-                 loc=_places(cfg["places"]), per=_persons(cfg["persons"], chars), work=_works(cfg["works_events"]),
-                 source=source, tier=tier, rank=rank)
+    gaz = load_gazetteer(cfg["gazetteers"])
+    return Rules(chars=chars, gaz=gaz, org=_orgs(cfg["organisations"], chars, cfg["places"]["loc"]["org_heads"]),
+                 loc=_places(cfg["places"], gaz, _org_heads(cfg["organisations"])), per=_persons(cfg["persons"], chars),
+                 work=_works(cfg["works_events"]), source=source, tier=tier, rank=rank,
+                 gaz_rules=frozenset(gaz.rule.values()))
 
 
 def _rule_table(cfg: dict[str, dict]) -> tuple[dict[str, str], dict[str, int], dict[str, int]]:
@@ -179,26 +269,94 @@ def _named_tables(node: object) -> Iterator[dict]:
             yield from _named_tables(v)
 
 
-def _orgs(cfg: dict, chars: Chars) -> Orgs:
-    org, strong, weak, like = cfg["org"], cfg["org"]["strong"], cfg["org"]["weak"], cfg["org"]["place_like"]
+_ORG_KINDS = (("legal", "strong"), ("named", "named"), ("weak", "weak"), ("brand", "brand"))
+
+
+def _org_heads(cfg: dict) -> list[str]:
+    """Every organisation head word of ``organisations.toml``."""
+    return [h for _, table in _ORG_KINDS for h in cfg["org"][table]["suffixes"]]
+
+
+def _orgs(cfg: dict, chars: Chars, place_heads: list[str]) -> Orgs:
+    org, like, weak, brand = cfg["org"], cfg["org"]["place_like"], cfg["org"]["weak"], cfg["org"]["brand"]
     paren = rf"[{re.escape(chars.open_brackets)}][{chars.han}]{{1,{org['paren_max']}}}" \
             rf"[{re.escape(chars.close_brackets)}](?=(?:{alternation(org['paren_before'])}))"
+    kind: dict[str, str] = {}
+    for k, table in _ORG_KINDS:
+        for head in org[table]["suffixes"]:
+            kind.setdefault(head, k)
     return Orgs(
-        strong=frozenset(strong["suffixes"]), suffixes=tuple(sorted(set(strong["suffixes"]) | set(weak["suffixes"]))),
-        regex=re.compile(alternation(strong["suffixes"] + weak["suffixes"])), max_len=org["max_len"],
-        min_name=strong["min_name"], bad_start=strong["bad_start"], not_before=dict(org["not_before"]),
-        paren=re.compile(paren), max_middle=weak["max_middle"], single_min_middle=weak["single_min_middle"],
-        single_word_freq=weak["single_word_freq"], freq=tokenizer().FREQ, place_like=frozenset(like["suffixes"]),
-        place_like_max=like["max_middle"], place_like_label=like["label"], rule_strong=strong["name"],
-        rule_weak=weak["name"], rule_place_like=like["name"])
+        kind=kind, rule={k: org[table]["name"] for k, table in _ORG_KINDS}, suffixes=tuple(sorted(kind)),
+        regex=re.compile(trie_pattern(list(kind))), max_len=org["max_len"], min_name=org["min_name"],
+        bad_start=org["bad_start"], not_before=dict(org["not_before"]), follow_ok=org["follow_ok"],
+        paren=re.compile(paren),
+        name_tags=frozenset(org["name_tag_max_freq"]), name_tag_max_freq=dict(org["name_tag_max_freq"]),
+        unknown_len=tuple(org["unknown_len"]), latin=re.compile(org["latin"]),
+        ordinal_unit=re.compile(org["ordinal_unit"]), national=frozenset(org["national"]),
+        local=org["local"], stop_words=frozenset(org["stop_words"]), stop_tags=frozenset(org["stop_tags"]),
+        verb_tags=frozenset(org["verb_tags"]), clause_tags=frozenset(org["clause_tags"]),
+        stop_chars=org["stop_chars"], not_in_unknown=org["stop_chars"] + org["not_in_unknown"],
+        word_tags=frozenset(org["word_tags"]), close=frozenset(weak["close"]),
+        max_middle=weak["max_middle"], near_extra=weak["near_extra"], single_min_middle=weak["single_min_middle"],
+        single_word_freq=weak["single_word_freq"], brand_max_middle=brand["max_middle"],
+        brand_max_name=brand["max_name"], brand_tags=frozenset(brand["name_tags"]), freq=tokenizer().FREQ,
+        place_like=frozenset(like["suffixes"]), place_like_max=like["max_middle"], place_like_label=like["label"],
+        rule_place_like=like["name"],
+        outlet=tuple((re.compile(p["regex"], re.M), tuple(p["needs"])) for p in org["outlet"]["pattern"]),
+        place_heads={h: ends for h in kind if (ends := tuple(x for x in place_heads if x.endswith(h)))},
+        outlet_not=frozenset(org["outlet"]["not_names"]), rule_outlet=org["outlet"]["name"],
+        alias_re=re.compile(org["alias"]["pattern"]), ticker_re=re.compile(org["ticker"]["pattern"]),
+        alias_legal=tuple(sorted(org["alias"]["legal"], key=len, reverse=True)),
+        alias_prefix_min=org["alias"]["prefix_min"], rule_alias=org["alias"]["name"],
+        rule_propagated=org["propagated"]["name"])
 
 
-def _places(cfg: dict) -> Places:
+def _facility(cfg: dict) -> Facility:
+    return Facility(regex=re.compile(trie_pattern(cfg["heads"])), heads=tuple(cfg["heads"]),
+                    max_middle=cfg["max_middle"],
+                    middle_not_tags=frozenset(cfg["middle_not_tags"]),
+                    name_tags=frozenset(cfg["name_tags"]), word_tags=frozenset(cfg["word_tags"]),
+                    long_word_tags=frozenset(cfg["long_word_tags"]),
+                    word_max_freq=cfg["word_max_freq"], rule=cfg["name"])
+
+
+def _dict_places(cfg: dict, gaz: Gazetteer, heads: tuple[str, ...], generic: tuple[str, ...],
+                 org_heads: frozenset[str]) -> DictPlaces:
+    """jieba's words tagged as places, of the configured lengths, used rarely enough, not in the gazetteer, no
+    organisation head (jieba tags 海关 ns), not a known place and a suffix or facility head (the rules of those
+    decide: 北京西站) and holding no generic word (周边城市)."""
+    freq = tokenizer().FREQ
+    tags, lo, hi, top = frozenset(cfg["tags"]), cfg["min_len"], cfg["max_len"], cfg["max_freq"]
+    generic_re = re.compile(alternation([g for g in generic if len(g) > 1] + cfg["generic"]))
+    not_places = frozenset(cfg["not_places"])
+    words = frozenset(w for w, t in gaz.tag.items()
+                      if t in tags and lo <= len(w) <= hi and w not in gaz.label and w not in not_places
+                      and w not in org_heads
+                      and freq.get(w, 0) <= top and not generic_re.search(w)
+                      and not (w.endswith(heads) and _opens_with_place(w, gaz)))
+    return DictPlaces(words=words, pairs=pair_bits(sorted(words)), shape=cfg["shape"], after=tuple(cfg["after"]),
+                      before=tuple(cfg["before"]), separators=tuple(cfg["list"]), rule=cfg["name"])
+
+
+def _opens_with_place(word: str, gaz: Gazetteer) -> bool:
+    """True when a known place opens ``word`` (北京西站: the station rules decide)."""
+    return any(gaz.label.get(word[:k]) == "LOC" for k in range(2, len(word)))
+
+
+def _places(cfg: dict, gaz: Gazetteer, heads: list[str]) -> Places:
     loc = cfg["loc"]
     suffix, named, unknown, after = (loc[k] for k in ("suffix", "place_and_name", "unknown_name", "after_place"))
+    admin = loc["admin"]
     broad = frozenset(n.split()[0] for f in suffix["broad_files"] for n in load_list(f"entities/gazetteers/{f}"))
     return Places(
-        strong=frozenset(loc["strong"]), regex=re.compile(alternation(loc["strong"] + loc["weak"])),
+        strong=frozenset(loc["strong"]), regex=re.compile(trie_pattern(loc["strong"] + loc["weak"])),
+        org_heads=tuple(loc["org_heads"]), not_before=tuple(loc["not_before"]),
+        admin_names=(names := _admin_names(admin["files"], tuple(admin["suffixes"]))),
+        admin_tails=frozenset(n[-2:] for n in names),
+        admin_regex=re.compile(trie_pattern(admin["suffixes"])), admin_max=admin["max_len"], rule_admin=admin["name"],
+        facility=_facility(loc["facility"]), rule_propagated=loc["propagated"]["name"],
+        dictionary=_dict_places(loc["dictionary"], gaz, tuple(loc["facility"]["heads"] + loc["strong"] + loc["weak"]),
+                                tuple(unknown["generic"]), frozenset(heads)),
         window=loc["window"], max_middle=loc["max_middle"], follow_ok=re.compile(loc["follow_ok"]),
         tight=frozenset(suffix["tight"]), tight_middle=tuple(suffix["tight_middle"]), broad=broad,
         broad_ok=frozenset(suffix["broad_ok"]), named=frozenset(named["suffixes"]),
@@ -209,6 +367,17 @@ def _places(cfg: dict) -> Places:
         rule_unknown=unknown["name"], rule_after=after["name"])
 
 
+def _admin_names(files: list[str], suffixes: tuple[str, ...]) -> frozenset[str]:
+    """The full names (``name`` or ``name<TAB>name``: not a short form) ending with an administrative suffix."""
+    out = set()
+    for f in files:
+        for line in load_list(f"entities/gazetteers/{f}"):
+            cols = line.split("\t")
+            if (len(cols) == 1 or cols[1].strip() == cols[0]) and cols[0].endswith(suffixes):
+                out.add(cols[0])
+    return frozenset(out)
+
+
 def _template(pattern: str, **parts: str) -> str:
     """``pattern`` with each ``{key}`` of ``parts`` replaced (regex quantifiers such as ``{2,4}`` stay)."""
     return re.sub(r"\{(\w+)\}", lambda m: parts.get(m.group(1), m.group(0)), pattern)
@@ -217,22 +386,39 @@ def _template(pattern: str, **parts: str) -> str:
 def _persons(cfg: dict, chars: Chars) -> Persons:
     per = cfg["person"]
     title, names, dot, byline = per["title"], per["names"], per["dot"], per["byline"]
+    speaker, anon, lst, dic = per["speaker"], per["anonymised"], per["list"], per["dictionary"]
     han, k = chars.han, dot["part_max"]
     part = f"[{han}]{{1,{k}}}"
+    single, ambiguous, compound = load_surnames(names["surnames_file"])
     return Persons(
         titles=frozenset(title["titles"]), title_re=re.compile(alternation(title["titles"])),
         title_pairs=pair_bits(title["titles"]), chain=title["chain"], chain_window=title["chain_window"],
         org_gap=title["org_gap"], max_len=title["max_len"], max_len_surname=title["max_len_surname"],
         surname_word_lengths=tuple(title["surname_word_lengths"]), name_len=(names["min_len"], names["max_len"]),
         triggers=tuple(sorted(names["triggers"], key=len, reverse=True)), not_in_name=frozenset(names["not_in_name"]),
-        surnames=frozenset(names["surnames"].strip()), compound=frozenset(names["compound_surnames"]),
-        compound_len=_one_length(names["compound_surnames"]),
+        surnames=single, ambiguous=ambiguous, compound=compound, compound_len=_one_length(sorted(compound)),
+        speaker_verbs=tuple(sorted(speaker["verbs"], key=len, reverse=True)), speaker_before=speaker["before"],
+        given_max=speaker["given_max"], speaker_not_tags=frozenset(speaker["not_tags"]),
+        speaker_re=re.compile(trie_pattern(speaker["verbs"])),
+        anon_re=re.compile(f"[{''.join(sorted(single))}]{re.escape(anon['mark'])}{{1,2}}"),
+        surname_table=_char_table(single), anon_mark=anon["mark"],
+        list_separators=tuple(sorted(lst["separators"], key=len, reverse=True)), dict_tags=frozenset(dic["tags"]),
+        dict_len=dic["length"], dict_max_freq=dic["max_freq"], given_common_freq=dic["given_common_freq"],
+        given_not=names["given_not"], after_tags=frozenset(names["after_tags"]),
         dot=dot["dot"], dot_re=re.compile(f"{part}{re.escape(dot['dot'])}{part}(?:{re.escape(dot['dot'])}{part})?"),
         dot_part_max=k, dot_title_window=dot["title_window"], dot_not_last=tuple(dot["not_last"]),
         byline_re=re.compile(_template(byline["pattern"], roles=alternation(byline["roles"]), han=han)),
         byline_names=re.compile(f"[^{re.escape(byline['separators'])}]+"), roles=frozenset(byline["roles"]),
         rule_title=title["name"], rule_title_word=cfg["title"]["name"], rule_dot=dot["name"],
-        rule_byline=byline["name"], rule_propagated=per["propagated"]["name"])
+        rule_byline=byline["name"], rule_propagated=per["propagated"]["name"], rule_speaker=speaker["name"],
+        rule_anonymised=anon["name"], rule_list=lst["name"], rule_dictionary=dic["name"])
+
+
+def _char_table(chars: frozenset[str]) -> np.ndarray:
+    """A bool per code point: True for the characters of ``chars`` (one look-up classifies a text at once)."""
+    table = np.zeros(0x110000, dtype=bool)
+    table[[ord(c) for c in chars]] = True
+    return table
 
 
 def _one_length(words: list[str]) -> int:

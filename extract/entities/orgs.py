@@ -1,34 +1,47 @@
-"""Organisations by their head word (``rules/entities/organisations.toml``).
+"""Organisations by grammar (``rules/entities/organisations.toml``): a name part, then a head word.
 
-A strong suffix (…有限公司, …管委会) makes an ORG of the name before it, grown left up to a boundary; a weak
-one (…海关, …处) needs a known place or organisation in that name and starts at it.  Each ORG found becomes an
-anchor for the ones to its right, so nested forms stay whole (喀什海关|物流监管处).
+A name part (a known place or organisation, a word jieba's dictionary tags as a proper name, a word it does not
+know, Latin letters, a national word) is what makes a phrase a name: 北京银行 is one, 国内银行 is not.  The
+organisation starts at the first name part after the left boundary, past the verbs, prepositions and time words
+that open the stretch (担任|苏源新材料股份有限公司, 据|华澜经济研究院, 上半年|集团: none).  Heads come in four
+kinds: legal (…有限公司: a name even without a name part), named (…银行, …大学: a name part anywhere before),
+weak (…局, …处, …队: a name part close before) and brand (…资本, …汽车: a proper name right before).  Each ORG
+found becomes an anchor for the ones to its right, so nested forms stay whole (喀什海关|物流监管处).  Outlets of
+datelines and credit lines (来源：X, X讯, © X 版权所有) are organisations too.
 """
 
 from __future__ import annotations
 
 from extract.entities.candidate import Cand
 from extract.entities.context import Ctx
+from extract.entities.nameparts import first_part, left_edge, name_parts
 from extract.entities.places import place_in_word
+
+LEGAL, NAMED, WEAK, BRAND = "legal", "named", "weak", "brand"
 
 
 def org_cands(ctx: Ctx) -> list[Cand]:
-    """Organisations by suffix (and stations named after a place, which are places)."""
+    """Organisations by head word (and stations named after a place, which are places), outlets first."""
     org, text = ctx.r.org, ctx.text
-    out = []
+    out = outlet_cands(ctx)
+    for c in out:
+        ctx.anchors.add(c)
     for m in org.regex.finditer(text):
-        suffix, a, b = m.group(), m.start(), m.end()
-        if not _suffix_ok(ctx, suffix, b):
+        head = m.group()
+        a, b = m.span()
+        if len(head) == 1 and _ends_word(ctx, a, b):
+            continue  # 全部, 平台, 团队: the head ends a common word (the usual case, decided first)
+        if not _suffix_ok(ctx, head, b) or (head in org.place_heads and _place_head(ctx, head, a, b)):
             continue
+        if b in ctx.anchors.by_end and _known_whole(ctx, a, b):
+            continue  # 乌鲁木齐海关 is a name of the lists, with no place before it to grow over
+        kind = org.kind[head]
         w = ctx.window(a, org.max_len)
-        if suffix in org.strong:
-            start, rule = _strong_start(ctx, w, a), org.rule_strong
-        else:
-            start, rule = _weak_start(ctx, suffix, w, a, b), org.rule_weak
+        start = _START[kind](ctx, head, w, a, b)
         if start is None or b - start > org.max_len or unbalanced(ctx, start, b):
             continue
-        label = "ORG"
-        if suffix in org.place_like and a > start and _middle_is_proper(ctx, start, a):
+        label, rule = "ORG", org.rule[kind]
+        if head in org.place_like and a > start and _middle_is_proper(ctx, start, a):
             label, rule = org.place_like_label, org.rule_place_like
         c = Cand(start, b, label, rule)
         out.append(c)
@@ -36,46 +49,161 @@ def org_cands(ctx: Ctx) -> list[Cand]:
     return out
 
 
+def _known_whole(ctx: Ctx, a: int, b: int) -> bool:
+    """True when a name of the gazetteer lists holds the head at [a, b), ends with it and follows no known place
+    (韩国|外交部 grows; 乌鲁木齐海关 alone is found already)."""
+    by_end, gaz_rules = ctx.anchors.by_end, ctx.r.gaz_rules
+    return any(c.start < a and c.rule in gaz_rules and c.start not in by_end for c in by_end[b])
+
+
+def _place_head(ctx: Ctx, head: str, a: int, b: int) -> bool:
+    """A head that ends a place's head word (卫星|发射中心, 体育中心: venues and sites are places)."""
+    text = ctx.text
+    return any(text.startswith(h, b - len(h)) for h in ctx.r.org.place_heads.get(head, ()))
+
+
+def outlet_cands(ctx: Ctx) -> list[Cand]:
+    """来源：庐州新闻网 / 新华网讯 / © 2023 经济观察网 版权所有: the outlet named there."""
+    org, text = ctx.r.org, ctx.text
+    out = []
+    for pattern, needs in org.outlet:
+        if not any(w in text for w in needs):
+            continue
+        for m in pattern.finditer(text):
+            name = m.group(1)
+            if name not in org.outlet_not and ctx.r.chars.is_han.search(name):
+                out.append(Cand(m.start(1), m.end(1), "ORG", org.rule_outlet))
+    out.sort(key=lambda c: c.start)
+    return out
+
+
 def _suffix_ok(ctx: Ctx, suffix: str, b: int) -> bool:
-    """A suffix ending at ``b`` must end a word: at a jieba word end, before a title, punctuation or a boundary,
+    """A head ending at ``b`` must end a word: at a jieba word end, before a title, punctuation or a boundary,
     and not before a character that makes it another word (处理, 科技)."""
     text, r = ctx.text, ctx.r
     nxt = text[b] if b < len(text) else ""
     if nxt and nxt in r.org.not_before.get(suffix, ""):
         return False
-    if ctx.bnd[b] or not nxt or nxt in r.chars.punct or ctx.barrier[b]:
+    if ctx.bnd[b] or not nxt or nxt in r.chars.punct or ctx.barrier[b] or nxt in r.org.follow_ok:
+        return True
+    rest = text[b:ctx.bnd.find(1, b)]  # jieba glued the head to a word of its own (公司|总部, 大学|校园)
+    if len(rest) > 1 and r.org.freq.get(rest):
         return True
     return r.per.title_re.match(text, b) is not None or r.org.regex.match(text, b) is not None
 
 
-def _strong_start(ctx: Ctx, w: int, a: int) -> int | None:
-    """Start of the name before a strong suffix at ``a``: the window start ``w``, when the name is long enough,
-    holds a Han character and does not open with a word like 第, 每 or 该."""
+def _legal_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
+    """A legal head (…有限公司): from the left edge when the name there is long enough, holds a Han character and
+    does not open with a word like 第, 每 or 该; else from the first name part after it."""
     org, text = ctx.r.org, ctx.text
-    if a - w < org.min_name or not ctx.r.chars.is_han.search(text[w:a]) or text[w] in org.bad_start:
-        return None
-    return w
+    lo = left_edge(ctx, w, a)
+    if a - lo >= org.min_name and ctx.r.chars.is_han.search(text[lo:a]) and text[lo] not in org.bad_start:
+        return lo
+    parts = name_parts(ctx, lo, a)
+    return parts[0][0] if parts else None
 
 
-def _weak_start(ctx: Ctx, suffix: str, w: int, a: int, b: int) -> int | None:
-    """Start of the name before a weak suffix at [a, b): the first known place or organisation in the window
-    (成都市委 is one word: 成都 was never seen, so a known place opening that word counts too), or None."""
+def _named_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
+    """A named head (…银行, …研究院): from the first name part after the left edge; a local prefix (市|统计局)
+    or a dictionary organisation holding the head (人民日报 nt) counts as one; else None (国内银行)."""
+    lo = left_edge(ctx, w, a)
+    part = first_part(ctx, name_parts(ctx, lo, a), a)
+    if part:
+        return part[0]
+    return _local_or_word(ctx, lo, a, b)
+
+
+def _local_or_word(ctx: Ctx, lo: int, a: int, b: int) -> int | None:
+    """市|统计局 (a one-character local prefix standing as a word, or glued to a stop character: 据省|气象台), or a
+    word of jieba's dictionary tagged as an organisation that holds the head (人民日报), or None."""
+    text, bnd, org = ctx.text, ctx.bnd, ctx.r.org
+    if lo + 1 <= a and text[lo] in org.local and bnd[lo + 1]:
+        return lo
+    if lo + 2 <= a and text[lo] in org.stop_chars and text[lo + 1] in org.local and bnd[lo + 2]:
+        return lo + 1
+    s = bnd.rfind(1, 0, a) if not bnd[a] else -1  # the word holding the head's first character
+    if 0 <= s < a and bnd.find(1, a) == b and ctx.r.gaz.tag.get(text[s:b]) in org.word_tags:
+        return s
+    return None
+
+
+def _ends_word(ctx: Ctx, a: int, b: int) -> bool:
+    """True when a one-character head at [a, b) ends a two-character word of the text that is a frequent or common
+    dictionary word (布局, 全部, 财报), or follows a stop character (赴台: a verb and its object)."""
     org, text = ctx.r.org, ctx.text
-    anchors = ctx.anchors.within(w, a) or place_in_word(ctx, a)
-    if not anchors:
+    if a > 0 and text[a - 1] in org.stop_chars:
+        return True
+    if not ctx.is_word(a - 1, b):
+        return False
+    word = text[a - 1:b]
+    return org.freq.get(word, 0) >= org.single_word_freq or ctx.r.gaz.tag.get(word, "nz") not in org.name_tags
+
+
+def _weak_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
+    """A weak head (…局, …处, …队): the first name part, when the last one ends at most ``max_middle`` characters
+    before the head (a one-character head needs ``single_min_middle`` between, unless it is a close head such as
+    队); a local prefix counts; no title between (印度尼西亚总统|佐科)."""
+    org, text = ctx.r.org, ctx.text
+
+    lo = left_edge(ctx, w, a)
+    near = max(lo, a - org.max_middle - org.near_extra)  # the usual answer (no name part close): decided cheaply
+    parts = name_parts(ctx, near, a) or [(c.start, c.end) for c in place_in_word(ctx, a)]
+    if parts and near > lo:
+        parts = name_parts(ctx, lo, a)
+    if not parts:
+        local = _local_or_word(ctx, lo, a, b)
+        parts = [(local, local + 1)] if local is not None else []
+    if not parts:
         return None
-    middle = a - max(c.end for c in anchors)
-    if len(suffix) == 1 and org.freq.get(text[a - 1:b], 0) >= org.single_word_freq:  # 布局, 格局: ends a word
+    middle = a - max(e for _, e in parts)  # after the last name part: at most max_middle
+    if middle > org.max_middle:
         return None
-    if middle > org.max_middle or (len(suffix) == 1 and middle < org.single_min_middle):
+    if len(head) == 1 and head not in org.close and a - parts[0][1] < org.single_min_middle:
         return None
-    if ctx.r.per.title_re.search(text, a - middle, a):  # 印度尼西亚总统佐科: a title is no part of an office
+    if ctx.r.per.title_re.search(text, a - middle, a) or _verb_inside(ctx, a - middle, a):
         return None
-    return anchors[0].start
+    if head in org.close:  # 马拉加队|两球战胜|杭州队: a team is the name right before its head
+        return parts[-1][0]
+    return parts[0][0]
+
+
+def _verb_inside(ctx: Ctx, s: int, a: int) -> bool:
+    """True when the words between ``s`` and the word touching the head at ``a`` read as a clause: two verbs in a
+    row or an adverb (合川区|累计|建成|充电|站, 已|开通|基站), not an office's name (查检|三科, 行政|审批|局)."""
+    text, bnd, tag, org = ctx.text, ctx.bnd, ctx.r.gaz.tag, ctx.r.org
+    last = bnd.rfind(1, s, a)
+    p, verb = bnd.find(1, s), False
+    while 0 <= p < last:
+        q = bnd.find(1, p + 1)
+        if q > last:
+            break
+        t = tag.get(text[p:q])
+        if t in org.clause_tags or (verb and t in org.verb_tags):
+            return True
+        verb, p = t in org.verb_tags, q
+    return False
+
+
+def _brand_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
+    """A brand head (…资本, …汽车): a proper name of at most ``brand_max_name`` characters that is no place,
+    ending at most ``brand_max_middle`` characters before the head (骁驰|汽车, 华瑞|产业|基金)."""
+    org, gaz, text = ctx.r.org, ctx.r.gaz, ctx.text
+    lo = left_edge(ctx, w, a)
+    best = None
+    for s, e in name_parts(ctx, lo, a):
+        word = text[s:e]
+        if a - e > org.brand_max_middle or e - s > org.brand_max_name or gaz.label.get(word) == "LOC":
+            continue
+        if ctx.is_unknown(word) or gaz.tag.get(word) in org.brand_tags:
+            best = s if best is None else best
+    return best
+
+
+_START = {LEGAL: _legal_start, NAMED: _named_start, WEAK: _weak_start, BRAND: _brand_start}
 
 
 def _middle_is_proper(ctx: Ctx, start: int, a: int) -> bool:
-    """True when all between the last anchor and a place-like suffix is a short proper name (上海|虹桥|站), not an
+    """True when all between the last anchor and a place-like head is a short proper name (上海|虹桥|站), not an
     office word (新疆|记者站, 工作站): such a station is a place."""
     ends = [c.end for c in ctx.anchors.within(start, a)]
     m = max(ends) if ends else start

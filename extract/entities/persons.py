@@ -47,6 +47,8 @@ def _name_at(ctx: Ctx, p: int) -> tuple[int, int] | None:
     while p + run < len(text) and run < per.max_len and ctx.r.chars.is_han.match(text[p + run]):
         run += 1
     surname = run >= lo and (text[p] in per.surnames or text[p:p + per.compound_len] in per.compound)
+    if surname and text[p] in per.ambiguous and text[p + 1] in per.given_not:
+        return None  # 当事人|应自收到: a modal or a preposition after a character that is seldom a surname
     for n in range(lo, run + 1):
         if not valid_name(ctx.r, text[p:p + n]):
             break
@@ -55,9 +57,29 @@ def _name_at(ctx: Ctx, p: int) -> tuple[int, int] | None:
                 break
             return p, p + n
     if surname:
+        known = [n for n in per.surname_word_lengths if ctx.is_word(p, p + n) and not ctx.is_unknown(text[p:p + n])]
+        n = known[0] if known else surname_name_len(ctx, p, run)  # a name jieba knows (李强), else by its end
+        if n and valid_name(ctx.r, text[p:p + n]):
+            return p, p + n
         for n in per.surname_word_lengths:
             if ctx.is_word(p, p + n) and valid_name(ctx.r, text[p:p + n]):
                 return p, p + n
+    return None
+
+
+def surname_name_len(ctx: Ctx, p: int, run: int) -> int | None:
+    """The length of a name opening with a surname at ``p`` (3 or 2 characters; 4 or 3 after a two-character
+    surname) whose end is a good boundary: a word ends there, or a dictionary word starts there (蒋牧之|通过,
+    顾天翊|跑出); the longer first.  None when neither length ends well."""
+    per, text = ctx.r.per, ctx.text
+    k = 2 if text[p:p + per.compound_len] in per.compound else 1
+    for n in (k + 2, k + 1):
+        q = p + n
+        if n > run or not valid_name(ctx.r, text[p:q]) or ctx.opens_common_word(p, q):
+            continue
+        if q == len(text) or ctx.bnd[q] or text[q] in ctx.r.chars.punct or ctx.starts_word(q) \
+                or ctx.r.gaz.tag.get(text[q]) in per.after_tags:
+            return n
     return None
 
 
@@ -70,7 +92,7 @@ def title_persons(ctx: Ctx) -> list[Cand]:
     by_end: dict[int, list[Cand]] = {}
     out: list[Cand] = []
     for m in matches:
-        span = _name_at(ctx, m.end())
+        span = _name_at(ctx, _past_blanks(text, m.end()))
         if span is None:
             continue
         if not by_end:  # the order within an end does not matter: ``_org_before`` takes the leftmost start
@@ -81,6 +103,14 @@ def title_persons(ctx: Ctx) -> list[Cand]:
     return out
 
 
+def _past_blanks(text: str, p: int) -> int:
+    """``p`` past one or two blanks (南安市市长 许文渊: a title and its name set apart)."""
+    for _ in range(2):
+        if p < len(text) and text[p] in " \u3000":
+            p += 1
+    return p
+
+
 def _chain_start(ctx: Ctx, ts: int, title_ends: dict[int, int]) -> int:
     """Start of a chain of titles ending with the one at ``ts``: 党组书记、副厅长 / 党委委员、管委会副主任 (an
     office of the organisation may stand between)."""
@@ -89,7 +119,8 @@ def _chain_start(ctx: Ctx, ts: int, title_ends: dict[int, int]) -> int:
     while True:
         w = ctx.window(ts, per.chain_window)
         pre = text[w:ts]
-        if w > 0 and text[w - 1] == chain and (w - 1) in title_ends and pre and pre.endswith(suffixes):
+        if w > 0 and text[w - 1] == chain and (w - 1) in title_ends and pre and pre.endswith(suffixes) \
+                and not ctx.anchors.within(w, ts):  # an office of the same body (管委会), not another (国务院)
             ts = title_ends[w - 1]
         elif ts > 0 and text[ts - 1] == chain and (ts - 1) in title_ends:
             ts = title_ends[ts - 1]

@@ -10,8 +10,12 @@ descriptor words (洋山|深水|港区), but never starts with a verb or functio
 
 from __future__ import annotations
 
+import numpy as np
+
 from extract.entities.candidate import Cand
 from extract.entities.context import Ctx
+from extract.entities.lexicon import Rules
+from extract.entities.nameparts import is_name_word, left_edge, name_parts
 
 
 def loc_cands(ctx: Ctx) -> list[Cand]:
@@ -32,11 +36,63 @@ def loc_cands(ctx: Ctx) -> list[Cand]:
                     out.append(c)
                     anchors.unanchored.append(c)
             continue
+        if b in ctx.admin_ends:
+            continue  # 云南省|大理白族自治州: the divisions are places of their own
         found = _loc_start(ctx, suffix, a, b)
         if found is not None:
             c = Cand(found[0], b, "LOC", found[1])
             out.append(c)
             anchors.add(c)
+    return out
+
+
+def not_places(r: Rules, text: str, gaz: list[Cand]) -> list[Cand]:
+    """The gazetteer names less the places followed by a word that makes them something else (北京|时间) and the
+    counties' short forms without a vote (400亿元|大关, 江海|联运)."""
+    after = r.loc.not_before
+    if any(w in text for w in after):
+        gaz = [c for c in gaz if c.label != "LOC" or not text.startswith(after, c.end)]
+    weak = r.gaz.weak
+    if not any(text[c.start:c.end] in weak for c in gaz):
+        return gaz
+    starts = {c.start for c in gaz if c.label == "LOC"}
+    ends = {c.end for c in gaz if c.label == "LOC"}
+    return [c for c in gaz if text[c.start:c.end] not in weak or _short_form_vote(r, text, c, starts, ends)]
+
+
+def _short_form_vote(r: Rules, text: str, c: Cand, starts: set[int], ends: set[int]) -> bool:
+    """A county's short form is a place with a vote: its full name in the text, a place right before it (上海|浦东,
+    台湾|彰化), or the context votes of the dictionary places (a locative after, a place verb before, a list)."""
+    dic = r.loc.dictionary
+    s, e = c.start, c.end
+    if r.gaz.canonical.get(text[s:e], "\0") in text or s in ends:
+        return True
+    if text.startswith(dic.after, e) or text.endswith(dic.before, 0, s):
+        return True
+    return any((text.startswith(x, e) and e + len(x) in starts) or (text.endswith(x, 0, s) and s - len(x) in ends)
+               for x in dic.separators)
+
+
+def admin_cands(ctx: Ctx) -> list[Cand]:
+    """China's divisions by full name (上海市|浦东新区, 熊口镇, 桥东街道): a name of the division lists ending at an
+    administrative suffix, starting at a word start, after punctuation or where another division ends; the longest
+    such name at each suffix.  Each becomes an anchor."""
+    loc, text, bnd = ctx.r.loc, ctx.text, ctx.bnd
+    out: list[Cand] = []
+    ends: set[int] = set()
+    for m in loc.admin_regex.finditer(text):
+        b = m.end()
+        if text[b - 2:b] not in loc.admin_tails:
+            continue  # 全市, 城市: no division name ends so (the usual case)
+        w = ctx.window(m.start(), loc.admin_max)
+        for s in range(max(w, b - loc.admin_max), m.start()):
+            if (bnd[s] or s in ends or text[s - 1] in ctx.r.chars.punct) and text[s:b] in loc.admin_names:
+                c = Cand(s, b, "LOC", loc.rule_admin)
+                out.append(c)
+                ends.add(b)
+                ctx.admin_ends.add(b)
+                ctx.anchors.add(c)
+                break
     return out
 
 
@@ -172,6 +228,115 @@ def _unknown_place(ctx: Ctx, s: int, e: int) -> bool:
     lo, hi = r.loc.name_len
     if not lo <= len(name) <= hi or not ctx.all_han(s, e) or name[0] in r.org.bad_start:
         return False
-    if name in r.loc.generic or name in r.gaz.label or name in r.gaz.common:
-        return False
+    if name in r.loc.generic or (name in r.gaz.label and name not in r.gaz.weak) or name in r.gaz.common:
+        return False  # (a county's short form without a vote, 岚山 of 日照港|岚山|港区, may be the unknown name)
     return not (name.startswith(r.loc.generic_multi) or name.endswith(r.loc.generic_multi))
+
+
+def facility_cands(ctx: Ctx) -> list[Cand]:
+    """A name part and a facility or landmark head as one place (淮安|体育中心|体育场, 城陵矶|站, 西岗|村), or the
+    dictionary place word that holds a one-character head (洞庭湖, 南京路)."""
+    fac, text, bnd, n = ctx.r.loc.facility, ctx.text, ctx.bnd, len(ctx.text)
+    out = []
+    for m in fac.regex.finditer(text):
+        head, a, b = m.group(), m.start(), m.end()
+        if b < n and not bnd[b] and not ctx.barrier[b] and text[b] not in ctx.r.chars.punct:
+            continue  # the head starts another word (山河, 路线)
+        start = _facility_start(ctx, head, a, b) if bnd[a] else _facility_word(ctx, a, b)
+        if start is not None:
+            out.append(Cand(start, b, "LOC", fac.rule))
+    return out
+
+
+def _facility_start(ctx: Ctx, head: str, a: int, b: int) -> int | None:
+    """Start of the name part before a facility head standing as a word: the last one, right before a
+    one-character head, within ``max_middle`` characters of a longer one."""
+    fac, text = ctx.r.loc.facility, ctx.text
+    if len(head) == 1 and a > 0:  # the usual case decided cheaply: the word before is no name
+        s = ctx.bnd.rfind(1, 0, a)
+        if not ctx.anchors.by_end.get(a) and not is_name_word(ctx, text[s:a]):
+            return None
+    w = ctx.window(a, ctx.r.loc.window)
+    lo = left_edge(ctx, w, a)
+    parts = [(s, e) for s, e in name_parts(ctx, lo, a) if _place_part(ctx, text[s:e])]
+    if not parts:
+        return None
+    s, e = parts[-1]
+    if (len(head) == 1 and e != a) or a - e > fac.max_middle or _verb_between(ctx, e, a):
+        return None
+    return s
+
+
+def _verb_between(ctx: Ctx, e: int, a: int) -> bool:
+    """True when a word between a name part and its head has a tag no descriptor has (积极, 推进, 四期)."""
+    text, bnd, bad = ctx.text, ctx.bnd, ctx.r.loc.facility.middle_not_tags
+    p = e
+    while p < a:
+        q = bnd.find(1, p + 1)
+        if ctx.r.gaz.tag.get(text[p:min(q, a)]) in bad or not ctx.r.chars.is_han.match(text[p]):
+            return True
+        p = q
+    return False
+
+
+def _place_part(ctx: Ctx, word: str) -> bool:
+    """A name part that may name a place: no person or organisation known so, a place or proper-name tag when
+    jieba knows the word."""
+    gaz, fac = ctx.r.gaz, ctx.r.loc.facility
+    label = gaz.label.get(word)
+    if label is not None:
+        return label == "LOC"
+    tag = gaz.tag.get(word)
+    return tag is None or tag in fac.name_tags or word in ctx.r.org.national
+
+
+def _facility_word(ctx: Ctx, a: int, b: int) -> int | None:
+    """The start of the word that holds a facility head at [a, b) and ends with it, when jieba tags that word as a
+    place (洞庭湖, 塞班岛; a two-character word only when rare: 江河 is common) or it opens with a known place
+    (酒泉卫星发射中心 is one word of the dictionary)."""
+    fac, text, bnd, gaz = ctx.r.loc.facility, ctx.text, ctx.bnd, ctx.r.gaz
+    s = bnd.rfind(1, 0, a)
+    if bnd.find(1, a) != b:
+        return None
+    word, tag = text[s:b], gaz.tag.get(text[s:b])
+    if tag in fac.word_tags or (b - a > 1 and tag in fac.long_word_tags):  # 官厅水库 nz: a longer head is evidence
+        return s if len(word) > 2 or ctx.r.org.freq.get(word, 0) <= fac.word_max_freq else None
+    if not ctx.is_unknown(word) and any(gaz.label.get(text[s:k]) == "LOC" for k in range(s + 2, a + 1)):
+        return s
+    return None
+
+
+def dictionary_places(ctx: Ctx) -> list[Cand]:
+    """Words jieba tags as places, with a second vote from the context (see ``[loc.dictionary]``)."""
+    dic, text, bnd = ctx.r.loc.dictionary, ctx.text, ctx.bnd
+    found = []
+    may = ctx.pairs.starts(dic.pairs) & np.frombuffer(bnd, dtype=bool)[:len(text) - 1]  # word starts only
+    for p in np.flatnonzero(may).tolist():
+        e = bnd.find(1, p + 1)
+        if text[p:e] in dic.words:
+            found.append((p, e))
+    if not found:
+        return []
+    known = {c.start for c in ctx.anchors.locs} | {c.end for c in ctx.anchors.locs}
+    voted = [(s, e) for s, e in found if _place_vote(ctx, s, e, known)]
+    listed = {s for s, _ in voted} | {e for _, e in voted}
+    voted += [(s, e) for s, e in found if s not in listed and _listed(ctx, s, e, listed)]  # 资水、|沅水 (voted)
+    return [Cand(s, e, "LOC", dic.rule) for s, e in sorted(voted)]
+
+
+def _place_vote(ctx: Ctx, s: int, e: int, known: set[int]) -> bool:
+    """The context's vote for a dictionary place word at [s, e): its shape, a locative after it, a place verb or
+    preposition before it, or a list with a known place."""
+    dic, text = ctx.r.loc.dictionary, ctx.text
+    if e - s >= 3 and text[e - 1] in dic.shape:
+        return True
+    if text.startswith(dic.after, e) or text.endswith(dic.before, 0, s):
+        return True
+    return _listed(ctx, s, e, known)
+
+
+def _listed(ctx: Ctx, s: int, e: int, places: set[int]) -> bool:
+    """True when a list separator joins [s, e) to a place that ends or starts there (彰化、鹿港)."""
+    text, sep = ctx.text, ctx.r.loc.dictionary.separators
+    return any((text.startswith(x, e) and e + len(x) in places) or (text.endswith(x, 0, s) and s - len(x) in places)
+               for x in sep)

@@ -173,3 +173,26 @@ def scan(pattern: re.Pattern[str], bits: np.ndarray, text: str, pairs: Pairs) ->
 def alternation(words: list[str] | tuple[str, ...] | set[str]) -> str:
     """Regex alternation, longest first, so a longer word wins at the same position."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+def trie_pattern(words: list[str] | tuple[str, ...] | set[str]) -> str:
+    """A regex matching the same as :func:`alternation` (longest word first at each position), written as a trie
+    of the words' characters so the regex engine does not try every word at every position."""
+    root: dict = {}
+    for w in set(words):
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_regex(root)
+
+
+def _trie_regex(node: dict) -> str:
+    """The regex of a trie node: its branches, made optional when a word ends there (greedy: longest first)."""
+    branches = [re.escape(ch) + _trie_regex(sub) for ch, sub in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:
+        body = f"(?:{body})?" if len(branches) == 1 and len(body) > 1 else body + "?"
+    return body

@@ -82,10 +82,17 @@ def _opening_words(brackets: dict[str, frozenset[str]], text: str, bnd: bytearra
 def event_cands(ctx: Ctx) -> list[Cand]:
     """Numbered or dated events (the rule named by the prefix that opens the match) and known event names."""
     work, text = ctx.r.work, ctx.text
-    out = [Cand(m.start(), m.end(), "EVENT", _prefix_rule(ctx.r, text, m.start()))
+    out = [Cand(_place_before(ctx, m.start()), m.end(), "EVENT", _prefix_rule(ctx.r, text, m.start()))
            for m in work.event_re.finditer(text)]
     out += [Cand(m.start(), m.end(), "EVENT", work.rule_fixed) for m in work.event_fixed.finditer(text)]
     return out
+
+
+def _place_before(ctx: Ctx, s: int) -> int:
+    """The start of an event whose numbered or dated name starts at ``s``: a known place right before it belongs to
+    the name (江苏省|第二十一届运动会)."""
+    places = [c.start for c in ctx.anchors.by_end.get(s, ()) if c.label == "LOC"]
+    return min(places) if places else s
 
 
 def _prefix_rule(r: Rules, text: str, p: int) -> str:

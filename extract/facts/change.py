@@ -29,6 +29,7 @@ class Pending:
     at: int  # where the change phrase starts: a metric of the clause is looked for before it
     cs: int  # where its clause starts
     rule: str
+    words: str = ""  # the change phrase as written (同比增长, 环比下降, 占比): a change fact's metric says it
 
 
 def change_of(ctx: Context, q: Quantity, cs: int, pre: str) -> Pending | None:
@@ -41,15 +42,35 @@ def change_of(ctx: Context, q: Quantity, cs: int, pre: str) -> Pending | None:
     w = _ends_with(pre, c.average, c.tail)
     if w:
         return Pending(q, {"kind": "yoy", "value": q.value, "unit": q.unit, "average": True},
-                       t.rfind(w, cs, q.start), cs, n.average)
-    w = _ends_with(pre, c.down, c.tail)
-    if w:
-        return Pending(q, {"kind": "yoy", "value": -Decimal(q.value), "unit": q.unit}, t.rfind(w, cs, q.start), cs,
-                       n.down)
-    w = _ends_with(pre, c.up, c.tail)
-    if w:
-        return Pending(q, {"kind": "yoy", "value": q.value, "unit": q.unit}, t.rfind(w, cs, q.start), cs, n.up)
-    return _share(ctx, q, cs, pre)
+                       t.rfind(w, cs, q.start), cs, n.average, w)
+    w = _suffix(pre, c, c.tail)
+    if w is None:
+        return _share(ctx, q, cs, pre)
+    sign, kind = c.phrases[w]
+    at = t.rfind(w, cs, q.start)
+    if q.unit in c.points:  # 下降0.2个百分点: a decrease by that many points
+        ch = {"kind": "increase" if sign > 0 else "decrease", "value": q.value, "unit": q.unit}
+    else:
+        kind = kind or _marker_kind(ctx, cs, at)
+        ch = {"kind": kind, "value": q.value if sign > 0 else -Decimal(q.value), "unit": q.unit}
+    return Pending(q, ch, at, cs, n.up if sign > 0 else n.down, _written(ctx, cs, at, w))
+
+
+def _marker_kind(ctx: Context, cs: int, at: int) -> str:
+    """mom when a mom marker ends right before the change phrase (环比分别增长: filler between), else yoy."""
+    c = ctx.r.changes
+    before = strip(ctx.compact(max(cs, at - 8), at), ctx.r.strip_long_ends)
+    return "mom" if before.endswith(c.mom_markers) else "yoy"
+
+
+def _written(ctx: Context, cs: int, at: int, w: str) -> str:
+    """The change phrase as written, with a marker said just before it (环比 in 环比分别增长)."""
+    c = ctx.r.changes
+    before = ctx.compact(max(cs, at - 8), at)
+    for m in c.mom_markers + c.yoy_markers:
+        if before.endswith(m) and not w.startswith(m):
+            return m + w
+    return w
 
 
 def _share(ctx: Context, q: Quantity, cs: int, pre: str) -> Pending | None:
@@ -63,27 +84,46 @@ def _share(ctx: Context, q: Quantity, cs: int, pre: str) -> Pending | None:
         if pre[i:].startswith(w):
             of = pre[i + len(w):]
             break
+    for d in c.share_of_drop:  # 占营收比重为31%: the whole is 营收
+        k = of.find(d)
+        if k >= 0:
+            of = of[:k]
     of = strip(of.removesuffix(c.share_of_end), ctx.r.strip)
     ch: dict[str, Any] = {"kind": "share", "value": q.value, "unit": q.unit}
     if of:
         ch["of"] = of
-    return Pending(q, ch, ctx.text.rfind(c.share_anchor, cs, q.start), cs, ctx.r.names.share)
+    return Pending(q, ch, ctx.text.rfind(c.share_anchor, cs, q.start), cs, ctx.r.names.share,
+                   f"占{of}比重" if of else "占比")
 
 
 def _amount(ctx: Context, q: Quantity, cs: int, pre: str) -> Pending | None:
     """比上年增加3000万元: an amount right after an up or down word (nothing between but 了) changes the fact
-    before it; not in a from-to clause (由X增加到Y: an increase with a before value, see :func:`before_value`)."""
+    before it; not after a rate word (增幅), nor in a from-to clause (由X增加到Y: an increase with a before value,
+    see :func:`before_value`)."""
     c = ctx.r.changes
     core = pre.removesuffix(c.amount_optional)
-    for words, kind in ((c.down, "decrease"), (c.up, "increase")):
-        if not core.endswith(words):
-            continue
-        if c.from_re.search(pre):
+    w = _suffix(core, c, ())
+    if w is None or w.endswith(c.rates) or c.from_re.search(pre):
+        return None
+    kind = "increase" if c.phrases[w][0] > 0 else "decrease"
+    at = ctx.text.rfind(w, cs, q.start)
+    return Pending(q, {"kind": kind, "value": q.value, "unit": q.unit}, at, cs, ctx.r.names.amount,
+                   _written(ctx, cs, at, w))
+
+
+def _suffix(s: str, c: Changes, tail: tuple[str, ...]) -> str | None:
+    """The longest change phrase that ``s`` ends with (by the phrases' lengths, longest first), allowing a little
+    filler of ``tail`` after it (增长了, 增长达)."""
+    words, lens, last = c.phrases, c.phrase_lens, c.phrase_last
+    for _ in range(3):
+        if s[-1:] in last:  # most clauses end with a noun no change phrase ends with
+            for n in lens:
+                if n <= len(s) and s[-n:] in words:
+                    return s[-n:]
+        if not s.endswith(tail):
             return None
-        for w in words:
-            if core.endswith(w) and not w.startswith(c.amount_not):
-                return Pending(q, {"kind": kind, "value": q.value, "unit": q.unit}, ctx.text.rfind(w, cs, q.start),
-                               cs, ctx.r.names.amount)
+        f = next(f for f in tail if s.endswith(f))
+        s = s[: -len(f)]
     return None
 
 

@@ -11,17 +11,23 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from functools import cached_property
+from functools import cache, cached_property
 from itertools import accumulate
-from operator import attrgetter
+from operator import attrgetter, itemgetter
+from pathlib import Path
+from typing import Any
+
+import jieba
 
 from extract.facts.lexicon import Lexicon, rules
 from extract.model import DateRec, Doc, Entity, Quantity, Span, SpanIndex
 
 _START = attrgetter("start")
+_FIRST = itemgetter(0)
 _MATCH_START = re.Match.start
 _WS = re.compile(r"\s+")
 _SPACE = re.compile(r"\s")
+_COMPLEMENT_WINDOW = 6  # characters read before an entity for a preposition or a verb (总部位于)
 
 
 def compact(s: str) -> str:
@@ -47,6 +53,10 @@ class Entities:
                 out.append(self.ents[i])
             i += 1
         return out
+
+    def starts_before(self, lo: int, pos: int) -> bool:
+        """Whether an entity starts in [lo, pos)."""
+        return bisect_left(self.starts, lo) < bisect_left(self.starts, pos)
 
     def before(self, lo: int, hi: int) -> Iterator[Entity]:
         """``inside(lo, hi)`` from the last one back: the nearest candidate is usually found at once."""
@@ -86,6 +96,15 @@ class Dates:
             i += 1
         return False
 
+    def overlaps(self, lo: int, hi: int) -> bool:
+        """Whether a date overlaps [lo, hi) (a name cut wrongly across a date: 下半年集团)."""
+        i = bisect_left(self.starts, hi) - 1
+        while i >= 0 and self.end_max[i] > lo:
+            if self.dates[i].end > lo:
+                return True
+            i -= 1
+        return False
+
     def any_start(self, lo: int, hi: int) -> bool:
         """Whether a date starts in [lo, hi) (most sentences have none)."""
         return bisect_left(self.starts, lo) < bisect_left(self.starts, hi)
@@ -118,16 +137,55 @@ class Context:
         self.para_index = SpanIndex(doc.paragraphs)
         self.seps = list(map(_MATCH_START, self.r.clauses.sep_re.finditer(self.text)))
         self.spaces = list(map(_MATCH_START, _SPACE.finditer(self.text)))
-        self.ents = Entities([e for e in doc.entities if e.label in self.r.subjects.labels])
+        self.aliases, self.entities = read_aliases(doc, self.r.topics.alias_re)  # with the aliases' mentions
+        self.ents = Entities([e for e in self.entities if e.label in self.r.subjects.labels])
         # names a number may sit inside (第十届亚欧博览会): sorted by start, with the running maximum of their ends
         names = sorted([(e.start, e.end) for e in doc.entities if e.label in self.r.skips.name_labels])
         self.name_starts = [s for s, _ in names]
         self.name_end_max = list(accumulate([e for _, e in names], max))
         # 比去年, 较上年同期: a comparison base, not the period of anything
         comparison = self.r.periods.comparison
-        self.dates = Dates([d for d in doc.dates if not self.text.endswith(comparison, 0, d.start)])
-        self.source_clauses: dict[Span, SpanIndex] = {}  # by sentence: see subject.source_clauses
+        self.all_dates = Dates(doc.dates)  # a number inside one of these is part of a date (今年首8个月)
+        self.dates = Dates([d for d in doc.dates
+                            if not self.text.endswith(comparison, 0, d.start) and not self.reported(d)])
+        self.source_clauses: dict[Span, SpanIndex] = {}  # by sentence: see source_clauses
+        self.clause_subjects: dict[Span, Any] = {}  # by clause: the subject it states (subject.sentence_subject)
+        self.sentence_subjects: dict[int, Any] = {}  # by clause start: the subject of the clauses before it
+        self.clause_names: dict[int, list[Entity]] = {}  # by clause start: the entities that can be its subject
+        self.anaphors: dict[Span, Any] = {}  # by the stretch read: the anaphor starting it (subject._anaphor)
         self.periods: dict[int, tuple[str | None, str | None]] = {}  # id of a date -> its period
+        self.horizons: dict[int, bool] = {}  # id of a date -> whether it is a target's horizon (period.horizon)
+        self.tags = word_tags((self.r.metrics.seg_verb_tag, *self.r.metrics.function_tags))  # jieba's, some
+
+    def reported(self, d: DateRec) -> bool:
+        """8月11日，…宣布…; 记者6月4日从…获悉; …3月10日发布的统计显示: the day of an announcement (a day-level date
+        whose clause, or the next one when the date stands alone, reports), not the period of any figure."""
+        if d.granularity not in ("day", "datetime"):
+            return False
+        cs = self.clause_start(0, d.start)
+        ce = self.clause_end(d.end, len(self.text))
+        if ce < len(self.text) and not self.compact(cs, ce).replace(d.text, "").translate(self.r.periods.day_parts):
+            ce = self.clause_end(ce + 1, len(self.text))
+        return self.r.periods.report_re.search(self.text, cs, ce) is not None
+
+    def leading_date_end(self, lo: int, hi: int) -> int:
+        """The end of a date starting the stretch [lo, hi) (blanks aside), else ``lo``."""
+        i = bisect_left(self.dates.starts, lo)
+        if i < len(self.dates.dates):
+            d = self.dates.dates[i]
+            if d.end <= hi and not self.text[lo:d.start].strip():
+                return d.end
+        return lo
+
+    @cached_property
+    def sentence_ends(self) -> list[int]:
+        """Where the full sentences end (。！？: across ；), sorted."""
+        return list(map(_MATCH_START, self.r.periods.sentence_end_re.finditer(self.text)))
+
+    def sentence_start(self, pos: int) -> int:
+        """Start of the full sentence (up to 。！？, across ；) holding ``pos``."""
+        i = bisect_left(self.sentence_ends, pos) - 1
+        return self.sentence_ends[i] + 1 if i >= 0 else 0
 
     def para_of(self, pos: int) -> int:
         """Index of the paragraph holding ``pos``, or -1."""
@@ -140,6 +198,11 @@ class Context:
         if i < len(self.spaces) and self.spaces[i] < b:
             return compact(self.text[a:b])
         return self.text[a:b]
+
+    def has_space(self, lo: int, hi: int) -> bool:
+        """Whether a blank (a line break too) lies in [lo, hi)."""
+        i = bisect_left(self.spaces, lo)
+        return i < len(self.spaces) and self.spaces[i] < hi
 
     def clause_start(self, lo: int, pos: int) -> int:
         """Start of the clause holding ``pos`` (after the last separator before it, not before ``lo``)."""
@@ -176,11 +239,124 @@ class Context:
             i += 1
         return None
 
+    def has_verb(self, lo: int, hi: int, allowed: frozenset[str]) -> bool:
+        """Whether a jieba word inside [lo, hi) is a verb of jieba's dictionary (tag v) not in ``allowed``."""
+        toks, text = self.doc.tokens, self.text
+        verb = self.r.metrics.seg_verb_tag
+        i = self.token_at(lo)
+        while i < len(toks) and toks[i][1] <= hi:
+            w = text[toks[i][0]:toks[i][1]]
+            if self.tags.get(w) == verb and w not in allowed:
+                return True
+            i += 1
+        return False
+
+    def word_starts_at(self, pos: int) -> bool:
+        """Whether a jieba word starts at ``pos``."""
+        toks = self.doc.tokens
+        i = self.token_at(pos)
+        return i < len(toks) and toks[i][0] == pos
+
+    def token_at(self, pos: int) -> int:
+        """Index of the first jieba word starting at or after ``pos`` (a bisection on the words themselves)."""
+        return bisect_left(self.doc.tokens, pos, key=_FIRST)
+
+    def token_before(self, pos: int) -> int:
+        """Index of the last jieba word starting at or before ``pos`` (-1 when none does)."""
+        return bisect_right(self.doc.tokens, pos, key=_FIRST) - 1
+
     def in_name(self, q: Quantity) -> bool:
         """Whether ``q`` overlaps a name (any name starting before its end that ends after its start: the
         running maximum of the ends answers that in one look-up)."""
         i = bisect_left(self.name_starts, q.end)
         return i > 0 and self.name_end_max[i - 1] > q.start
+
+
+@cache
+def word_tags(tags: tuple[str, ...]) -> dict[str, str]:
+    """The words jieba's dictionary gives one of ``tags`` (verbs, prepositions …), with their tag: a lookup table
+    read once in one pass (not posseg)."""
+    line = re.compile(rf"^(\S+) \d+ ({'|'.join(map(re.escape, tags))})$", re.M)
+    with (Path(jieba.__file__).resolve().parent / "dict.txt").open(encoding="utf-8") as f:
+        return dict(line.findall(f.read()))
+
+
+def is_verb(ctx: Context, word: str) -> bool:
+    """Whether jieba's dictionary tags ``word`` a verb (v)."""
+    return ctx.tags.get(word) == ctx.r.metrics.seg_verb_tag
+
+
+def read_aliases(doc: Doc, alias_re: re.Pattern[str]) -> tuple[dict[str, str], list[Entity]]:
+    """（以下简称“X”）: X stands for the entity ending right before the bracket.  The full names with their
+    aliases, and the entities with one for every place the alias is said where the entity stage found none
+    (its own alias linking, when it has one, leaves nothing to add; a shorter name inside the alias, such as
+    汽车 in 骁驰汽车, gives way)."""
+    text = doc.text
+    if "简称" not in text and "下称" not in text:  # most articles define no alias
+        return {}, doc.entities
+    ends = {e.end: e for e in doc.entities if e.label in ("ORG", "LOC", "EVENT", "PRODUCT")}
+    aliases: dict[str, Entity] = {}
+    for m in alias_re.finditer(text):
+        e = ends.get(m.start())
+        if e is not None and m.group(1) != e.text:
+            aliases.setdefault(m.group(1), e)
+    extra: list[Entity] = []
+    inner: set[int] = set()  # ids of shorter entities inside an alias mention (汽车 in 骁驰汽车)
+    for alias, full in aliases.items():
+        for m in re.finditer(re.escape(alias), text):
+            s, e = m.span()
+            over = [x for x in doc.entities if x.start < e and s < x.end]
+            if any(x.start < s or x.end > e or x.text == alias for x in over):
+                continue  # an entity there already (the alias itself, or a longer name holding it)
+            inner.update(id(x) for x in over)
+            extra.append(Entity(doc_id=doc.doc_id, id="", text=alias, start=s, end=e, raw_start=s, raw_end=e,
+                                label=full.label, source="alias", rule="fact.alias"))
+    kept = [e for e in doc.entities if id(e) not in inner] if inner else doc.entities
+    return {full.text: alias for alias, full in aliases.items()}, kept + extra
+
+
+def source_clauses(ctx: Context, sent: Span) -> SpanIndex:
+    """The clauses of a sentence that name the source of a statistic (据喀什海关统计, 记者从…获悉) or a speaker
+    rather than its subject.  Found once per sentence: a sentence may hold thousands of numbers."""
+    cached = ctx.source_clauses.get(sent)
+    if cached is not None:
+        return cached
+    sr = ctx.r.subjects
+    out: list[Span] = []
+    s0 = sent[0]
+    if not sr.hint_re.search(ctx.compact(*sent)):
+        s0 = sent[1]  # no clause of it can start with the source prefix or end with a speaker word
+    while s0 < sent[1]:
+        ce = ctx.clause_end(s0, sent[1])
+        c = ctx.compact(s0, ce)
+        if c.startswith(sr.source_prefix) and sr.source_re.search(c) or c.endswith(sr.speakers):
+            out.append((s0, ce))
+        s0 = ce + 1
+    ctx.source_clauses[sent] = SpanIndex(out)
+    return ctx.source_clauses[sent]
+
+
+def complement(ctx: Context, e: Entity, cs: int) -> bool:
+    """Whether the entity (or the list of names it ends: 在杭州、苏州、成都) follows a preposition or a verb
+    (位于德国, 担任…公司, 收购凯斯勒): a complement, not the subject.  After 判处/没收 the entity is whose
+    penalty it is, and stays a subject."""
+    sr, t = ctx.r.subjects, ctx.text
+    start = e.start
+    while start - 1 > cs and t[start - 1] in "、和与及":  # walk back over a list of names joined by 、/和
+        x = next(ctx.ents.before(cs, start), None)
+        if x is None or x.end != start - 1:
+            break
+        start = x.start
+    while start > cs and t[start - 1] in sr.quoted_open:  # 买入“苏源新材”股票
+        start -= 1
+    words = ctx.compact(max(cs, start - _COMPLEMENT_WINDOW), start)  # the words right before it
+    if not words or words.endswith(sr.object_subject):
+        return False
+    if words.endswith(sr.complement_before):
+        return True
+    toks = ctx.doc.tokens
+    i = ctx.token_before(start - 1)
+    return 0 <= i < len(toks) and toks[i][1] == start and is_verb(ctx, t[toks[i][0]:start])
 
 
 def logical_sentences(doc: Doc, r: Lexicon) -> list[Span]:
@@ -190,14 +366,14 @@ def logical_sentences(doc: Doc, r: Lexicon) -> list[Span]:
     out: list[Span] = []
     for s, e in doc.sentences:
         if out and text[out[-1][1] - 1] not in terminal \
-                and _last_char(text, *out[-1]) not in terminal and _first_char(text, s, e) in continuation:
-            out[-1] = (out[-1][0], e)  # (the first test is _last_char's fast path: most sentences end with 。)
+                and last_char(text, *out[-1]) not in terminal and _first_char(text, s, e) in continuation:
+            out[-1] = (out[-1][0], e)  # (the first test is last_char's fast path: most sentences end with 。)
         else:
             out.append((s, e))
     return out
 
 
-def _last_char(text: str, s: int, e: int) -> str:
+def last_char(text: str, s: int, e: int) -> str:
     """Last non-blank character of text[s:e] ("" if none); the strip copies the span only when it ends blank."""
     c = text[e - 1] if e > s else ""
     return c if not c.isspace() else text[s:e].rstrip()[-1:]

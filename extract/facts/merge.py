@@ -1,17 +1,25 @@
 """One row per distinct fact: within a document and across passages and versions of one article.
 
 A fact is keyed by subject|metric|value|unit|period and its id hashes that key, so the same fact stated
-twice is one row with several mentions, and the same fact in two documents has the same id.  One table
-(:class:`FactTable`) merges both ways: the rows of a document into its facts, and the facts of a batch.
+twice is one row with several mentions, and the same fact in two documents has the same id.  The metric of
+the key is the canonical metric when it is known (with the segment, and the kind of the change when the
+value is itself a change), so 营收 and 营业收入 of one company, period and value are one fact however each
+version words it.  One table (:class:`FactTable`) merges both ways: the rows of a document into its facts,
+and the facts of a batch.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
+from extract.facts.filler import strip
+from extract.facts.lexicon import rules
+from extract.facts.metric import canonical_match
 from extract.facts.rows import Period, Row
 from extract.facts.skip import unnamed
 from extract.model import Doc, Fact, Mention, Span
@@ -23,6 +31,47 @@ def fact_key(subject: str | None, metric: str | None, value: Any, unit: str | No
     """What makes two facts the same fact (values compared as normalised decimals: 1.50 is 1.5)."""
     v = None if value is None else (value if isinstance(value, Decimal) else Decimal(value)).normalize()
     return f"{subject!s}|{metric!s}|{v!s}|{unit!s}|{period[0]!s}|{period[1]!s}"
+
+
+def metric_key(metric: str | None, value: Any, unit: str | None, change: dict[str, Any] | None) -> str | None:
+    """The metric a fact is keyed by: its canonical metric with the words before its wording (营收 and 营业收入
+    are one; 进口通关环节 and 出口通关环节 are two) when known, else its metric; and the kind of its change when the
+    value is itself that change (同比增长 11.5% is not 环比增长 11.5%)."""
+    key = _canonical_key(metric) if metric else metric
+    if change and change.get("unit") == unit and value is not None and change.get("value") is not None \
+            and abs(Decimal(change["value"])) == abs(Decimal(value)):
+        key = f"{key}~{change.get('kind')}"
+    return key
+
+
+@lru_cache(maxsize=8192)
+def _canonical_key(metric: str) -> str:
+    """营业收入/ for 营收, 通关时间/进口 for 进口通关环节: the canonical metric and the words before its wording."""
+    r = rules()
+    got = canonical_match(r.metrics, metric)
+    return f"{got[0].name}/{strip(got[1], r.strip)}" if got else metric
+
+
+def key_of(f: Fact) -> str:
+    """The key of a fact (see :func:`metric_key`)."""
+    mk = metric_key(f.metric, f.value, f.unit, f.change)
+    return fact_key(f.subject, mk, f.value, f.unit, (f.period_start, f.period_end))
+
+
+def confidence(guessed: list[str], costs: dict[str, float]) -> float:
+    """1 less the costs of what was guessed (rounded: the same inputs give the same bytes)."""
+    return _confidence(tuple(guessed)) if costs is rules().guesses else _cost(tuple(guessed), costs)
+
+
+@lru_cache(maxsize=256)
+def _confidence(guessed: tuple[str, ...]) -> float:
+    """:func:`_cost` with the rules' costs, remembered (a handful of combinations recur)."""
+    return _cost(guessed, rules().guesses)
+
+
+def _cost(guessed: tuple[str, ...], costs: dict[str, float]) -> float:
+    """1 less the summed costs, at least 0, rounded to two places."""
+    return round(max(0.0, 1.0 - sum(costs.get(g, 0.0) for g in guessed)), 2) if guessed else 1.0
 
 
 def fact_id(key: str) -> str:
@@ -62,14 +111,19 @@ class FactTable:
 
 def facts_of(doc: Doc, sents: list[Span], rows: list[Row]) -> list[Fact]:
     """The facts of a document's rows (``sents``: the sentences the rows index); a row that says nothing
-    of what it measures is dropped, the same fact stated twice is one Fact with two mentions."""
+    of what it measures or whose it is is dropped, the same fact stated twice is one Fact with two mentions."""
     table = FactTable()
     sentences: dict[int, str] = {}
+    r = rules()
     for row in rows:
         q = row.q
-        if unnamed(row.metric, row.change, q):
-            continue
-        key = fact_key(row.subject, row.metric, q.value, q.unit, row.period)
+        if unnamed(row.metric, row.change, q) or row.subject is None and (
+                row.metric is None or "metric.phrase" in row.guessed and row.change is None):
+            continue  # whose and what: a fact needs a subject or a metric a reader would recognise
+        got = canonical_match(r.metrics, row.base_metric if row.base_metric is not None else row.metric)
+        c = got[0] if got else None
+        mk = metric_key(row.metric, q.value, q.unit, row.change)
+        key = fact_key(row.subject, mk, q.value, q.unit, row.period)
         mention = _mention(doc, row.start, max(row.end, q.end))
         if key in table.facts:
             table.restate(key, [mention], row.change)
@@ -80,7 +134,10 @@ def facts_of(doc: Doc, sents: list[Span], rows: list[Row]) -> list[Fact]:
         table.add(key, Fact(id=fact_id(key), subject=row.subject, metric=row.metric, value=q.value,
                             value_max=q.value_max, unit=q.unit, approx=q.approx, period_start=row.period[0],
                             period_end=row.period[1], change=row.change, sentence=sentences[row.sent],
-                            mentions=[mention], doc_id=doc.doc_id, rule=row.rule))
+                            mentions=[mention], doc_id=doc.doc_id, rule=row.rule,
+                            metric_canonical=c.name if c else None, subject_source=row.subject_source,
+                            segment=row.segment, guessed=list(row.guessed) or None,
+                            confidence=confidence(row.guessed, r.guesses)))
     return table.values()
 
 
@@ -98,19 +155,16 @@ def _one_line(s: str) -> str:
 def merge(docs: list[Doc]) -> list[Fact]:
     """One row per distinct fact across passages and the versions of one article.
 
-    Equal facts (same subject, metric, value, unit, period) merge into one row whose mentions point
+    Equal facts (same subject, metric or canonical metric, value, unit, period) merge into one row whose mentions point
     into every document that states them; the first document in input order supplies the sentence
     (and the rule).
     """
     table = FactTable()
     for d in docs:
         for f in d.facts:
-            key = fact_key(f.subject, f.metric, f.value, f.unit, (f.period_start, f.period_end))
+            key = key_of(f)
             if key not in table.facts:
-                table.add(key, Fact(id=f.id, subject=f.subject, metric=f.metric, value=f.value, value_max=f.value_max,
-                                    unit=f.unit, approx=f.approx, period_start=f.period_start,
-                                    period_end=f.period_end, change=f.change, sentence=f.sentence,
-                                    mentions=list(f.mentions), doc_id=f.doc_id, rule=f.rule))
+                table.add(key, dataclasses.replace(f, mentions=list(f.mentions)))
             else:
                 table.restate(key, f.mentions, f.change)
     return table.values()

@@ -13,17 +13,46 @@ _DIGIT = re.compile(r"\d")
 
 def skip(ctx: Context, q: Quantity, sent: Span) -> bool:
     """Not a statistic: no unit, a small spelled-out count (两个市场), a threshold (400亿元大关), a comparison
-    (高于全国1.2个百分点), an ordinal, a number in a corrupted stretch or inside a name."""
-    if q.unit is None or not _DIGIT.search(q.text) and Decimal(q.value) <= ctx.r.skips.small_count_max:
+    (高于全国1.2个百分点), an ordinal, an exchange rate (1美元兑7.1元), a sporting event (800米决赛), a model
+    name or version (iPhone 11, A13), a counter in page furniture (阅读 1.2万), a number in a corrupted
+    stretch or inside a name."""
+    if q.unit is None or not _DIGIT.search(q.text) and Decimal(q.value) <= ctx.r.skips.small_count_max \
+            and q.kind not in ("duration", "money", "percent"):
         return True
     sk = ctx.r.skips
     c = ctx.text[q.end:q.end + 1]  # what follows, blanks aside, starts with this unless it is blank
     if (c in sk.after_firsts or c.isspace()) \
-            and ctx.compact(q.end, min(q.end + sk.after_window, sent[1])).startswith(sk.after):
+            and ctx.compact(q.end, min(q.end + sk.after_window, sent[1])).startswith(sk.after) \
+            or q.text.endswith(sk.after):  # 400亿元大关; 65岁及以上 (the bracket in the number's own text)
         return True
-    if sk.before_re.search(ctx.compact(max(sent[0], q.start - sk.before_window), q.start)):
-        return True
-    return bool(ctx.doc.corrupt) and ctx.doc.is_corrupt(q.start, q.end) or ctx.in_name(q)
+    before = ctx.compact(max(sent[0], q.start - sk.before_window), q.start)
+    if sk.before_re.search(before) or q.kind in sk.window_kinds and before.endswith(sk.window_before) \
+            or before.endswith(sk.milestone_before) or ctx.all_dates.overlaps(q.start, q.end) \
+            or q.kind in sk.rate_kinds and (before.endswith(sk.rate) or ctx.text.startswith(sk.rate, q.end)) \
+            or q.kind in sk.event_kinds and ctx.text.startswith(sk.event, q.end):
+        return True  # …; 以1港元兑1.03澳门元; 800米决赛
+    c = ctx.text[q.start - 1:q.start]
+    if c and c.isascii() and (c.isalpha() or c in " -") \
+            and sk.model_before_re.search(ctx.text, max(0, q.start - 12), q.start) \
+            or q.text[-1:].isdigit() and sk.model_after_re.match(ctx.text, q.end):
+        return True  # iPhone 15, A17, 5G
+    return bool(ctx.doc.corrupt) and ctx.doc.is_corrupt(q.start, q.end) or ctx.in_name(q) \
+        or "\n" in ctx.text[max(0, q.start - sk.furniture_line):q.start] and _furniture(ctx, q)
+
+
+def _furniture(ctx: Context, q: Quantity) -> bool:
+    """阅读 1.2万 | 评论 35: a number in a short line without a sentence end that holds a furniture word."""
+    sk, t = ctx.r.skips, ctx.text
+    lo = q.start - sk.furniture_line
+    a = t.rfind("\n", max(0, lo), q.start) + 1
+    if a == 0 and lo > 0:
+        return False  # no line break that near: a long line
+    b = t.find("\n", q.end, a + sk.furniture_line + 1)
+    b = len(t) if b < 0 and a + sk.furniture_line >= len(t) else b
+    if b < 0 or b - a > sk.furniture_line:
+        return False
+    line = t[a:b]
+    return not any(c in sk.furniture_ends for c in line) and sk.furniture_re.search(line) is not None
 
 
 def unnamed(metric: str | None, change: dict | None, q: Quantity) -> bool:

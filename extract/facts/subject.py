@@ -1,52 +1,282 @@
 """The subject resolver: whose statistic a number is (rules/facts/subjects.toml).
 
-In order: the nearest usable entity before the metric in the clause; a demonstrative (该关) resolved to
-the entity named last; a short noun phrase before the metric; an entity earlier in the sentence; the
-subject of the paragraph's last fact.  Sources (据喀什海关统计), speakers (…处长张力介绍) and bracketed
-asides (中欧（中亚）班列) are never subjects.
+In order, with the fact's ``subject_source``:
+
+1. ``clause``: the last usable entity before the value in its clause (not a trade partner after 对/与, not
+   the whole of a share after 占, not a place of origin such as 香港 in 香港旅客, not the object of a verb or
+   a preposition: 位于德国, 收购凯斯勒), else a quoted name right before the metric (高端品牌“曜石”交付…);
+2. ``anaphor``: a word standing for a topic entity at the start of the clause's words (全市, 我国, 公司,
+   该行; a demonstrative such as 该关 is the entity of its kind named last in the paragraph first);
+3. ``sentence`` (or ``anaphor``): the nearest earlier clause of the sentence that states one of the above,
+   a quoted name with its head (“澜庭”项目), or, in the first clause, X是…;
+4. ``topic``: the subject of the paragraph's last fact whose clause stated one, else the article's primary
+   topic.
+
+Sources (据喀什海关统计, 记者从…获悉), speakers (…处长张力介绍) and bracketed asides (中欧（中亚）班列) are
+never subjects.  A list or sector word before the metric (第一产业, 民营企业) and a product (新能源汽车) are
+not subjects: they are the fact's segment (see :mod:`extract.facts.metric`).
 """
 
 from __future__ import annotations
 
-from extract.facts.context import Context
+from dataclasses import dataclass, replace
+
+from extract.facts.context import Context, complement, is_verb, source_clauses
 from extract.facts.filler import strip
-from extract.facts.rows import Rows
-from extract.model import Entity, Quantity, Span, SpanIndex
+from extract.facts.lexicon import anaphor_at
+from extract.facts.topic import Topic
+from extract.model import Entity, Span, SpanIndex
+
+__all__ = ["Stated", "sentence_subject", "source_clauses", "stated_subject", "usable"]
+
+_BACK = 10  # clauses looked back through for a sentence subject
+_WINDOW = 16  # characters read for an anaphor at the start of a clause (filler, a time phrase, the word)
+_QUOTE_REACH = 30  # characters before the value read for a quoted name
 
 
-def subject_for(ctx: Context, rows: Rows, q: Quantity, limit: int, cs: int, sent: Span,
-                para: int) -> tuple[str | None, int | None]:
-    """The subject of ``q`` (whose metric starts at ``limit``, in the clause starting at ``cs``) and where it
-    starts (None when it is not stated there)."""
+@dataclass(slots=True)
+class Stated:
+    """A subject found in the text: its name, where its words are, how it was found, and whether later facts
+    of the paragraph may take it over (a quoted brand or project is said of its own clause only)."""
+
+    text: str
+    start: int
+    end: int
+    source: str  # clause | anaphor | sentence | topic
+    carry: bool = True
+
+
+def stated_subject(ctx: Context, topic: Topic, cs: int, lo: int, upto: int, sent: Span, para: int) -> Stated | None:
+    """The subject stated in the clause [cs, upto) before the value (``lo``: after the clause's date)."""
+    e = clause_entity(ctx, cs, upto, sent)
+    if e is not None:
+        return Stated(topic.name(e), e.start, e.end, "clause")
+    mid_date = lo > cs and ctx.leading_date_end(cs, upto) != lo  # 公司计划今年下半年…: the anaphor before a date
+    got = _anaphor(ctx, topic, cs, upto, para) if mid_date else None
+    got = got or _anaphor(ctx, topic, lo, upto, para) or _quoted(ctx, lo, upto, False) or _possessor(ctx, lo, upto)
+    if got is None and ctx.leading_date_end(sent[0], cs) >= cs - 1:  # the sentence's first clause (after a date)
+        got = _copula(ctx, lo, upto) or _initial_np(ctx, lo, upto)
+        if got is not None and ctx.metric_search(got.end, upto) is not None:
+            got = None  # 动车组列车发送旅客…: the phrase leads into the metric, it names no one
+        elif got is not None:
+            got.source = "clause"
+    return got
+
+
+def clause_entity(ctx: Context, cs: int, upto: int, sent: Span, look_back: bool = False) -> Entity | None:
+    """The last usable entity before ``upto`` in the clause starting at ``cs``: not a partner (对哈萨克斯坦), not
+    the whole of a share (占新疆…), not a place of origin (香港旅客), not a complement (位于德国, 收购凯斯勒)."""
+    valid = ctx.clause_names.get(cs)
+    if valid is None:  # once per clause: its numbers all ask
+        valid = ctx.clause_names[cs] = _clause_names(ctx, cs, ctx.clause_end(cs, sent[1]), sent)
+    if not valid:
+        return None
+    share_at = -1 if look_back else ctx.text.rfind(ctx.r.subjects.share_anchor, cs, upto)
+    for e in reversed(valid):
+        if e.end <= upto and not (share_at >= 0 and e.start > share_at):
+            return e
+    return None
+
+
+def _clause_names(ctx: Context, cs: int, ce: int, sent: Span) -> list[Entity]:
+    """The entities of the clause [cs, ce) that can be its subject, in text order (see :func:`clause_entity`)."""
+    sr, t = ctx.r.subjects, ctx.text
+    partner = ctx.r.metrics.partner
+    out: list[Entity] = []
+    excluded: SpanIndex | None = None
+    for e in ctx.ents.inside(cs, ce):
+        if excluded is None:  # found once, when there is an entity at all
+            excluded = source_clauses(ctx, sent)
+        if e.label in sr.segment_labels or not usable(ctx, e, excluded):
+            continue
+        if e.start > cs and t[e.start - 1] in partner and (e.start - 1 == cs or ctx.ents.starts_before(cs, e.start)):
+            continue  # 新疆对哈萨克斯坦进出口: the partner belongs to the metric
+        if e.label == "LOC" and t.startswith(sr.origin_nouns, e.end) or t.startswith(sr.not_before, e.end):
+            continue  # 香港旅客: where the travellers come from; 北京时间: a clock
+        if complement(ctx, e, cs) or ctx.dates.overlaps(e.start, e.end):
+            continue  # 位于德国; 上半年集团: a name cut wrongly across a date
+        out.append(_before_metric(ctx, e) if e.label == "LOC" else e)
+    return out
+
+
+def _before_metric(ctx: Context, e: Entity) -> Entity:
+    """江苏省地区 before 生产总值: a place name that runs into a metric word (地区生产总值) ends at the place
+    character before that word."""
+    t, metric_re, ends = ctx.text, ctx.r.metrics.metric_re, ctx.r.subjects.place_ends
+    for k in range(e.start + 2, e.end):
+        if t[k - 1] in ends and (m := metric_re.match(t, k)) is not None and m.end() > e.end:
+            return replace(e, text=t[e.start:k], end=k, raw_end=e.raw_start + k - e.start)
+    return e
+
+
+def _anaphor(ctx: Context, topic: Topic, lo: int, upto: int, para: int) -> Stated | None:
+    """全市, 我国, 公司, 该行 (or a demonstrative: 该关) at the start of the words after the date."""
+    key = (lo, min(upto, lo + _WINDOW))
+    if key not in ctx.anaphors:  # the numbers of one clause ask the same
+        ctx.anaphors[key] = _read_anaphor(ctx, topic, lo, key[1], para)
+    return ctx.anaphors[key]
+
+
+def _read_anaphor(ctx: Context, topic: Topic, lo: int, upto: int, para: int) -> Stated | None:
+    """See :func:`_anaphor` (``upto`` already bounded to the window read)."""
+    tr, sr = ctx.r.topics, ctx.r.subjects
+    if tr.anaphor_re.search(ctx.text, lo, upto) is None and sr.demonstrative_re.search(ctx.text, lo, upto) is None:
+        return None  # most clauses start with no anaphor (nor a demonstrative)
+    words = ctx.compact(lo, upto)  # only its start matters
+    w = anaphor_at(tr, words)
+    if w is None:  # after filler (期间全省…) or a time phrase (春运期间全省…)
+        words = strip(words, ctx.r.strip)
+        w = anaphor_at(tr, words)
+    if not words:
+        return None
+    if w is None and (pm := tr.anaphor_prefix_re.match(words)) is not None:  # 春运期间全省…
+        w = anaphor_at(tr, words, pm.end())
+    at = ctx.text.find(w or words[:2], lo, upto)
+    if words.startswith(sr.demonstratives):  # 该关, 该行: the entity of the kind named last in the paragraph
+        e = _named_last(ctx, para, lo, tr.anaphors[w].labels if w else sr.demonstrative_labels)
+        if e is not None:
+            return Stated(topic.name(e), at, at + len(w or words[:2]), "anaphor")
+    if w is None:
+        return None
+    name = topic.resolve(w)
+    if name is None and tr.anaphors[w].kind not in ("country", "home"):
+        name = _named_last_name(ctx, topic, para, lo, tr.anaphors[w].labels)  # no topic of the kind
+    return Stated(name, at, at + len(w), "anaphor") if name else None
+
+
+def _named_last_name(ctx: Context, topic: Topic, para: int, lo: int, labels: frozenset[str]) -> str | None:
+    """The name of the entity with one of ``labels`` named last in the paragraph before ``lo``; for a place, a
+    public body named after its place counts (广东省交通运输厅…，全省 -> 广东省)."""
+    p0 = ctx.doc.paragraphs[para][0] if 0 <= para < len(ctx.doc.paragraphs) else 0
+    for e in reversed(ctx.ents.inside(p0, lo)):
+        if e.label in labels:
+            return topic.name(e)
+        if "LOC" in labels and e.label == "ORG" and (place := topic.body_place(e.text)) is not None:
+            return place
+    return None
+
+
+def _named_last(ctx: Context, para: int, lo: int, labels: frozenset[str]) -> Entity | None:
+    """The entity with one of ``labels`` named last in the paragraph before ``lo`` (a source or speaker too)."""
+    p0 = ctx.doc.paragraphs[para][0] if 0 <= para < len(ctx.doc.paragraphs) else 0
+    return next((e for e in reversed(ctx.ents.inside(p0, lo)) if e.label in labels), None)
+
+
+def _quoted(ctx: Context, lo: int, upto: int, with_head_only: bool) -> Stated | None:
+    """A quoted name (with its head noun, if any) right before the metric (高端品牌“曜石”交付), or, earlier in the
+    sentence (``with_head_only``), a quoted name with its head noun (“澜庭”项目于…开盘)."""
     sr = ctx.r.subjects
-    excluded = source_clauses(ctx, sent)
-    share_at = ctx.text.rfind(sr.share_anchor, cs, q.start)
-    for e in ctx.ents.before(cs, limit):
-        if usable(ctx, e, excluded) and not (share_at >= 0 and e.start > share_at):
-            return e.text, e.start
-    found = _stated_before(ctx, cs, limit, para)
-    if found is not None:
-        return found
-    for e in ctx.ents.before(sent[0], cs):
-        if e.label not in sr.clause_only and usable(ctx, e, excluded):
-            return e.text, e.start
-    return rows.last_subject(para), None
+    if not with_head_only:
+        lo = max(lo, upto - _QUOTE_REACH)  # a quoted name right before the metric: not far before the value
+    if sr.quote_open_re.search(ctx.text, lo, upto) is None:  # most clauses quote nothing
+        return None
+    for m in sr.quoted_re.finditer(ctx.text, lo, upto):
+        name = m.group(1) + (m.group(2) or "")
+        if with_head_only:
+            if m.group(2):
+                return Stated(name, m.start(), m.end(), "clause", False)
+            continue
+        nxt = ctx.metric_search(m.end(), upto)
+        if nxt is not None and not strip(ctx.compact(m.end(), nxt.start()), ctx.r.strip):
+            return Stated(name, m.start(), m.end(), "clause", False)
+    return None
 
 
-def _stated_before(ctx: Context, cs: int, limit: int, para: int) -> tuple[str | None, int | None] | None:
-    """A demonstrative (该关: the entity named last in the paragraph) or a short noun phrase between the date
-    of the clause and the metric; None when the clause has neither."""
+def _possessor(ctx: Context, lo: int, upto: int) -> Stated | None:
+    """龙湖的营业支出: a short noun phrase with 的 right before the metric word owns it (rather than a subject
+    carried over from an earlier sentence)."""
+    t, sr = ctx.text, ctx.r.subjects
+    de = t.find(sr.possessive, lo, min(upto, lo + sr.np_max + 1))
+    if de < 0 or ctx.metric_search(de + 1, upto) is None or ctx.metric_search(de + 1, upto).start() != de + 1:
+        return None
+    np_ = strip(ctx.compact(lo, de), ctx.r.strip)
+    if sr.np_min <= len(np_) <= sr.np_max and sr.np_re.fullmatch(np_) and not np_.startswith(sr.np_bad_start) \
+            and not sr.not_np_re.search(np_) and not ctx.r.metrics.metric_re.search(np_) \
+            and not anaphor_at(ctx.r.topics, np_) and not ctx.has_verb(lo, de, frozenset()):
+        at = t.find(np_, lo, de)
+        return Stated(np_.strip(sr.quotes), at, at + len(np_), "clause", False) if at >= 0 else None
+    return None
+
+
+def sentence_subject(ctx: Context, topic: Topic, cs: int, sent: Span, para: int) -> Stated | None:
+    """The subject stated in the nearest earlier clause of the sentence (before the clause starting at ``cs``)
+    that states one: an entity, an anaphor, a quoted name with its head, or X是… in the first clause."""
+    if cs in ctx.sentence_subjects:  # the numbers of one clause ask the same
+        got = ctx.sentence_subjects[cs]
+    else:
+        got = ctx.sentence_subjects[cs] = _sentence_subject(ctx, topic, cs, sent, para)
+    return Stated(got.text, got.start, got.end, got.source, got.carry) if got is not None else None
+
+
+def _sentence_subject(ctx: Context, topic: Topic, cs: int, sent: Span, para: int) -> Stated | None:
+    """See :func:`sentence_subject`: the walk back through at most ``_BACK`` clauses, each read once."""
+    end = cs - 1
+    for _ in range(_BACK):
+        if end <= sent[0]:
+            return None
+        c0 = ctx.clause_start(sent[0], end)
+        key = (c0, end)
+        if key not in ctx.clause_subjects:  # the clauses of a sentence are asked again for each later number
+            ctx.clause_subjects[key] = _clause_subject(ctx, topic, c0, end, sent, para)
+        got = ctx.clause_subjects[key]
+        if got is not None:
+            return Stated(got.text, got.start, got.end, "sentence" if got.source == "clause" else got.source,
+                          got.carry)
+        end = c0 - 1
+    return None
+
+
+def _clause_subject(ctx: Context, topic: Topic, c0: int, ce: int, sent: Span, para: int) -> Stated | None:
+    """The subject an earlier clause [c0, ce) of the sentence states, if any."""
+    e = clause_entity(ctx, c0, ce, sent, look_back=True)
+    if e is not None:
+        return Stated(topic.name(e), e.start, e.end, "clause")
+    if source_clauses(ctx, sent).index(c0) is not None:
+        return None
+    lo = ctx.leading_date_end(c0, ce)  # 2023年，…: after a date that starts the clause (not one inside it)
+    got = _anaphor(ctx, topic, lo, ce, para) or _quoted(ctx, c0, ce, True)
+    if got is None and ctx.leading_date_end(sent[0], c0) >= c0 - 1:  # the first clause (after a date of its own)
+        got = _copula(ctx, lo, ce) or _initial_np(ctx, lo, ce)
+    return got
+
+
+def _copula(ctx: Context, lo: int, ce: int) -> Stated | None:
+    """穹宇二号是…火箭: a short noun phrase starting the sentence before the copula."""
     sr = ctx.r.subjects
-    lo = ctx.dates.end_after(cs, limit, cs)
-    np_ = strip(ctx.compact(lo, limit), ctx.r.strip)
-    if np_.startswith(sr.demonstratives):  # 该关, 该口岸: the entity named last, even the source
-        p0 = ctx.doc.paragraphs[para][0] if para >= 0 else 0
-        for e in reversed(ctx.ents.inside(p0, lo)):
-            if e.label in sr.demonstrative_labels:
-                return e.text, None
-    elif sr.np_min <= len(np_) <= sr.np_max and sr.np_re.fullmatch(np_) and not np_.startswith(sr.np_bad_start) \
-            and not sr.not_np_re.search(np_):
-        return np_.strip(sr.quotes), lo
+    words = ctx.compact(lo, min(ce, lo + sr.copula_max + 2))  # a short phrase and the copula
+    for c in sr.copula:
+        i = words.find(c)
+        if sr.copula_min <= i <= sr.copula_max:
+            np_ = words[:i]
+            if sr.np_re.fullmatch(np_) and not np_.startswith(sr.np_bad_start) and not sr.not_np_re.search(np_) \
+                    and not ctx.r.metrics.metric_re.search(np_):  # 平均房价为…: a metric, not a subject
+                at = ctx.text.find(np_, lo, ce)
+                return Stated(np_, at, at + len(np_), "sentence", False) if at >= 0 else None
+    return None
+
+
+def _initial_np(ctx: Context, lo: int, ce: int) -> Stated | None:
+    """澄江科技成立于2015年: a short noun phrase starting the sentence before its first verb (no metric in it)."""
+    sr, t = ctx.r.subjects, ctx.text
+    reach = min(ce, lo + sr.copula_max + _WINDOW)  # a short phrase, a verb and what follows it
+    words = ctx.compact(lo, reach)
+    if any(w in words for w in sr.object_subject if len(w) > 1):
+        return None  # 法院…判处某某…: whose penalty it is comes after the verb
+    toks = ctx.doc.tokens
+    i = ctx.token_at(lo)
+    last = lo + sr.copula_max  # the verb starts right after a phrase of at most copula_max characters
+    while i < len(toks) and toks[i][0] <= last and toks[i][1] <= ce and not is_verb(ctx, t[toks[i][0]:toks[i][1]]):
+        i += 1
+    if i < len(toks) and toks[i][0] > last:
+        return None
+    if i >= len(toks) or toks[i][1] > ce or toks[i][1] >= ce:
+        return None
+    np_ = t[lo:toks[i][0]]
+    if strip(np_, ctx.r.strip) != np_ or anaphor_at(ctx.r.topics, np_) or sr.possessive in np_:
+        return None  # 力争到2028年: an adverb, no noun phrase; 全市…: an anaphor, resolved elsewhere
+    if sr.copula_min <= len(np_) <= sr.copula_max and sr.np_re.fullmatch(np_) and not np_.startswith(sr.np_bad_start) \
+            and not sr.not_np_re.search(np_) and not ctx.r.metrics.metric_re.search(np_):
+        return Stated(np_, lo, toks[i][0], "sentence", False)
     return None
 
 
@@ -56,24 +286,3 @@ def usable(ctx: Context, e: Entity, excluded: SpanIndex) -> bool:
         return False
     t, sr = ctx.text, ctx.r.subjects
     return not (e.start > 0 and e.end < len(t) and t[e.start - 1] in sr.aside_open and t[e.end] in sr.aside_close)
-
-
-def source_clauses(ctx: Context, sent: Span) -> SpanIndex:
-    """The clauses of a sentence that name the source of a statistic (据喀什海关统计) or a speaker rather than
-    its subject.  Found once per sentence: a sentence may hold thousands of numbers."""
-    cached = ctx.source_clauses.get(sent)
-    if cached is not None:
-        return cached
-    sr = ctx.r.subjects
-    out: list[Span] = []
-    s0 = sent[0]
-    if not sr.hint_re.search(ctx.compact(*sent)):
-        s0 = sent[1]  # no clause of it can start with the source prefix or end with a speaker word
-    while s0 < sent[1]:
-        ce = ctx.clause_end(s0, sent[1])
-        c = ctx.compact(s0, ce)
-        if c.startswith(sr.source_prefix) and sr.source_re.search(c) or c.endswith(sr.speakers):
-            out.append((s0, ce))
-        s0 = ce + 1
-    ctx.source_clauses[sent] = SpanIndex(out)
-    return ctx.source_clauses[sent]

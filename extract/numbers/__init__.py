@@ -14,7 +14,9 @@ A small engine over a lexicon, one module per responsibility:
 - ``suffix.py`` the unit or percent-like suffix after the number;
 - ``qualify.py`` the qualifier combiner (约, 以上, 比三十大, 大于10小于20), ``ranges.py`` the range
   combiner (3至5, 位于20和30之间);
-- ``filters.py`` what looks like a number but is none (dates, codes, set phrases, lone numerals).
+- ``compound.py`` compound durations (三年六个月, 11分36秒); ``yuan.py`` the currency of a bare 元 in a
+  Taiwan, Hong Kong or Macau article;
+- ``filters.py`` what looks like a number but is none (dates, codes, set phrases, lone numerals, model names).
 
 Every record names the rule that decided its final shape in ``rule``: the ``name`` keys of the lexicon
 files.  The rules apply in this order, and the last one that changed the record names it:
@@ -37,6 +39,8 @@ from extract.model import Doc, Quantity
 from extract.numbers.finder import find_quantities
 from extract.numbers.lexicon import alt, lexicon
 from extract.numbers.match import QMatch, Span
+from extract.numbers.yuan import local_yuan
+from extract.rules import load_toml
 from extract.spans import Taken
 
 __all__ = ["QMatch", "extract", "find_currency_mentions", "find_quantities"]
@@ -48,22 +52,48 @@ def extract(doc: Doc) -> list[Quantity]:
     """Quantities of a segmented document (skipping doc.dates spans and doc.corrupt spans)."""
     skip = [(d.start, d.end) for d in doc.dates] + list(doc.corrupt)
     text = doc.text
-    found = find_quantities(text, skip)
+    found = find_quantities(_wide_thousands(doc, text), skip)
     if not found:
         return []
+    local_yuan(found, doc.script != "simplified")  # 营收54亿元 in a Taipei report: TWD
     # the fields of doc.span_fields, filled positionally: building a keyword dict per record cost
     # as much as finding the quantity
     raw_span = doc.raw_span
     doc_id = doc.doc_id
     sentence_index = doc.sentence_spans().index
     out: list[Quantity] = []
+    prev_end = 0
     for i, q in enumerate(found):
-        s, e = q.start, q.end
+        s, e = q.text_span()
+        s, prev_end = max(s, prev_end), e  # (a word between two quantities goes to the first)
         rs, re_ = raw_span(s, e)
         approx = _OUT_APPROX.get(q.approx, q.approx) if q.approx else None
         out.append(Quantity(doc_id, f"{doc_id}:q{i}", text[s:e], s, e, rs, re_, q.value, q.value_max, q.unit,
                             approx, q.kind, q.unit_text, sentence_index(s), q.rule))
     return out
+
+
+@cache
+def _wide_thousands_re() -> tuple[re.Pattern[str], str]:
+    """numerals.toml [wide_thousands]: digit groups joined by a full-width comma, and the full-width digits."""
+    w = load_toml("numbers/numerals")["wide_thousands"]
+    return re.compile(rf"(?<![\d.,{w['comma']}])\d{{1,3}}(?:{w['comma']}\d{{3}})+(?!\d)"), w["digits"]
+
+
+def _wide_thousands(doc: Doc, text: str) -> str:
+    """The text to scan: ４，５６５ (full-width digits in the raw input) read as 4,565, one character for one,
+    so that every offset stays the text's own."""
+    pattern, wide = _wide_thousands_re()
+    out = None
+    for m in pattern.finditer(text):
+        s, e = m.span()
+        raw = doc.raw[doc.raw_span(s, s + 1)[0]:doc.raw_span(e - 1, e)[1]]
+        if all(c in wide for c in raw if c.isdigit()):
+            out = list(text) if out is None else out
+            for i in range(s, e):
+                if not text[i].isdigit():
+                    out[i] = ","
+    return text if out is None else "".join(out)
 
 
 @cache

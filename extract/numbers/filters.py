@@ -29,6 +29,14 @@ def blocked_spans(text: str, skip: Iterable[Span], lex: Lexicon) -> Blocked:
     return Blocked(s for s in spans if s[1] > s[0])
 
 
+def model_name(s: Scan, q: QMatch, nstart: int) -> bool:
+    """iPhone 11支持, Mate 60 Pro: a count or bare number next to a Latin word and a space names a model."""
+    f, t = s.lex.filters, s.text
+    if q.kind in f.model_amount_kinds or nstart == 0 or t[nstart - 1] != " ":
+        return q.unit is None and f.model_after.match(t, q.end) is not None and q.kind not in f.model_amount_kinds
+    return f.model_before.search(t, max(0, nstart - 24), nstart) is not None
+
+
 def kept(s: Scan, q: QMatch, num: Num | None) -> bool:
     """Whether a finished quantity is one: a bare number must stand alone, and 两三 alone is no number."""
     if q.unit is not None or q.kind != "number":

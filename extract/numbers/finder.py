@@ -9,10 +9,12 @@ ranges.py) and the filters (filters.py).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import Decimal, localcontext
 
-from extract.numbers.filters import blocked_spans, frame_ok, kept
+from extract.numbers.compound import compound
+from extract.numbers.filters import blocked_spans, frame_ok, kept, model_name
 from extract.numbers.lead import currency_sign, duizhe, fan, fenzhi, lead_number
 from extract.numbers.lexicon import lexicon
 from extract.numbers.match import MAX_ADJUSTED, QMatch, Scan, Span, high, is_cjk, low
@@ -20,7 +22,9 @@ from extract.numbers.qualify import after, before, join_comparisons
 from extract.numbers.ranges import between, connected
 from extract.numbers.reading import fraction_after
 from extract.numbers.suffix import suffix
-from extract.numeral import DIGIT_CHARS, FINANCIAL_CHARS, Num, fmt_dec, parse_number
+from extract.numeral import DIGIT_CHARS, FINANCIAL_CHARS, Num, floor, fmt_dec, is_some, parse_number
+
+_DIGIT_RUN = re.compile("[0-9]+")
 
 
 def find_quantities(text: str, skip: Iterable[Span] = ()) -> list[QMatch]:
@@ -46,7 +50,9 @@ def find_quantities(text: str, skip: Iterable[Span] = ()) -> list[QMatch]:
             continue
         q = _at(s, p)
         if q is None:
-            pos = m.start() + 1
+            # a number starting inside a run of ASCII digits is glued to the digit before it (never one):
+            # go past the run, so that a long run is read once, not once per digit
+            pos = max(_ascii_digits_end(t, p + 1) if "0" <= t[p] <= "9" else p + 1, s.resume)
             continue
         if out and q.start < out[-1].end:
             pos = max(m.end(), out[-1].end)
@@ -56,12 +62,23 @@ def find_quantities(text: str, skip: Iterable[Span] = ()) -> list[QMatch]:
     return join_comparisons(t, out, lex)
 
 
+def _ascii_digits_end(t: str, p: int) -> int:
+    """The end of the run of ASCII digits at ``p`` (``p`` itself when none is there)."""
+    m = _DIGIT_RUN.match(t, p)
+    return m.end() if m is not None else p
+
+
 def _at(s: Scan, pos: int) -> QMatch | None:
     """The quantity starting at seed position ``pos``, or None."""
     if s.text[pos].isdigit():
         # the common case first: an Arabic number has no sign, currency or lead-in word to look for
         num = parse_number(s.text, pos)
-        if num is None or abs(num.hi).adjusted() > MAX_ADJUSTED:
+        if num is None:
+            return None
+        # no number starting inside this one is an amount either (8 of 50.8, 234 of 1,234,567...): when this one
+        # is none, the scan goes on after it
+        s.resume = num.end
+        if abs(num.hi).adjusted() > MAX_ADJUSTED:
             return None
         return _quantity(s, num, pos, 1, None, False)
     return _at_word(s, pos)
@@ -75,9 +92,9 @@ def _at_word(s: Scan, pos: int) -> QMatch | None:
         return fan(s, pos)
     if ch in lx.percent.duizhe.first:
         return duizhe(s, pos)
-    if ch in lx.units.sign_first:
-        sign = currency_sign(s, pos)
-        got = None if sign is None else lead_number(s, sign.number, ch)[0]
+    sign = currency_sign(s, pos) if ch in lx.units.sign_first else None
+    if sign is not None:  # (else the character may start a number itself: 百 of 百慕大元 and of 百分之)
+        got = lead_number(s, sign.number, s.text[sign.number])[0]
         if got is None:
             return None
         return _quantity(s, got[0], sign.start, got[2], (sign.code, sign.start), False)
@@ -115,8 +132,12 @@ def _quantity(s: Scan, num: Num, nstart: int, sign: int, pre_unit: tuple[str, in
         return None  # 登陆部队, 拾起: 陆 / 拾 alone are words, not numerals (decided before any suffix)
     if suffix(s, q, num, sign, pre_unit) is False:
         return None
-    if q.end < len(t) and t[q.end].isascii() and t[q.end].isalpha():
-        return None  # 5G, 4K, 3D: a code, not an amount
+    if q.end < len(t) and t[q.end].isascii() and t[q.end].isalpha() and t[q.end - 1].isascii():
+        return None  # 5G, 4K, 3D, 5kgs: a code, not an amount (not 3.2亿美元C轮: the unit ends the amount)
+    if q.kind == "duration" or q.kind == "count":
+        compound(s, q)  # 三年六个月, 11分36秒, 13秒92
+    if (t[nstart - 1:nstart] == " " or t[q.end:q.end + 1] == " ") and model_name(s, q, nstart):
+        return None
     return _finish(s, q, num)
 
 
@@ -144,7 +165,10 @@ def _number(s: Scan, num: Num, nstart: int, sign: int, pre_unit: tuple[str, int]
                    nums=[(numeral_start, num.core_end, fmt_dec(written * sign))], num_end=num.end)
     r = s.lex.reading
     q.rule = r.vague_name if num.vague or num.over or lead_over else s.lex.filters.bare_name
-    if num.vague:
+    if is_some(num):  # 十几个 = over 10, 数百家 = over 100: the round lower bound, as 40多个 is over 40
+        q.value = q.base = fmt_dec(floor(num) * sign)
+        q.approx = "over"
+    elif num.vague:  # 两三个: 2..3
         q.value_max = fmt_dec(high(num, sign) * sign)
         q.approx = "about"
         q.base = fmt_dec(num.base * sign)

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from extract.numbers.match import MAX_ADJUSTED, WINDOW, QMatch, Scan, high, low
 from extract.numbers.reading import Signed, signed, with_coefficient
 from extract.numbers.suffix import match_unit
-from extract.numeral import BIG_SCALES, DIGIT_CHARS, SMALL_SCALES, exact, fmt_dec
+from extract.numeral import BIG_SCALES, DIGIT_CHARS, SMALL_SCALES, exact, floor, fmt_dec, is_some
 
 
 def fan(s: Scan, pos: int) -> QMatch | None:
@@ -45,9 +45,10 @@ class Sign(NamedTuple):
 def currency_sign(s: Scan, pos: int) -> Sign | None:
     """$100, ￥5, 人民币100, HK$3: the currency written before the number."""
     t, u = s.text, s.lex.units
-    word = next((w for w in u.signs if t.startswith(w, pos)), None)
-    if word is None:
+    wm = u.sign_re.match(t, pos)
+    if wm is None:
         return None
+    word = wm.group()
     code, start = u.signs[word], pos
     if word == u.dollar:  # HK$100, NT$50, S$20: the letters before $ name the dollar
         prefix = next((t[pos - k:pos] for k in (2, 1) if pos >= k and t[pos - k:pos] in u.dollar_prefixes), None)
@@ -82,7 +83,10 @@ def fenzhi(s: Scan, pos: int, pm: re.Match) -> QMatch | None:
     q = QMatch(pos, num.end, fmt_dec(low(num, sign) * sign * factor), unit=p.fenzhi.unit, kind="percent",
                unit_text=t[pos:pm.end()].replace(" ", ""), nums=[(num.start, num.core_end, num.value)],
                num_end=num.end, rule=p.fenzhi.name)
-    if num.vague:
+    if is_some(num):  # 百分之几十: over 10 %
+        q.value = q.base = fmt_dec(floor(num) * sign * factor)
+        q.approx = "over"
+    elif num.vague:
         q.value_max = fmt_dec(high(num, sign) * sign * factor)
         q.approx = "about"
         q.base = fmt_dec(num.base * factor)

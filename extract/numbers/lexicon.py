@@ -1,4 +1,5 @@
-"""The quantity extractor's lexicon: ``rules/numbers/*.toml`` and ``set_phrases.txt``, compiled once per process.
+"""The quantity extractor's lexicon: ``rules/numbers/*.toml``, ``set_phrases.txt`` and ``idioms.txt``, compiled once
+per process.
 
 Each topic compiles into its own part (:class:`Reading`, :class:`Units`, :class:`Percent`, :class:`Qualifiers`,
 :class:`Ranges`, :class:`Filters`), used by the module of the same responsibility; :class:`Lexicon` holds
@@ -57,6 +58,8 @@ def _firsts(words: Iterable[str]) -> str:
     return "".join(w[0] for w in words)
 
 
+IDIOMS_OFF = False  # tools/gen_numeral_idioms.py reads the idioms without their own list
+
 # ---------------------------------------------------------------------------------------------- parts
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,31 @@ class UnitRule:
     not_before: str = ""
     not_after: str = ""
     exact_only: bool = False
+    only_before: tuple[str, ...] = ()
+    label: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Compound:
+    """units.toml [compound_duration]: 三年六个月, 11分36秒, 13秒92."""
+
+    name: str
+    joiners: tuple[str, ...]
+    factor: dict[tuple[str, str], int]  # (bigger, smaller) -> how many smaller make one bigger (also over steps)
+    minute_words: frozenset[str]
+    minute: str
+    second: str
+    fraction_re: re.Pattern  # the digits after 秒
+
+
+@dataclass(frozen=True, slots=True)
+class LocalYuan:
+    """units.toml [local_yuan]: the currency a bare 元 is in a Taiwan, Hong Kong or Macau article."""
+
+    name: str
+    default: str
+    currencies: frozenset[str]
+    bare: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,12 +153,16 @@ class Units:
     article_unless: str
     classifier: UnitRule  # 三块蛋糕: a boundary unit before a noun is a measure word
     signs: dict[str, str]  # currency sign or word before the number -> ISO code
+    sign_re: re.Pattern  # the longest sign or word at a place
     sign_first: str
+    generic_after: frozenset[str]  # 元 after 新台币54亿: the unit of whatever currency the word before named
     dollar: str
     dollar_prefixes: dict[str, str]
     sign_number_starts: str
     sign_name: str
     mention_not_first: str
+    compound: Compound
+    local_yuan: LocalYuan
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +205,8 @@ class Qualifiers:
     pre_last: frozenset[str]
     post_re: re.Pattern
     post: dict[str, tuple[str, str]]
+    post_kinds: dict[str, frozenset[str]]  # word -> the unit kinds it may follow (内: 三年内, 5公里内)
+    outside_text: frozenset[str]  # words that set a bound but stay outside the record's text (约合, 上看)
     after_over: frozenset[str]
     after_over_kinds: frozenset[str]
     after_over_units: frozenset[str]
@@ -217,6 +251,10 @@ class Filters:
     marker_dot: str
     label_years: tuple[int, int]
     identifier_digits: int
+    model_before: re.Pattern  # iPhone 11: a Latin word and a space before the number
+    model_after: re.Pattern  # 60 Pro: a space and a Latin word after it
+    model_amount_kinds: frozenset[str]  # kinds that make it an amount all the same (GDP 5.2%)
+    model_name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +301,8 @@ def _unit_rules(units: list[dict]) -> dict[str, UnitRule]:
                 u["canonical"], u["kind"], u["name"], u.get("ge", False), u.get("ge_required", False),
                 u.get("boundary", False), u.get("scale_head", False),
                 tuple((m, Decimal(f)) for m, f in u.get("minor", ())), u.get("not_before", {}).get(w, ""),
-                u.get("not_after", ""), u.get("exact_only", False)))
+                u.get("not_after", ""), u.get("exact_only", False), tuple(u.get("only_before", ())),
+                u.get("label", False)))
     return out
 
 
@@ -279,23 +318,47 @@ def _minor_res(units: list[dict], of: dict[str, UnitRule], fraction_and: str) ->
     return out
 
 
-def _units(t: dict, fraction_and: str) -> Units:
-    of = _unit_rules(t["unit"])
+def _sign_words(sign: dict, of: dict[str, UnitRule]) -> dict[str, str]:
+    """Currency signs and names written before the number -> ISO code: the signs ($, ￥), the listed words, and
+    every money unit name of two or more characters (人民币, 新台币, 港元: 新台币54亿元), but 元 / 块 forms."""
+    names = {w: r.canonical for w, r in of.items()
+             if r.kind == "money" and len(w) >= 2 and not r.boundary and w[0] not in sign["mention_not_first"]}
+    return {**sign["signs"], **names, **sign["words"]}
+
+
+def _compound(c: dict) -> Compound:
+    """The compound-duration rule, with the factor between any two units of its chain of steps."""
+    factor: dict[tuple[str, str], int] = {}
+    for big, small, f in c["steps"]:
+        factor[(big, small)] = f
+        for (a, b), g in list(factor.items()):  # year -> month, then week -> d -> h -> min -> s chained
+            if b == big:
+                factor[(a, small)] = g * f
+    return Compound(c["name"], tuple(c["joiners"]), factor, frozenset(c["minute_words"]), c["minute"], c["second"],
+                    re.compile(rf"\d{{1,{c['second_fraction_digits']}}}(?![\d.])"))
+
+
+def _units(t: dict, fraction_and: str, more: list[dict]) -> Units:
+    units = t["unit"] + more
+    of = _unit_rules(units)
     between, sign = t["between_number_and_unit"], t["currency_sign"]
-    signs = {**sign["signs"], **sign["words"]}
+    signs = _sign_words(sign, of)
     count = of[between["ge"][0]]
     return Units(
         re=re.compile(rf"[ ]*(?P<ge>{'|'.join(between['ge'])})?(?P<mod>[{between['mods']}])?[ ]*(?P<u>{alt(of)})"),
         of=of, maxlen=max(len(w) for w in of),
         lengths={c: sorted({len(w) for w in of if w[0] == c}, reverse=True) for c in {w[0] for w in of}},
         scale_head_re=re.compile(alt(w for w, r in of.items() if r.scale_head)),
-        minor_re=_minor_res(t["unit"], of, fraction_and), ge=between["ge"], mods=between["mods"],
+        minor_re=_minor_res(units, of, fraction_and), ge=between["ge"], mods=between["mods"],
         half=between["half"], over=between["over"], half_after=t["half_after"]["word"],
         half_after_kinds=frozenset(t["half_after"]["kinds"]), article_kinds=frozenset(t["article"]["kinds"]),
         article_unless=t["article"]["unless_after_unit"], classifier=UnitRule("*", count.kind, count.name),
-        signs=signs, sign_first="".join(signs.keys() | {w[0] for w in signs}), dollar=sign["dollar"],
+        signs=signs, sign_re=re.compile(by_first_char(signs)), sign_first="".join(sorted({w[0] for w in signs})),
+        generic_after=frozenset(sign["generic_after"]), dollar=sign["dollar"],
         dollar_prefixes=sign["dollar_prefixes"], sign_number_starts=sign["number_starts"], sign_name=sign["name"],
-        mention_not_first=sign["mention_not_first"])
+        mention_not_first=sign["mention_not_first"], compound=_compound(t["compound_duration"]),
+        local_yuan=LocalYuan(t["local_yuan"]["name"], t["local_yuan"]["default"],
+                             frozenset(t["local_yuan"]["currencies"]), frozenset(t["local_yuan"]["bare"])))
 
 
 def _fenzhi_scales(fz: dict) -> str:
@@ -327,22 +390,37 @@ def _percent(t: dict) -> Percent:
         fan_rule=_suffix(fan, list(fan["words"]), alt(fan["words"], spaced_words=False)))
 
 
+def _negated(t: dict) -> dict[str, tuple[str, str]]:
+    """不超过 / 不能超过 / 不得低于 ...: negation, optional modal and comparison -> (approx, rule name)."""
+    neg = t["negation"]
+    return {n + m + c: (g["approx"], g["name"])
+            for g in t["negated"] for c in g["comparisons"] for n in neg["words"] for m in ["", *neg["modals"]]}
+
+
 def _qualifiers(t: dict) -> Qualifiers:
     pre: dict[str, tuple[str, str]] = {}
     post: dict[str, tuple[str, str]] = {}
     guarded: dict[str, tuple[str, ...]] = {}
+    post_kinds: dict[str, frozenset[str]] = {}
+    outside: set[str] = set()
     for q in t["qualifier"]:
         target = pre if q["position"] == "before" else post
         for w in q["words"]:
             target[w] = (q["approx"], q["name"])
+            if q.get("outside_text"):
+                outside.add(w)
             if q.get("requires_before"):
                 guarded[w] = tuple(q["requires_before"])
+            if q.get("kinds"):
+                post_kinds[w] = frozenset(q["kinds"])
+    pre.update(_negated(t))
     gap, comp, after = t["qualifier_gap"]["words"], t["comparative"], t["after_over"]
     return Qualifiers(
-        pre_re=re.compile(rf"(?P<q>{alt(pre)})(?:[ ]*(?:{alt(gap)}))?[ ]*$"),
+        pre_re=re.compile(rf"(?P<q>{alt(pre)})(?P<gap>[ ]*(?:{alt(gap)}))?[ ]*$"),
         pre={norm_word(k): v for k, v in pre.items()}, guarded=guarded,
         pre_last=frozenset("".join(w[-1] for w in list(pre) + gap) + " "),
         post_re=re.compile(rf"[ ]*(?P<q>{alt(post)})"), post={norm_word(k): v for k, v in post.items()},
+        post_kinds=post_kinds, outside_text=frozenset(outside),
         after_over=frozenset(after["words"]), after_over_kinds=frozenset(after["kinds"]),
         after_over_units=frozenset(after["unit_texts"]), after_over_not_before=after["not_before"],
         cmp_before_re=re.compile(rf"(?:{alt(comp['before'])})[ ]*$"),
@@ -379,7 +457,7 @@ def _filters(t: dict, phrases: tuple[str, ...], fraction_of: str) -> Filters:
                     f"[ ]*[\\d{nm.DIGIT_CHARS}])")
     parts = [f"(?<![{nm.DIGIT_CHARS}{nm.SCALE_CHARS}\\d{t['set_phrase']['not_after']}])(?:{by_first_char(literal)})"
              f"{not_fraction}"] if literal else []
-    bare = t["bare"]
+    bare, model = t["bare"], t["model_name"]
     return Filters(
         global_nq=tuple((tuple(r["cue"]), re.compile(r["pattern"])) for r in t["not_quantity"] if r.get("cue")),
         # one pass for both: not-a-quantity patterns and set phrases
@@ -389,7 +467,9 @@ def _filters(t: dict, phrases: tuple[str, ...], fraction_of: str) -> Filters:
         bare_name=bare["name"], bare_prev=frozenset(bare["single_prev"]), bare_next=frozenset(bare["single_next"]),
         marker_open=bare["marker_open"], marker_close=bare["marker_close"], marker_after=bare["marker_after"],
         marker_dot=bare["marker_dot"], label_years=(bare["label_year_min"], bare["label_year_max"]),
-        identifier_digits=bare["identifier_digits"])
+        identifier_digits=bare["identifier_digits"], model_before=re.compile(model["before"]),
+        model_after=re.compile(model["after"]), model_amount_kinds=frozenset(model["amount_kinds"]),
+        model_name=model["name"])
 
 
 def _seed(t: dict, pct: dict, r: Reading, u: Units) -> re.Pattern:
@@ -402,7 +482,9 @@ def _seed(t: dict, pct: dict, r: Reading, u: Units) -> re.Pattern:
     signs = "".join(c for c in u.signs if len(c) == 1)
     words = [w for w in u.signs if len(w) > 1]
     neg = "".join(w for w in r.negative if len(w) == 1)
-    alts = [f"[{re.escape(signs)}]", *map(re.escape, words), f"[{neg}]", rf"{re.escape(r.minus)}(?=[ ]*[\d.])",
+    # a currency name is a seed only before a number (人民币100, 新台币54亿元), grouped by first character
+    named = rf"(?:{by_first_char(words)})(?=[ ]*[\d{nm.DIGIT_CHARS}{u.sign_number_starts}])"
+    alts = [f"[{re.escape(signs)}]", named, f"[{neg}]", rf"{re.escape(r.minus)}(?=[ ]*[\d.])",
             r"\d", r"\.\d", f"[{nm.DIGIT_CHARS}{nm.TENS_CHARS}{nm.TEN_SCALE_CHARS}]",
             f"[{big_start}](?=[ ]*[{nm.DIGIT_CHARS}])", f"[{r.lone_scale}](?=[\\u3400-\\u9fff])",
             f"[{nm.SOME_CHARS}{r.lead_some}](?=[{v['lead_some_before']}])",
@@ -420,8 +502,9 @@ def lexicon() -> Lexicon:
     num, units, pct = load_toml("numbers/numerals"), load_toml("numbers/units"), load_toml("numbers/percent")
     qual, rng = load_toml("numbers/qualifiers"), load_toml("numbers/ranges")
     reading = _reading(num)
-    u = _units(units, num["fraction"]["and"])
-    filters = _filters(load_toml("numbers/filters"), load_list("numbers/set_phrases.txt"), num["fraction"]["of"])
+    u = _units(units, num["fraction"]["and"], load_toml("numbers/currencies")["unit"])
+    phrases = load_list("numbers/set_phrases.txt") + (() if IDIOMS_OFF else load_list("numbers/idioms.txt"))
+    filters = _filters(load_toml("numbers/filters"), phrases, num["fraction"]["of"])
     bare_next = "".join(filters.bare_next)
     pct_words = pct["points"]["words"] + pct["percent_sign"]["signs"] + pct["permille"]["signs"]
     pct_like = _firsts(pct_words + pct["multiple"]["words"]) + pct["cheng"]["word"] + pct["zhe"]["word"]

@@ -18,7 +18,9 @@ WINDOW = 12  # how far before a number a qualifier word (with its gap word: 超�
 @dataclass(slots=True)
 class QMatch:
     """One quantity found in a string.  ``start``/``end`` cover number(s) and unit; ``qstart``/``qend``
-    also cover comparison words that set a bound (超过了80, 1000以上); ``nums`` are the numeral spans;
+    also cover comparison words that set a bound (超过了80, 1000以上); ``tstart``/``tend`` (when set) are the
+    record's text: an approximation word right next to the number is part of it (约3000人, 5.5%以内, not the
+    约为 of 约为3000人); ``nums`` are the numeral spans;
     ``rule`` names the rule that decided the quantity's final shape (see rules/numbers/)."""
 
     start: int
@@ -37,6 +39,12 @@ class QMatch:
     unit_spans: list[tuple[int, int]] = field(default_factory=list)
     num_end: int = -1  # end of the last number itself (with 多/余, without the unit)
     rule: str | None = None
+    tstart: int = -1  # the record's text span, when an adjacent qualifier word widens it (-1: start / end)
+    tend: int = -1
+
+    def text_span(self) -> tuple[int, int]:
+        """Where the record's text is: the quantity with an adjacent approximation word (近40分钟)."""
+        return (self.tstart if self.tstart >= 0 else self.start), (self.tend if self.tend >= 0 else self.end)
 
 
 def span_of(a: QMatch, b: QMatch, low: Decimal, high: Decimal, rule: str, qstart: int, qend: int,
@@ -44,7 +52,7 @@ def span_of(a: QMatch, b: QMatch, low: Decimal, high: Decimal, rule: str, qstart
     """One quantity spanning ``a`` to ``b`` (a range): the unit written on either side, both numbers."""
     return QMatch(a.start, b.end, low, high, a.unit or b.unit, None, a.kind if a.unit else b.kind,
                   a.unit_text or b.unit_text, a.nums + b.nums, qstart, qend, None, bounds, a.unit_spans + b.unit_spans,
-                  b.num_end, rule)
+                  b.num_end, rule, a.tstart, b.tend)
 
 
 class Blocked:
@@ -78,6 +86,7 @@ class Scan:
     text: str
     lex: Lexicon
     blocked: Blocked
+    resume: int = 0  # where the scan may go on after a number too large to be an amount
 
 
 def low(num: Num, sign: int) -> Decimal:

@@ -19,9 +19,12 @@ def after(s: Scan, q: QMatch) -> None:
     """左右, 以上, 以下, 多 ... after the quantity."""
     t, lq = s.text, s.lex.qualifiers
     pm = lq.post_re.match(t, q.end) if q.end < len(t) and t[q.end] in s.lex.continues else None
-    if pm is None or q.kind == "fraction":
+    if pm is None:
         return
     word = norm_word(pm.group("q"))
+    kinds = lq.post_kinds.get(word)
+    if kinds is not None and q.kind not in kinds:
+        return  # 内 only after a duration or a length (三年内, not 3家内)
     if word in lq.after_over:  # 一年多, 三成多 (not 十多种)
         if q.unit is None or q.approx is not None or not (
                 q.kind in lq.after_over_kinds or q.unit_text in lq.after_over_units):
@@ -30,7 +33,7 @@ def after(s: Scan, q: QMatch) -> None:
             return
         q.end = pm.end()
     q.approx, q.rule = lq.post[word]
-    q.qend = pm.end()
+    q.qend = q.tend = pm.end()
 
 
 def before(s: Scan, q: QMatch) -> None:
@@ -50,9 +53,11 @@ def before(s: Scan, q: QMatch) -> None:
         approx, rule = lq.pre[word]
         if q.approx in (None, "about") and not (q.value_max is not None and q.approx is None):
             q.approx, q.rule = approx, rule
-            q.qstart = q.start - (len(window) - bm.start())
-        elif q.approx == "over" and approx == "over" and q.value_max is None:
-            q.qstart = q.start - (len(window) - bm.start())  # 超过500多亿: the bound starts at 超过
+        elif not (q.approx == "over" and approx == "over" and q.value_max is None):
+            return  # (超过500多亿: the bound starts at 超过)
+        q.qstart = q.start - (len(window) - bm.start())
+        if not bm.group("gap") and word not in lq.outside_text:
+            q.tstart = q.qstart  # 约3000人 (not 约为3000人: the record's text starts at the number)
         return
     cb = lq.cmp_before_re.search(window) if window[-1] in lq.cmp_last else None
     if cb is None or q.approx is not None:

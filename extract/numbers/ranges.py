@@ -58,6 +58,7 @@ def connected(s: Scan, q: QMatch) -> QMatch | None:
     pm = s.lex.qualifiers.post_re.match(t, out.end)
     if pm is not None and norm_word(pm.group("q")) in rg.after_about:
         out.approx, out.qend = "about", pm.end()
+        out.tend = out.qend
     return out
 
 

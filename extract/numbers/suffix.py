@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from extract.numbers.lexicon import UnitRule, Units, norm_word
 from extract.numbers.match import WINDOW, QMatch, Scan, high, is_cjk, low
-from extract.numeral import CN_DIGITS, Num, fmt_dec, recompute
+from extract.numeral import CN_DIGITS, Num, fmt_dec, parse_number, recompute
 
 _HALF = Decimal("0.5")
 
@@ -71,11 +71,12 @@ def suffix(s: Scan, q: QMatch, num: Num, sign: int, pre_unit: tuple[str, int] | 
 
 
 def _after_sign(s: Scan, q: QMatch, num: Num, pre_unit: tuple[str, int]) -> bool:
-    """$100, ￥5元: the currency sign before the number decides; the same currency's unit after it is taken too."""
+    """$100, ￥5元, 新台币54亿元: the currency sign or name before the number decides; the same currency's unit
+    after it is taken too, and so is a plain 元 (the unit of the currency named: 新台币54亿元 is TWD)."""
     t, u = s.text, s.lex.units
     q.unit, q.kind, q.unit_text = pre_unit[0], "money", t[pre_unit[1]:num.start].strip()
     um = match_unit(u, t, num.end)
-    if um is not None and u.of[um.word].canonical == pre_unit[0] and not um.ge:
+    if um is not None and (u.of[um.word].canonical == pre_unit[0] or um.word in u.generic_after) and not um.ge:
         q.end = um.end
         q.unit_spans.append((um.ustart, um.end))
     q.unit_spans.append((pre_unit[1], num.start))
@@ -171,7 +172,7 @@ def unit_suffix(s: Scan, q: QMatch, num: Num, sign: int) -> bool | None:
     end = num.end
     if num.last_scale_start is not None and len(num.atoms) > 1:
         end = _scale_to_unit(s, q, num, sign)
-    got = _unit_at(s, num, end)
+    got = unit_at(s, num, end)
     if got is None:
         return True
     word, rule, mod, uend = got
@@ -190,8 +191,8 @@ def unit_suffix(s: Scan, q: QMatch, num: Num, sign: int) -> bool | None:
         q.value += _HALF
     elif mod and mod in u.over:
         q.approx = "over"
-    if rule.kind == "count" and uend < len(t) and t[uend] == word[-1]:
-        return False  # 一辆辆, 一列列: reduplication
+    if rule.kind == "count" and num.text_is_one and uend < len(t) and t[uend] == word[-1]:
+        return False  # 一辆辆, 一列列: reduplication (not 3万股股票)
     if num.text_is_one and _is_article(s, q, num, rule, mod, uend):
         return False  # 一架客机, 新一年: the indefinite article
     if uend < len(t) and t[uend] == u.half_after and rule.kind in u.half_after_kinds and not mod:
@@ -217,7 +218,7 @@ def _scale_to_unit(s: Scan, q: QMatch, num: Num, sign: int) -> int:
     return end
 
 
-def _unit_at(s: Scan, num: Num, end: int) -> tuple[str, UnitRule, str | None, int] | None:
+def unit_at(s: Scan, num: Num, end: int) -> tuple[str, UnitRule, str | None, int] | None:
     """(word, rule, 多/余/半 before it, end) of the unit after a number ending at ``end``, or None."""
     t, u = s.text, s.lex.units
     um = match_unit(u, t, end)
@@ -229,6 +230,10 @@ def _unit_at(s: Scan, num: Num, end: int) -> tuple[str, UnitRule, str | None, in
         ok = False
     elif rule.not_before and uend < len(t) and t[uend] in rule.not_before:
         ok = False  # 十一国庆, 3人民: the word goes on
+    elif rule.only_before and not any(t.startswith(w, uend) for w in rule.only_before):
+        ok = False  # 18日 is a date, 30日内 a deadline
+    elif rule.label and num.single_cn and uend < len(t) and is_cjk(t[uend]):
+        ok = False  # 三级医院, 二期工程: a grade, a phase
     elif rule.boundary and uend < len(t) and is_cjk(t[uend]):
         rule = u.classifier  # 三块蛋糕: the measure word, not money
     elif rule.not_after and (rule.exact_only and num.vague or t[num.end - 1] in rule.not_after):
@@ -244,11 +249,37 @@ def _unit_at(s: Scan, num: Num, end: int) -> tuple[str, UnitRule, str | None, in
 
 
 def _is_article(s: Scan, q: QMatch, num: Num, rule: UnitRule, mod: str | None, uend: int) -> bool:
-    """一 (``num``) before a count or a duration, with no qualifier before and no 多 / 余 / 半 after: 一架客机."""
+    """一 (``num``) before a count or a duration, with no qualifier before and no 多 / 余 / 半 after: 一架客机
+    (not 一年零三个月: a smaller duration after it makes 一年 a number)."""
     t, u = s.text, s.lex.units
     return (rule.kind in u.article_kinds and q.approx is None and not mod
             and not (uend < len(t) and t[uend] in u.article_unless)
-            and s.lex.qualifiers.pre_re.search(t[max(0, q.start - WINDOW):q.start]) is None)
+            and s.lex.qualifiers.post_re.match(t, uend) is None  # 一年左右, 一年内
+            and s.lex.qualifiers.pre_re.search(t[max(0, q.start - WINDOW):q.start]) is None
+            and not (rule.kind == "duration" and smaller_duration(s, rule.canonical, uend) is not None))
+
+
+def smaller_duration(s: Scan, unit: str, end: int) -> tuple[Num, str, str, int, int] | None:
+    """(number, unit word, its canonical unit, end, unit start) of a duration smaller than ``unit`` written right
+    after ``end`` (units.toml [compound_duration]: 三年六个月, 2小时30分, 11分36秒), or None."""
+    t, c = s.text, s.lex.units.compound
+    p = end
+    for j in c.joiners:
+        if t.startswith(j, p):
+            p += len(j)
+            break
+    num = parse_number(t, p)
+    if num is None or num.vague or num.over or num.digitseq is not None or s.blocked.hits(num.start, num.end):
+        return None
+    got = unit_at(s, num, num.end)
+    if got is None:
+        return None
+    word, rule, mod, uend = got
+    small = rule.canonical if rule.kind == "duration" else c.minute if word in c.minute_words else None
+    factor = c.factor.get((unit, small)) if small is not None and not mod else None
+    if factor is None or num.value >= factor or s.blocked.hits(num.end, uend):
+        return None
+    return num, word, small, uend, uend - len(word)
 
 
 def _minor_units(s: Scan, q: QMatch, rule: UnitRule, sign: int) -> None:

@@ -1,0 +1,141 @@
+"""Persons named without a title (``rules/entities/persons.toml``): the name before a speech verb, anonymised
+names, names listed with a person already found, and names jieba's own dictionary knows.
+
+Each rule asks for two votes: a surname (``rules/entities/surnames.txt``, from real data) or a dictionary tag is
+one, the context (a speech verb after it, a list with a known person, the word standing whole) the other.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from extract.entities.candidate import Cand
+from extract.entities.context import Ctx
+from extract.entities.persons import surname_name_len, valid_name
+
+
+def speaker_persons(ctx: Ctx) -> list[Cand]:
+    """，王明表示 / 。李华说: a surname and one or two characters between a boundary and a speech verb."""
+    per, text = ctx.r.per, ctx.text
+    out = []
+    for m in per.speaker_re.finditer(text):
+        t = m.start()
+        if not ctx.bnd[t] or not ctx.bnd[m.end()]:
+            continue
+        s = _speaker_start(ctx, t)
+        if s is not None:
+            out.append(Cand(s, t, "PERSON", per.rule_speaker))
+    return out
+
+
+def _speaker_start(ctx: Ctx, t: int) -> int | None:
+    """Start of the name right before a speech verb at ``t`` (the one length whose start follows a boundary)."""
+    per, text = ctx.r.per, ctx.text
+    for n in (4, 3, 2):
+        s = t - n
+        if s < 0 or not (s == 0 or text[s - 1] in ctx.r.chars.punct or text[s - 1] in per.speaker_before):
+            continue
+        name = text[s:t]
+        k = 2 if name[:2] in per.compound else 1 if name[0] in per.surnames else 0
+        if not k or n - k > per.given_max or not ctx.all_han_word(name) or not valid_name(ctx.r, name):
+            continue
+        if ctx.r.gaz.tag.get(name) in per.speaker_not_tags or ctx.opens_common_word(s, t):
+            continue
+        if k == 1 and name[0] in per.ambiguous and not ctx.is_unknown(name):
+            continue
+        return s
+    return None
+
+
+def anonymised_persons(ctx: Ctx) -> list[Cand]:
+    """徐某峰 / 周某 / 李某某: a surname standing at a word start, 某 once or twice, and maybe one more
+    character that starts no word of its own with the next (刘某|给予, 王某|被)."""
+    per, text = ctx.r.per, ctx.text
+    if per.anon_mark not in text:
+        return []
+    out = []
+    for m in per.anon_re.finditer(text):
+        s, e = m.span()
+        if not ctx.bnd[s]:
+            continue
+        if e < len(text) and ctx.r.chars.is_han.match(text[e]) and text[e] not in per.not_in_name \
+                and not text.startswith(per.triggers, e) and not ctx.starts_word(e):
+            e += 1
+        out.append(Cand(s, e, "PERSON", per.rule_anonymised))
+    return out
+
+
+def dictionary_persons(ctx: Ctx, points: np.ndarray) -> list[Cand]:
+    """Words of the text that jieba's dictionary tags as personal names, of ``dict_len`` characters, opening
+    with an unambiguous surname and used rarely (周星驰, 徐悲鸿)."""
+    per, text, gaz = ctx.r.per, ctx.text, ctx.r.gaz
+    at = np.flatnonzero(np.frombuffer(ctx.bnd, dtype=bool))
+    starts, ends = at[:-1], at[1:]
+    sel = (ends - starts == per.dict_len) & per.surname_table[points[np.minimum(starts, len(points) - 1)]]
+    out = []
+    freq = ctx.r.org.freq
+    for s, e in zip(starts[sel].tolist(), ends[sel].tolist(), strict=True):
+        word = text[s:e]
+        if word[0] in per.ambiguous or gaz.tag.get(word) not in per.dict_tags or freq.get(word, 0) > per.dict_max_freq:
+            continue
+        if s > 0 and text[s - 1] not in ctx.r.chars.punct and text[s - 1] not in per.speaker_before:
+            continue  # the context's vote: a name opens a clause or a list (辐射|范围广 is no name)
+        given = word[1:]  # 强|降雨, 金|红利: jieba tags some phrases nr; a given name is no frequent common word
+        if valid_name(ctx.r, word) and not (given in gaz.common and freq.get(given, 0) >= per.given_common_freq):
+            out.append(Cand(s, e, "PERSON", per.rule_dictionary))
+    return out
+
+
+def list_persons(ctx: Ctx, persons: list[Cand]) -> list[Cand]:
+    """Names listed with a person already found (张三、李四和王五): each neighbour across a list separator that
+    opens with a surname and ends at a separator, a speech verb, punctuation or the end."""
+    text = ctx.text
+    seen = {(c.start, c.end) for c in persons}
+    todo = [c for c in persons if c.label == "PERSON"]
+    out: list[Cand] = []
+    while todo:
+        c = todo.pop()
+        for span in (_next_in_list(ctx, c.end), _previous_in_list(ctx, c.start)):
+            if span is not None and span not in seen:
+                seen.add(span)
+                new = Cand(span[0], span[1], "PERSON", ctx.r.per.rule_list)
+                out.append(new)
+                todo.append(new)
+    return [c for c in out if text[c.start:c.end]]
+
+
+def _next_in_list(ctx: Ctx, e: int) -> tuple[int, int] | None:
+    """The name after a separator that follows a listed name ending at ``e`` (its end where a word ends or one
+    starts: :func:`surname_name_len`)."""
+    per, text = ctx.r.per, ctx.text
+    sep = next((x for x in per.list_separators if text.startswith(x, e)), None)
+    if sep is None:
+        return None
+    p = e + len(sep)
+    run = 0
+    while p + run < len(text) and run < 4 and ctx.r.chars.is_han.match(text[p + run]):
+        run += 1
+    if not (text[p:p + 1] in per.surnames or text[p:p + 2] in per.compound):
+        return None
+    n = surname_name_len(ctx, p, run)
+    return None if n is None else (p, p + n)
+
+
+def _previous_in_list(ctx: Ctx, s: int) -> tuple[int, int] | None:
+    """The name before a separator that precedes a listed name starting at ``s``: it follows punctuation, the
+    start or another separator."""
+    per, text = ctx.r.per, ctx.text
+    sep = next((x for x in per.list_separators if text.endswith(x, 0, s)), None)
+    if sep is None:
+        return None
+    e = s - len(sep)
+    for n in (3, 2, 4):
+        b = e - n
+        if b < 0 or not (b == 0 or text[b - 1] in ctx.r.chars.punct or text.endswith(per.list_separators, 0, b)):
+            continue
+        name = text[b:e]
+        k = 2 if name[:2] in per.compound else 1 if name[0] in per.surnames else 0
+        if k and n - k <= per.given_max and ctx.all_han_word(name) and valid_name(ctx.r, name) \
+                and not ctx.opens_common_word(b, e):
+            return b, e
+    return None
