@@ -113,15 +113,3 @@ def fail_on_boom(monkeypatch):
 
     monkeypatch.setattr(pipeline, "process_doc", flaky)
     return real
-
-
-def cpu_seconds(fn, arg, tries: int = 2) -> float:
-    """CPU seconds of this process for ``fn(arg)`` (not wall time: the machine may be shared), best of ``tries``."""
-    import time
-
-    best = float("inf")
-    for _ in range(tries):
-        t = time.process_time()
-        fn(arg)
-        best = min(best, time.process_time() - t)
-    return best

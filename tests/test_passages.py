@@ -1,14 +1,13 @@
 """Repeated-passage removal (extract/passages.py): whole sentences or nothing, never the only copy, linear.
 
 The rules' whole answers are rules/passages/corpus.toml; here, the properties every removal must have on
-any document (hypothesis), and the cost as the input doubles.
+any document (hypothesis); the cost as the input doubles is measured by benchmarks/scaling.py.
 """
 
 from __future__ import annotations
 
 import re
 
-from batchutil import cpu_seconds
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -153,39 +152,3 @@ def test_nothing_is_lost(text):
             if k not in final_key:
                 at = text.index(line)
                 assert any(d.start <= at < d.end for d in near), (k, final)
-
-
-def _cpu(fn, arg) -> float:
-    return cpu_seconds(fn, arg, tries=3)
-
-
-def _article(n: int) -> str:
-    """``n`` paragraphs of distinct sentences with repeats among them (a paragraph in five comes again)."""
-    paras = []
-    for i in range(n):
-        if i % 5 == 4:
-            paras.append(paras[i // 2])
-        else:
-            paras.append(f"第{i}段：" + SENTENCES[i % 8].replace("。", f"（{i}）。"))
-    return "\n".join(paras)
-
-
-def _similar_lines(n: int) -> str:
-    return "\n".join(f"第{i}号通知：全市各区县要严格落实防汛措施，加强巡查值守，确保安全度汛。" for i in range(n))
-
-
-def test_cost_doubles_when_the_input_doubles():
-    """Twice the paragraphs cost about twice the time (generous bound: 3.2x; quadratic would be 4x and more)."""
-    for make in (_article, _similar_lines):
-        passages.find_repeats(make(200))
-        small = max(_cpu(passages.find_repeats, make(4000)), 0.02)
-        big = _cpu(passages.find_repeats, make(8000))
-        assert big < 3.2 * small, f"{make.__name__}: {small:.3f}s for 4000 paragraphs, {big:.3f}s for 8000"
-
-
-def test_one_long_line_is_linear_too():
-    line = "".join(s.replace("。", f"（{i}）。") for i, s in enumerate(SENTENCES * 400))
-    passages.find_repeats(line)
-    small = max(_cpu(passages.find_repeats, line * 2), 0.02)
-    big = _cpu(passages.find_repeats, line * 4)
-    assert big < 3.2 * small
