@@ -394,10 +394,17 @@ def sentence_at(text: str, span: Span) -> str:
 
 @cache
 def unit_classes() -> dict[str, str]:
-    """Unit -> class, from ``rules/evaluate.toml`` (units in no class are ``count``)."""
+    """Unit -> class: every unit of the numbers lexicon by its kind (``units.toml``, ``currencies.toml``), so
+    a unit added there is classed here too; then ``rules/evaluate.toml``'s own lists (units written as gold
+    writes them).  Units in no class are ``count``."""
     from extract.rules import load_toml
 
-    return {u: cls for cls, units in load_toml("evaluate")["classes"].items() for u in units}
+    cfg = load_toml("evaluate")
+    by_kind = cfg["kind_class"]
+    out = {u["canonical"]: by_kind[u["kind"]] for f in ("numbers/units", "numbers/currencies")
+           for u in load_toml(f)["unit"] if u["kind"] in by_kind and u["canonical"] != "*"}
+    out.update((u, cls) for cls, units in cfg["classes"].items() for u in units)
+    return out
 
 
 def unit_class(unit: str | None) -> str:
