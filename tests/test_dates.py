@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract import corpus, pipeline
-from extract.dates import DateMatch, configure, find_dates, infer_ref_date, parse_published, qingming
+from extract.dates import DateMatch, configure, find_dates, infer_ref_date, qingming
 from extract.dates import read as date_read
 from extract.dates.calendar import month_end, week_monday
 from extract.dates.grammar import grammar
@@ -50,18 +50,6 @@ def test_qingming() -> None:
 def test_cn_int() -> None:
     assert [cn_int(s) for s in ["12", "十二", "廿三", "二〇二三", "两千零四", "三十一", "十"]] == [
         12, 12, 23, 2023, 2004, 31, 10]
-
-
-@pytest.mark.parametrize(("raw", "iso"), [
-    ("2024-09-09 10:58:07", "2024-09-09T10:58:07"),
-    ("2023年10月24日 09:30", "2023-10-24T09:30"),
-    ("发布时间:2023-10-24", "2023-10-24"),
-    ("2024/9/9", "2024-09-09"),
-    ("2023-02-30", None),
-    ("", None),
-])
-def test_parse_published(raw: str, iso: str | None) -> None:
-    assert parse_published(raw) == iso
 
 
 def test_infer_ref_date() -> None:

@@ -51,7 +51,7 @@ from extract.numeral import cn_int
 from extract.spans import Taken
 
 __all__ = ["DateMatch", "add_months", "configure", "extract", "find_dates", "infer_ref_date", "infer_reference",
-           "month_end", "parse_published", "qingming", "scan"]
+           "month_end", "qingming", "scan"]
 
 
 @dataclass(slots=True)
@@ -332,32 +332,6 @@ def infer_ref_date(matches: list[DateMatch], text: str) -> tuple[date | None, st
 
 
 # A publication date as sites write it: 2024-09-09 10:58:07, 2023年10月24日 09:30, 2024/9/9.
-_PUB_RE = re.compile(r"((?:1[6-9]|20|21)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-                     r"(?:\s*[T ]?\s*(\d{1,2})[:：时](\d{2})(?:[:：分](\d{2}))?)?")
-
-
-def parse_published(s: str | None) -> str | None:
-    """ISO form of a publication date as sites write it.
-
-    "2024-09-09 10:58:07" -> "2024-09-09T10:58:07"; "2023年10月24日 09:30" -> "2023-10-24T09:30";
-    "发布时间:2023-10-24" -> "2023-10-24"; None when no valid date is found.
-    """
-    if not s:
-        return None
-    m = _PUB_RE.search(s)
-    if not m:
-        return None
-    try:
-        d = date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        return None
-    if m[4] is None:
-        return d.isoformat()
-    h, mi = int(m[4]), int(m[5])
-    if h > 23 or mi > 59:
-        return d.isoformat()
-    out = f"{d.isoformat()}T{h:02d}:{mi:02d}"
-    return out + f":{int(m[6]):02d}" if m[6] else out
 
 
 # ---------------------------------------------------------------------------- the pipeline stages
