@@ -1,4 +1,5 @@
-"""Every stage costs about twice as much for twice the input (issue 18: no hang on long or hostile text).
+"""Every stage costs about four times as much for four times the input (issue 18: no hang on long or hostile
+text).
 
 The measuring is benchmarks/scaling.py's (CPU time of this process, best of several runs, never wall
 time); the bounds there are generous (10 for 4x the input, quadratic growth would be 16), and a case above its
