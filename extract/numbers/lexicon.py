@@ -202,6 +202,7 @@ class Qualifiers:
     pre_re: re.Pattern
     pre: dict[str, tuple[str, str]]  # word -> (approx, rule name)
     guarded: dict[str, tuple[str, ...]]  # word -> what must stand before it (过: 占比过20)
+    not_words: tuple[str, ...]  # words ending in a qualifier that are none (节约, 附近)
     pre_last: frozenset[str]
     post_re: re.Pattern
     post: dict[str, tuple[str, str]]
@@ -418,6 +419,7 @@ def _qualifiers(t: dict) -> Qualifiers:
     return Qualifiers(
         pre_re=re.compile(rf"(?P<q>{alt(pre)})(?P<gap>[ ]*(?:{alt(gap)}))?[ ]*$"),
         pre={norm_word(k): v for k, v in pre.items()}, guarded=guarded,
+        not_words=tuple(t["qualifier_not_words"]["words"]),
         pre_last=frozenset("".join(w[-1] for w in list(pre) + gap) + " "),
         post_re=re.compile(rf"[ ]*(?P<q>{alt(post)})"), post={norm_word(k): v for k, v in post.items()},
         post_kinds=post_kinds, outside_text=frozenset(outside),

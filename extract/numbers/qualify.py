@@ -47,8 +47,8 @@ def before(s: Scan, q: QMatch) -> None:
     if bm is not None:
         word = norm_word(bm.group("q"))
         need = lq.guarded.get(word)
-        if need and not window[:bm.start()].endswith(need):
-            bm = None  # 过 only after 占比 / 比例 ...
+        if need and not window[:bm.start()].endswith(need) or window[:bm.end("q")].endswith(lq.not_words):
+            bm = None  # 过 only after 占比 / 比例 ...; 约 inside 节约 is none
     if bm is not None:
         approx, rule = lq.pre[word]
         if q.approx in (None, "about") and not (q.value_max is not None and q.approx is None):
