@@ -433,10 +433,13 @@ def _bare_day(lx: Lexicon) -> str:
 
 
 def _clock(lx: Lexicon) -> str:
-    """A clock time alone (hh, mi, ss: 8:30, 10:58:07)."""
-    sep = lx.tables["clock"]["separators"]
-    return (f"(?<![\\d.:])(?P<hh>[01]?\\d|2[0-4])[{sep}](?P<mi>[0-5]\\d)(?:[{sep}](?P<ss>[0-5]\\d))?"
-            "(?![\\d:])")
+    """A clock time alone (hh, mi, ss: 8:30, 10:58:07), not a score (times.toml [clock]: 以23:25告负,
+    3:1（23:25、25:19）)."""
+    t = lx.tables["clock"]
+    sep, marks = t["separators"], t["list_marks"]
+    return (f"(?<![\\d.:])(?<![{sep}]\\d[（(])(?<![{sep}]\\d\\d[（(])(?<!(?:2[5-9]|[3-9]\\d)[{sep}]\\d\\d[{marks}])"
+            f"(?P<hh>[01]?\\d|2[0-4])[{sep}](?P<mi>[0-5]\\d)(?:[{sep}](?P<ss>[0-5]\\d))?(?![\\d:])"
+            f"(?!\\s?(?:{alt(t['score_after'])}))(?![{marks}]\\s?(?:2[5-9]|[3-9]\\d)[{sep}]\\d)")
 
 
 def _dp_clock(lx: Lexicon) -> str:
