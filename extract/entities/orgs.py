@@ -105,24 +105,27 @@ def _legal_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
 
 def _named_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
     """A named head (…银行, …研究院): from the first name part after the left edge; a local prefix (市|统计局)
-    or a dictionary organisation holding the head (人民日报 nt) counts as one; else None (国内银行)."""
+    or a dictionary organisation holding the head (人民日报 nt) counts as one; else None (国内银行, and a
+    clause between the name and the head: :func:`_verb_inside`)."""
     lo = left_edge(ctx, w, a)
     part = first_part(ctx, name_parts(ctx, lo, a), a)
-    if part:
-        return part[0]
+    if part:  # …中级人民法院|公开|宣判|某省人民政府: a clause between the name part and the head joins no name
+        return None if _verb_inside(ctx, part[1], a) else part[0]
     return _local_or_word(ctx, lo, a, b)
 
 
 def _local_or_word(ctx: Ctx, lo: int, a: int, b: int) -> int | None:
     """市|统计局 (a one-character local prefix standing as a word, or glued to a stop character: 据省|气象台), or a
-    word of jieba's dictionary tagged as an organisation that holds the head (人民日报), or None."""
+    word of jieba's dictionary tagged as an organisation that holds the head (人民日报; not a description such
+    as 上市公司), or None."""
     text, bnd, org = ctx.text, ctx.bnd, ctx.r.org
     if lo + 1 <= a and text[lo] in org.local and bnd[lo + 1]:
         return lo
     if lo + 2 <= a and text[lo] in org.stop_chars and text[lo + 1] in org.local and bnd[lo + 2]:
         return lo + 1
     s = bnd.rfind(1, 0, a) if not bnd[a] else -1  # the word holding the head's first character
-    if 0 <= s < a and bnd.find(1, a) == b and ctx.r.gaz.tag.get(text[s:b]) in org.word_tags:
+    if 0 <= s < a and bnd.find(1, a) == b and ctx.r.gaz.tag.get(text[s:b]) in org.word_tags \
+            and text[s:b] not in org.generic_words:
         return s
     return None
 
