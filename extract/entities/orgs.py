@@ -12,6 +12,8 @@ datelines and credit lines (来源：X, X讯, © X 版权所有) are organisatio
 
 from __future__ import annotations
 
+import re
+
 from extract.entities.candidate import Cand
 from extract.entities.context import Ctx
 from extract.entities.nameparts import first_part, left_edge, name_parts
@@ -147,7 +149,8 @@ def _weak_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
     before the head (a one-character head needs ``single_min_middle`` between, unless it is a close head such as
     队); a local prefix counts; no title between (印度尼西亚总统|佐科)."""
     org, text = ctx.r.org, ctx.text
-
+    if _after_ordinal(ctx, a, b):
+        return None
     lo = left_edge(ctx, w, a)
     near = max(lo, a - org.max_middle - org.near_extra)  # the usual answer (no name part close): decided cheaply
     parts = name_parts(ctx, near, a) or [(c.start, c.end) for c in place_in_word(ctx, a)]
@@ -168,6 +171,16 @@ def _weak_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
     if head in org.close:  # 马拉加队|两球战胜|杭州队: a team is the name right before its head
         return parts[-1][0]
     return parts[0][0]
+
+
+_ORDINAL_BEFORE = re.compile(r"第[〇零一二三四五六七八九十百两\d]{1,4}$")
+
+
+def _after_ordinal(ctx: Ctx, a: int, b: int) -> bool:
+    """True when an ordinal stands right before a weak head (参加第三站比赛, 第二部: a stage, a part), unless the
+    two make a numbered unit (第六师, 第一支队: the organisation.toml ``ordinal_unit``)."""
+    m = _ORDINAL_BEFORE.search(ctx.text, max(0, a - 5), a)
+    return m is not None and not ctx.r.org.ordinal_unit.fullmatch(ctx.text, m.start(), b)
 
 
 def _verb_inside(ctx: Ctx, s: int, a: int) -> bool:
