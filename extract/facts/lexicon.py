@@ -456,7 +456,7 @@ def _changes(ch: dict[str, Any]) -> Changes:
 
 def _skips(s: dict[str, Any]) -> Skips:
     after = s["threshold"]["after"]
-    before = "|".join(f"(?:{s[k]['before_re']})" for k in ("comparison", "ordinal"))
+    before = "|".join(f"(?:{s[k]['before_re']})" for k in ("comparison", "ordinal", "rank"))
     fu = s["furniture"]
     return Skips(s["small_count"]["max"], longest_first(after), frozenset(w[0] for w in after),
                  s["threshold"]["window"], re.compile(before), s["before"]["window"], frozenset(s["in_name"]["labels"]),
