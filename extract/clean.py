@@ -240,13 +240,30 @@ class FurnitureRule(NamedTuple):
     note: str
     pattern: re.Pattern[str]
     image: bool  # the next line is a photo caption
+    items: bool = False  # the short lines after it are the items of its list (clean.toml [furniture_items])
 
 
 @cache
 def _furniture() -> tuple[int, tuple[FurnitureRule, ...]]:
     r = _rules()
     return r["furniture_lines"]["max_len"], tuple(
-        FurnitureRule(f["name"], f["note"], re.compile(f["pattern"]), f.get("image", False)) for f in r["furniture"])
+        FurnitureRule(f["name"], f["note"], re.compile(f["pattern"]), f.get("image", False), f.get("items", False))
+        for f in r["furniture"])
+
+
+@cache
+def _item_rule() -> tuple[FurnitureRule, int, str]:
+    """The rule of a list's items (clean.toml [furniture_items]), their longest length and the sentence marks
+    none of them holds."""
+    t = _rules()["furniture_items"]
+    return FurnitureRule(t["name"], t["note"], re.compile(""), False, True), t["max_len"], t["sentence_marks"]
+
+
+def _list_item(line: str) -> FurnitureRule | None:
+    """The item rule when ``line`` reads as an item of a related list (a short headline, no sentence), else None."""
+    rule, max_len, marks = _item_rule()
+    s = line.strip()
+    return rule if s and len(s) <= max_len and not any(c in marks for c in s) else None
 
 
 def furniture_rule(line: str) -> FurnitureRule | None:
@@ -335,17 +352,19 @@ def clean_lines(doc: Doc) -> Doc:
 
 def _line_edits(doc: Doc, mt: MappedText) -> list[tuple[int, int, None]]:
     """Deletions of furniture lines and heading marks; captions are recorded in ``doc.removed`` (raw spans,
-    brought to final text positions by the ``marks`` stage)."""
+    brought to final text positions by the ``marks`` stage).  The headlines listed under 相关新闻 are furniture
+    too: their numbers and names are other articles'."""
     r = _line_rules()
     text = mt.text
     edits: list[tuple[int, int, None]] = []
-    prev_image = False
+    prev_image = in_list = False
     kept: list[Span] = []
     for s, e in _lines(text):
         line = text[s:e]
-        rule = furniture_rule(line)
+        rule = furniture_rule(line) or (_list_item(line) if in_list else None)
         if rule is not None and datelines.read_line(line) is not None:
             rule = None  # 编辑 | 张三 looks like a menu, but it is a credit
+        in_list = rule.items if rule is not None else in_list and not line.strip()
         if rule is None and line.strip():
             kept.append((s, e))
         if rule is not None:

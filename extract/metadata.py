@@ -105,8 +105,10 @@ def reference_date(doc: Doc, cli_ref_date: str | None, infer, forced: str | None
     In order: a ``forced`` date (``forced``: evaluation against gold), the article's own publication
     date (``published``, where ``ref_date_source`` already says where it was read: ``jsonl``, ``page``
     (the page's structured data), ``dateline`` (the text's or the page's dateline) or ``url`` (the
-    page's URL); ``published`` when it was given otherwise), ``--ref-date`` (``cli``), else a date
-    inferred from the article's own absolute dates by ``infer(doc)`` (``inferred:...``), else none.
+    page's URL); ``published`` when it was given otherwise), ``--ref-date`` (``cli``; ``cli+dateline``
+    when a dateline states the month and day without a year: 新华社北京6月16日电 with --ref-date 2025-06-18
+    is 2025-06-16), else a date inferred from the article's own absolute dates by ``infer(doc)``
+    (``inferred:...``), else none.
     """
     if forced:
         doc.ref_date, doc.ref_date_source = forced, "forced"
@@ -115,8 +117,36 @@ def reference_date(doc: Doc, cli_ref_date: str | None, infer, forced: str | None
         if doc.ref_date_source not in _STATED:
             doc.ref_date_source = "published"
     elif cli_ref_date:
-        doc.ref_date, doc.ref_date_source = cli_ref_date, "cli"
+        wire = wire_day(doc, date.fromisoformat(cli_ref_date[:10]))
+        doc.ref_date = wire.isoformat() if wire else cli_ref_date
+        doc.ref_date_source = "cli+dateline" if wire else "cli"
     else:
         found: tuple[date | None, str | None] = infer(doc)
         if found[0] is not None:
             doc.ref_date, doc.ref_date_source = found[0].isoformat(), found[1]
+
+
+@cache
+def _wire_rule() -> tuple[re.Pattern[str], int]:
+    t = load_toml("clean/datelines")["dateline"]["wire_day"]
+    return re.compile(t["pattern"]), int(t["days_after"])
+
+
+def wire_day(doc: Doc, ref: date) -> date | None:
+    """The day of a dateline that states its month and day but no year (6月16日电, 6月17日讯), in the year
+    that puts it closest before ``ref`` (at most ``days_after`` days after it), else None.  Datelines give
+    no ``published`` without a year; as the reference date, the year the caller gave completes them."""
+    pattern, days_after = _wire_rule()
+    for r in doc.removed:
+        m = pattern.search(r.text) if r.kind == "dateline" else None
+        if m is None:
+            continue
+        month, day = int(m["month"]), int(m["day"])
+        for year in (ref.year, ref.year - 1):
+            try:
+                d = date(year, month, day)
+            except ValueError:
+                return None
+            if (d - ref).days <= days_after:
+                return d
+    return None

@@ -52,7 +52,7 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
-_LONG_INT = re.compile(rb"\d{20}")
+_LONG_INT = re.compile(rb"\d{20}|-\d{19}")  # maybe outside [-2**63, 2**64 - 1], what orjson reads exactly
 
 
 def json_record(line: bytes) -> dict[str, Any]:

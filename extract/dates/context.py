@@ -56,6 +56,8 @@ class Context:
             return self.last, base
         if _bare_year_part(p) and base.year < ref.year and not self._plan(p):
             return self.last, base
+        if self.last.granularity in ("day", "datetime") and _bare_day_on(p, base):
+            return self.last, base  # 4月15日晚间发布…16日股价高开: the narrative's next day, not the 16th of June
         return self.last, ref
 
     def note(self, p: Parts, start: date | None, end: date | None, granularity: str) -> None:
@@ -85,6 +87,13 @@ def _looks_back(p: Parts) -> bool:
     rules/dates/relative.toml); 去年 and 前年 stay the reference date's."""
     rel = p.year_rel or p.month_rel
     return rel is not None and rel.comparative and p.day is None
+
+
+def _bare_day_on(p: Parts, base: date) -> bool:
+    """A bare day (16日) on or after the day the text mentioned last (4月15日), in an earlier month than the
+    reference date's: the story goes on in that month (a bare day before it, 截至3月31日…17日, is not)."""
+    return (p.day is not None and p.month is None and not p.has_year() and p.paren_offset is None
+            and p.day_rel is None and p.day >= base.day)
 
 
 def _bare_year_part(p: Parts) -> bool:

@@ -338,9 +338,14 @@ def _rel_day(lx: Lexicon) -> str:
     followed by 渐 (日渐), 益, 趋."""
     t = lx.tables["relative_day"]
     words = sorted((w for w, r in lx.relative.items() if r.unit == "day"), key=lambda w: (-len(w), w))
-    pats = "|".join(f"(?<![{t['measure_words']}]){re.escape(w)}" if w.startswith(t["guarded_first"])
-                    else re.escape(w) for w in words)
-    return f"(?P<rd>{pats})(?![{t['not_followed_by']}])"
+    return "(?P<rd>" + "|".join(_rel_day_word(w, t) for w in words) + f")(?![{t['not_followed_by']}])"
+
+
+def _rel_day_word(word: str, t: dict) -> str:
+    """One relative day word with its guard before it: 次日 not after a measure word, 明日 not inside
+    光明日报 or 声明日前 (the characters of `not_after` make a word with its first character)."""
+    before = t["measure_words"] if word.startswith(t["guarded_first"]) else t.get("not_after", {}).get(word[0], "")
+    return f"(?<![{before}]){re.escape(word)}" if before else re.escape(word)
 
 
 def _rel_quarter(lx: Lexicon) -> str:
@@ -428,10 +433,13 @@ def _bare_day(lx: Lexicon) -> str:
 
 
 def _clock(lx: Lexicon) -> str:
-    """A clock time alone (hh, mi, ss: 8:30, 10:58:07)."""
-    sep = lx.tables["clock"]["separators"]
-    return (f"(?<![\\d.:])(?P<hh>[01]?\\d|2[0-4])[{sep}](?P<mi>[0-5]\\d)(?:[{sep}](?P<ss>[0-5]\\d))?"
-            "(?![\\d:])")
+    """A clock time alone (hh, mi, ss: 8:30, 10:58:07), not a score (times.toml [clock]: 以23:25告负,
+    3:1（23:25、25:19）)."""
+    t = lx.tables["clock"]
+    sep, marks = t["separators"], t["list_marks"]
+    return (f"(?<![\\d.:])(?<![{sep}]\\d[（(])(?<![{sep}]\\d\\d[（(])(?<!(?:2[5-9]|[3-9]\\d)[{sep}]\\d\\d[{marks}])"
+            f"(?P<hh>[01]?\\d|2[0-4])[{sep}](?P<mi>[0-5]\\d)(?:[{sep}](?P<ss>[0-5]\\d))?(?![\\d:])"
+            f"(?!\\s?(?:{alt(t['score_after'])}))(?![{marks}]\\s?(?:2[5-9]|[3-9]\\d)[{sep}]\\d)")
 
 
 def _dp_clock(lx: Lexicon) -> str:

@@ -55,6 +55,7 @@ class Orgs:
     stop_chars: str
     not_in_unknown: str  # an unknown word holding one of these is no name (另据, 仍为: function words jieba missed)
     word_tags: frozenset[str]  # a dictionary word holding the head with one of these tags is an organisation
+    generic_words: frozenset[str]  # ... unless it is one of these descriptions (上市公司 nt)
     close: frozenset[str]
     max_middle: int
     near_extra: int  # a weak head's name part is first looked for in max_middle + near_extra characters
@@ -296,7 +297,8 @@ def _orgs(cfg: dict, chars: Chars, place_heads: list[str]) -> Orgs:
         local=org["local"], stop_words=frozenset(org["stop_words"]), stop_tags=frozenset(org["stop_tags"]),
         verb_tags=frozenset(org["verb_tags"]), clause_tags=frozenset(org["clause_tags"]),
         stop_chars=org["stop_chars"], not_in_unknown=org["stop_chars"] + org["not_in_unknown"],
-        word_tags=frozenset(org["word_tags"]), close=frozenset(weak["close"]),
+        word_tags=frozenset(org["word_tags"]), generic_words=frozenset(org["generic_words"]),
+        close=frozenset(weak["close"]),
         max_middle=weak["max_middle"], near_extra=weak["near_extra"], single_min_middle=weak["single_min_middle"],
         single_word_freq=weak["single_word_freq"], brand_max_middle=brand["max_middle"],
         brand_max_name=brand["max_name"], brand_tags=frozenset(brand["name_tags"]), freq=tokenizer().FREQ,

@@ -12,6 +12,8 @@ datelines and credit lines (来源：X, X讯, © X 版权所有) are organisatio
 
 from __future__ import annotations
 
+import re
+
 from extract.entities.candidate import Cand
 from extract.entities.context import Ctx
 from extract.entities.nameparts import first_part, left_edge, name_parts
@@ -105,24 +107,27 @@ def _legal_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
 
 def _named_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
     """A named head (…银行, …研究院): from the first name part after the left edge; a local prefix (市|统计局)
-    or a dictionary organisation holding the head (人民日报 nt) counts as one; else None (国内银行)."""
+    or a dictionary organisation holding the head (人民日报 nt) counts as one; else None (国内银行, and a
+    clause between the name and the head: :func:`_verb_inside`)."""
     lo = left_edge(ctx, w, a)
     part = first_part(ctx, name_parts(ctx, lo, a), a)
-    if part:
-        return part[0]
+    if part:  # …中级人民法院|公开|宣判|某省人民政府: a clause between the name part and the head joins no name
+        return None if _verb_inside(ctx, part[1], a) else part[0]
     return _local_or_word(ctx, lo, a, b)
 
 
 def _local_or_word(ctx: Ctx, lo: int, a: int, b: int) -> int | None:
     """市|统计局 (a one-character local prefix standing as a word, or glued to a stop character: 据省|气象台), or a
-    word of jieba's dictionary tagged as an organisation that holds the head (人民日报), or None."""
+    word of jieba's dictionary tagged as an organisation that holds the head (人民日报; not a description such
+    as 上市公司), or None."""
     text, bnd, org = ctx.text, ctx.bnd, ctx.r.org
     if lo + 1 <= a and text[lo] in org.local and bnd[lo + 1]:
         return lo
     if lo + 2 <= a and text[lo] in org.stop_chars and text[lo + 1] in org.local and bnd[lo + 2]:
         return lo + 1
     s = bnd.rfind(1, 0, a) if not bnd[a] else -1  # the word holding the head's first character
-    if 0 <= s < a and bnd.find(1, a) == b and ctx.r.gaz.tag.get(text[s:b]) in org.word_tags:
+    if 0 <= s < a and bnd.find(1, a) == b and ctx.r.gaz.tag.get(text[s:b]) in org.word_tags \
+            and text[s:b] not in org.generic_words:
         return s
     return None
 
@@ -144,7 +149,8 @@ def _weak_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
     before the head (a one-character head needs ``single_min_middle`` between, unless it is a close head such as
     队); a local prefix counts; no title between (印度尼西亚总统|佐科)."""
     org, text = ctx.r.org, ctx.text
-
+    if _after_ordinal(ctx, a, b):
+        return None
     lo = left_edge(ctx, w, a)
     near = max(lo, a - org.max_middle - org.near_extra)  # the usual answer (no name part close): decided cheaply
     parts = name_parts(ctx, near, a) or [(c.start, c.end) for c in place_in_word(ctx, a)]
@@ -165,6 +171,16 @@ def _weak_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
     if head in org.close:  # 马拉加队|两球战胜|杭州队: a team is the name right before its head
         return parts[-1][0]
     return parts[0][0]
+
+
+_ORDINAL_BEFORE = re.compile(r"第[〇零一二三四五六七八九十百两\d]{1,4}$")
+
+
+def _after_ordinal(ctx: Ctx, a: int, b: int) -> bool:
+    """True when an ordinal stands right before a weak head (参加第三站比赛, 第二部: a stage, a part), unless the
+    two make a numbered unit (第六师, 第一支队: the organisation.toml ``ordinal_unit``)."""
+    m = _ORDINAL_BEFORE.search(ctx.text, max(0, a - 5), a)
+    return m is not None and not ctx.r.org.ordinal_unit.fullmatch(ctx.text, m.start(), b)
 
 
 def _verb_inside(ctx: Ctx, s: int, a: int) -> bool:

@@ -69,16 +69,20 @@ def _name_at(ctx: Ctx, p: int) -> tuple[int, int] | None:
 
 def surname_name_len(ctx: Ctx, p: int, run: int) -> int | None:
     """The length of a name opening with a surname at ``p`` (3 or 2 characters; 4 or 3 after a two-character
-    surname) whose end is a good boundary: a word ends there, or a dictionary word starts there (蒋牧之|通过,
-    顾天翊|跑出); the longer first.  None when neither length ends well."""
+    surname) whose end is a good boundary: a word ends there, else a dictionary word starts there (蒋牧之|通过,
+    顾天翊|跑出); the longer first.  A word's end comes first: 赵勇调整 is 赵勇|调整 although 整 starts words
+    too.  None when neither length ends well."""
     per, text = ctx.r.per, ctx.text
     k = 2 if text[p:p + per.compound_len] in per.compound else 1
-    for n in (k + 2, k + 1):
+    fits = [n for n in (k + 2, k + 1) if n <= run and valid_name(ctx.r, text[p:p + n])
+            and not ctx.opens_common_word(p, p + n)]
+    for n in fits:  # where the text's own words end (赵勇|调整: jieba cuts the verb whole) before where one may start
         q = p + n
-        if n > run or not valid_name(ctx.r, text[p:q]) or ctx.opens_common_word(p, q):
-            continue
-        if q == len(text) or ctx.bnd[q] or text[q] in ctx.r.chars.punct or ctx.starts_word(q) \
-                or ctx.r.gaz.tag.get(text[q]) in per.after_tags:
+        if q == len(text) or ctx.bnd[q] or text[q] in ctx.r.chars.punct:
+            return n
+    for n in fits:
+        q = p + n
+        if ctx.starts_word(q) or ctx.r.gaz.tag.get(text[q]) in per.after_tags:
             return n
     return None
 

@@ -49,7 +49,8 @@ def _speaker_start(ctx: Ctx, t: int) -> int | None:
 
 def anonymised_persons(ctx: Ctx) -> list[Cand]:
     """徐某峰 / 周某 / 李某某: a surname standing at a word start, 某 once or twice, and maybe one more
-    character that starts no word of its own with the next (刘某|给予, 王某|被)."""
+    character that starts no word of its own with the next (刘某|给予, 王某|被) and is no function word
+    (张某某|以受贿罪: a preposition of the sentence, not the end of the name)."""
     per, text = ctx.r.per, ctx.text
     if per.anon_mark not in text:
         return []
@@ -59,7 +60,7 @@ def anonymised_persons(ctx: Ctx) -> list[Cand]:
         if not ctx.bnd[s]:
             continue
         if e < len(text) and ctx.r.chars.is_han.match(text[e]) and text[e] not in per.not_in_name \
-                and not text.startswith(per.triggers, e) and not ctx.starts_word(e):
+                and text[e] not in per.given_not and not text.startswith(per.triggers, e) and not ctx.starts_word(e):
             e += 1
         out.append(Cand(s, e, "PERSON", per.rule_anonymised))
     return out
@@ -118,7 +119,9 @@ def _next_in_list(ctx: Ctx, e: int) -> tuple[int, int] | None:
     if not (text[p:p + 1] in per.surnames or text[p:p + 2] in per.compound):
         return None
     n = surname_name_len(ctx, p, run)
-    return None if n is None else (p, p + n)
+    if n is None or any(ctx.r.gaz.label.get(text[p:p + k]) == "LOC" for k in range(2, n + 1)):
+        return None  # 马朝旭、巴西驻华大使: a known place opens the next item (its surname-like 巴 is the place's)
+    return p, p + n
 
 
 def _previous_in_list(ctx: Ctx, s: int) -> tuple[int, int] | None:

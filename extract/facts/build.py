@@ -151,9 +151,13 @@ class Builder:
         if resp and len(pending) > 1 and len(stated) >= len(pending):
             targets = list(stated[-len(pending):])
         last = stated[-1] if stated else None  # the sentence's last stated fact (rows appended below are stated)
+        word = ctx.r.changes.respectively
+        split = ctx.text.find(word, pending[0].cs, pending[-1].q.start) if resp and targets is None else -1
         for k, p in enumerate(pending):
             if targets is not None:
                 row: Row | None = targets[k]
+            elif 0 <= split < p.q.start and (last is None or last.q.start < split):
+                row = None  # 上海上涨0.2%，北京、广州分别下降0.2%、0.4%: one row each, for the names before 分别
             else:
                 row = last
                 if row is not None and (ctx.metric_search(max(p.cs, row.q.end), p.at)

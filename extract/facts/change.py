@@ -44,9 +44,11 @@ def change_of(ctx: Context, q: Quantity, cs: int, pre: str) -> Pending | None:
         return Pending(q, {"kind": "yoy", "value": q.value, "unit": q.unit, "average": True},
                        t.rfind(w, cs, q.start), cs, n.average, w)
     w = _suffix(pre, c, c.tail)
+    level = w is None and (w := _marked_level(ctx, cs, q.start, pre)) is not None
     if w is None:
         return _share(ctx, q, cs, pre)
     sign, kind = c.phrases[w]
+    sign = 1 if level else sign  # 环比回落到0.3%: the rate came to 0.3%, whatever the word's direction
     at = t.rfind(w, cs, q.start)
     if q.unit in c.points:  # 下降0.2个百分点: a decrease by that many points
         ch = {"kind": "increase" if sign > 0 else "decrease", "value": q.value, "unit": q.unit}
@@ -54,6 +56,17 @@ def change_of(ctx: Context, q: Quantity, cs: int, pre: str) -> Pending | None:
         kind = kind or _marker_kind(ctx, cs, at)
         ch = {"kind": kind, "value": q.value if sign > 0 else -Decimal(q.value), "unit": q.unit}
     return Pending(q, ch, at, cs, n.up if sign > 0 else n.down, _written(ctx, cs, at, w))
+
+
+def _marked_level(ctx: Context, cs: int, end: int, pre: str) -> str | None:
+    """The change phrase of 同比增长至8.2% (a direction word, 至/到, a yoy or mom marker in the phrase or right
+    before it): the number is the change.  Without a marker (毛利率提升至24.4%) it is the level reached: None."""
+    c = ctx.r.changes
+    w = _suffix(pre, c, c.tail + c.level_tail)
+    if w is None:
+        return None
+    before = ctx.compact(max(cs, ctx.text.rfind(w, cs, end) - 8), ctx.text.rfind(w, cs, end))
+    return w if c.phrases[w][1] or before.endswith(c.mom_markers + c.yoy_markers) else None
 
 
 def _marker_kind(ctx: Context, cs: int, at: int) -> str:
@@ -89,6 +102,8 @@ def _share(ctx: Context, q: Quantity, cs: int, pre: str) -> Pending | None:
         if k >= 0:
             of = of[:k]
     of = strip(of.removesuffix(c.share_of_end), ctx.r.strip)
+    if of.endswith(c.level_tail):  # 占比提升至三成, 占比升至四成: the share came to it, of nothing named
+        of = ""
     ch: dict[str, Any] = {"kind": "share", "value": q.value, "unit": q.unit}
     if of:
         ch["of"] = of

@@ -125,6 +125,18 @@ class Dates:
         return None
 
 
+def _dateline_spans(doc: Doc) -> list[Span]:
+    """The raw spans of the dateline and credit lines kept in the text (四川日报讯（记者 吴晓铃）, 新华社北京6月
+    16日电): the outlet, its reporter and the place of the wire are who wrote the article and where, never
+    the subject of a figure of the sentence the dateline opens."""
+    return sorted((r.raw_start, r.raw_end) for r in doc.removed if r.kind == "dateline")
+
+
+def _inside(spans: list[Span], start: int, end: int) -> bool:
+    """Whether [start, end) lies inside one of ``spans``."""
+    return any(a <= start and end <= b for a, b in spans)  # a document has a handful of dateline lines
+
+
 class Context:
     """One document as the fact resolvers read it: text look-ups, sentences, entities, dates, rules."""
 
@@ -138,7 +150,9 @@ class Context:
         self.seps = list(map(_MATCH_START, self.r.clauses.sep_re.finditer(self.text)))
         self.spaces = list(map(_MATCH_START, _SPACE.finditer(self.text)))
         self.aliases, self.entities = read_aliases(doc, self.r.topics.alias_re)  # with the aliases' mentions
-        self.ents = Entities([e for e in self.entities if e.label in self.r.subjects.labels])
+        credits = _dateline_spans(doc)
+        self.ents = Entities([e for e in self.entities if e.label in self.r.subjects.labels
+                              and not _inside(credits, e.raw_start, e.raw_end)])
         # names a number may sit inside (第十届亚欧博览会): sorted by start, with the running maximum of their ends
         names = sorted([(e.start, e.end) for e in doc.entities if e.label in self.r.skips.name_labels])
         self.name_starts = [s for s, _ in names]

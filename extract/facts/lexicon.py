@@ -236,6 +236,7 @@ class Changes:
     relative_kinds: frozenset[str]
     points: frozenset[str]
     tail: tuple[str, ...]
+    level_tail: tuple[str, ...]  # 提升至24.4%: a level, unless a marker says a change (同比增长至8.2%)
     average: tuple[str, ...]
     phrases: dict[str, tuple[int, str | None]]  # change phrase -> (sign, kind when its marker says one)
     phrase_lens: tuple[int, ...]  # their distinct lengths, longest first
@@ -437,7 +438,8 @@ def _changes(ch: dict[str, Any]) -> Changes:
     rel, ft = ch["relative"], ch["from_to"]
     return Changes(
         relative_units=frozenset(rel["units"]), relative_kinds=frozenset(rel["kinds"]),
-        points=frozenset(rel["points"]), tail=tuple(rel["tail"]), average=longest_first(ch["average"]["words"]),
+        points=frozenset(rel["points"]), tail=tuple(rel["tail"]),
+        level_tail=tuple(rel["level_tail"]), average=longest_first(ch["average"]["words"]),
         phrases=phrases, phrase_lens=tuple(sorted({len(p) for p in phrases}, reverse=True)),
         phrase_last=frozenset(p[-1] for p in phrases), down=down, up=up,
         moves=moves,
@@ -456,7 +458,7 @@ def _changes(ch: dict[str, Any]) -> Changes:
 
 def _skips(s: dict[str, Any]) -> Skips:
     after = s["threshold"]["after"]
-    before = "|".join(f"(?:{s[k]['before_re']})" for k in ("comparison", "ordinal"))
+    before = "|".join(f"(?:{s[k]['before_re']})" for k in ("comparison", "ordinal", "rank"))
     fu = s["furniture"]
     return Skips(s["small_count"]["max"], longest_first(after), frozenset(w[0] for w in after),
                  s["threshold"]["window"], re.compile(before), s["before"]["window"], frozenset(s["in_name"]["labels"]),
