@@ -491,6 +491,7 @@ def _seed(t: dict, pct: dict, r: Reading, u: Units) -> re.Pattern:
             f"[{big_start}](?=[ ]*[{nm.DIGIT_CHARS}])", f"[{r.lone_scale}](?=[\\u3400-\\u9fff])",
             f"[{nm.SOME_CHARS}{r.lead_some}](?=[{v['lead_some_before']}])",
             f"{r.lead_over}(?=[{v['lead_over_before']}])", f"{r.half}(?=[{t['half']['before']}])",
+            f"{r.half}(?!{alt(t['half']['not_before_words'])})(?={alt(t['half']['before_units'])})",
             f"{_fenzhi_scales(fz)}[ ]*{spaced(fz['of'])}", alt(fan, spaced_words=False),
             re.escape(duizhe)]
     firsts = (signs + _firsts(words) + neg + r.minus + "." + nm.DIGIT_CHARS + nm.TENS_CHARS + nm.TEN_SCALE_CHARS
