@@ -120,14 +120,14 @@ def facts_of(doc: Doc, sents: list[Span], rows: list[Row]) -> list[Fact]:
         if unnamed(row.metric, row.change, q) or row.subject is None and (
                 row.metric is None or "metric.phrase" in row.guessed and row.change is None):
             continue  # whose and what: a fact needs a subject or a metric a reader would recognise
-        got = canonical_match(r.metrics, row.base_metric if row.base_metric is not None else row.metric)
-        c = got[0] if got else None
         mk = metric_key(row.metric, q.value, q.unit, row.change)
         key = fact_key(row.subject, mk, q.value, q.unit, row.period)
         mention = _mention(doc, row.start, max(row.end, q.end))
         if key in table.facts:
             table.restate(key, [mention], row.change)
             continue
+        got = canonical_match(r.metrics, row.base_metric if row.base_metric is not None else row.metric)
+        c = got[0] if got else None
         if row.sent not in sentences:
             ss, se = sents[row.sent] if 0 <= row.sent < len(sents) else (0, 0)
             sentences[row.sent] = _one_line(doc.text[ss:se])

@@ -69,7 +69,7 @@ def _since(ctx: Context, q: Quantity, sent: Span) -> Found | None:
     period since a date (7月下旬以来) before it."""
     if ctx.r.periods.accumulated_re.search(ctx.text, max(sent[0], q.start - _REACH), q.start) is None:
         return None
-    d = next((d for d in reversed(ctx.dates.dates) if d.bound == "since" and d.end <= q.start), None)
+    d = next((d for d in reversed(ctx.since_dates) if d.end <= q.start), None)
     return Found(date_period(ctx, d, True), True) if d is not None and d.value_start else None
 
 
