@@ -78,7 +78,7 @@ def _inherited(ctx: Context, rows: Rows, q: Quantity, para: int, stock: bool) ->
     those of the paragraphs before."""
     paragraphs = ctx.doc.paragraphs
     pos = q.start
-    since = ctx.sentence_start(q.start)
+    since = -1 if stock else ctx.sentence_start(q.start)  # a stock inherits a cut-off wherever it was stated
     for p in range(para, max(-1, para - _BACK), -1):
         last = rows.last_period(p, stock, since)
         if last is not None:
