@@ -45,14 +45,10 @@ class Entities:
         self.starts = [e.start for e in self.ents]
 
     def inside(self, lo: int, hi: int) -> list[Entity]:
-        """The entities lying inside [lo, hi), in text order."""
-        i = bisect_left(self.starts, lo)
-        out = []
-        while i < len(self.ents) and self.ents[i].start < hi:
-            if self.ents[i].end <= hi:
-                out.append(self.ents[i])
-            i += 1
-        return out
+        """The entities lying inside [lo, hi), in text order (those starting in it, by two bisections)."""
+        starts = self.starts
+        i = bisect_left(starts, lo)
+        return [e for e in self.ents[i:bisect_left(starts, hi, i)] if e.end <= hi]
 
     def starts_before(self, lo: int, pos: int) -> bool:
         """Whether an entity starts in [lo, pos)."""
@@ -150,9 +146,11 @@ class Context:
         self.seps = list(map(_MATCH_START, self.r.clauses.sep_re.finditer(self.text)))
         self.spaces = list(map(_MATCH_START, _SPACE.finditer(self.text)))
         self.aliases, self.entities = read_aliases(doc, self.r.topics.alias_re)  # with the aliases' mentions
-        credits = _dateline_spans(doc)
-        self.ents = Entities([e for e in self.entities if e.label in self.r.subjects.labels
-                              and not _inside(credits, e.raw_start, e.raw_end)])
+        labels, credits = self.r.subjects.labels, _dateline_spans(doc)
+        ents = [e for e in self.entities if e.label in labels]
+        if credits:  # most articles keep no dateline or credit line in the text
+            ents = [e for e in ents if not _inside(credits, e.raw_start, e.raw_end)]
+        self.ents = Entities(ents)
         # names a number may sit inside (第十届亚欧博览会): sorted by start, with the running maximum of their ends
         names = sorted([(e.start, e.end) for e in doc.entities if e.label in self.r.skips.name_labels])
         self.name_starts = [s for s, _ in names]
@@ -192,6 +190,11 @@ class Context:
         return lo
 
     @cached_property
+    def since_dates(self) -> list[DateRec]:
+        """The dates with bound since (7月下旬以来), in order: listed once, not filtered again per number."""
+        return [d for d in self.dates.dates if d.bound == "since"]
+
+    @cached_property
     def sentence_ends(self) -> list[int]:
         """Where the full sentences end (。！？: across ；), sorted."""
         return list(map(_MATCH_START, self.r.periods.sentence_end_re.finditer(self.text)))
@@ -208,9 +211,10 @@ class Context:
 
     def compact(self, a: int, b: int) -> str:
         """``compact(text[a:b])``; most stretches hold no whitespace, found by a look-up in its positions."""
-        i = bisect_left(self.spaces, a)
-        if i < len(self.spaces) and self.spaces[i] < b:
-            return compact(self.text[a:b])
+        spaces = self.spaces
+        i = bisect_left(spaces, a)
+        if i < len(spaces) and spaces[i] < b:
+            return _WS.sub("", self.text[a:b])
         return self.text[a:b]
 
     def has_space(self, lo: int, hi: int) -> bool:
@@ -220,13 +224,20 @@ class Context:
 
     def clause_start(self, lo: int, pos: int) -> int:
         """Start of the clause holding ``pos`` (after the last separator before it, not before ``lo``)."""
-        i = bisect_left(self.seps, pos) - 1
-        return max(lo, self.seps[i] + 1) if i >= 0 else lo
+        seps = self.seps
+        i = bisect_left(seps, pos) - 1
+        if i < 0:
+            return lo
+        s = seps[i] + 1
+        return s if s > lo else lo
 
     def clause_end(self, pos: int, hi: int) -> int:
         """End of the clause holding ``pos`` (the next separator at or after it, not after ``hi``)."""
-        i = bisect_left(self.seps, pos)
-        return self.seps[i] if i < len(self.seps) and self.seps[i] < hi else max(pos, hi)
+        seps = self.seps
+        i = bisect_left(seps, pos)
+        if i < len(seps) and seps[i] < hi:
+            return seps[i]
+        return pos if pos > hi else hi
 
     @cached_property
     def metric_starts(self) -> list[int]:

@@ -191,6 +191,8 @@ class Topics:
     country_default: str
     countries: frozenset[str]
     body_place_re: re.Pattern[str]  # 潜江市农业农村局: group 1 the place a public body is named after
+    country_words: tuple[str, ...]  # the anaphors of kind country or home (我国, 全国), in rule order
+    home_words: tuple[str, ...]  # those of kind home
 
 
 def anaphor_at(tr: Topics, s: str, i: int = 0) -> str | None:
@@ -394,7 +396,9 @@ def _topics(s: dict[str, Any]) -> Topics:
                   t["headline_max"], re.compile(s["alias"]["pattern"]), anaphors, longest_first(anaphors),
                   tuple(sorted({len(w) for w in anaphors}, reverse=True)),
                   re.compile(s["anaphor_prefix"]["pattern"]), re.compile(trie_pattern(anaphors)),
-                  country_default, countries, body)
+                  country_default, countries, body,
+                  tuple(w for w, a in anaphors.items() if a.kind in ("country", "home")),
+                  tuple(w for w, a in anaphors.items() if a.kind == "home"))
 
 
 def _lists(c: dict[str, Any], resp: dict[str, Any]) -> Lists:

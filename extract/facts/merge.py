@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -115,19 +116,20 @@ def facts_of(doc: Doc, sents: list[Span], rows: list[Row]) -> list[Fact]:
     table = FactTable()
     sentences: dict[int, str] = {}
     r = rules()
+    raw_span = doc.raw_span if doc.mapped is None else doc.mapped.raw_span  # (the text has a map: no check per row)
     for row in rows:
         q = row.q
         if unnamed(row.metric, row.change, q) or row.subject is None and (
                 row.metric is None or "metric.phrase" in row.guessed and row.change is None):
             continue  # whose and what: a fact needs a subject or a metric a reader would recognise
-        got = canonical_match(r.metrics, row.base_metric if row.base_metric is not None else row.metric)
-        c = got[0] if got else None
         mk = metric_key(row.metric, q.value, q.unit, row.change)
         key = fact_key(row.subject, mk, q.value, q.unit, row.period)
-        mention = _mention(doc, row.start, max(row.end, q.end))
+        mention = _mention(doc.doc_id, raw_span, row.start, max(row.end, q.end))
         if key in table.facts:
             table.restate(key, [mention], row.change)
             continue
+        got = canonical_match(r.metrics, row.base_metric if row.base_metric is not None else row.metric)
+        c = got[0] if got else None
         if row.sent not in sentences:
             ss, se = sents[row.sent] if 0 <= row.sent < len(sents) else (0, 0)
             sentences[row.sent] = _one_line(doc.text[ss:se])
@@ -141,10 +143,10 @@ def facts_of(doc: Doc, sents: list[Span], rows: list[Row]) -> list[Fact]:
     return table.values()
 
 
-def _mention(doc: Doc, s: int, e: int) -> Mention:
-    """A mention of ``doc.text[s:e]``, with its raw span."""
-    rs, re_ = doc.raw_span(s, e)
-    return Mention(doc_id=doc.doc_id, start=s, end=e, raw_start=rs, raw_end=re_)
+def _mention(doc_id: str, raw_span: Callable[[int, int], tuple[int, int]], s: int, e: int) -> Mention:
+    """A mention of ``text[s:e]`` of the document ``doc_id``, with its raw span (``raw_span``: its text's map)."""
+    rs, re_ = raw_span(s, e)
+    return Mention(doc_id, s, e, rs, re_)
 
 
 def _one_line(s: str) -> str:

@@ -38,11 +38,12 @@ class Metric:
     phrase: bool = False
 
 
-def metric_for(ctx: Context, q: Quantity, cs: int, upto: int, se: int) -> Metric:
+def metric_for(ctx: Context, q: Quantity, cs: int, upto: int, se: int, date_end: int | None = None) -> Metric:
     """The metric of ``q`` stated before ``upto`` in the clause starting at ``cs``, after the subject's words
-    (ending at ``se``; ``cs`` when none is stated in the clause)."""
+    (ending at ``se``; ``cs`` when none is stated in the clause); ``date_end``: the end of the clause's dates
+    before ``upto`` when the caller has it already (``ctx.dates.end_after(cs, upto, cs)``)."""
     mr = ctx.r.metrics
-    lo = max(ctx.dates.end_after(cs, upto, cs), se)
+    lo = max(ctx.dates.end_after(cs, upto, cs) if date_end is None else date_end, se)
     got = _clause_metric(ctx, lo, upto)
     if q.unit in mr.classifiers:
         noun = count_noun(ctx, q)

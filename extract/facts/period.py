@@ -69,7 +69,7 @@ def _since(ctx: Context, q: Quantity, sent: Span) -> Found | None:
     period since a date (7月下旬以来) before it."""
     if ctx.r.periods.accumulated_re.search(ctx.text, max(sent[0], q.start - _REACH), q.start) is None:
         return None
-    d = next((d for d in reversed(ctx.dates.dates) if d.bound == "since" and d.end <= q.start), None)
+    d = next((d for d in reversed(ctx.since_dates) if d.end <= q.start), None)
     return Found(date_period(ctx, d, True), True) if d is not None and d.value_start else None
 
 
@@ -78,7 +78,7 @@ def _inherited(ctx: Context, rows: Rows, q: Quantity, para: int, stock: bool) ->
     those of the paragraphs before."""
     paragraphs = ctx.doc.paragraphs
     pos = q.start
-    since = ctx.sentence_start(q.start)
+    since = -1 if stock else ctx.sentence_start(q.start)  # a stock inherits a cut-off wherever it was stated
     for p in range(para, max(-1, para - _BACK), -1):
         last = rows.last_period(p, stock, since)
         if last is not None:

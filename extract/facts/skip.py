@@ -19,25 +19,25 @@ def skip(ctx: Context, q: Quantity, sent: Span) -> bool:
     if q.unit is None or not _DIGIT.search(q.text) and Decimal(q.value) <= ctx.r.skips.small_count_max \
             and q.kind not in ("duration", "money", "percent"):
         return True
-    sk = ctx.r.skips
-    c = ctx.text[q.end:q.end + 1]  # what follows, blanks aside, starts with this unless it is blank
+    sk, t, start, end, kind = ctx.r.skips, ctx.text, q.start, q.end, q.kind  # (read once: asked for every number)
+    c = t[end:end + 1]  # what follows, blanks aside, starts with this unless it is blank
     if (c in sk.after_firsts or c.isspace()) \
-            and ctx.compact(q.end, min(q.end + sk.after_window, sent[1])).startswith(sk.after) \
+            and ctx.compact(end, min(end + sk.after_window, sent[1])).startswith(sk.after) \
             or q.text.endswith(sk.after):  # 400亿元大关; 65岁及以上 (the bracket in the number's own text)
         return True
-    before = ctx.compact(max(sent[0], q.start - sk.before_window), q.start)
-    if sk.before_re.search(before) or q.kind in sk.window_kinds and before.endswith(sk.window_before) \
-            or before.endswith(sk.milestone_before) or ctx.all_dates.overlaps(q.start, q.end) \
-            or q.kind in sk.rate_kinds and (before.endswith(sk.rate) or ctx.text.startswith(sk.rate, q.end)) \
-            or q.kind in sk.event_kinds and ctx.text.startswith(sk.event, q.end):
+    before = ctx.compact(max(sent[0], start - sk.before_window), start)
+    if sk.before_re.search(before) or kind in sk.window_kinds and before.endswith(sk.window_before) \
+            or before.endswith(sk.milestone_before) or ctx.all_dates.overlaps(start, end) \
+            or kind in sk.rate_kinds and (before.endswith(sk.rate) or t.startswith(sk.rate, end)) \
+            or kind in sk.event_kinds and t.startswith(sk.event, end):
         return True  # …; 以1港元兑1.03澳门元; 800米决赛
-    c = ctx.text[q.start - 1:q.start]
+    c = t[start - 1:start]
     if c and c.isascii() and (c.isalpha() or c in " -") \
-            and sk.model_before_re.search(ctx.text, max(0, q.start - 12), q.start) \
-            or q.text[-1:].isdigit() and sk.model_after_re.match(ctx.text, q.end):
+            and sk.model_before_re.search(t, max(0, start - 12), start) \
+            or q.text[-1:].isdigit() and sk.model_after_re.match(t, end):
         return True  # iPhone 15, A17, 5G
-    return bool(ctx.doc.corrupt) and ctx.doc.is_corrupt(q.start, q.end) or ctx.in_name(q) \
-        or "\n" in ctx.text[max(0, q.start - sk.furniture_line):q.start] and _furniture(ctx, q)
+    return bool(ctx.doc.corrupt) and ctx.doc.is_corrupt(start, end) or ctx.in_name(q) \
+        or t.find("\n", max(0, start - sk.furniture_line), start) >= 0 and _furniture(ctx, q)
 
 
 def _furniture(ctx: Context, q: Quantity) -> bool:

@@ -187,7 +187,10 @@ def _possessor(ctx: Context, lo: int, upto: int) -> Stated | None:
     carried over from an earlier sentence)."""
     t, sr = ctx.text, ctx.r.subjects
     de = t.find(sr.possessive, lo, min(upto, lo + sr.np_max + 1))
-    if de < 0 or ctx.metric_search(de + 1, upto) is None or ctx.metric_search(de + 1, upto).start() != de + 1:
+    if de < 0:
+        return None
+    m = ctx.metric_search(de + 1, upto)
+    if m is None or m.start() != de + 1:
         return None
     np_ = strip(ctx.compact(lo, de), ctx.r.strip)
     if sr.np_min <= len(np_) <= sr.np_max and sr.np_re.fullmatch(np_) and not np_.startswith(sr.np_bad_start) \

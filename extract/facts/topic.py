@@ -55,8 +55,7 @@ class Topic:
         labels = self.tr.labels
         for e in self.ctx.entities:
             if e.label in labels:
-                k = (e.text, e.label, getattr(e, "entity_id", None), getattr(e, "canonical", None)) if linked \
-                    else (e.text, e.label, None, None)
+                k = (e.text, e.label, e.entity_id, e.canonical) if linked else (e.text, e.label, None, None)
                 got = uniq.get(k)
                 if got is None:
                     uniq[k] = [1, e.start, e]
@@ -80,7 +79,7 @@ class Topic:
     def key(self, e: Entity) -> str:
         """The key of the thing an entity names: its entity_id when the entity stage gives one, else its name
         as the article says it (an alias for a full name), a place without its admin suffix."""
-        eid = getattr(e, "entity_id", None)
+        eid = e.entity_id if _LINKED else None
         if eid:
             return str(eid)
         name = self.aliases.get(e.text, e.text)
@@ -91,7 +90,7 @@ class Topic:
         got = self.aliases.get(e.text)
         if got is not None:
             return got
-        canonical = getattr(e, "canonical", None)
+        canonical = e.canonical if _LINKED else None
         return self.aliases.get(canonical, e.text) if canonical else e.text
 
     def _add(self, e: Entity, n: int, first: int) -> None:
@@ -158,10 +157,9 @@ class Topic:
         tr, text = self.tr, self.ctx.text
         if not tr.country_default:
             return
-        words = [w for w, a in tr.anaphors.items() if a.kind in ("country", "home")]
-        home = [w for w, a in tr.anaphors.items() if a.kind == "home"]  # 全国 in a lead is often a comparison
+        words, home = tr.country_words, tr.home_words  # 全国 in a lead is often a comparison: only home words there
         score = sum(tr.weights[weight] for (s, e), weight, ws in ((head, "headline", words), (lead, "lead", home))
-                    if any(w in text[s:e] for w in ws))
+                    if any(text.find(w, s, e) >= 0 for w in ws))  # (no slice of the span per word)
         if not score:
             return
         n = sum(text.count(w) for w in words)
