@@ -43,7 +43,7 @@ from extract.numbers.yuan import local_yuan
 from extract.rules import load_toml
 from extract.spans import Taken
 
-__all__ = ["QMatch", "extract", "find_currency_mentions", "find_quantities"]
+__all__ = ["QMatch", "currency_names", "extract", "find_currency_mentions", "find_quantities"]
 
 _OUT_APPROX = {"exact": None}
 
@@ -103,6 +103,12 @@ def _currency_re() -> tuple[re.Pattern[str], dict[str, str]]:
     names = {w: r.canonical for w, r in u.of.items()
              if r.kind == "money" and len(w) >= 2 and not r.boundary and w[0] not in u.mention_not_first}
     return re.compile(alt(names, spaced_words=False)), names
+
+
+def currency_names() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The pattern of the currency names :func:`find_currency_mentions` reads, and each name's ISO code: for a
+    caller that scans only where its own table of first characters says a name may begin (the entity stage)."""
+    return _currency_re()
 
 
 def find_currency_mentions(text: str, skip: Iterable[Span] = ()) -> list[tuple[int, int, str]]:
