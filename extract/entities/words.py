@@ -112,6 +112,16 @@ def single_words(bnd: bytearray, n: int) -> bytearray:
     return bytearray(single.tobytes())
 
 
+def word_starts(bnd: bytearray, may: np.ndarray) -> tuple[list[int], list[int]]:
+    """Start and end of every word starting at a position ``p`` < n - 1 where ``may[p]`` (from the boundary
+    mask: the words tile the text, so a word ends at the next boundary)."""
+    at = np.flatnonzero(np.frombuffer(bnd, dtype=bool))
+    k = int(np.searchsorted(at, len(may)))  # the words starting before len(may)
+    starts, ends = at[:k], at[1:k + 1]
+    sel = may[starts]
+    return starts[sel].tolist(), ends[sel].tolist()
+
+
 def word_at(bnd: bytearray, p: int) -> int:
     """End of the word that starts at ``p``."""
     return bnd.find(1, p + 1)
@@ -146,12 +156,13 @@ class Pairs:
     def __init__(self, points: np.ndarray) -> None:
         h = _pair_hash(points[:-1], points[1:])
         self.byte = h >> 3
-        self.bit = (h & 7).astype(np.uint8)
+        self.mask = np.left_shift(1, (h & 7).astype(np.uint8), dtype=np.uint8)  # the bit within the byte
 
     def starts(self, bits: np.ndarray) -> np.ndarray:
         """Per position 0..n-2: True where a word of ``bits`` may begin (its first two characters stand there,
-        or collide with them in the hash: a filter, never a proof)."""
-        return ((bits[self.byte] >> self.bit) & 1).astype(bool)
+        or collide with them in the hash: a filter, never a proof).  One mask per position, made once a
+        document, so each table costs a gather and an ``and``."""
+        return (bits[self.byte] & self.mask).astype(bool)
 
 
 def scan(pattern: re.Pattern[str], bits: np.ndarray, text: str, pairs: Pairs) -> list[re.Match[str]]:
