@@ -17,7 +17,7 @@ import jieba
 import numpy as np
 
 from extract.entities.candidate import Cand
-from extract.entities.words import Pairs, pair_bits
+from extract.entities.words import Pairs, pair_bits, word_starts
 from extract.rules import load_list, rules_dir
 from extract.segment import cut_spans
 
@@ -31,7 +31,9 @@ class Gazetteer:
     canonical: dict[str, str]  # a short form -> the full name a file gives it (桑植 -> 桑植县); others: absent
     weak: frozenset[str]  # short forms that need a vote from their context (a county's: 大关, 江海)
     cut: dict[str, tuple[bytes, int]]  # name -> (its word boundaries as a 0/1 mask over 0..len, its word count)
-    first: dict[str, int]  # first word of a name (as jieba cuts the name) -> most words a name starting so has
+    # first word of a name (as jieba cuts the name) -> (most words a name starting so has, whether that word is a
+    # one-word name itself): one look-up per word of the text where two were
+    first: dict[str, tuple[int, bool]]
     pairs: np.ndarray  # bit _pair_hash(first two characters of a name) set (a filter, never a proof)
     common: frozenset[str]  # words of jieba's dictionary that are no names (see ``common_words``)
     tag: dict[str, str]  # every word of jieba's dictionary -> its part-of-speech tag (a look-up, never posseg)
@@ -136,7 +138,8 @@ def _index(label: dict[str, str]) -> dict:
         cut[name] = (bytes(mask), len(words))
         head = name[:words[0][1]]
         first[head] = max(first.get(head, 0), len(words))
-    return {"cut": cut, "first": first, "pairs": pair_bits(list(cut))}
+    return {"cut": cut, "first": {head: (k, cut.get(head, (b"", 0))[1] == 1) for head, k in first.items()},
+            "pairs": pair_bits(list(cut))}
 
 
 def matches(gaz: Gazetteer, text: str, bnd: bytearray, pairs: Pairs) -> list[Cand]:
@@ -150,16 +153,18 @@ def matches(gaz: Gazetteer, text: str, bnd: bytearray, pairs: Pairs) -> list[Can
     found: list[tuple[int, int, int, str]] = []  # (-words, start, end, name) in text order
     last = 0
     overlap = False
-    for p, e in zip(*_word_starts(bnd, pairs.starts(gaz.pairs)), strict=True):
+    for p, e in zip(*word_starts(bnd, pairs.starts(gaz.pairs)), strict=True):
         name = text[p:e]
-        k = first.get(name)
-        if k is None:
+        got = first.get(name)
+        if got is None:
             continue
-        hit = cut.get(name)
-        if hit is not None and hit[1] == 1:
+        k, single = got
+        if single:
             found.append((-1, p, e, name))
             overlap |= p < last
             last = e
+        if k == 1:
+            continue  # the usual case: no name of more words starts so
         for words in range(2, k + 1):  # the names of 2 … k words from p
             if e >= n:
                 break
@@ -172,16 +177,6 @@ def matches(gaz: Gazetteer, text: str, bnd: bytearray, pairs: Pairs) -> list[Can
                 last = e
     label, rule = gaz.label, gaz.rule
     return [Cand(s, e, label[name], rule[name]) for _, s, e, name in (_ruler_resolve(found, n) if overlap else found)]
-
-
-def _word_starts(bnd: bytearray, may: np.ndarray) -> tuple[list[int], list[int]]:
-    """Start and end of every word starting at a position ``p`` < n - 1 where ``may[p]`` (from the boundary
-    mask: the words tile the text, so a word ends at the next boundary)."""
-    at = np.flatnonzero(np.frombuffer(bnd, dtype=bool))
-    k = int(np.searchsorted(at, len(may)))  # the words starting before len(may)
-    starts, ends = at[:k], at[1:k + 1]
-    sel = may[starts]
-    return starts[sel].tolist(), ends[sel].tolist()
 
 
 _BY_START = operator.itemgetter(1)

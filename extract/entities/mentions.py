@@ -14,6 +14,7 @@ organisations and places found, their short forms, and the entity each mention b
 
 from __future__ import annotations
 
+import operator
 from functools import lru_cache
 
 from extract.entities.candidate import Cand
@@ -22,6 +23,7 @@ from extract.entities.lexicon import rules
 
 _NAME_LABELS = ("ORG", "LOC")
 _GAZETTEER_RULES = "gazetteer."  # the names of the lists match everywhere already
+_START_END = operator.attrgetter("start", "end")  # a C-level sort key (no Python call per candidate)
 
 
 def expand(ctx: Ctx, ents: list[Cand]) -> list[Cand]:
@@ -45,7 +47,7 @@ def expand(ctx: Ctx, ents: list[Cand]) -> list[Cand]:
                 for short in _short_forms(ctx, c):
                     forms.setdefault(short, ("ORG", r.org.rule_propagated, full))
     new += _mentions(ctx, forms, taken)
-    out = sorted(ents + new, key=lambda c: (c.start, c.end))
+    out = sorted(ents + new, key=_START_END)
     _tickers(ctx, out)
     return out
 

@@ -11,16 +11,29 @@ Character spans are the truth (jieba may cut 处处长 as 处处/长); words onl
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from extract.entities.candidate import Cand
 from extract.entities.context import Ctx
-from extract.entities.lexicon import Rules
+from extract.entities.lexicon import Rules, rules
 from extract.entities.words import scan
 
 
 def valid_name(r: Rules, name: str) -> bool:
     """Whether ``name`` may be a personal name: its length, no character of ``not_in_name``, no title, no
-    other gazetteer name, no common word."""
+    other gazetteer name, no common word.  It depends on the name alone, so with the process's rules each name
+    is decided once a process (as ``nameparts.name_word``): the title rules ask it for every length tried."""
+    return _valid_name(name) if r is rules() else _is_valid_name(r, name)
+
+
+@lru_cache(maxsize=1 << 16)
+def _valid_name(name: str) -> bool:
+    """:func:`valid_name` with the process's rules, cached."""
+    return _is_valid_name(rules(), name)
+
+
+def _is_valid_name(r: Rules, name: str) -> bool:
+    """:func:`valid_name`, computed."""
     lo, hi = r.per.name_len
     return lo <= len(name) <= hi and not any(ch in r.per.not_in_name for ch in name) and name not in r.per.titles \
         and r.gaz.label.get(name, "PERSON") == "PERSON" and name not in r.gaz.common
@@ -43,9 +56,8 @@ def _name_at(ctx: Ctx, p: int) -> tuple[int, int] | None:
         tail = _cut_at_trigger(ctx.r, tail)
         return (p, p + len(head) + len(per.dot) + len(tail)) if tail else None
     lo = per.name_len[0]
-    run = 0
-    while p + run < len(text) and run < per.max_len and ctx.r.chars.is_han.match(text[p + run]):
-        run += 1
+    m = ctx.r.chars.is_han_run.match(text, p, p + per.max_len)  # the Han characters from p, at most max_len
+    run = m.end() - p if m else 0
     surname = run >= lo and (text[p] in per.surnames or text[p:p + per.compound_len] in per.compound)
     if surname and text[p] in per.ambiguous and text[p + 1] in per.given_not:
         return None  # 当事人|应自收到: a modal or a preposition after a character that is seldom a surname

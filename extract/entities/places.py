@@ -10,12 +10,11 @@ descriptor words (洋山|深水|港区), but never starts with a verb or functio
 
 from __future__ import annotations
 
-import numpy as np
-
 from extract.entities.candidate import Cand
 from extract.entities.context import Ctx
 from extract.entities.lexicon import Rules
 from extract.entities.nameparts import is_name_word, left_edge, name_parts
+from extract.entities.words import word_starts
 
 
 def loc_cands(ctx: Ctx) -> list[Cand]:
@@ -308,13 +307,9 @@ def _facility_word(ctx: Ctx, a: int, b: int) -> int | None:
 
 def dictionary_places(ctx: Ctx) -> list[Cand]:
     """Words jieba tags as places, with a second vote from the context (see ``[loc.dictionary]``)."""
-    dic, text, bnd = ctx.r.loc.dictionary, ctx.text, ctx.bnd
-    found = []
-    may = ctx.pairs.starts(dic.pairs) & np.frombuffer(bnd, dtype=bool)[:len(text) - 1]  # word starts only
-    for p in np.flatnonzero(may).tolist():
-        e = bnd.find(1, p + 1)
-        if text[p:e] in dic.words:
-            found.append((p, e))
+    dic, text, words = ctx.r.loc.dictionary, ctx.text, ctx.r.loc.dictionary.words
+    found = [(p, e) for p, e in zip(*word_starts(ctx.bnd, ctx.pairs.starts(dic.pairs)), strict=True)
+             if text[p:e] in words]  # the words starting where a place word's first two characters stand
     if not found:
         return []
     known = {c.start for c in ctx.anchors.locs} | {c.end for c in ctx.anchors.locs}

@@ -112,6 +112,16 @@ def single_words(bnd: bytearray, n: int) -> bytearray:
     return bytearray(single.tobytes())
 
 
+def word_starts(bnd: bytearray, may: np.ndarray) -> tuple[list[int], list[int]]:
+    """Start and end of every word starting at a position ``p`` < n - 1 where ``may[p]`` (from the boundary
+    mask: the words tile the text, so a word ends at the next boundary)."""
+    at = np.flatnonzero(np.frombuffer(bnd, dtype=bool))
+    k = int(np.searchsorted(at, len(may)))  # the words starting before len(may)
+    starts, ends = at[:k], at[1:k + 1]
+    sel = may[starts]
+    return starts[sel].tolist(), ends[sel].tolist()
+
+
 def word_at(bnd: bytearray, p: int) -> int:
     """End of the word that starts at ``p``."""
     return bnd.find(1, p + 1)
@@ -123,6 +133,11 @@ def codes(text: str) -> np.ndarray:
 
 
 _PAIR_MASK = (1 << 20) - 1
+# A table has about 16 bits per word, 2**16 to 2**20 (8 to 128 KB; gazetteer and dictionary places 32 KB, titles,
+# boundary words and currency names 8 KB): each table is read at every position of every document, and in the
+# pipeline the other stages push it out of the CPU cache between two documents, so a smaller table costs fewer cold
+# reads; at most about 1 bit in 16 set, few false starts are tried (a filter, never a proof: same matches)
+_MIN_BITS, _BITS_PER_WORD = 1 << 16, 16
 
 
 def _pair_hash(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -131,12 +146,13 @@ def _pair_hash(first: np.ndarray, second: np.ndarray) -> np.ndarray:
 
 
 def pair_bits(words: list[str]) -> np.ndarray:
-    """A bit per ``_pair_hash`` value, set for the first two characters of each word (all of 2+ characters):
-    128 KB, so it stays in the CPU cache between documents."""
+    """A bit per value of the low bits of ``_pair_hash`` (as many as the table has: see ``_MIN_BITS``), set for
+    the first two characters of each word (all of 2+ characters)."""
     assert all(len(w) >= 2 for w in words)
+    size = min(max(_MIN_BITS, 1 << (_BITS_PER_WORD * len(words) - 1).bit_length()), _PAIR_MASK + 1) - 1
     firsts = np.array([[ord(w[0]), ord(w[1])] for w in words], dtype=np.int64).reshape(-1, 2)
-    bits = np.zeros(_PAIR_MASK + 1, dtype=bool)
-    bits[_pair_hash(firsts[:, 0], firsts[:, 1])] = True
+    bits = np.zeros(size + 1, dtype=bool)
+    bits[_pair_hash(firsts[:, 0], firsts[:, 1]) & size] = True
     return np.packbits(bits, bitorder="little")
 
 
@@ -144,14 +160,18 @@ class Pairs:
     """The ``_pair_hash`` of every two neighbouring characters of a text, split for look-ups in ``pair_bits``."""
 
     def __init__(self, points: np.ndarray) -> None:
-        h = _pair_hash(points[:-1], points[1:])
-        self.byte = h >> 3
-        self.bit = (h & 7).astype(np.uint8)
+        self.hash = _pair_hash(points[:-1], points[1:])
+        self._split: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # table bytes -> (byte, bit mask) per position
 
     def starts(self, bits: np.ndarray) -> np.ndarray:
         """Per position 0..n-2: True where a word of ``bits`` may begin (its first two characters stand there,
-        or collide with them in the hash: a filter, never a proof)."""
-        return ((bits[self.byte] >> self.bit) & 1).astype(bool)
+        or collide with them in the hash: a filter, never a proof).  The byte and bit of every position are made
+        once a document per table size, so each table costs a gather and an ``and``."""
+        split = self._split.get(len(bits))
+        if split is None:
+            h = self.hash & (len(bits) * 8 - 1)
+            split = self._split[len(bits)] = (h >> 3, np.left_shift(1, (h & 7).astype(np.uint8), dtype=np.uint8))
+        return (bits[split[0]] & split[1]).astype(bool)
 
 
 def scan(pattern: re.Pattern[str], bits: np.ndarray, text: str, pairs: Pairs) -> list[re.Match[str]]:

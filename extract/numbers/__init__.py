@@ -43,7 +43,7 @@ from extract.numbers.yuan import local_yuan
 from extract.rules import load_toml
 from extract.spans import Taken
 
-__all__ = ["QMatch", "extract", "find_currency_mentions", "find_quantities"]
+__all__ = ["QMatch", "currency_names", "extract", "find_currency_mentions", "find_quantities"]
 
 _OUT_APPROX = {"exact": None}
 
@@ -74,16 +74,21 @@ def extract(doc: Doc) -> list[Quantity]:
 
 
 @cache
-def _wide_thousands_re() -> tuple[re.Pattern[str], str]:
-    """numerals.toml [wide_thousands]: digit groups joined by a full-width comma, and the full-width digits."""
+def _wide_thousands_re() -> tuple[re.Pattern[str], str, re.Pattern[str]]:
+    """numerals.toml [wide_thousands]: digit groups joined by a full-width comma, the full-width digits, and a
+    digit, the comma and a digit (what every group holds: a text without it, most, is not scanned by the group
+    regex, whose look-behind is tried at every character)."""
     w = load_toml("numbers/numerals")["wide_thousands"]
-    return re.compile(rf"(?<![\d.,{w['comma']}])\d{{1,3}}(?:{w['comma']}\d{{3}})+(?!\d)"), w["digits"]
+    return re.compile(rf"(?<![\d.,{w['comma']}])\d{{1,3}}(?:{w['comma']}\d{{3}})+(?!\d)"), w["digits"], \
+        re.compile(rf"\d{w['comma']}\d")
 
 
 def _wide_thousands(doc: Doc, text: str) -> str:
     """The text to scan: ４，５６５ (full-width digits in the raw input) read as 4,565, one character for one,
     so that every offset stays the text's own."""
-    pattern, wide = _wide_thousands_re()
+    pattern, wide, joined = _wide_thousands_re()
+    if joined.search(text) is None:
+        return text
     out = None
     for m in pattern.finditer(text):
         s, e = m.span()
@@ -103,6 +108,12 @@ def _currency_re() -> tuple[re.Pattern[str], dict[str, str]]:
     names = {w: r.canonical for w, r in u.of.items()
              if r.kind == "money" and len(w) >= 2 and not r.boundary and w[0] not in u.mention_not_first}
     return re.compile(alt(names, spaced_words=False)), names
+
+
+def currency_names() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The pattern of the currency names :func:`find_currency_mentions` reads, and each name's ISO code: for a
+    caller that scans only where its own table of first characters says a name may begin (the entity stage)."""
+    return _currency_re()
 
 
 def find_currency_mentions(text: str, skip: Iterable[Span] = ()) -> list[tuple[int, int, str]]:
