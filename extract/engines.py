@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import os
 import pickle
 import signal
@@ -36,11 +37,24 @@ Chunk = list[tuple[str, Doc]]
 _WARM_TEXT = "2024年1月，新疆霍尔果斯口岸进出口货运量达836.8万吨，同比增长12.5%。\n據海關統計，進出口總值增長。"
 
 
+# Young-generation collections per this many container allocations (Python's default is 700): the extractors
+# allocate millions of short-lived tuples and records that reference counting frees; at the default the cyclic
+# collector ran about 200 times per 120 articles, 3 % of the CPU time, for no garbage.
+_GC_GEN0 = 50_000
+
+
 def warm() -> None:
-    """Load jieba's dictionary, the user words and the rules once per worker process."""
+    """Load jieba's dictionary, the user words and the rules once per worker process, then freeze them.
+
+    Frozen objects (the dictionaries and rule tables: millions of them) are never walked by the cyclic
+    collector again, and forked workers keep sharing their pages instead of copying them on each collection.
+    """
     lexicon.tokenizer()
     with contextlib.suppress(Exception):  # a failing extractor is reported per document, not here
         pipeline.process_doc(Doc(source="warm-up", raw=_WARM_TEXT))
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(_GC_GEN0, *gc.get_threshold()[1:])
 
 
 @cache
