@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -108,19 +109,23 @@ class Ctx:
         k = self.plain.find(1, j, pos)
         return pos if k < 0 else k
 
+    def words(self, s: int, e: int) -> Iterator[tuple[int, int]]:
+        """The document's words lying inside [s, e): from the first one starting at or after ``s`` (lazily: the
+        callers stop at the first word that decides)."""
+        bnd = self.bnd
+        a = bnd.find(1, s)
+        b = bnd.find(1, a + 1) if a >= 0 else -1
+        while 0 <= b <= e:
+            yield a, b
+            a, b = b, bnd.find(1, b + 1)
+
     def has_common_word(self, s: int, e: int) -> bool:
         """True when a dictionary word that is not a name lies inside [s, e) (jieba words of the document)."""
         text = self.text
         if self.r.gaz.label.get(text[s:e]) == "PERSON":
             return False
-        common, bnd = self.r.gaz.common, self.bnd
-        a = bnd.find(1, s)  # the words from the first one starting at or after ``s``
-        b = bnd.find(1, a + 1) if a >= 0 else -1
-        while 0 <= b <= e:
-            if text[a:b] in common:
-                return True
-            a, b = b, bnd.find(1, b + 1)
-        return False
+        common = self.r.gaz.common
+        return any(text[a:b] in common for a, b in self.words(s, e))
 
     def opens_common_word(self, s: int, e: int) -> bool:
         """True when the word of the text starting at ``s`` is a common dictionary word inside [s, e) or the name

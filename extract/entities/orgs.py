@@ -186,17 +186,13 @@ def _after_ordinal(ctx: Ctx, a: int, b: int) -> bool:
 def _verb_inside(ctx: Ctx, s: int, a: int) -> bool:
     """True when the words between ``s`` and the word touching the head at ``a`` read as a clause: two verbs in a
     row or an adverb (合川区|累计|建成|充电|站, 已|开通|基站), not an office's name (查检|三科, 行政|审批|局)."""
-    text, bnd, tag, org = ctx.text, ctx.bnd, ctx.r.gaz.tag, ctx.r.org
-    last = bnd.rfind(1, s, a)
-    p, verb = bnd.find(1, s), False
-    while 0 <= p < last:
-        q = bnd.find(1, p + 1)
-        if q > last:
-            break
+    text, tag, org = ctx.text, ctx.r.gaz.tag, ctx.r.org
+    verb = False
+    for p, q in ctx.words(s, ctx.bnd.rfind(1, s, a)):
         t = tag.get(text[p:q])
         if t in org.clause_tags or (verb and t in org.verb_tags):
             return True
-        verb, p = t in org.verb_tags, q
+        verb = t in org.verb_tags
     return False
 
 
