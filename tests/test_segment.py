@@ -101,6 +101,11 @@ def test_same_words_as_jieba_on_tricky_input(text):
     assert tokenizer().lcut(text.encode("utf-8")) == stock().lcut(text.encode("utf-8"))
 
 
+def test_same_words_as_jieba_with_lone_surrogates():
+    """Undecodable bytes kept as lone surrogates are walls, as jieba sees them (no encoding error)."""
+    same_words("霍尔果斯\udcff口岸\ud800中欧班列𠀀经济\udfff")
+
+
 piece = st.one_of(st.sampled_from(WORDS), st.sampled_from(CHARS), st.sampled_from(OTHER), st.text(max_size=3))
 
 
