@@ -8,21 +8,25 @@ outputs do not depend on the engine or the number of workers.
 from __future__ import annotations
 
 import contextlib
+import copyreg
 import ctypes
+import dataclasses
 import gc
+import io
+import operator
 import os
 import pickle
 import signal
 import sys
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from extract import dedup, lexicon, pipeline
-from extract.model import Doc, jsonl_bytes
+from extract.model import Doc, Fact, Mention, jsonl_bytes
 from extract.store import STORE_FORMAT
 
 RECORD_KINDS = ("quantities", "dates", "entities")
@@ -95,9 +99,29 @@ def _lines(recs: list[Any], step: int = 512) -> bytes:
     return bytes(out)
 
 
+def _by_fields(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
+    """A slotted record pickled as its class and its field values, in order (read back by calling the class):
+    half the time and four fifths the bytes of the default (a dict of slot names and values per object)."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    get = operator.attrgetter(*names) if len(names) > 1 else (lambda obj: (getattr(obj, names[0]),))
+    return lambda obj: (cls, get(obj))
+
+
+# the store's picklers: a document's facts are thousands of Fact and Mention objects
+_DISPATCH = {**copyreg.dispatch_table, Fact: _by_fields(Fact), Mention: _by_fields(Mention)}
+
+
 def pickled(entry: tuple[dict[str, Any], ...]) -> tuple[bytes, ...]:
     """The parts of an entry as the store writes them."""
-    return tuple(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL) for part in entry)
+    return tuple(_dumps(part) for part in entry)
+
+
+def _dumps(part: dict[str, Any]) -> bytes:
+    buf = io.BytesIO()
+    p = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    p.dispatch_table = _DISPATCH
+    p.dump(part)
+    return buf.getvalue()
 
 
 def _input_of(doc: Doc) -> dict[str, Any]:

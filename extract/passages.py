@@ -109,21 +109,22 @@ class Piece:
 
 
 def _pieces(text: str, paras: list[Span], end: re.Pattern[str]) -> list[Piece]:
-    """Every paragraph cut at its sentence ends (blanks between sentences belong to no piece)."""
+    """Every paragraph cut at its sentence ends (blanks between sentences belong to no piece).
+
+    A piece's key is read in place (``findall`` between two offsets, the same as on the slice: the word-run
+    pattern has no look-around), one slice less per piece."""
     out: list[Piece] = []
-
-    def add(s: int, e: int, p: int, ends: bool) -> None:
-        while s < e and text[s].isspace():
-            s += 1
-        if s < e:
-            out.append(Piece(s, e, p, key(text[s:e]), ends))
-
+    runs = _WORD_RUN.findall
     for p, (s, e) in enumerate(paras):
+        cuts = [m.end() for m in end.finditer(text, s, e)]
+        cuts.append(e)
         pos = s
-        for m in end.finditer(text, s, e):
-            add(pos, m.end(), p, True)
-            pos = m.end()
-        add(pos, e, p, False)
+        for i, c in enumerate(cuts):
+            while pos < c and text[pos].isspace():
+                pos += 1
+            if pos < c:
+                out.append(Piece(pos, c, p, "".join(runs(text, pos, c)).lower(), i < len(cuts) - 1))
+            pos = c
     return out
 
 
@@ -147,11 +148,14 @@ class _Seen:
         if not k or k in self.keys:
             return
         self.keys[k] = para
-        if len(k) > self.anchor:
-            for table, a in ((self.heads, k[:self.anchor]), (self.tails, k[-self.anchor:])):
-                bucket = table.setdefault(a, [])
-                if len(bucket) < BUCKET:
-                    bucket.append(k)
+        n = self.anchor
+        if len(k) > n:  # (the head and the tail written out: no tuple of pairs built per key)
+            bucket = self.heads.setdefault(k[:n], [])
+            if len(bucket) < BUCKET:
+                bucket.append(k)
+            bucket = self.tails.setdefault(k[-n:], [])
+            if len(bucket) < BUCKET:
+                bucket.append(k)
 
     def exact(self, k: str) -> int | None:
         return self.keys.get(k)

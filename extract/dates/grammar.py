@@ -42,6 +42,7 @@ from functools import cache
 
 from extract.dates.guards import CN, NUMERALS, QUARTERS, YEAR4, alt, alt_not_after, chars, first_chars, trie, word_guard
 from extract.dates.lexicon import Lexicon, lexicon
+from extract.firstchars import lookahead
 
 _DIGIT_MONTH = r"(?:1[0-2]|0?[1-9])"  # 1-12 (01-09 too)
 _DIGIT_DAY = r"(?:3[01]|[12]\d|0?[1-9])"  # 1-31
@@ -85,8 +86,9 @@ def _compile(lx: Lexicon) -> Grammar:
                     "dated": _dated(lx, conn, tail), "rel_day": _rel_day(lx), "rel_week": _rel_week(lx),
                     "weekend": _weekend(lx), "weekday": _weekday(lx), "weekday_short": _weekday_short(lx),
                     "mpart": _mpart(lx), "bare_day": _bare_day(lx), "clock": _clock(lx), "dp_clock": _dp_clock(lx)}
-    # each alternative in a group of its name: the match's ``lastgroup`` (the group closed last) names it
-    main = "|".join(f"(?P<{ALT}{k}>{v})" for k, v in alternatives.items())
+    # each alternative in a group of its name: the match's ``lastgroup`` (the group closed last) names it; behind
+    # a look-ahead on its own first characters, so that a position only tries the alternatives it can start
+    main = "|".join(f"{lookahead(v)}(?P<{ALT}{k}>{v})" for k, v in alternatives.items())
     return Grammar(
         lex=lx,
         main=re.compile(f"(?=[{first_chars(lx)}]){word_guard(lx)}(?:{main})"),

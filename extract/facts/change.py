@@ -80,7 +80,10 @@ def _written(ctx: Context, cs: int, at: int, w: str) -> str:
     """The change phrase as written, with a marker said just before it (环比 in 环比分别增长)."""
     c = ctx.r.changes
     before = ctx.compact(max(cs, at - 8), at)
-    for m in c.mom_markers + c.yoy_markers:
+    markers = c.mom_markers + c.yoy_markers
+    if not before.endswith(markers):  # most change phrases have no marker before them: no walk through the markers
+        return w
+    for m in markers:
         if before.endswith(m) and not w.startswith(m):
             return m + w
     return w
@@ -159,6 +162,8 @@ def before_value(ctx: Context, q: Quantity, cs: int, pre: str, sq: list[Quantity
     """由X提升至Y: the X of a Y, with the direction (``sq[:qi]``: the sentence's numbers before ``q``;
     ``pre``: the clause before ``q``, compacted)."""
     c = ctx.r.changes
+    if not pre.endswith(c.increase) and not pre.endswith(c.decrease):  # the usual case, without the loop
+        return None
     for kind, words in (("increase", c.increase), ("decrease", c.decrease)):
         if not pre.endswith(words):
             continue

@@ -9,6 +9,7 @@ questions the same way.
 from __future__ import annotations
 
 import re
+import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from functools import cache, cached_property
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import jieba
+import numpy as np
 
 from extract.facts.lexicon import Lexicon, rules
 from extract.model import DateRec, Doc, Entity, Quantity, Span, SpanIndex
@@ -26,7 +28,7 @@ _START = attrgetter("start")
 _FIRST = itemgetter(0)
 _MATCH_START = re.Match.start
 _WS = re.compile(r"\s+")
-_SPACE = re.compile(r"\s")
+_LAST_BLANK = 0x3000  # the highest code point Unicode calls white space (U+3000, the ideographic space)
 _COMPLEMENT_WINDOW = 6  # characters read before an entity for a preposition or a verb (总部位于)
 
 
@@ -121,6 +123,23 @@ class Dates:
         return None
 
 
+@cache
+def _char_classes(separators: str) -> np.ndarray:
+    """A table over every code point: bit 1 a clause separator, bit 2 a blank (what ``\\s`` matches)."""
+    lut = np.zeros(sys.maxunicode + 1, dtype=np.uint8)
+    lut[[ord(c) for c in separators]] = 1
+    lut[[i for i in range(_LAST_BLANK + 1) if chr(i).isspace()]] |= 2
+    return lut
+
+
+def _seps_and_spaces(text: str, separators: str) -> tuple[list[int], list[int]]:
+    """The positions of the clause separators and of the blanks, in one vectorised pass over the text (two
+    regex scans built a match object per comma and per line break)."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    kinds = _char_classes(separators)[codes]
+    return np.flatnonzero(kinds & 1).tolist(), np.flatnonzero(kinds & 2).tolist()
+
+
 def _dateline_spans(doc: Doc) -> list[Span]:
     """The raw spans of the dateline and credit lines kept in the text (四川日报讯（记者 吴晓铃）, 新华社北京6月
     16日电): the outlet, its reporter and the place of the wire are who wrote the article and where, never
@@ -143,8 +162,7 @@ class Context:
         self.sents = logical_sentences(doc, self.r)
         self.sent_index = SpanIndex(self.sents)
         self.para_index = SpanIndex(doc.paragraphs)
-        self.seps = list(map(_MATCH_START, self.r.clauses.sep_re.finditer(self.text)))
-        self.spaces = list(map(_MATCH_START, _SPACE.finditer(self.text)))
+        self.seps, self.spaces = _seps_and_spaces(self.text, self.r.clauses.separators)
         self.aliases, self.entities = read_aliases(doc, self.r.topics.alias_re)  # with the aliases' mentions
         labels, credits = self.r.subjects.labels, _dateline_spans(doc)
         ents = [e for e in self.entities if e.label in labels]
@@ -166,6 +184,7 @@ class Context:
         self.clause_names: dict[int, list[Entity]] = {}  # by clause start: the entities that can be its subject
         self.anaphors: dict[Span, Any] = {}  # by the stretch read: the anaphor starting it (subject._anaphor)
         self.periods: dict[int, tuple[str | None, str | None]] = {}  # id of a date -> its period
+        self.dated: dict[Span, bool] = {}  # by sentence: whether a date starts in it (period._stated)
         self.horizons: dict[int, bool] = {}  # id of a date -> whether it is a target's horizon (period.horizon)
         self.tags = word_tags((self.r.metrics.seg_verb_tag, *self.r.metrics.function_tags))  # jieba's, some
 

@@ -26,7 +26,7 @@ def list_item(ctx: Context, q: Quantity, cs: int) -> tuple[str, int] | None:
     if not (before == lr.mark or after == lr.mark):
         return None
     item = t[i:q.start]
-    for o in lr.openers:
+    for o in lr.openers if item.startswith(lr.openers) else ():  # (most items start with none)
         if item.startswith(o):
             item = item[len(o):]
             i += len(o)

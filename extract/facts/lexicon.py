@@ -193,10 +193,13 @@ class Topics:
     body_place_re: re.Pattern[str]  # 潜江市农业农村局: group 1 the place a public body is named after
     country_words: tuple[str, ...]  # the anaphors of kind country or home (我国, 全国), in rule order
     home_words: tuple[str, ...]  # those of kind home
+    anaphor_firsts: frozenset[str]  # the characters an anaphor starts with (most phrases start with none)
 
 
 def anaphor_at(tr: Topics, s: str, i: int = 0) -> str | None:
     """The anaphor word (全市, 该行, 我国) starting ``s`` at ``i`` (the longest), else None: dictionary look-ups."""
+    if s[i:i + 1] not in tr.anaphor_firsts:  # one set look-up rules out most phrases
+        return None
     for n in tr.anaphor_lens:
         w = s[i:i + n]
         if w in tr.anaphors:  # (a shorter slice at the end of s is a shorter word: found all the same)
@@ -398,7 +401,7 @@ def _topics(s: dict[str, Any]) -> Topics:
                   re.compile(s["anaphor_prefix"]["pattern"]), re.compile(trie_pattern(anaphors)),
                   country_default, countries, body,
                   tuple(w for w, a in anaphors.items() if a.kind in ("country", "home")),
-                  tuple(w for w, a in anaphors.items() if a.kind == "home"))
+                  tuple(w for w, a in anaphors.items() if a.kind == "home"), frozenset(w[0] for w in anaphors))
 
 
 def _lists(c: dict[str, Any], resp: dict[str, Any]) -> Lists:

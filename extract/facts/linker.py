@@ -13,7 +13,7 @@ from bisect import bisect_right
 from extract.facts.context import Context, is_verb
 from extract.facts.filler import strip
 from extract.facts.lexicon import anaphor_at
-from extract.facts.metric import Metric, canonical, metric_for
+from extract.facts.metric import Metric, _canonical_match, metric_for
 from extract.facts.period import period_for
 from extract.facts.rows import Row, Rows
 from extract.facts.subject import Stated, sentence_subject, stated_subject
@@ -34,7 +34,8 @@ class Linker:
         """The row's period (a flow metric or an accumulated figure: a cut-off date gives only an end; a stock
         may inherit one)."""
         metric = row.base_metric or row.metric
-        c = canonical(self.ctx.r.metrics, metric)
+        got = _canonical_match(metric) if metric else None  # (canonical with the rules' metrics: ctx.r is rules())
+        c = got[0] if got else None
         flow = c is not None and (c.kind == "flow" or metric.startswith(self.ctx.r.metrics.flow_prefixes))
         got = period_for(self.ctx, self.rows, row.q, cs, sent, para, flow, c is not None and not flow
                          and c.kind == "stock")

@@ -13,14 +13,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from extract.facts.filler import strip
 from extract.facts.lexicon import rules
-from extract.facts.metric import canonical_match
+from extract.facts.metric import _canonical_match, canonical_match
 from extract.facts.rows import Period, Row
 from extract.facts.skip import unnamed
 from extract.model import Doc, Fact, Mention, Span
@@ -115,8 +114,8 @@ def facts_of(doc: Doc, sents: list[Span], rows: list[Row]) -> list[Fact]:
     of what it measures or whose it is is dropped, the same fact stated twice is one Fact with two mentions."""
     table = FactTable()
     sentences: dict[int, str] = {}
-    r = rules()
     raw_span = doc.raw_span if doc.mapped is None else doc.mapped.raw_span  # (the text has a map: no check per row)
+    facts = table.facts
     for row in rows:
         q = row.q
         if unnamed(row.metric, row.change, q) or row.subject is None and (
@@ -124,29 +123,25 @@ def facts_of(doc: Doc, sents: list[Span], rows: list[Row]) -> list[Fact]:
             continue  # whose and what: a fact needs a subject or a metric a reader would recognise
         mk = metric_key(row.metric, q.value, q.unit, row.change)
         key = fact_key(row.subject, mk, q.value, q.unit, row.period)
-        mention = _mention(doc.doc_id, raw_span, row.start, max(row.end, q.end))
-        if key in table.facts:
+        rs, re_ = raw_span(row.start, max(row.end, q.end))
+        mention = Mention(doc.doc_id, row.start, max(row.end, q.end), rs, re_)
+        if key in facts:
             table.restate(key, [mention], row.change)
             continue
-        got = canonical_match(r.metrics, row.base_metric if row.base_metric is not None else row.metric)
+        metric = row.base_metric if row.base_metric is not None else row.metric
+        got = _canonical_match(metric) if metric else None  # (canonical_match with the rules' metrics)
         c = got[0] if got else None
         if row.sent not in sentences:
             ss, se = sents[row.sent] if 0 <= row.sent < len(sents) else (0, 0)
             sentences[row.sent] = _one_line(doc.text[ss:se])
-        table.add(key, Fact(id=fact_id(key), subject=row.subject, metric=row.metric, value=q.value,
-                            value_max=q.value_max, unit=q.unit, approx=q.approx, period_start=row.period[0],
-                            period_end=row.period[1], change=row.change, sentence=sentences[row.sent],
-                            mentions=[mention], doc_id=doc.doc_id, rule=row.rule,
-                            metric_canonical=c.name if c else None, subject_source=row.subject_source,
-                            segment=row.segment, guessed=list(row.guessed) or None,
-                            confidence=confidence(row.guessed, r.guesses)))
+        facts[key] = Fact(id=fact_id(key), subject=row.subject, metric=row.metric, value=q.value,
+                          value_max=q.value_max, unit=q.unit, approx=q.approx, period_start=row.period[0],
+                          period_end=row.period[1], change=row.change, sentence=sentences[row.sent],
+                          mentions=[mention], doc_id=doc.doc_id, rule=row.rule,
+                          metric_canonical=c.name if c else None, subject_source=row.subject_source,
+                          segment=row.segment, guessed=list(row.guessed) or None,
+                          confidence=_confidence(tuple(row.guessed)) if row.guessed else 1.0)
     return table.values()
-
-
-def _mention(doc_id: str, raw_span: Callable[[int, int], tuple[int, int]], s: int, e: int) -> Mention:
-    """A mention of ``text[s:e]`` of the document ``doc_id``, with its raw span (``raw_span``: its text's map)."""
-    rs, re_ = raw_span(s, e)
-    return Mention(doc_id, s, e, rs, re_)
 
 
 def _one_line(s: str) -> str:

@@ -50,8 +50,13 @@ def period_for(ctx: Context, rows: Rows, q: Quantity, cs: int, sent: Span, para:
 
 def _stated(ctx: Context, q: Quantity, cs: int, sent: Span, flow: bool) -> Found | None:
     """A date of the value's clause, else an earlier one of its sentence (not a clock time)."""
+    dated = ctx.dated.get(sent)  # most sentences have no date (then none of their clauses has one): asked once
+    if dated is None:
+        dated = ctx.dated[sent] = ctx.dates.any_start(*sent)
+    if not dated:
+        return None
     ce = ctx.clause_end(q.end, sent[1])  # >= q.end: both ranges below lie in [sent[0], ce)
-    if not ctx.dates.any_start(sent[0], ce):  # most sentences have none
+    if not ctx.dates.any_start(sent[0], ce):
         return None
     d = ctx.dates.near(cs, ce, q.start)
     if d is None:

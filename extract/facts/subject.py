@@ -19,7 +19,9 @@ not subjects: they are the fact's segment (see :mod:`extract.facts.metric`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
+from functools import cache
 
 from extract.facts.context import Context, complement, is_verb, source_clauses
 from extract.facts.filler import strip
@@ -263,7 +265,8 @@ def _initial_np(ctx: Context, lo: int, ce: int) -> Stated | None:
     sr, t = ctx.r.subjects, ctx.text
     reach = min(ce, lo + sr.copula_max + _WINDOW)  # a short phrase, a verb and what follows it
     words = ctx.compact(lo, reach)
-    if any(w in words for w in sr.object_subject if len(w) > 1):
+    long_re = _long_words_re(sr.object_subject)
+    if long_re is not None and long_re.search(words):
         return None  # 法院…判处某某…: whose penalty it is comes after the verb
     toks = ctx.doc.tokens
     i = ctx.token_at(lo)
@@ -283,9 +286,16 @@ def _initial_np(ctx: Context, lo: int, ce: int) -> Stated | None:
     return None
 
 
+@cache
+def _long_words_re(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Any of ``words`` of two characters or more, as one pattern (one search, not a generator per phrase)."""
+    long = [w for w in words if len(w) > 1]
+    return re.compile("|".join(map(re.escape, long))) if long else None
+
+
 def usable(ctx: Context, e: Entity, excluded: SpanIndex) -> bool:
     """An entity that can be a subject: not in a source or speaker clause, not a bracketed aside."""
-    if excluded.index(e.start) is not None:
+    if excluded.starts and excluded.index(e.start) is not None:  # (most sentences name no source)
         return False
     t, sr = ctx.text, ctx.r.subjects
     return not (e.start > 0 and e.end < len(t) and t[e.start - 1] in sr.aside_open and t[e.end] in sr.aside_close)

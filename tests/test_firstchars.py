@@ -1,0 +1,28 @@
+"""The first-character guard (extract.firstchars) never changes a match, only where the engine tries."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from extract.firstchars import guarded, lookahead
+
+PATTERNS = [r"(?<![\d.])(?:1[0-9]|20)\d{2}\s*年", r"(?<=民国)[ ]*(?:\d{1,3}|[一二三百]{1,5})[ ]*年", r"第\s*[\d一二]+",
+            r"[A-Za-z_][\w-]*\d", r"(?:a|b)?c|d", r"x?", r"[^a]b", r"\bfoo", r"(?i:ab)c", r"每[ ]*\d+|[#＃]\s*\d+"]
+
+
+def test_guard_keeps_every_match() -> None:
+    rng = random.Random(7)
+    alphabet = "0129 .年民国一二三百第abcdfoxAZ_-每#＃\n"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(400)]
+    for p in PATTERNS:
+        plain, guard = re.compile(p), re.compile(guarded(p))
+        for t in texts:
+            assert [m.span() for m in plain.finditer(t)] == [m.span() for m in guard.finditer(t)], (p, t)
+
+
+def test_no_guard_when_unsure() -> None:
+    assert lookahead(r"x?") == ""  # matches empty: anywhere
+    assert lookahead(r"[^a]b") == ""  # a negated class first
+    assert lookahead(r"(?i:ab)c") == ""  # flags
+    assert lookahead(r"(?<=x)\s*\d") == r"(?=[\d\s])"
