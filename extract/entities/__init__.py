@@ -28,11 +28,11 @@ from extract.entities.candidate import Cand
 from extract.entities.context import Ctx
 from extract.entities.gazetteer import matches as gazetteer_matches
 from extract.entities.lexicon import rules
-from extract.entities.mentions import entity_keys, expand
+from extract.entities.mentions import expand
 from extract.entities.orgs import org_cands
 from extract.entities.persons import byline_persons, dot_persons, propagate, title_persons
 from extract.entities.places import admin_cands, dictionary_places, facility_cands, loc_cands, not_places
-from extract.entities.resolve import beside, resolve
+from extract.entities.resolve import beside, resolve, resolve_taken
 from extract.entities.untitled import anonymised_persons, dictionary_persons, list_persons, speaker_persons
 from extract.entities.words import Pairs, boundaries, codes, pair_bits, scan
 from extract.entities.works import event_cands, work_matches
@@ -78,7 +78,7 @@ def _find(doc: Doc) -> tuple[list[Cand], Pairs | None]:
     persons += speaker_persons(ctx) + anonymised_persons(ctx) + dictionary_persons(ctx, points)
     persons += list_persons(ctx, persons)
     cands = gaz + admins + orgs + locs + event_cands(ctx) + works + persons + propagate(r, text, persons)
-    ents = expand(ctx, resolve(r, cands, len(text)))
+    ents = expand(ctx, *resolve_taken(r, cands, len(text)))
     if titles:  # titles live beside persons (they never overlap the name), resolved among themselves
         ents += beside(ents, resolve(r, titles, len(text)))
     if doc.corrupt:
@@ -90,19 +90,32 @@ def _find(doc: Doc) -> tuple[list[Cand], Pairs | None]:
 def extract(doc: Doc) -> list[Entity]:
     """Entity records of a segmented document, in text order (currency names standing alone included); mentions
     of one thing share an ``entity_id`` and a ``canonical`` name (:mod:`.mentions`)."""
-    r = rules()
-    source = r.source
     ents, pairs = _find(doc)
     found = [(c.start, c.end, c.label, c.title, c.org, c.rule, c.norm, c.canonical) for c in ents]
     if pairs is not None:
         found = _with_currencies(doc, found, pairs)
+    return _records(doc, found)
+
+
+def _records(doc: Doc, found: list[tuple]) -> list[Entity]:
+    """The records of ``found`` ``(start, end, label, title, org, rule, norm, canonical)``, entities numbered by
+    first mention.  A mention's entity is its label and canonical name: an alias's full name, a place's full name
+    in the place lists, else its text (a place named by its short form and its full name is one entity).  One pass:
+    each mention's text is cut once for its record and its key."""
+    r = rules()
+    source, canonical_of = r.source, r.gaz.canonical
     text, doc_id = doc.text, doc.doc_id
     raw = _raw_spans(doc, [f[0] for f in found], [f[1] for f in found])
-    keys = entity_keys(text, found, r.gaz.canonical)
-    return [Entity(doc_id, f"{doc_id}:e{i}", text[s:e], s, e, rs, re_, label, title, org, source[rule], norm, rule,
-                   f"{doc_id}:n{k}", full)
-            for i, ((s, e, label, title, org, rule, norm, _), (rs, re_), (full, k))
-            in enumerate(zip(found, raw, keys, strict=True))]
+    mention, thing = f"{doc_id}:e", f"{doc_id}:n"  # the ids' prefixes, made once (same strings as f"{doc_id}:e{i}")
+    keys: dict[tuple[str, str], int] = {}
+    out = []
+    for i, ((s, e, label, title, org, rule, norm, canonical), (rs, re_)) in enumerate(zip(found, raw, strict=True)):
+        name = text[s:e]
+        full = canonical or canonical_of.get(name, name)
+        k = keys.setdefault((label, full), len(keys))
+        out.append(Entity(doc_id, mention + str(i), name, s, e, rs, re_, label, title, org, source[rule], norm, rule,
+                          thing + str(k), full))
+    return out
 
 
 _START_END = operator.itemgetter(0, 1)

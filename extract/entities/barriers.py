@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from extract.entities.candidate import Cand
-from extract.entities.words import Pairs, alternation, pair_bits, scan
+from extract.entities.words import Pairs, pair_bits, scan, trie_pattern
 
-PUNCT_DIGIT, DATE_PART, DIGIT, BOUND_SINGLE, AFTER_NAME = 1, 2, 4, 8, 16
+PUNCT_DIGIT, DATE_PART, DIGIT, BOUND_SINGLE, AFTER_NAME, OPEN_BRACKET, CLOSE_BRACKET = 1, 2, 4, 8, 16, 32, 64
 _HIGH = 0x20000  # the class table scans str.isdigit below this code point (no digit above it in Unicode 15)
 _HIGH_RE = re.compile("[\U00020000-\U0010ffff]")
 
@@ -49,14 +49,17 @@ def load(cfg: dict) -> Chars:
     return Chars(
         han=chars["han"], is_han=re.compile(f"[{chars['han']}]"), is_han_run=re.compile(f"[{chars['han']}]+"),
         open_brackets=chars["open_brackets"], close_brackets=chars["close_brackets"], punct=frozenset(bound["punct"]),
-        table=_char_classes(bound["punct"], single, chars["date_parts"], bound["after_name"]),
+        table=_char_classes(bound["punct"], single, chars["date_parts"], bound["after_name"], chars["open_brackets"],
+                            chars["close_brackets"]),
         bound_single=frozenset(single), after_name=bound["after_name"],
-        bound_multi=re.compile(alternation(multi)), bound_pairs=pair_bits(multi))
+        bound_multi=re.compile(trie_pattern(multi)), bound_pairs=pair_bits(multi))
 
 
-def _char_classes(punct: str, bound_single: list[str], date_parts: str, after_name: str) -> np.ndarray:
+def _char_classes(punct: str, bound_single: list[str], date_parts: str, after_name: str, open_brackets: str,
+                  close_brackets: str) -> np.ndarray:
     """A table over all code points of the character classes the barrier rules test (``str.isdigit`` digits,
-    ① and ² too): one look-up per character classifies a whole text at once."""
+    ① and ² too): one look-up per character classifies a whole text at once (the brackets too, so the brackets
+    around the known places are found by one look-up each, not a comparison per bracket character)."""
     table = np.zeros(0x110000, dtype=np.uint8)
     digits = [ord(ch) for ch in filter(str.isdigit, map(chr, range(_HIGH)))]  # above: see _classify
     table[digits] |= DIGIT | PUNCT_DIGIT
@@ -64,6 +67,8 @@ def _char_classes(punct: str, bound_single: list[str], date_parts: str, after_na
     table[[ord(ch) for ch in date_parts]] |= DATE_PART
     table[[ord(ch) for ch in bound_single]] |= BOUND_SINGLE
     table[[ord(ch) for ch in after_name]] |= AFTER_NAME
+    table[[ord(ch) for ch in open_brackets]] |= OPEN_BRACKET
+    table[[ord(ch) for ch in close_brackets]] |= CLOSE_BRACKET
     return table
 
 
@@ -86,7 +91,7 @@ def barriers(chars: Chars, org_paren: re.Pattern[str], text: str, points: np.nda
     starts = np.array([c.start for c in gaz], dtype=np.int64)
     ends = np.array([c.end for c in gaz], dtype=np.int64)
     inside = _inside_names(starts, ends, n)
-    keep = _kept_brackets(chars, org_paren, text, points, gaz, inside, starts, ends)
+    keep = _kept_brackets(org_paren, text, cls, gaz, inside, starts, ends)
     bar = np.zeros(n + 1, dtype=bool)
     bar[0] = True
     hard = (cls & PUNCT_DIGIT).astype(bool) & ~keep[:n]
@@ -117,24 +122,16 @@ def _inside_names(starts: np.ndarray, ends: np.ndarray, n: int) -> np.ndarray:
     return depth[:n + 1] > 0
 
 
-def _kept_brackets(chars: Chars, org_paren: re.Pattern[str], text: str, points: np.ndarray, gaz: list[Cand],
-                   inside: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+def _kept_brackets(org_paren: re.Pattern[str], text: str, cls: np.ndarray, gaz: list[Cand], inside: np.ndarray,
+                   starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Per position: punctuation that bounds nothing: inside a gazetteer name, the brackets around a known
     place (中国（新疆）自由贸易试验区) and a company's short bracket (上海国际港务（集团）股份有限公司)."""
     n = len(text)
     keep = inside.copy()
     loc = np.array([c.label == "LOC" for c in gaz], dtype=bool) & (starts > 0) & (ends < n)
     s, e = starts[loc], ends[loc]
-    wrapped = _any_of(points[s - 1], chars.open_brackets) & _any_of(points[e], chars.close_brackets)
+    wrapped = (cls[s - 1] & OPEN_BRACKET).astype(bool) & (cls[e] & CLOSE_BRACKET).astype(bool)
     keep[s[wrapped] - 1] = keep[e[wrapped]] = True
     for m in org_paren.finditer(text):
         keep[m.start()] = keep[m.end() - 1] = True
     return keep
-
-
-def _any_of(points: np.ndarray, chars: str) -> np.ndarray:
-    """Per code point: True where it is one of ``chars`` (a few characters: one comparison each)."""
-    out = np.zeros(len(points), dtype=bool)
-    for ch in chars:
-        out |= points == ord(ch)
-    return out

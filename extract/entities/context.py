@@ -77,8 +77,8 @@ def _spans_in(starts: list[int], cands: list[Cand], lo: int, hi: int) -> list[Ca
 
 class Ctx:
     """One document as the rules read it: ``bnd[i]`` is 1 where a word starts or ends (the words tile the text,
-    so a word ends where the next starts), ``single[i]`` where ``(i, i + 1)`` is a word, and the barriers of
-    :mod:`extract.entities.barriers`."""
+    so a word ends where the next starts), ``single[i]`` where ``(i, i + 1)`` is a word, the barriers of
+    :mod:`extract.entities.barriers`, and the code points and character pairs the literal-word scans read."""
 
     def __init__(self, r: Rules, text: str, gaz: list[Cand], bnd: bytearray, points: np.ndarray, pairs: Pairs) -> None:
         self.r = r
@@ -87,9 +87,15 @@ class Ctx:
         self.single = single_words(bnd, len(self.text))
         self.gaz = gaz
         self.anchors = Anchors(gaz)
+        self.points = points
         self.pairs = pairs
         self.admin_ends: set[int] = set()  # where a division found by its full name ends (places.admin_cands)
         self.barrier, self.plain = barriers(r.chars, r.org.paren, self.text, points, gaz, self.single, pairs)
+        # whether the name-part patterns match anywhere in the text: they have no anchors or lookarounds, so a match
+        # in a window of it is one in the whole text too, and the name-part scans of windows (thousands a document)
+        # are skipped in the usual document with no numbered unit
+        self.has_latin = r.org.latin.search(text) is not None
+        self.has_ordinal_unit = r.org.ordinal_unit.search(text) is not None
 
     def word_before(self, a: int) -> tuple[int, int]:
         """The word holding position ``a - 1`` (``a`` > 0)."""
@@ -147,6 +153,6 @@ class Ctx:
         return self.r.chars.is_han_run.fullmatch(word) is not None
 
     def all_han(self, s: int, e: int) -> bool:
-        """True when every character of ``text[s:e]`` is a Han character (also when empty)."""
-        is_han = self.r.chars.is_han.match
-        return all(is_han(ch) for ch in self.text[s:e])
+        """True when every character of ``text[s:e]`` is a Han character (also when empty): one regex match over
+        the span, not one per character."""
+        return s >= e or self.r.chars.is_han_run.fullmatch(self.text, s, e) is not None

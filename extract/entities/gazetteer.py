@@ -30,10 +30,12 @@ class Gazetteer:
     rule: dict[str, str]
     canonical: dict[str, str]  # a short form -> the full name a file gives it (桑植 -> 桑植县); others: absent
     weak: frozenset[str]  # short forms that need a vote from their context (a county's: 大关, 江海)
-    cut: dict[str, tuple[bytes, int]]  # name -> (its word boundaries as a 0/1 mask over 0..len, its word count)
-    # first word of a name (as jieba cuts the name) -> (most words a name starting so has, whether that word is a
-    # one-word name itself): one look-up per word of the text where two were
-    first: dict[str, tuple[int, bool]]
+    # name -> (its word boundaries as a 0/1 mask over 0..len, its word count, its label, its rule): a match is
+    # checked and labelled by one look-up
+    cut: dict[str, tuple[bytes, int, str, str]]
+    # first word of a name (as jieba cuts the name) -> (most words a name starting so has, and the label and rule
+    # of that word when it is a one-word name itself, else None): one look-up per word of the text
+    first: dict[str, tuple[int, str | None, str | None]]
     pairs: np.ndarray  # bit _pair_hash(first two characters of a name) set (a filter, never a proof)
     common: frozenset[str]  # words of jieba's dictionary that are no names (see ``common_words``)
     tag: dict[str, str]  # every word of jieba's dictionary -> its part-of-speech tag (a look-up, never posseg)
@@ -59,7 +61,7 @@ def load(cfg: dict) -> Gazetteer:
         if name not in label:
             label[name], rule[name] = places["label"], places["name"]
     tags = jieba_tags()
-    return Gazetteer(label, rule, canonical, frozenset(weak - strong), **_index(label),
+    return Gazetteer(label, rule, canonical, frozenset(weak - strong), **_index(label, rule),
                      common=_common_words(tags, frozenset(cfg["common_words"]["name_tags"])), tag=tags)
 
 
@@ -122,24 +124,24 @@ def _common_words(tags: dict[str, str], name_tags: frozenset[str]) -> frozenset[
     return frozenset(w for w, t in tags.items() if len(w) > 1 and t not in name_tags)
 
 
-def _index(label: dict[str, str]) -> dict:
+def _index(label: dict[str, str], rule: dict[str, str]) -> dict:
     """The look-up tables that replace a PhraseMatcher over every name (``Gazetteer.cut/first/pairs``).
 
     A name matches where its characters stand as whole words cut as jieba cuts the name alone (as
     ``nlp.make_doc(name)`` makes a phrase pattern): its boundary mask equals the document's over the span.
     """
-    cut: dict[str, tuple[bytes, int]] = {}
+    cut: dict[str, tuple[bytes, int, str, str]] = {}
     first: dict[str, int] = {}
     for name in sorted(label):
         mask = bytearray(len(name) + 1)
         words = cut_spans(name)
         for s, e in words:
             mask[s] = mask[e] = 1
-        cut[name] = (bytes(mask), len(words))
+        cut[name] = (bytes(mask), len(words), label[name], rule[name])
         head = name[:words[0][1]]
         first[head] = max(first.get(head, 0), len(words))
-    return {"cut": cut, "first": {head: (k, cut.get(head, (b"", 0))[1] == 1) for head, k in first.items()},
-            "pairs": pair_bits(list(cut))}
+    one = {head: cut[head][2:] if head in cut and cut[head][1] == 1 else (None, None) for head in first}
+    return {"cut": cut, "first": {head: (k, *one[head]) for head, k in first.items()}, "pairs": pair_bits(list(cut))}
 
 
 def matches(gaz: Gazetteer, text: str, bnd: bytearray, pairs: Pairs) -> list[Cand]:
@@ -150,17 +152,16 @@ def matches(gaz: Gazetteer, text: str, bnd: bytearray, pairs: Pairs) -> list[Can
     if n < 2:
         return []
     first, cut = gaz.first, gaz.cut
-    found: list[tuple[int, int, int, str]] = []  # (-words, start, end, name) in text order
+    found: list[tuple[int, int, int, str, str]] = []  # (-words, start, end, label, rule) in text order
     last = 0
     overlap = False
     for p, e in zip(*word_starts(bnd, pairs.starts(gaz.pairs)), strict=True):
-        name = text[p:e]
-        got = first.get(name)
+        got = first.get(text[p:e])
         if got is None:
             continue
-        k, single = got
-        if single:
-            found.append((-1, p, e, name))
+        k, lab, rul = got
+        if lab is not None:
+            found.append((-1, p, e, lab, rul))
             overlap |= p < last
             last = e
         if k == 1:
@@ -169,26 +170,24 @@ def matches(gaz: Gazetteer, text: str, bnd: bytearray, pairs: Pairs) -> list[Can
             if e >= n:
                 break
             e = bnd.find(1, e + 1)
-            name = text[p:e]
-            hit = cut.get(name)
+            hit = cut.get(text[p:e])
             if hit is not None and hit[1] == words and bnd[p:e + 1] == hit[0]:
-                found.append((-words, p, e, name))
+                found.append((-words, p, e, hit[2], hit[3]))
                 overlap |= p < last
                 last = e
-    label, rule = gaz.label, gaz.rule
-    return [Cand(s, e, label[name], rule[name]) for _, s, e, name in (_ruler_resolve(found, n) if overlap else found)]
+    return [Cand(s, e, lab, rul) for _, s, e, lab, rul in (_ruler_resolve(found, n) if overlap else found)]
 
 
 _BY_START = operator.itemgetter(1)
 
 
-def _ruler_resolve(found: list[tuple[int, int, int, str]], n: int) -> list[tuple[int, int, int, str]]:
-    """The EntityRuler's choice among overlapping matches ``(-words, start, end, name)``: most words first,
+def _ruler_resolve(found: list[tuple[int, int, int, str, str]], n: int) -> list[tuple[int, int, int, str, str]]:
+    """The EntityRuler's choice among overlapping matches ``(-words, start, end, …)``: most words first,
     then leftmost; a match whose first or last character is taken is dropped.  Kept ones in text order."""
     taken = bytearray(n + 1)
     keep = []
     for m in sorted(found):
-        _, s, e, _ = m
+        s, e = m[1], m[2]
         if not taken[s] and not taken[e - 1]:
             keep.append(m)
             taken[s:e] = b"\x01" * (e - s)

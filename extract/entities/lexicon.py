@@ -20,7 +20,7 @@ from extract.entities.barriers import Chars
 from extract.entities.barriers import load as load_chars
 from extract.entities.gazetteer import Gazetteer
 from extract.entities.gazetteer import load as load_gazetteer
-from extract.entities.words import JiebaTokenizer, alternation, pair_bits, trie_pattern
+from extract.entities.words import JiebaTokenizer, Literals, alternation, literals, pair_bits, trie_pattern
 from extract.lexicon import tokenizer
 from extract.rules import load_list, load_surnames, load_toml
 
@@ -35,6 +35,7 @@ class Orgs:
     rule: dict[str, str]  # kind -> rule name
     suffixes: tuple[str, ...]  # every head word
     regex: re.Pattern[str]
+    heads: Literals  # the head words, for finding them in a text (``words.find_literals``)
     max_len: int
     min_name: int
     bad_start: str
@@ -86,6 +87,7 @@ class Facility:
     """``[loc.facility]``: facility and landmark heads after a name part."""
 
     regex: re.Pattern[str]
+    scan: Literals  # the heads, for finding them in a text
     heads: tuple[str, ...]
     max_middle: int
     middle_not_tags: frozenset[str]
@@ -118,7 +120,9 @@ class Places:
     org_heads: tuple[str, ...]  # organisation heads that end a place's head word (卫星发射中心)
     not_before: tuple[str, ...]  # a gazetteer place right before one of these is none (北京时间)
     admin_names: frozenset[str]  # full names of China's divisions (loc.admin)
-    admin_tails: frozenset[str]  # their last two characters
+    # their last two characters -> the lengths of the names ending so, longest first: a division is looked for only
+    # where one of them may start (a name of 12 characters at most, tried at every start, cost more)
+    admin_lengths: dict[str, tuple[int, ...]]
     admin_regex: re.Pattern[str]
     admin_max: int
     rule_admin: str
@@ -171,6 +175,7 @@ class Persons:
     given_max: int
     speaker_not_tags: frozenset[str]
     speaker_re: re.Pattern[str]
+    speaker_scan: Literals  # the speech verbs, for finding them in a text
     anon_re: re.Pattern[str]  # a surname then the mark once or twice
     surname_table: np.ndarray  # per code point: True for a single-character surname
     anon_mark: str
@@ -288,12 +293,12 @@ def _orgs(cfg: dict, chars: Chars, place_heads: list[str]) -> Orgs:
             kind.setdefault(head, k)
     return Orgs(
         kind=kind, rule={k: org[table]["name"] for k, table in _ORG_KINDS}, suffixes=tuple(sorted(kind)),
-        regex=re.compile(trie_pattern(list(kind))), max_len=org["max_len"], min_name=org["min_name"],
+        regex=(heads := literals(list(kind))).regex, heads=heads, max_len=org["max_len"], min_name=org["min_name"],
         bad_start=org["bad_start"], not_before=dict(org["not_before"]), follow_ok=org["follow_ok"],
         paren=re.compile(paren),
         name_tags=frozenset(org["name_tag_max_freq"]), name_tag_max_freq=dict(org["name_tag_max_freq"]),
-        unknown_len=tuple(org["unknown_len"]), latin=re.compile(org["latin"]),
-        ordinal_unit=re.compile(org["ordinal_unit"]), national=frozenset(org["national"]),
+        unknown_len=tuple(org["unknown_len"]), latin=_substring_regex(org["latin"]),
+        ordinal_unit=_substring_regex(org["ordinal_unit"]), national=frozenset(org["national"]),
         local=org["local"], stop_words=frozenset(org["stop_words"]), stop_tags=frozenset(org["stop_tags"]),
         verb_tags=frozenset(org["verb_tags"]), clause_tags=frozenset(org["clause_tags"]),
         stop_chars=org["stop_chars"], not_in_unknown=org["stop_chars"] + org["not_in_unknown"],
@@ -313,8 +318,20 @@ def _orgs(cfg: dict, chars: Chars, place_heads: list[str]) -> Orgs:
         rule_propagated=org["propagated"]["name"])
 
 
+_ANCHORS = re.compile(r"[$^]|\(\?[=!<]|\\[bBAZ]")
+
+
+def _substring_regex(pattern: str) -> re.Pattern[str]:
+    """A pattern whose matches depend on the characters they span alone (no anchor, no lookaround), so a text with no
+    match has none in any window of it either (``Ctx.has_latin``: the name-part scans skip such documents)."""
+    if _ANCHORS.search(pattern):
+        raise ValueError(f"a name-part pattern may hold no anchor or lookaround: {pattern}")
+    return re.compile(pattern)
+
+
 def _facility(cfg: dict) -> Facility:
-    return Facility(regex=re.compile(trie_pattern(cfg["heads"])), heads=tuple(cfg["heads"]),
+    scan = literals(cfg["heads"])
+    return Facility(regex=scan.regex, scan=scan, heads=tuple(cfg["heads"]),
                     max_middle=cfg["max_middle"],
                     middle_not_tags=frozenset(cfg["middle_not_tags"]),
                     name_tags=frozenset(cfg["name_tags"]), word_tags=frozenset(cfg["word_tags"]),
@@ -354,7 +371,7 @@ def _places(cfg: dict, gaz: Gazetteer, heads: list[str]) -> Places:
         strong=frozenset(loc["strong"]), regex=re.compile(trie_pattern(loc["strong"] + loc["weak"])),
         org_heads=tuple(loc["org_heads"]), not_before=tuple(loc["not_before"]),
         admin_names=(names := _admin_names(admin["files"], tuple(admin["suffixes"]))),
-        admin_tails=frozenset(n[-2:] for n in names),
+        admin_lengths=_lengths_by_tail(names),
         admin_regex=re.compile(trie_pattern(admin["suffixes"])), admin_max=admin["max_len"], rule_admin=admin["name"],
         facility=_facility(loc["facility"]), rule_propagated=loc["propagated"]["name"],
         dictionary=_dict_places(loc["dictionary"], gaz, tuple(loc["facility"]["heads"] + loc["strong"] + loc["weak"]),
@@ -367,6 +384,14 @@ def _places(cfg: dict, gaz: Gazetteer, heads: list[str]) -> Places:
         generic_multi=tuple(sorted({g for g in unknown["generic"] if len(g) > 1})), station=after["station"],
         station_middle=after["station_middle"], rule_suffix=suffix["name"], rule_named=named["name"],
         rule_unknown=unknown["name"], rule_after=after["name"])
+
+
+def _lengths_by_tail(names: frozenset[str]) -> dict[str, tuple[int, ...]]:
+    """Per last two characters of ``names``: the lengths of the names ending so, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for n in names:
+        lengths.setdefault(n[-2:], set()).add(len(n))
+    return {tail: tuple(sorted(ks, reverse=True)) for tail, ks in lengths.items()}
 
 
 def _admin_names(files: list[str], suffixes: tuple[str, ...]) -> frozenset[str]:
@@ -393,7 +418,7 @@ def _persons(cfg: dict, chars: Chars) -> Persons:
     part = f"[{han}]{{1,{k}}}"
     single, ambiguous, compound = load_surnames(names["surnames_file"])
     return Persons(
-        titles=frozenset(title["titles"]), title_re=re.compile(alternation(title["titles"])),
+        titles=frozenset(title["titles"]), title_re=re.compile(trie_pattern(title["titles"])),
         title_pairs=pair_bits(title["titles"]), chain=title["chain"], chain_window=title["chain_window"],
         org_gap=title["org_gap"], max_len=title["max_len"], max_len_surname=title["max_len_surname"],
         surname_word_lengths=tuple(title["surname_word_lengths"]), name_len=(names["min_len"], names["max_len"]),
@@ -401,7 +426,7 @@ def _persons(cfg: dict, chars: Chars) -> Persons:
         surnames=single, ambiguous=ambiguous, compound=compound, compound_len=_one_length(sorted(compound)),
         speaker_verbs=tuple(sorted(speaker["verbs"], key=len, reverse=True)), speaker_before=speaker["before"],
         given_max=speaker["given_max"], speaker_not_tags=frozenset(speaker["not_tags"]),
-        speaker_re=re.compile(trie_pattern(speaker["verbs"])),
+        speaker_re=(speaker_scan := literals(speaker["verbs"])).regex, speaker_scan=speaker_scan,
         anon_re=re.compile(f"[{''.join(sorted(single))}]{re.escape(anon['mark'])}{{1,2}}"),
         surname_table=_char_table(single), anon_mark=anon["mark"],
         list_separators=tuple(sorted(lst["separators"], key=len, reverse=True)), dict_tags=frozenset(dic["tags"]),

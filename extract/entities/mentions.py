@@ -26,13 +26,16 @@ _GAZETTEER_RULES = "gazetteer."  # the names of the lists match everywhere alrea
 _START_END = operator.attrgetter("start", "end")  # a C-level sort key (no Python call per candidate)
 
 
-def expand(ctx: Ctx, ents: list[Cand]) -> list[Cand]:
+def expand(ctx: Ctx, ents: list[Cand], taken: bytearray | None = None) -> list[Cand]:
     """``ents`` (resolved, in text order) with the aliases, short forms and other mentions of their organisations
-    and places that overlap none of them, in text order; each new mention carries its ``canonical`` name."""
+    and places that overlap none of them, in text order; each new mention carries its ``canonical`` name.
+    ``taken``: a byte per position 0..n, 1 inside ``ents`` (as ``resolve.resolve_taken`` leaves it; it is
+    written to), made here when not given."""
     text, r = ctx.text, ctx.r
-    taken = bytearray(len(text) + 1)
-    for c in ents:
-        taken[c.start:c.end] = b"\x01" * (c.end - c.start)
+    if taken is None:
+        taken = bytearray(len(text) + 1)
+        for c in ents:
+            taken[c.start:c.end] = b"\x01" * (c.end - c.start)
     new = _aliases(ctx, ents, taken)
     forms: dict[str, tuple[str, str, str]] = {}  # a surface form -> (label, rule, canonical)
     for c in ents + new:
@@ -127,19 +130,4 @@ def _mentions(ctx: Ctx, forms: dict[str, tuple[str, str, str]], taken: bytearray
                 out.append(Cand(i, e, label, rule, canonical=None if full == form else full))
                 taken[i:e] = b"\x01" * (e - i)
             i = text.find(form, i + 1)
-    return out
-
-
-def entity_keys(text: str, found: list[tuple], canonical_of: dict[str, str]) -> list[tuple[str, int]]:
-    """Per mention ``(start, end, label, …, canonical)`` (the canonical name last): its canonical name and the
-    number of its entity (entities numbered by first mention).
-
-    A mention's entity is its label and canonical name: an alias's full name, a place's full name in the place
-    lists (``canonical_of``), else its text; a place named by its short form and its full name is one entity."""
-    keys: dict[tuple[str, str], int] = {}
-    out = []
-    for f in found:
-        name = text[f[0]:f[1]]
-        full = f[-1] or canonical_of.get(name, name)
-        out.append((full, keys.setdefault((f[2], full), len(keys))))
     return out

@@ -41,23 +41,26 @@ def name_parts(ctx: Ctx, lo: int, a: int) -> list[tuple[int, int]]:
     names (see :func:`is_name_word`; an unknown word jieba glued to a preposition counts from the character
     after it: 由|鼎泓), Latin letters."""
     text, bnd, org = ctx.text, ctx.bnd, ctx.r.org
+    freq = org.freq
     found = [(c.start, c.end) for c in ctx.anchors.within(lo, a)]
     p = lo
-    while p < a:
+    while p < a:  # name_word, not is_name_word, and freq in place of is_unknown: no extra call per word
         q = bnd.find(1, p + 1)
         word = text[p:min(q, a)]
         if q > a:  # the word holding the head: a part only when a known name opens it (北京|大学 as 北京大学)
-            if is_name_word(ctx, word) and not ctx.is_unknown(word):
+            if name_word(word) and freq.get(word):
                 found.append((p, a))
             break
-        if len(word) >= 2 and word[0] in org.stop_chars and ctx.is_unknown(word):  # 由|鼎泓, 据|省 glued by jieba
-            if is_name_word(ctx, word[1:]):
+        if len(word) >= 2 and word[0] in org.stop_chars and not freq.get(word):  # 由|鼎泓, 据|省 glued by jieba
+            if name_word(word[1:]):
                 found.append((p + 1, q))
-        elif is_name_word(ctx, word):
+        elif name_word(word):
             found.append((p, q))
         p = q
-    found += [m.span() for m in org.latin.finditer(text, lo, a)]
-    found += [m.span() for m in org.ordinal_unit.finditer(text, lo, a)]
+    if ctx.has_latin:  # the document holds a match (a window can hold one only then: see Ctx)
+        found += [m.span() for m in org.latin.finditer(text, lo, a)]
+    if ctx.has_ordinal_unit:
+        found += [m.span() for m in org.ordinal_unit.finditer(text, lo, a)]
     return sorted(set(found))
 
 

@@ -18,6 +18,7 @@ from extract.entities.candidate import Cand
 from extract.entities.context import Ctx
 from extract.entities.nameparts import first_part, left_edge, name_parts
 from extract.entities.places import place_in_word
+from extract.entities.words import find_literals
 
 LEGAL, NAMED, WEAK, BRAND = "legal", "named", "weak", "brand"
 
@@ -28,7 +29,7 @@ def org_cands(ctx: Ctx) -> list[Cand]:
     out = outlet_cands(ctx)
     for c in out:
         ctx.anchors.add(c)
-    for m in org.regex.finditer(text):
+    for m in find_literals(org.heads, text, ctx.points, ctx.pairs):
         head = m.group()
         a, b = m.span()
         if len(head) == 1 and _ends_word(ctx, a, b):

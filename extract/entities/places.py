@@ -14,7 +14,7 @@ from extract.entities.candidate import Cand
 from extract.entities.context import Ctx
 from extract.entities.lexicon import Rules
 from extract.entities.nameparts import is_name_word, left_edge, name_parts
-from extract.entities.words import word_starts
+from extract.entities.words import find_literals, word_starts
 
 
 def loc_cands(ctx: Ctx) -> list[Cand]:
@@ -23,7 +23,7 @@ def loc_cands(ctx: Ctx) -> list[Cand]:
     n, bnd, barrier, by_end, strong, follow_ok = len(text), ctx.bnd, ctx.barrier, anchors.by_end, loc.strong, \
         loc.follow_ok.match
     out = []
-    for m in loc.regex.finditer(text):
+    for m in loc.regex.finditer(text):  # few characters start a suffix: the regex scan is cheaper than a filter
         a, b = m.span()
         if b < n and not bnd[b] and not barrier[b] and not follow_ok(text, b):
             continue
@@ -76,16 +76,20 @@ def admin_cands(ctx: Ctx) -> list[Cand]:
     """China's divisions by full name (上海市|浦东新区, 熊口镇, 桥东街道): a name of the division lists ending at an
     administrative suffix, starting at a word start, after punctuation or where another division ends; the longest
     such name at each suffix.  Each becomes an anchor."""
-    loc, text, bnd = ctx.r.loc, ctx.text, ctx.bnd
+    loc, text, bnd, punct = ctx.r.loc, ctx.text, ctx.bnd, ctx.r.chars.punct
     out: list[Cand] = []
     ends: set[int] = set()
     for m in loc.admin_regex.finditer(text):
-        b = m.end()
-        if text[b - 2:b] not in loc.admin_tails:
+        a, b = m.span()
+        lengths = loc.admin_lengths.get(text[b - 2:b])
+        if lengths is None:
             continue  # 全市, 城市: no division name ends so (the usual case)
-        w = ctx.window(m.start(), loc.admin_max)
-        for s in range(max(w, b - loc.admin_max), m.start()):
-            if (bnd[s] or s in ends or text[s - 1] in ctx.r.chars.punct) and text[s:b] in loc.admin_names:
+        lo = max(ctx.window(a, loc.admin_max), b - loc.admin_max)
+        for k in lengths:  # only where a name of the lists with this ending may start, leftmost first
+            s = b - k
+            if s >= a:
+                break
+            if s >= lo and (bnd[s] or s in ends or text[s - 1] in punct) and text[s:b] in loc.admin_names:
                 c = Cand(s, b, "LOC", loc.rule_admin)
                 out.append(c)
                 ends.add(b)
@@ -237,7 +241,7 @@ def facility_cands(ctx: Ctx) -> list[Cand]:
     dictionary place word that holds a one-character head (洞庭湖, 南京路)."""
     fac, text, bnd, n = ctx.r.loc.facility, ctx.text, ctx.bnd, len(ctx.text)
     out = []
-    for m in fac.regex.finditer(text):
+    for m in find_literals(fac.scan, text, ctx.points, ctx.pairs):
         head, a, b = m.group(), m.start(), m.end()
         if b < n and not bnd[b] and not ctx.barrier[b] and text[b] not in ctx.r.chars.punct:
             continue  # the head starts another word (山河, 路线)

@@ -13,7 +13,13 @@ _START_END = operator.attrgetter("start", "end")
 
 def resolve(r: Rules, cands: list[Cand], n: int) -> list[Cand]:
     """Non-overlapping spans: the rule's tier first, then longer, then the rank of the rule's source (gazetteer
-    over suffix), then leftmost.  Kept ones in text order.
+    over suffix), then leftmost.  Kept ones in text order (see :func:`resolve_taken`)."""
+    return resolve_taken(r, cands, n)[0]
+
+
+def resolve_taken(r: Rules, cands: list[Cand], n: int) -> tuple[list[Cand], bytearray]:
+    """:func:`resolve`, and a byte per position 0..n, 1 where a kept span lies (``mentions.expand`` starts from it
+    rather than marking the spans again).
 
     The keys are made in one list comprehension and the candidates sorted by position in it (a stable sort,
     as ``sorted(cands, key=…)`` is), which spares a Python call per candidate."""
@@ -29,7 +35,7 @@ def resolve(r: Rules, cands: list[Cand], n: int) -> list[Cand]:
         taken[s:e] = b"\x01" * (e - s)
         keep.append(c)
     keep.sort(key=_START_END)
-    return keep
+    return keep, taken
 
 
 def beside(ents: list[Cand], titles: list[Cand]) -> list[Cand]:

@@ -12,13 +12,14 @@ import numpy as np
 from extract.entities.candidate import Cand
 from extract.entities.context import Ctx
 from extract.entities.persons import surname_name_len, valid_name
+from extract.entities.words import find_literals
 
 
 def speaker_persons(ctx: Ctx) -> list[Cand]:
     """，王明表示 / 。李华说: a surname and one or two characters between a boundary and a speech verb."""
     per, text = ctx.r.per, ctx.text
     out = []
-    for m in per.speaker_re.finditer(text):
+    for m in find_literals(per.speaker_scan, text, ctx.points, ctx.pairs):
         t = m.start()
         if not ctx.bnd[t] or not ctx.bnd[m.end()]:
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import operator
 import re
+from dataclasses import dataclass
 from itertools import compress
 
 import numpy as np
@@ -182,6 +183,45 @@ def scan(pattern: re.Pattern[str], bits: np.ndarray, text: str, pairs: Pairs) ->
     end = 0
     match = pattern.match
     for p in np.flatnonzero(pairs.starts(bits)).tolist():
+        if p >= end:
+            m = match(text, p)
+            if m is not None:
+                out.append(m)
+                end = m.end()
+    return out
+
+
+@dataclass(frozen=True)
+class Literals:
+    """Literal words (1+ characters) as one trie regex, with the tables that say where one may start: the
+    one-character words as a bool per code point, the first two characters of the longer ones as ``pair_bits``."""
+
+    regex: re.Pattern[str]
+    single: np.ndarray
+    bits: np.ndarray | None
+
+
+def literals(words: list[str] | tuple[str, ...] | set[str]) -> Literals:
+    """The :class:`Literals` of ``words``."""
+    single = np.zeros(0x110000, dtype=bool)  # calloc'd: only the pages of the code points read or set are touched
+    single[[ord(w) for w in words if len(w) == 1]] = True
+    longer = sorted({w for w in words if len(w) > 1})
+    return Literals(re.compile(trie_pattern(words)), single, pair_bits(longer) if longer else None)
+
+
+def find_literals(lit: Literals, text: str, points: np.ndarray, pairs: Pairs) -> list[re.Match[str]]:
+    """``list(lit.regex.finditer(text))``, the regex tried only where a word may start (see :func:`scan`).
+
+    Worth it for word lists whose first characters are common (organisation heads: 中, 公, 人, 会 …): the regex
+    engine tries the first characters of the trie one by one at every position holding one; for rarer ones (place
+    suffixes, divisions) the plain ``finditer`` is cheaper than the filter."""
+    may = lit.single[points]
+    if lit.bits is not None and len(points) > 1:
+        may[:-1] |= pairs.starts(lit.bits)
+    out = []
+    end = 0
+    match = lit.regex.match
+    for p in np.flatnonzero(may).tolist():
         if p >= end:
             m = match(text, p)
             if m is not None:
