@@ -41,11 +41,6 @@ class InputError:
         return f"{self.where}: {self.message}"
 
 
-def parse_datetime(s: str) -> str | None:
-    """ISO form of a stated publication date/time, in every form :mod:`extract.timestamps` reads."""
-    return timestamps.parse(s)
-
-
 def decode(data: bytes) -> tuple[str | None, str]:
     """Text and encoding name, or (None, reason) for binary or undecodable bytes.
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.ingest import InputError, decode, parse_datetime, read_inputs
+from extract.ingest import InputError, decode, read_inputs
 
 ARTICLE = "喀什海关统计，2023年喀什外贸进出口总值达836.8亿元，同比增长71.2%。口岸经济带建设取得积极成效。"
 TRAD = "喀什海關統計，2023年喀什外貿進出口總值達836.8億元，同比增長71.2%。口岸經濟帶建設取得積極成效。"
@@ -70,13 +70,6 @@ def test_html_body_extracted_with_paragraphs(tmp_path):
     [doc] = items([p])
     assert ARTICLE in doc.raw
     assert "第二段" in doc.raw and "\n" in doc.raw.strip()
-
-
-@pytest.mark.parametrize("s,iso", [("2023-10-24", "2023-10-24"), ("2024-09-09 10:58:07", "2024-09-09T10:58:07"),
-                                   ("2024/9/9", "2024-09-09"), ("2023年10月24日 09:30", "2023-10-24T09:30:00"),
-                                   ("2023-02-30", None), ("昨天", None)])
-def test_parse_datetime(s, iso):
-    assert parse_datetime(s) == iso
 
 
 def test_stdin_and_exit_codes(tmp_path):
