@@ -1,0 +1,112 @@
+"""Stage CPU time of two revisions on the same articles, run alternately: is this change slower than that one?
+
+    .venv/bin/python benchmarks/compare_revisions.py 65d979c            # that commit against the working tree
+    .venv/bin/python benchmarks/compare_revisions.py 65d979c main --rounds 6
+
+Issues put speed bars relative to a commit ("the pipeline benchmark must not get slower by more than 10 %").
+On a shared host the speed of one run varies by a third, so two runs made minutes apart cannot answer that.
+Here both revisions process the same benchmark articles (built by ``bench_pipeline.build``) in fresh
+processes taking turns, each round giving each revision's best of three passes in CPU seconds per stage (the
+store entry too where the revision has one); the load then hits both alike, and the ratio of the totals is
+the answer. A revision other than the working tree is checked out into a temporary ``git worktree``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_pipeline import ROOT, build  # noqa: E402
+
+# Run inside each revision: its own pipeline, its own stage list (stages come and go between revisions).
+CHILD = r"""
+import json, sys, time
+from extract import engines, pipeline
+from extract.model import Doc
+texts = [json.loads(line)["text"] for line in open(sys.argv[1], encoding="utf-8")][: int(sys.argv[2])]
+engines.warm()
+entry = getattr(engines, "make_entry", None), getattr(engines, "pickled", None)
+best = {}
+for _ in range(3):
+    spent = {}
+    for i, x in enumerate(texts):
+        d, opts = Doc(source=str(i), raw=x, doc_id=str(i)), pipeline.Options()
+        for st in pipeline.STAGES:
+            t = time.process_time()
+            st.run(d, opts)
+            spent[st.name] = spent.get(st.name, 0.0) + time.process_time() - t
+        if all(entry):
+            t = time.process_time()
+            entry[1](entry[0](d))
+            spent["store entry"] = spent.get("store entry", 0.0) + time.process_time() - t
+    for k, v in spent.items():
+        best[k] = min(best.get(k, v), v)
+print(json.dumps(best))
+"""
+
+
+def checkout(rev: str, into: Path) -> Path:
+    """A detached worktree of ``rev`` (``WORKTREE``: this checkout as it is, uncommitted changes included)."""
+    if rev == "WORKTREE":
+        return ROOT
+    subprocess.run(["git", "worktree", "add", "--detach", "-q", str(into), rev], cwd=ROOT, check=True)
+    return into
+
+
+def measure(tree: Path, corpus: Path, articles: int) -> dict[str, float]:
+    """CPU seconds per stage of one fresh process of the revision in ``tree``."""
+    out = subprocess.run([sys.executable, "-c", CHILD, str(corpus), str(articles)], cwd=tree, check=True,
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(tree)})
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def report(names: tuple[str, str], runs: dict[str, list[dict[str, float]]]) -> None:
+    """Median CPU seconds per stage of both revisions, and the ratio of the totals per round."""
+    stages = list(dict.fromkeys(k for rs in runs.values() for r in rs for k in r))
+    print(f"{'stage':<14} {names[0][:12]:>12} {names[1][:12]:>12}   change")
+    for s in stages:
+        a, b = (statistics.median(r.get(s, 0.0) for r in runs[n]) for n in names)
+        change = f"{(b - a) / a:+7.1%}" if a > 0.002 else ""
+        print(f"{s:<14} {a:12.3f} {b:12.3f}   {change}")
+    totals = {n: [sum(r.values()) for r in runs[n]] for n in names}
+    ratios = [b / a for a, b in zip(totals[names[0]], totals[names[1]], strict=True)]
+    a, b = (statistics.median(totals[n]) for n in names)
+    print(f"{'total':<14} {a:12.3f} {b:12.3f}   {(b - a) / a:+7.1%}")
+    print(f"ratio of the totals per round: {', '.join(f'{r:.3f}' for r in ratios)} "
+          f"(median {statistics.median(ratios):.3f})")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("base", help="the revision to compare against (a commit, branch or tag)")
+    ap.add_argument("head", nargs="?", default="WORKTREE", help="the revision measured (default: this checkout)")
+    ap.add_argument("--rounds", type=int, default=4, help="alternations (each: one process per revision)")
+    ap.add_argument("--articles", type=int, default=120, help="benchmark articles per pass")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-revs-") as tmp:
+        corpus = Path(tmp, "corpus.jsonl")
+        build(corpus, 2)
+        trees = {args.base: checkout(args.base, Path(tmp, "base")), args.head: checkout(args.head, Path(tmp, "head"))}
+        try:
+            runs: dict[str, list[dict[str, float]]] = {rev: [] for rev in trees}
+            for i in range(args.rounds):
+                for rev, tree in trees.items():
+                    runs[rev].append(measure(tree, corpus, args.articles))
+                print(f"round {i + 1}/{args.rounds} done", file=sys.stderr, flush=True)
+            report((args.base, args.head), runs)
+        finally:
+            for tree in trees.values():
+                if tree != ROOT:
+                    subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, check=False)
+
+
+if __name__ == "__main__":
+    main()
