@@ -259,10 +259,9 @@ def _periods(text: str, found: list[DateMatch], ref: date | None, gr: Grammar) -
             s, e = m.span()
             if busy.overlaps(s, e):
                 continue
-            n = cn_int(m["n"])
+            unit, n = _count(m, gr)
             if not n:
                 continue
-            unit = gr.lex.period_units[m["u"]]
             if s in ends and _of_date(text, m, ends[s], n, unit, gr):
                 taken.append((s, e))
                 continue
@@ -278,6 +277,15 @@ def _periods(text: str, found: list[DateMatch], ref: date | None, gr: Grammar) -
             taken.append((s, e))
             busy.add(s, e)
     return out
+
+
+def _count(m: re.Match, gr: Grammar) -> tuple[str, int]:
+    """The unit and count of a period's match: 3年 (year, 3), 半年 (month, 6: periods.toml [ago_half])."""
+    half = m.groupdict().get("hz")
+    if half:
+        unit, n = gr.lex.tables["ago_half"]["words"][half]
+        return unit, n
+    return gr.lex.period_units[m["u"]], cn_int(m["n"])
 
 
 def _of_date(text: str, m: re.Match, d: DateMatch, n: int, unit: str, gr: Grammar) -> bool:

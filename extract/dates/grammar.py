@@ -496,9 +496,16 @@ def _periods(lx: Lexicon) -> tuple[tuple[re.Pattern, str], ...]:
     n_alone = (f"(?P<n>[\\d{first}](?<![\\d{CN}{t['count_not_after']}].)"
                f"(?:(?<=\\d)\\d{{0,2}}|(?<!\\d)[{nxt}]{{0,2}}))(?P<more>{more})?")
     suffixes = alt(back["suffixes"])
+    half = lx.tables["ago_half"]
+    # halves (hz: 半年, 半个月: periods.toml [ago_half]) stand for the count and its unit: 近半年来, 未来半个月
+    hz = f"(?P<hz>{alt_not_after(half['words'], back['half_not_after'])})"
     return (
         (re.compile(f"(?P<past>{alt_not_after(back['prefixes'], t['not_after'])})\\s?{n}\\s?{u}(?:{suffixes})?"),
          back["name"]),
         (re.compile(f"(?P<fut>{alt_not_after(ahead['prefixes'], t['not_after'])})\\s?{n}\\s?{u}"), ahead["name"]),
         (re.compile(f"{n_alone}{u}(?:{suffixes})"), back["name"]),
+        (re.compile(f"(?P<past>{alt_not_after(back['half_prefixes'], t['not_after'])})\\s?{hz}(?:{suffixes})?"),
+         back["name"]),
+        (re.compile(f"(?P<fut>{alt_not_after(ahead['half_prefixes'], t['not_after'])})\\s?{hz}"), ahead["name"]),
+        (re.compile(f"{hz}(?:{suffixes})"), back["name"]),
     )

@@ -129,6 +129,8 @@ def scan(text: str, gr: Grammar) -> list[Parts]:
         while p.end > p.start and text[p.end - 1].isspace():
             p.end -= 1
         _extend(text, p, gr)
+        if _is_relative(p) and _named(text, p, gr):
+            continue
         if out and _year_of(text, out[-1], p):
             y = out.pop()
             p.start, p.year, p.year_rel, p.two_digit = y.start, y.year, y.year_rel, y.two_digit
@@ -146,11 +148,55 @@ def _year_of(text: str, y: Parts, p: Parts) -> bool:
             and not y.same_period and text[y.end:p.start] in ("", "的"))
 
 
+def _is_relative(p: Parts) -> bool:
+    """True when the match holds a relative word (今日, 同年, 上周, 本月)."""
+    return p.day_rel is not None or p.week_rel is not None or p.year_rel is not None or p.month_rel is not None
+
+
 def _titled(text: str, p: Parts) -> bool:
     """A relative word inside a title (《明日之后》, 《今天》): part of a name, not a date of the article."""
-    if p.day_rel is None and p.week_rel is None and p.year_rel is None and p.month_rel is None:
+    if not _is_relative(p):
         return False
     return text.rfind("《", 0, p.start) > text.rfind("》", 0, p.start)
+
+
+def _named(text: str, p: Parts, gr: Grammar) -> bool:
+    """A relative word that only begins a longer dictionary word (今日说法, 今日头条, 同日而语): a name or an
+    idiom, not a date (relative.toml [relative_names]).  The words are looked up as jieba builds its word
+    graph: every prefix of a word is in the dictionary, so the look-up stops at the first text that is none."""
+    if gr.bound_re.match(text, p.end):
+        return False  # 今年以来, 今日起: the word ends with a bound the date takes in
+    d = _dictionary(gr.lex)
+    for k in range(p.end + 1, min(len(text), p.start + d.longest) + 1):
+        w = text[p.start:k]
+        if w in d.names:
+            return True
+        f = d.freq.get(w)
+        if f and w not in d.still:
+            return True
+        if f is None and w not in d.name_prefixes:
+            return False
+    return False
+
+
+class _Names(NamedTuple):
+    """What :func:`_named` looks words up in."""
+
+    freq: dict[str, int]  # the project tokenizer's words (and jieba's zero-frequency prefixes of words)
+    names: frozenset[str]  # names the dictionary lacks
+    name_prefixes: frozenset[str]
+    still: frozenset[str]  # dictionary words in which the relative word stays a date
+    longest: int
+
+
+@cache
+def _dictionary(lx: Lexicon) -> _Names:
+    """The words of :class:`_Names`, read once."""
+    from extract.lexicon import tokenizer  # jieba's dictionary: loaded only once a relative word is read
+
+    t = lx.tables["relative_names"]
+    prefixes = frozenset(n[:i] for n in t["names"] for i in range(1, len(n)))
+    return _Names(tokenizer().FREQ, frozenset(t["names"]), prefixes, frozenset(t["still_dates"]), t["max_len"])
 
 
 def _read(m: re.Match, gr: Grammar) -> Parts | None:

@@ -23,7 +23,8 @@ files.  The rules apply in this order, and the last one that changed the record 
 the number (``number.bare``, ``number.vague``, ``number.dozen``, ``fraction.*``, or a word-led
 ``percent.fenzhi`` / ``percent.duizhe`` / ``multiple.fan`` / ``unit.currency_sign``), its suffix
 (``unit.<kind>``, ``percent.*``, ``multiple.bei``), a qualifier after it (``qualifier.after.*``), a range
-(``range.connector``), a qualifier before it (``qualifier.*``, ``qualifier.comparative``),
+(``range.connector``), a qualifier before it (``qualifier.*``, ``qualifier.comparative``), a rate word
+before it (``unit.rate_before``: 时速350公里, only when the unit's own rule named it),
 ``range.between``, and two bounds joined (``range.join``).  So 约3000人 is ``qualifier.about``, 3000人
 ``unit.count``, 200元至300元 ``range.connector``.  ``rules/numbers/corpus_*.toml`` hold whole-answer cases
 for every rule.

@@ -18,7 +18,7 @@ from extract.numbers.filters import blocked_spans, frame_ok, kept, model_name
 from extract.numbers.lead import currency_sign, duizhe, fan, fenzhi, lead_number
 from extract.numbers.lexicon import lexicon
 from extract.numbers.match import MAX_ADJUSTED, QMatch, Scan, Span, high, is_cjk, low
-from extract.numbers.qualify import after, before, join_comparisons
+from extract.numbers.qualify import after, before, join_comparisons, rate_before
 from extract.numbers.ranges import between, connected
 from extract.numbers.reading import fraction_after
 from extract.numbers.suffix import suffix
@@ -185,6 +185,7 @@ def _finish(s: Scan, q: QMatch, num: Num | None) -> QMatch | None:
     after(s, q)  # 左右, 以上, 以下 ...
     q = connected(s, q) or q  # 200元至300元, 6到8小时, 3~5天, 5-20%
     before(s, q)  # 约, 超过了, 不到 ... / 比三十大
+    rate_before(s, q)  # 时速350公里
     if q.value_max is None:
         q = between(s, q) or q  # 位于20和30之间 / 10000与20000间
     return q if q.unit is not None or q.kind != "number" or kept(s, q, num) else None

@@ -125,6 +125,24 @@ class Compound:
 
 
 @dataclass(frozen=True, slots=True)
+class Rate:
+    """units.toml [rate_before]: a speed whose time unit stands before the number (时速350公里)."""
+
+    name: str
+    units: frozenset[str]  # the canonical units a rate word may turn into a speed
+    res: dict[str, re.Pattern]  # canonical unit -> the rate words (and a gap word) at the end of a window
+    to: dict[tuple[str, str], str]  # (rate word, canonical unit) -> the speed's canonical unit
+
+
+def _rate(t: dict) -> Rate:
+    gap = alt(t["gap"])
+    to = {(w, u): v for r in t["rate"] for w in r["words"] for u, v in r["units"].items()}
+    units = {u for _, u in to}
+    res = {u: re.compile(f"(?P<w>{alt(w for w, v in to if v == u)})(?P<gap>{gap})?[ ]*$") for u in units}
+    return Rate(t["name"], frozenset(units), res, to)
+
+
+@dataclass(frozen=True, slots=True)
 class LocalYuan:
     """units.toml [local_yuan]: the currency a bare 元 is in a Taiwan, Hong Kong or Macau article."""
 
@@ -164,6 +182,7 @@ class Units:
     mention_not_first: str
     compound: Compound
     local_yuan: LocalYuan
+    rate: Rate
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,7 +379,8 @@ def _units(t: dict, fraction_and: str, more: list[dict]) -> Units:
         dollar_prefixes=sign["dollar_prefixes"], sign_number_starts=sign["number_starts"], sign_name=sign["name"],
         mention_not_first=sign["mention_not_first"], compound=_compound(t["compound_duration"]),
         local_yuan=LocalYuan(t["local_yuan"]["name"], t["local_yuan"]["default"],
-                             frozenset(t["local_yuan"]["currencies"]), frozenset(t["local_yuan"]["bare"])))
+                             frozenset(t["local_yuan"]["currencies"]), frozenset(t["local_yuan"]["bare"])),
+        rate=_rate(t["rate_before"]))
 
 
 def _fenzhi_scales(fz: dict) -> str:

@@ -70,6 +70,25 @@ def before(s: Scan, q: QMatch) -> None:
         q.rule = lq.cmp_name
 
 
+def rate_before(s: Scan, q: QMatch) -> None:
+    """时速350公里, 每小时行驶80公里: a rate word before the quantity (and its qualifier) makes a length a speed
+    (units.toml [rate_before]).  After the qualifiers, so that 时速约300公里 / 时速超过200公里 are seen."""
+    r = s.lex.units.rate
+    if q.unit not in r.units:
+        return
+    start = q.qstart if q.qstart >= 0 else q.start
+    rm = r.res[q.unit].search(s.text, max(0, start - WINDOW), start)
+    if rm is None:
+        return
+    own = s.lex.units.of.get(q.unit_text or "")
+    if own is not None and q.rule == own.name:  # (a qualifier or a range keeps its name)
+        q.rule = r.name
+    q.unit = r.to[(norm_word(rm.group("w")), q.unit)]
+    q.qstart = min(q.qstart, rm.start())
+    if not rm.group("gap") and rm.end() == q.text_span()[0]:
+        q.tstart = rm.start()
+
+
 def join_comparisons(t: str, qs: list[QMatch], lex: Lexicon) -> list[QMatch]:
     """大于10小于20, 1000以上，1500以下, 最多100最少20: two one-sided bounds make one interval."""
     if sum(1 for q in qs if q.approx in _LOWER or q.approx in _UPPER) < 2:
