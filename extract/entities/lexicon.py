@@ -48,6 +48,7 @@ class Orgs:
     latin: re.Pattern[str]
     ordinal_unit: re.Pattern[str]
     national: frozenset[str]
+    regions: tuple[str, ...]  # generic region words: a word ending so names nothing by itself (沿海地区)
     local: str
     stop_words: frozenset[str]
     stop_tags: frozenset[str]
@@ -58,6 +59,15 @@ class Orgs:
     word_tags: frozenset[str]  # a dictionary word holding the head with one of these tags is an organisation
     generic_words: frozenset[str]  # ... unless it is one of these descriptions (上市公司 nt)
     close: frozenset[str]
+    bodies: frozenset[str]  # words of a body between two places before a close head (浙江|交警|金华|支队)
+    abbreviation_heads: frozenset[str]  # named heads a rare abbreviation may name (上汽|集团)
+    abbreviation_tags: frozenset[str]  # a rare word so tagged right before one of them is its name
+    abbreviation_max_freq: int
+    numbered_heads: frozenset[str]  # one-character heads of numbered units (中建|三局)
+    numerals: str
+    numbered_len: int  # the numeral of a numbered unit is at most this long
+    numbered_tags: frozenset[str]  # the short name before the numeral is a word so tagged ...
+    numbered_max_freq: int  # ... and used at most this often
     max_middle: int
     near_extra: int  # a weak head's name part is first looked for in max_middle + near_extra characters
     single_min_middle: int
@@ -176,6 +186,10 @@ class Persons:
     speaker_not_tags: frozenset[str]
     speaker_re: re.Pattern[str]
     speaker_scan: Literals  # the speech verbs, for finding them in a text
+    addressee_re: re.Pattern[str]  # an addressee phrase ending where the pattern's search ends (对记者|说)
+    addressee_last: tuple[str, ...]  # the text before the verb ends so when an addressee may stand there
+    addressee_max: int
+    glued_not_tags: frozenset[str]  # a given name's last character glued to the verb is no word so tagged
     anon_re: re.Pattern[str]  # a surname then the mark once or twice
     surname_table: np.ndarray  # per code point: True for a single-character surname
     anon_mark: str
@@ -299,11 +313,17 @@ def _orgs(cfg: dict, chars: Chars, place_heads: list[str]) -> Orgs:
         name_tags=frozenset(org["name_tag_max_freq"]), name_tag_max_freq=dict(org["name_tag_max_freq"]),
         unknown_len=tuple(org["unknown_len"]), latin=_substring_regex(org["latin"]),
         ordinal_unit=_substring_regex(org["ordinal_unit"]), national=frozenset(org["national"]),
+        regions=tuple(org["regions"]),
         local=org["local"], stop_words=frozenset(org["stop_words"]), stop_tags=frozenset(org["stop_tags"]),
         verb_tags=frozenset(org["verb_tags"]), clause_tags=frozenset(org["clause_tags"]),
         stop_chars=org["stop_chars"], not_in_unknown=org["stop_chars"] + org["not_in_unknown"],
         word_tags=frozenset(org["word_tags"]), generic_words=frozenset(org["generic_words"]),
-        close=frozenset(weak["close"]),
+        close=frozenset(weak["close"]), bodies=frozenset(weak["bodies"]),
+        abbreviation_heads=frozenset(org["named"]["abbreviation_heads"]),
+        abbreviation_tags=frozenset(org["named"]["abbreviation_tags"]),
+        abbreviation_max_freq=org["named"]["abbreviation_max_freq"],
+        numbered_heads=frozenset(weak["numbered_heads"]), numerals=weak["numerals"], numbered_len=weak["numbered_len"],
+        numbered_tags=frozenset(weak["numbered_tags"]), numbered_max_freq=weak["numbered_max_freq"],
         max_middle=weak["max_middle"], near_extra=weak["near_extra"], single_min_middle=weak["single_min_middle"],
         single_word_freq=weak["single_word_freq"], brand_max_middle=brand["max_middle"],
         brand_max_name=brand["max_name"], brand_tags=frozenset(brand["name_tags"]), freq=tokenizer().FREQ,
@@ -427,6 +447,8 @@ def _persons(cfg: dict, chars: Chars) -> Persons:
         speaker_verbs=tuple(sorted(speaker["verbs"], key=len, reverse=True)), speaker_before=speaker["before"],
         given_max=speaker["given_max"], speaker_not_tags=frozenset(speaker["not_tags"]),
         speaker_re=(speaker_scan := literals(speaker["verbs"])).regex, speaker_scan=speaker_scan,
+        addressee_re=re.compile(f"(?:{speaker['addressee']})$"), addressee_last=tuple(speaker["addressee_last"]),
+        addressee_max=speaker["addressee_max"], glued_not_tags=frozenset(speaker["glued_not_tags"]),
         anon_re=re.compile(f"[{''.join(sorted(single))}]{re.escape(anon['mark'])}{{1,2}}"),
         surname_table=_char_table(single), anon_mark=anon["mark"],
         list_separators=tuple(sorted(lst["separators"], key=len, reverse=True)), dict_tags=frozenset(dic["tags"]),

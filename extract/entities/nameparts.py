@@ -99,7 +99,17 @@ def name_word(word: str) -> bool:
         return True
     tag = gaz.tag.get(word)
     if tag in org.name_tags:
-        return len(word) > 1 and org.freq.get(word, 0) <= org.name_tag_max_freq[tag]
+        return len(word) > 1 and org.freq.get(word, 0) <= org.name_tag_max_freq[tag] and not _generic_region(word)
     lo, hi = org.unknown_len
     return lo <= len(word) <= hi and not org.freq.get(word) and r.chars.is_han_run.fullmatch(word) is not None \
-        and word[0] not in org.bad_start and not any(ch in org.not_in_unknown for ch in word)
+        and word[0] not in org.bad_start and not any(ch in org.not_in_unknown for ch in word) \
+        and not _generic_region(word)
+
+
+def _generic_region(word: str) -> bool:
+    """True when ``word`` ends with a generic region word after two or more characters that are no name part
+    (沿海|地区, 周边|城市: a description; 上海地区 and 盐城市 stay names)."""
+    for end in rules().org.regions:
+        if word.endswith(end) and len(word) - len(end) >= 2:
+            return not name_word(word[:-len(end)])
+    return False

@@ -32,24 +32,62 @@ def org_cands(ctx: Ctx) -> list[Cand]:
     for m in find_literals(org.heads, text, ctx.points, ctx.pairs):
         head = m.group()
         a, b = m.span()
-        if len(head) == 1 and _ends_word(ctx, a, b):
-            continue  # 全部, 平台, 团队: the head ends a common word (the usual case, decided first)
-        if not _suffix_ok(ctx, head, b) or (head in org.place_heads and _place_head(ctx, head, a, b)):
-            continue
-        if b in ctx.anchors.by_end and _known_whole(ctx, a, b):
-            continue  # 乌鲁木齐海关 is a name of the lists, with no place before it to grow over
-        kind = org.kind[head]
-        w = ctx.window(a, org.max_len)
-        start = _START[kind](ctx, head, w, a, b)
+        start = _numbered_start(ctx, head, a, b) if head in org.numbered_heads else None
+        if start is None:
+            start = _head_start(ctx, head, a, b)
         if start is None or b - start > org.max_len or unbalanced(ctx, start, b):
             continue
-        label, rule = "ORG", org.rule[kind]
+        label, rule = "ORG", org.rule[org.kind[head]]
         if head in org.place_like and a > start and _middle_is_proper(ctx, start, a):
             label, rule = org.place_like_label, org.rule_place_like
         c = Cand(start, b, label, rule)
         out.append(c)
         ctx.anchors.add(c)
     return out
+
+
+def _head_start(ctx: Ctx, head: str, a: int, b: int) -> int | None:
+    """Start of the organisation a head at [a, b) ends, by the rule of its kind, or None."""
+    org = ctx.r.org
+    if len(head) == 1 and _ends_word(ctx, a, b):
+        return None  # 全部, 平台, 团队: the head ends a common word (the usual case, decided first)
+    if not _suffix_ok(ctx, head, b) or (head in org.place_heads and _place_head(ctx, head, a, b)):
+        return None
+    if b in ctx.anchors.by_end and _known_whole(ctx, a, b):
+        return None  # 乌鲁木齐海关 is a name of the lists, with no place before it to grow over
+    return _START[org.kind[head]](ctx, head, ctx.window(a, org.max_len), a, b)
+
+
+def _numbered_start(ctx: Ctx, head: str, a: int, b: int) -> int | None:
+    """Start of a numbered unit ending with a one-character head at [a, b): a short name, the numeral, the head
+    (中建|三局, 中铁|十一局; 中|铁五局 where jieba glued the name's last character to the number), or None."""
+    org, text, bnd = ctx.r.org, ctx.text, ctx.bnd
+    n = a
+    while n > 0 and a - n < org.numbered_len and text[n - 1] in org.numerals:
+        n -= 1
+    if n == a or not _suffix_ok(ctx, head, b):
+        return None  # the usual case: no numeral before the head
+    ws = bnd.rfind(1, 0, n + 1)  # the word holding the numeral's first character
+    if ws < n:  # 铁|五局 as one word: one Han character, no function character, before the number
+        if n - ws != 1 or bnd.find(1, n) != b or text[ws] in org.not_in_unknown or text[ws] in org.bad_start \
+                or not ctx.all_han(ws, n):
+            return None
+        return _lone_before(ctx, ws)
+    ps = bnd.rfind(1, 0, n)
+    word = text[ps:n]
+    if not (2 <= len(word) <= 4 and ctx.all_han(ps, n)) or ctx.r.gaz.tag.get(word) not in org.numbered_tags \
+            or org.freq.get(word, 0) > org.numbered_max_freq or n in ctx.anchors.by_end:
+        return None  # 比赛|三局, 中国女排|三局: a game's sets, not a body's unit
+    return ps
+
+
+def _lone_before(ctx: Ctx, s: int) -> int | None:
+    """A name of one character at ``s`` with a lone character before it that jieba's dictionary joins to it
+    (中|铁五局: 中铁): the start of the two, else None (one character alone names nothing)."""
+    text, org = ctx.text, ctx.r.org
+    if s < 1 or not ctx.single[s - 1] or text[s - 1] in org.not_in_unknown or not ctx.all_han(s - 1, s):
+        return None
+    return s - 1 if org.freq.get(text[s - 1:s + 1]) else None
 
 
 def _known_whole(ctx: Ctx, a: int, b: int) -> bool:
@@ -114,7 +152,21 @@ def _named_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
     part = first_part(ctx, name_parts(ctx, lo, a), a)
     if part:  # …中级人民法院|公开|宣判|某省人民政府: a clause between the name part and the head joins no name
         return None if _verb_inside(ctx, part[1], a) else part[0]
-    return _local_or_word(ctx, lo, a, b)
+    local = _local_or_word(ctx, lo, a, b)
+    return local if local is not None or head not in ctx.r.org.abbreviation_heads else _abbreviation_before(ctx, lo, a)
+
+
+def _abbreviation_before(ctx: Ctx, lo: int, a: int) -> int | None:
+    """Start of a rare abbreviation standing as the word right before a company head at ``a`` (上汽|集团, 邮储|银行),
+    or None."""
+    org, bnd = ctx.r.org, ctx.bnd
+    if not bnd[a]:
+        return None
+    ps = bnd.rfind(1, 0, a)
+    word = ctx.text[ps:a]
+    if ps < lo or ctx.r.gaz.tag.get(word) not in org.abbreviation_tags:
+        return None
+    return ps if org.freq.get(word, 0) <= org.abbreviation_max_freq else None
 
 
 def _local_or_word(ctx: Ctx, lo: int, a: int, b: int) -> int | None:
@@ -170,8 +222,29 @@ def _weak_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
     if ctx.r.per.title_re.search(text, a - middle, a) or _verb_inside(ctx, a - middle, a):
         return None
     if head in org.close:  # 马拉加队|两球战胜|杭州队: a team is the name right before its head
-        return parts[-1][0]
+        return _close_start(ctx, parts)
     return parts[0][0]
+
+
+def _close_start(ctx: Ctx, parts: list[tuple[int, int]]) -> int:
+    """Start of the name of a close head: the last name part, and each earlier one that only words of a body
+    part from it (浙江|高速|交警|金华|支队: a unit of the province's traffic police; 马拉加队|两球战胜|杭州队: 杭州)."""
+    start = parts[-1][0]
+    for ps, pe in reversed(parts[:-1]):
+        if pe > start:
+            continue  # a part holding a later one (an anchor over both)
+        if pe == start or not _bodies_only(ctx, pe, start):
+            break
+        start = ps
+    return start
+
+
+def _bodies_only(ctx: Ctx, p: int, q: int) -> bool:
+    """True when the words of the text tile [p, q) and each is a word of a body (高速, 交警, 总队)."""
+    bodies, text = ctx.r.org.bodies, ctx.text
+    if not ctx.bnd[p] or not ctx.bnd[q]:
+        return False
+    return all(text[s:e] in bodies for s, e in ctx.words(p, q))
 
 
 _ORDINAL_BEFORE = re.compile(r"第[〇零一二三四五六七八九十百两\d]{1,4}$")

@@ -16,17 +16,45 @@ from extract.entities.words import find_literals
 
 
 def speaker_persons(ctx: Ctx) -> list[Cand]:
-    """，王明表示 / 。李华说: a surname and one or two characters between a boundary and a speech verb."""
-    per, text = ctx.r.per, ctx.text
+    """，王明表示 / 。李华说: a surname and one or two characters between a boundary and a speech verb; an
+    addressee may stand between name and verb (王明对记者说), and jieba may glue the name's end to the verb
+    (周|明说, 郑伟称)."""
+    per, text, bnd = ctx.r.per, ctx.text, ctx.bnd
     out = []
     for m in find_literals(per.speaker_scan, text, ctx.points, ctx.pairs):
         t = m.start()
-        if not ctx.bnd[t] or not ctx.bnd[m.end()]:
+        if not bnd[m.end()]:
             continue
-        s = _speaker_start(ctx, t)
+        s = _speaker_start(ctx, t) if bnd[t] else _glued_start(ctx, t)
+        if s is None:  # the usual case: no name right before the verb; an addressee may stand between
+            t = _addressee_start(ctx, t)
+            s = None if t is None else _speaker_start(ctx, t)
         if s is not None:
             out.append(Cand(s, t, "PERSON", per.rule_speaker))
     return out
+
+
+def _addressee_start(ctx: Ctx, t: int) -> int | None:
+    """Start of an addressee phrase ending at the verb at ``t`` (对记者|说, 在接受采访时|表示) that opens a word,
+    or None (the suffix test first: most verbs follow no addressee)."""
+    per, text = ctx.r.per, ctx.text
+    if not text.endswith(per.addressee_last, 0, t):
+        return None
+    m = per.addressee_re.search(text, max(0, t - per.addressee_max), t)
+    return m.start() if m and ctx.bnd[m.start()] else None
+
+
+def _glued_start(ctx: Ctx, t: int) -> int | None:
+    """Start of a name before a verb at ``t`` that jieba glued to the name's end: 周|明说 (the glued character no
+    verb, adverb or preposition on its own: 常|听说 is none) or 郑伟称 (a word jieba does not know)."""
+    text, bnd, per = ctx.text, ctx.bnd, ctx.r.per
+    ws = bnd.rfind(1, 0, t)  # the word holding the verb's first character
+    s = _speaker_start(ctx, t)
+    if s is None or ws < s:
+        return None
+    if ws == s:
+        return s if ctx.is_unknown(text[s:bnd.find(1, t)]) else None
+    return None if ctx.r.gaz.tag.get(text[ws:t]) in per.glued_not_tags else s
 
 
 def _speaker_start(ctx: Ctx, t: int) -> int | None:
