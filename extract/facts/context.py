@@ -186,7 +186,8 @@ class Context:
         self.periods: dict[int, tuple[str | None, str | None]] = {}  # id of a date -> its period
         self.dated: dict[Span, bool] = {}  # by sentence: whether a date starts in it (period._stated)
         self.horizons: dict[int, bool] = {}  # id of a date -> whether it is a target's horizon (period.horizon)
-        self.tags = word_tags((self.r.metrics.seg_verb_tag, *self.r.metrics.function_tags))  # jieba's, some
+        self.tags = word_tags((self.r.metrics.seg_verb_tag, *self.r.metrics.function_tags,
+                               *self.r.subjects.name_tags))  # jieba's, some (read in one pass)
 
     def reported(self, d: DateRec) -> bool:
         """8月11日，…宣布…; 记者6月4日从…获悉; …3月10日发布的统计显示: the day of an announcement (a day-level date
@@ -268,6 +269,27 @@ class Context:
             out += [k for k in range(m.start() + 1, m.end()) if metric_re.match(t, k)]
         return out
 
+    @cached_property
+    def groups(self) -> list[Span]:
+        """Where the group subjects are (一线城市, 规模以上工业企业), in order, the longest of overlapping ones:
+        found from their head nouns (a few str.find calls, no regex over the text), only when a subject is
+        looked for."""
+        t, found = self.text, []
+        for head, (lasts, qualifiers) in self.r.subjects.group_heads.items():
+            p = t.find(head)
+            while p >= 0:
+                q = next((q for q in qualifiers if t.startswith(q, p - len(q))), None) \
+                    if p and t[p - 1] in lasts else None  # (most heads follow no qualifier's last character)
+                if q is not None:
+                    found.append((p - len(q), p + len(head)))
+                p = t.find(head, p + 1)
+        found.sort(key=lambda s: (s[0], -s[1]))
+        out: list[Span] = []
+        for s in found:
+            if not out or s[0] >= out[-1][1]:
+                out.append(s)
+        return out
+
     def metric_search(self, lo: int, hi: int) -> re.Match[str] | None:
         """``metric_re.search(text, lo, hi)`` without rescanning a long clause for every number: the first
         position where a metric word begins that also fits before ``hi``."""
@@ -323,6 +345,12 @@ def word_tags(tags: tuple[str, ...]) -> dict[str, str]:
     line = re.compile(rf"^(\S+) \d+ ({'|'.join(map(re.escape, tags))})$", re.M)
     with (Path(jieba.__file__).resolve().parent / "dict.txt").open(encoding="utf-8") as f:
         return dict(line.findall(f.read()))
+
+
+def is_function(ctx: Context, word: str) -> bool:
+    """Whether jieba's dictionary tags ``word`` a verb or a function word (p, c, d, u, r), not a name (nr)."""
+    tag = ctx.tags.get(word)
+    return tag is not None and tag not in ctx.r.subjects.name_tags
 
 
 def is_verb(ctx: Context, word: str) -> bool:

@@ -17,7 +17,7 @@ from itertools import product
 from typing import Any
 
 from extract.facts.filler import FillerIndex, filler_index
-from extract.rules import load_list, load_toml, rule_path
+from extract.rules import load_list, load_surnames, load_toml, rule_path
 
 FILES = ("facts", "clauses", "metrics", "subjects", "lists", "periods", "changes", "filler", "skip")
 
@@ -116,6 +116,7 @@ class Metrics:
     modifier_re: re.Pattern[str]
     canonical: dict[str, Canonical]  # wording -> its entry
     dimensions: dict[str, Canonical]  # 高 -> 高度: a dimension said by one adjective
+    degree: str  # 最高, 更长: a degree word before the adjective makes it a comparison, no dimension
     canonical_max: int  # the longest wording
     seg_min: int
     seg_max: int
@@ -162,6 +163,10 @@ class Subjects:
     place_ends: str  # 江苏省|地区生产总值: where a place name cut too long really ends
     object_subject: tuple[str, ...]  # 判处, 没收: the entity after one is whose penalty it is
     not_before: tuple[str, ...]  # 北京时间: an entity right before one of these is no subject
+    verb_subject_max: int  # 李明贡献12分: the longest name before a word and the value that is a subject
+    name_tags: tuple[str, ...]  # jieba's dictionary tags of personal names (nr)
+    surnames: frozenset[str]  # 张, 刘: clear single-character surnames (not common characters as 高, 万)
+    group_heads: dict[str, tuple[str, tuple[str, ...]]]  # 城市 -> (their last characters, 一线, 二线 …): a group
 
 
 @dataclass(frozen=True)
@@ -292,6 +297,8 @@ class Skips:
     rate_kinds: frozenset[str]
     event: tuple[str, ...]  # 800米决赛: a distance naming a sporting event
     event_kinds: frozenset[str]
+    rank_move_re: re.Pattern[str]  # 上升3位: a move in a ranking, for a number with one of rank_move_units
+    rank_move_units: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -353,7 +360,8 @@ def _metrics(m: dict[str, Any], count: dict[str, Any], eq: dict[str, Any], ch: d
         noun_re=re.compile(count["noun"]), noun_cut_re=_chars(count["noun_cut"]), noun_not=tuple(count["noun_not"]),
         noun_min_metric=count["min_metric"],
         modifier_re=re.compile(count["modifier_next"]), canonical=canonical,
-        dimensions={k: names[v] for k, v in m["dimension"].items()}, canonical_max=max(map(len, canonical)),
+        dimensions={k: names[v] for k, v in m["dimension"].items()}, degree=m["degree"]["chars"],
+        canonical_max=max(map(len, canonical)),
         seg_min=seg["min_len"], seg_max=seg["max_len"], seg_verb_tag=seg["verb_tag"],
         seg_allowed=frozenset(seg["allowed_verbs"]), seg_not_re=_chars(seg["not_chars"]),
         after_window=m["after"]["window"], after_skip=m["after"]["skip"], after_nouns=tuple(m["after"]["nouns"]),
@@ -380,7 +388,26 @@ def _subjects(s: dict[str, Any], moves: tuple[str, ...]) -> Subjects:
         copula_min=s["copula"]["min_len"], copula_max=s["copula"]["max_len"], quoted_re=re.compile(quoted),
         quoted_open=q["open"], quote_open_re=_chars(q["open"]), origin_nouns=tuple(s["subject"]["origin_nouns"]),
         place_ends=s["subject"]["place_ends"],
-        object_subject=longest_first(s["object_subject"]["verbs"]), not_before=tuple(s["subject"]["not_before"]))
+        object_subject=longest_first(s["object_subject"]["verbs"]), not_before=tuple(s["subject"]["not_before"]),
+        verb_subject_max=s["verb_subject"]["max_len"], name_tags=tuple(s["verb_subject"]["name_tags"]),
+        surnames=_clear_surnames(s["verb_subject"]["surnames"]),
+        group_heads=_group_heads(s["group"]))
+
+
+def _group_heads(groups: list[dict[str, Any]]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Each head noun of the [[group]] entries with the last characters of the qualifiers it takes and those
+    qualifiers, longest first."""
+    out: dict[str, set[str]] = {}
+    for g in groups:
+        for h in g["heads"]:
+            out.setdefault(h, set()).update(g["qualifiers"])
+    return {h: ("".join(sorted({q[-1] for q in qs})), longest_first(qs)) for h, qs in out.items()}
+
+
+def _clear_surnames(name: str) -> frozenset[str]:
+    """The single-character surnames of the surname list that are no common characters too."""
+    single, ambiguous, _ = load_surnames(name)
+    return single - ambiguous
 
 
 def _topics(s: dict[str, Any]) -> Topics:
@@ -473,7 +500,8 @@ def _skips(s: dict[str, Any]) -> Skips:
                  re.compile(_alt(fu["words"])), fu["max_line"], fu["ends"], longest_first(s["window"]["before"]),
                  frozenset(s["window"]["kinds"]), longest_first(s["threshold"]["before"]),
                  longest_first(s["rate"]["words"]), frozenset(s["rate"]["kinds"]), longest_first(s["event"]["after"]),
-                 frozenset(s["event"]["kinds"]))
+                 frozenset(s["event"]["kinds"]), re.compile(s["rank_move"]["before_re"]),
+                 frozenset(s["rank_move"]["units"]))
 
 
 @cache

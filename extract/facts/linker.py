@@ -105,7 +105,7 @@ class Linker:
         joined to the one before (9.87亿件、6.42亿件) takes its metric."""
         ctx, q = self.ctx, row.q
         lo = ctx.dates.end_after(cs, q.start, cs)
-        st = stated_subject(ctx, self.topic, cs, lo, q.start, sent, para)
+        st = stated_subject(ctx, self.topic, cs, lo, q.start, sent, para, q.unit)
         met = metric_for(ctx, q, cs, q.start, max(prev, st.end if st is not None else cs), lo)
         if met.text is None and prev_row is not None and prev_row.metric \
                 and ctx.compact(prev_row.q.end, q.start) in ctx.r.lists.respectively_joiners:

@@ -17,9 +17,10 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extract.facts.context import Context
+from extract.facts.context import Context, is_function, is_verb
 from extract.facts.filler import strip
 from extract.facts.lexicon import Canonical, Metrics, anaphor_at, rules
+from extract.lexicon import frequency
 from extract.model import Quantity
 
 _BRACKETS = re.compile(r"[（(][^）)]*[）)]")
@@ -44,7 +45,7 @@ def metric_for(ctx: Context, q: Quantity, cs: int, upto: int, se: int, date_end:
     before ``upto`` when the caller has it already (``ctx.dates.end_after(cs, upto, cs)``)."""
     mr = ctx.r.metrics
     lo = max(ctx.dates.end_after(cs, upto, cs) if date_end is None else date_end, se)
-    got = _clause_metric(ctx, lo, upto)
+    got = _clause_metric(ctx, lo, upto, q.unit)
     if q.unit in mr.classifiers:
         noun = count_noun(ctx, q)
         if noun and len(noun) >= mr.min_len:
@@ -73,9 +74,9 @@ def metric_after(ctx: Context, q: Quantity) -> str | None:
     return t[a:m.end()] if noun is not None and noun.end() >= m.end() else None
 
 
-def _clause_metric(ctx: Context, lo: int, upto: int) -> Metric:
+def _clause_metric(ctx: Context, lo: int, upto: int, q_unit: str | None) -> Metric:
     """The metric phrase from the first metric word after ``lo`` to the value (with the partner or the segment
-    before it), else a short phrase after ``lo``."""
+    before it), else a short phrase after ``lo`` (``q_unit``: the value's unit)."""
     t, mr = ctx.text, ctx.r.metrics
     if ctx.has_space(lo, upto):  # most clauses have none
         blank = max(t.rfind(" ", lo, upto), t.rfind("\u3000", lo, upto))
@@ -85,10 +86,12 @@ def _clause_metric(ctx: Context, lo: int, upto: int) -> Metric:
     if m is None:
         end = _cut_at(mr.phrase_cut_re, t, lo, upto)
         phrase = strip(ctx.compact(lo, end), ctx.r.strip)
-        if phrase and phrase[-1] in mr.dimensions:  # “望江”雕塑高约12米: a dimension said by its adjective
+        if phrase and phrase[-1] in mr.dimensions and (len(phrase) == 1 or phrase[-2] not in mr.degree):
+            # “望江”雕塑高约12米: a dimension said by its adjective (not 最高的25分: a comparison)
             return Metric(phrase[-1], ctx.text.rfind(phrase[-1], lo, end))
         if 0 < len(phrase) <= mr.phrase_max and not mr.phrase_not_re.search(phrase) \
-                and not _function_words(ctx, lo, end):
+                and (is_verb(ctx, phrase) and not (q_unit or "").isascii() or not _function_words(ctx, lo, end)):
+            # (拿下25分, 绝收5800公顷: one verb names a figure whose unit says what is counted; not 推动五成…)
             return Metric(phrase, lo, phrase=True)
         return Metric(None, lo)
     end = _cut_at(mr.cut_re, t, m.start(), upto)
@@ -103,10 +106,30 @@ def _clause_metric(ctx: Context, lo: int, upto: int) -> Metric:
     if lo < m.start() and t[lo] in mr.partner and any(e.start == lo + 1 for e in ctx.ents.inside(lo + 1, m.start())):
         # 对哈萨克斯坦进出口: the partner is part of the metric
         return Metric(strip(ctx.compact(lo, m.start()), ctx.r.strip) + head, lo)
-    seg = segment(ctx, lo, m.start()) if m is first and m.start() - lo >= mr.seg_min else None  # not across a verb
+    hs = _word_start(ctx, lo, m.start(), m.end()) if m is first else m.start()  # 销|售价格: the word straddling it
+    if hs < m.start():
+        head = ctx.compact(hs, m.start()) + head
+    seg = segment(ctx, lo, hs) if m is first and hs - lo >= mr.seg_min else None  # not across a verb
     if seg is not None:
         return Metric(seg[0] + head, seg[1], segment=seg[0])
-    return Metric(head, m.start())
+    return Metric(head, hs)
+
+
+def _word_start(ctx: Context, lo: int, pos: int, end: int) -> int:
+    """Where the jieba word starts that cuts into the metric word [pos, end) (not before ``lo``): one whose last
+    character only is the metric word's first (销售|售价) or that runs past the metric word (售价 inside 销售价格):
+    a segment ends at a word's start, not inside it, when that word is one of jieba's dictionary.  A metric word
+    ending a compound (运输通过能力 after 铁路运输) stays as it is."""
+    if ctx.word_starts_at(pos):  # the usual case
+        return pos
+    i = ctx.token_before(pos)
+    toks = ctx.doc.tokens
+    if not (0 <= i < len(toks) and lo <= toks[i][0] < pos):
+        return pos
+    te = toks[i][1]
+    if not (te == pos + 1 < end or te > end) or not frequency(ctx.text[toks[i][0]:te]):
+        return pos  # (股派 of 每10股派发: a word jieba guessed, no dictionary word)
+    return toks[i][0]
 
 
 def _function_words(ctx: Context, lo: int, hi: int) -> bool:
@@ -116,7 +139,7 @@ def _function_words(ctx: Context, lo: int, hi: int) -> bool:
     seen = False
     while i < len(toks) and toks[i][1] <= hi:
         w = t[toks[i][0]:toks[i][1]]
-        if not w.isspace() and w not in ctx.tags:  # every tag read is a verb's or a function word's
+        if not w.isspace() and not is_function(ctx, w):
             return False
         seen, i = True, i + 1
     return seen

@@ -9,13 +9,14 @@ from extract.facts.context import Context
 from extract.model import Quantity, Span
 
 _DIGIT = re.compile(r"\d")
+_CJK = re.compile("[\u4e00-\u9fff]")  # a noun after 3位 (3位院士): people counted, no place in a ranking
 
 
 def skip(ctx: Context, q: Quantity, sent: Span) -> bool:
     """Not a statistic: no unit, a small spelled-out count (两个市场), a threshold (400亿元大关), a comparison
-    (高于全国1.2个百分点), an ordinal, an exchange rate (1美元兑7.1元), a sporting event (800米决赛), a model
-    name or version (iPhone 11, A13), a counter in page furniture (阅读 1.2万), a number in a corrupted
-    stretch or inside a name."""
+    (高于全国1.2个百分点), an ordinal, an exchange rate (1美元兑7.1元), a sporting event (800米决赛), a move in
+    a ranking (上升3位), a model name or version (iPhone 11, A13), a counter in page furniture (阅读 1.2万), a
+    number in a corrupted stretch or inside a name."""
     if q.unit is None or q.kind not in ("duration", "money", "percent") and not _DIGIT.search(q.text) \
             and Decimal(q.value) <= ctx.r.skips.small_count_max:  # (the kind first: cheaper than the search)
         return True
@@ -29,8 +30,9 @@ def skip(ctx: Context, q: Quantity, sent: Span) -> bool:
     if sk.before_re.search(before) or kind in sk.window_kinds and before.endswith(sk.window_before) \
             or before.endswith(sk.milestone_before) or ctx.all_dates.overlaps(start, end) \
             or kind in sk.rate_kinds and (before.endswith(sk.rate) or t.startswith(sk.rate, end)) \
-            or kind in sk.event_kinds and t.startswith(sk.event, end):
-        return True  # …; 以1港元兑1.03澳门元; 800米决赛
+            or kind in sk.event_kinds and t.startswith(sk.event, end) \
+            or q.unit in sk.rank_move_units and sk.rank_move_re.search(before) and not _CJK.match(t, end):
+        return True  # …; 以1港元兑1.03澳门元; 800米决赛; 排名上升3位
     c = t[start - 1:start]
     if c and c.isascii() and (c.isalpha() or c in " -") \
             and sk.model_before_re.search(t, max(0, start - 12), start) \

@@ -2,9 +2,11 @@
 
 In order, with the fact's ``subject_source``:
 
-1. ``clause``: the last usable entity before the value in its clause (not a trade partner after 对/与, not
+1. ``clause``: a group starting the clause's words (一线城市, 中西部地区, 规模以上工业企业: [[group]] of the
+   rules), else the last usable entity before the value in its clause (not a trade partner after 对/与, not
    the whole of a share after 占, not a place of origin such as 香港 in 香港旅客, not the object of a verb or
-   a preposition: 位于德国, 收购凯斯勒), else a quoted name right before the metric (高端品牌“曜石”交付…);
+   a preposition: 位于德国, 收购凯斯勒), else a quoted name right before the metric (高端品牌“曜石”交付…), or
+   a name the entity stage missed right before one word and the value (李明贡献12分);
 2. ``anaphor``: a word standing for a topic entity at the start of the clause's words (全市, 我国, 公司,
    该行; a demonstrative such as 该关 is the entity of its kind named last in the paragraph first);
 3. ``sentence`` (or ``anaphor``): the nearest earlier clause of the sentence that states one of the above,
@@ -14,19 +16,21 @@ In order, with the fact's ``subject_source``:
 
 Sources (据喀什海关统计, 记者从…获悉), speakers (…处长张力介绍) and bracketed asides (中欧（中亚）班列) are
 never subjects.  A list or sector word before the metric (第一产业, 民营企业) and a product (新能源汽车) are
-not subjects: they are the fact's segment (see :mod:`extract.facts.metric`).
+not subjects: they are the fact's segment (see :mod:`extract.facts.metric`); a group of the rules is one.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from functools import cache
 
-from extract.facts.context import Context, complement, is_verb, source_clauses
+from extract.facts.context import Context, complement, is_function, is_verb, source_clauses
 from extract.facts.filler import strip
 from extract.facts.lexicon import anaphor_at
 from extract.facts.topic import Topic
+from extract.lexicon import frequency
 from extract.model import Entity, Span, SpanIndex
 
 __all__ = ["Stated", "sentence_subject", "source_clauses", "stated_subject", "usable"]
@@ -34,6 +38,7 @@ __all__ = ["Stated", "sentence_subject", "source_clauses", "stated_subject", "us
 _BACK = 10  # clauses looked back through for a sentence subject
 _WINDOW = 16  # characters read for an anaphor at the start of a clause (filler, a time phrase, the word)
 _QUOTE_REACH = 30  # characters before the value read for a quoted name
+_VERB_REACH = 6  # characters of the word and the filler after a name before its value (贡献了)
 
 
 @dataclass(slots=True)
@@ -48,9 +53,14 @@ class Stated:
     carry: bool = True
 
 
-def stated_subject(ctx: Context, topic: Topic, cs: int, lo: int, upto: int, sent: Span, para: int) -> Stated | None:
-    """The subject stated in the clause [cs, upto) before the value (``lo``: after the clause's date)."""
+def stated_subject(ctx: Context, topic: Topic, cs: int, lo: int, upto: int, sent: Span, para: int,
+                   unit: str | None = None) -> Stated | None:
+    """The subject stated in the clause [cs, upto) before the value (``lo``: after the clause's date); ``unit``:
+    the value's, when a name before one word may be its subject (a Chinese unit: 贡献12分)."""
     e = clause_entity(ctx, cs, upto, sent)
+    g = _group(ctx, topic, e, lo, upto) if ctx.groups else None  # (most articles name no group)
+    if g is not None:
+        return g
     if e is not None:
         return Stated(topic.name(e), e.start, e.end, "clause")
     mid_date = lo > cs and ctx.leading_date_end(cs, upto) != lo  # 公司计划今年下半年…: the anaphor before a date
@@ -62,7 +72,41 @@ def stated_subject(ctx: Context, topic: Topic, cs: int, lo: int, upto: int, sent
             got = None  # 动车组列车发送旅客…: the phrase leads into the metric, it names no one
         elif got is not None:
             got.source = "clause"
+    if got is None and unit and not unit.isascii():  # (an ASCII unit needs a metric word: see skip.unnamed)
+        got = _verb_subject(ctx, lo, upto)
     return got
+
+
+def _verb_subject(ctx: Context, lo: int, upto: int) -> Stated | None:
+    """李明贡献12分: a name (words jieba's dictionary lacks or tags a personal name), then one word, then the
+    value (filler aside), in a clause with no metric word: a name the entity stage did not find is still whose
+    figure it is."""
+    sr, t, toks = ctx.r.subjects, ctx.text, ctx.doc.tokens
+    if upto - lo > sr.verb_subject_max + _VERB_REACH:  # most clauses: longer than a name, a word and filler
+        return None
+    i = j = ctx.token_at(lo)
+    if i >= len(toks) or toks[i][0] != lo:
+        return None
+    if t[lo] in sr.surnames and toks[i][1] - lo == 1:  # 张|浩然: a surname jieba cut from its given name
+        j = i + 1 + (i + 1 < len(toks) and toks[i + 1][1] - lo <= 3)
+    while j < len(toks) and toks[j][1] <= upto and toks[j][0] - toks[i][0] < sr.verb_subject_max \
+            and _name_word(ctx, t[toks[j][0]:toks[j][1]]):
+        j += 1
+    if j == i or j + 1 >= len(toks) or toks[j + 1][0] > upto:
+        return None
+    np_ = t[toks[i][0]:toks[j][0]]
+    w = t[toks[j][0]:toks[j][1]]
+    if not sr.np_min <= len(np_) <= sr.verb_subject_max or not sr.np_re.fullmatch(np_) or len(w) < 2 \
+            or is_function(ctx, w) and not is_verb(ctx, w) or strip(ctx.compact(toks[j][1], upto), ctx.r.strip) \
+            or anaphor_at(ctx.r.topics, np_) or ctx.metric_search(lo, upto) is not None:
+        return None  # (the metric search last: it reads the whole clause)
+    return Stated(np_, toks[i][0], toks[j][0], "clause", False)
+
+
+def _name_word(ctx: Context, w: str) -> bool:
+    """Whether a jieba word can be (part of) a personal name: not in its dictionary (a name it guessed) or
+    tagged a name there."""
+    return not frequency(w) or ctx.tags.get(w) in ctx.r.subjects.name_tags
 
 
 def clause_entity(ctx: Context, cs: int, upto: int, sent: Span, look_back: bool = False) -> Entity | None:
@@ -99,6 +143,28 @@ def _clause_names(ctx: Context, cs: int, ce: int, sent: Span) -> list[Entity]:
             continue  # 位于德国; 上半年集团: a name cut wrongly across a date
         out.append(_before_metric(ctx, e) if e.label == "LOC" else e)
     return out
+
+
+def _group(ctx: Context, topic: Topic, e: Entity | None, lo: int, upto: int) -> Stated | None:
+    """一线城市, 中西部地区, 规模以上工业企业: a group starting the clause's words in [lo, upto) (after filler or an
+    anaphor: 全国规模以上工业企业), whose figures the clause states, with the name of the clause's subject ``e``
+    when that ends right before it (江苏规模以上工业企业); None when ``e`` comes after it or holds it.  A group
+    after other words is their object or a comparison (推动五成规上工业企业…, 比东部地区高).  Said of its own
+    sentence only (no subject for the paragraph's later sentences)."""
+    groups = ctx.groups
+    i = bisect_left(groups, (lo, lo))
+    if i == len(groups) or groups[i][1] > upto:
+        return None
+    g0, g1 = groups[i]
+    t = ctx.text
+    if e is not None and e.end > g0:  # a name after the group, or holding it (广东中小银行): the name
+        return None
+    if e is not None and e.end == g0:
+        return Stated(topic.name(e) + t[g0:g1], e.start, g1, "clause", False)
+    before = strip(ctx.compact(lo, g0), ctx.r.strip)
+    if before and anaphor_at(ctx.r.topics, before) != before:
+        return None
+    return Stated(t[g0:g1], g0, g1, "clause", False)
 
 
 def _before_metric(ctx: Context, e: Entity) -> Entity:
@@ -234,6 +300,9 @@ def _sentence_subject(ctx: Context, topic: Topic, cs: int, sent: Span, para: int
 def _clause_subject(ctx: Context, topic: Topic, c0: int, ce: int, sent: Span, para: int) -> Stated | None:
     """The subject an earlier clause [c0, ce) of the sentence states, if any."""
     e = clause_entity(ctx, c0, ce, sent, look_back=True)
+    g = _group(ctx, topic, e, ctx.leading_date_end(c0, ce), ce) if ctx.groups else None  # (most articles: none)
+    if g is not None:
+        return g
     if e is not None:
         return Stated(topic.name(e), e.start, e.end, "clause")
     if source_clauses(ctx, sent).index(c0) is not None:
