@@ -80,8 +80,10 @@ def report(names: tuple[str, str], runs: dict[str, list[dict[str, float]]]) -> N
     ratios = [b / a for a, b in zip(totals[names[0]], totals[names[1]], strict=True)]
     a, b = (statistics.median(totals[n]) for n in names)
     print(f"{'total':<14} {a:12.3f} {b:12.3f}   {(b - a) / a:+7.1%}")
+    for n in names:
+        print(f"totals of {n[:12]} per round: {', '.join(f'{t:.3f}' for t in totals[n])}")
     print(f"ratio of the totals per round: {', '.join(f'{r:.3f}' for r in ratios)} "
-          f"(median {statistics.median(ratios):.3f})")
+          f"(median {statistics.median(ratios):.3f}; the answer: a round's two runs share the host's load)")
 
 
 def main() -> None:

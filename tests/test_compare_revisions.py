@@ -29,4 +29,5 @@ def test_report_gives_medians_and_the_ratio_per_round(capsys):
     out = capsys.readouterr().out
     assert "a                     1.500        1.550     +3.3%" in out
     assert "total                 3.000        3.600    +20.0%" in out
-    assert "ratio of the totals per round: 1.100, 1.250 (median 1.175)" in out
+    assert "totals of new per round: 2.200, 5.000" in out
+    assert "ratio of the totals per round: 1.100, 1.250 (median 1.175;" in out
