@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from extract import passages
@@ -68,6 +68,8 @@ def _units(text: str) -> set[str]:
     units.update(passages.key(p) for p in text.split("\n"))
     joined = re.sub(r"(?<![" + re.escape(ENDS + CLOSERS) + r"])\n", "", text)  # broken lines joined
     units.update(_pieces(joined))
+    lines = text.split("\n")  # a sentence broken once, after a fragment line (图为\n展开，各\n地抢抓…): that pair alone
+    units.update(k for a, b in zip(lines, lines[1:], strict=False) for k in _pieces(a + b))
     return units - {""}
 
 
@@ -107,6 +109,11 @@ def _run(text: str) -> tuple[list[passages.Drop], str]:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
+@example('春季农业生产全面展开，各地抢抓农时推进春耕备耕。\n展开，各地抢抓农时推进春耕备耕。\n'
+         '春季农业生产全面展开，各地抢抓农时推进春耕备耕。\n春季农业生产全面展开，各地抢抓农时推进春耕备耕。图为\n'
+         '春季农业生产全面展开，各地抢抓农时推进春耕备耕。\n春季农业生产全面展开，各地抢抓农时推进春耕备耕。\n'
+         '展开，各\n地抢抓农时推进春耕备耕。\n'
+         '展开，各地抢抓农时推进春耕备耕。')  # the kept copy broken once, after a fragment line (found by CI)
 def test_removals_are_whole_sentences_never_the_only_copy_and_repeat_a_whole_sentence(text):
     drops, final = _run(text)
     cuts = _sentence_cuts(text)
