@@ -34,8 +34,7 @@ class Orgs:
     kind: dict[str, str]  # head word -> legal | named | weak | brand
     rule: dict[str, str]  # kind -> rule name
     suffixes: tuple[str, ...]  # every head word
-    regex: re.Pattern[str]
-    heads: Literals  # the head words, for finding them in a text (``words.find_literals``)
+    heads: Literals  # the head words: ``heads.regex`` matches one, ``words.find_literals`` finds them in a text
     max_len: int
     min_name: int
     bad_start: str
@@ -96,7 +95,6 @@ class Orgs:
 class Facility:
     """``[loc.facility]``: facility and landmark heads after a name part."""
 
-    regex: re.Pattern[str]
     scan: Literals  # the heads, for finding them in a text
     heads: tuple[str, ...]
     max_middle: int
@@ -184,7 +182,6 @@ class Persons:
     speaker_before: str
     given_max: int
     speaker_not_tags: frozenset[str]
-    speaker_re: re.Pattern[str]
     speaker_scan: Literals  # the speech verbs, for finding them in a text
     addressee_re: re.Pattern[str]  # an addressee phrase ending where the pattern's search ends (对记者|说)
     addressee_last: tuple[str, ...]  # the text before the verb ends so when an addressee may stand there
@@ -307,7 +304,7 @@ def _orgs(cfg: dict, chars: Chars, place_heads: list[str]) -> Orgs:
             kind.setdefault(head, k)
     return Orgs(
         kind=kind, rule={k: org[table]["name"] for k, table in _ORG_KINDS}, suffixes=tuple(sorted(kind)),
-        regex=(heads := literals(list(kind))).regex, heads=heads, max_len=org["max_len"], min_name=org["min_name"],
+        heads=literals(list(kind)), max_len=org["max_len"], min_name=org["min_name"],
         bad_start=org["bad_start"], not_before=dict(org["not_before"]), follow_ok=org["follow_ok"],
         paren=re.compile(paren),
         name_tags=frozenset(org["name_tag_max_freq"]), name_tag_max_freq=dict(org["name_tag_max_freq"]),
@@ -350,8 +347,7 @@ def _substring_regex(pattern: str) -> re.Pattern[str]:
 
 
 def _facility(cfg: dict) -> Facility:
-    scan = literals(cfg["heads"])
-    return Facility(regex=scan.regex, scan=scan, heads=tuple(cfg["heads"]),
+    return Facility(scan=literals(cfg["heads"]), heads=tuple(cfg["heads"]),
                     max_middle=cfg["max_middle"],
                     middle_not_tags=frozenset(cfg["middle_not_tags"]),
                     name_tags=frozenset(cfg["name_tags"]), word_tags=frozenset(cfg["word_tags"]),
@@ -446,7 +442,7 @@ def _persons(cfg: dict, chars: Chars) -> Persons:
         surnames=single, ambiguous=ambiguous, compound=compound, compound_len=_one_length(sorted(compound)),
         speaker_verbs=tuple(sorted(speaker["verbs"], key=len, reverse=True)), speaker_before=speaker["before"],
         given_max=speaker["given_max"], speaker_not_tags=frozenset(speaker["not_tags"]),
-        speaker_re=(speaker_scan := literals(speaker["verbs"])).regex, speaker_scan=speaker_scan,
+        speaker_scan=literals(speaker["verbs"]),
         addressee_re=re.compile(f"(?:{speaker['addressee']})$"), addressee_last=tuple(speaker["addressee_last"]),
         addressee_max=speaker["addressee_max"], glued_not_tags=frozenset(speaker["glued_not_tags"]),
         anon_re=re.compile(f"[{''.join(sorted(single))}]{re.escape(anon['mark'])}{{1,2}}"),

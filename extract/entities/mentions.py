@@ -105,7 +105,7 @@ def short_forms(name: str, brand: bool) -> tuple[str, ...]:
     if legal:
         core = name[:len(name) - len(legal)]
     else:
-        heads = [m for m in org.regex.finditer(name) if m.end() == len(name)]
+        heads = [m for m in org.heads.regex.finditer(name) if m.end() == len(name)]
         core = name[:min(m.start() for m in heads)] if heads else name
     place = next((k for k in range(len(core) - 1, 1, -1) if gaz.label.get(core[:k]) == "LOC"), 0)
     core = core[place:]

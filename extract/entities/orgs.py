@@ -130,7 +130,7 @@ def _suffix_ok(ctx: Ctx, suffix: str, b: int) -> bool:
     rest = text[b:ctx.bnd.find(1, b)]  # jieba glued the head to a word of its own (公司|总部, 大学|校园)
     if len(rest) > 1 and r.org.freq.get(rest):
         return True
-    return r.per.title_re.match(text, b) is not None or r.org.regex.match(text, b) is not None
+    return r.per.title_re.match(text, b) is not None or r.org.heads.regex.match(text, b) is not None
 
 
 def _legal_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
