@@ -42,7 +42,7 @@ from typing import Any
 
 import orjson
 
-from extract import dedup, engines, facts, ingest, pipeline, repair
+from extract import budget, dedup, engines, facts, ingest, pipeline, repair
 from extract.export import versions
 from extract.ingest import InputError
 from extract.model import Doc, Fact, content_id, document_record, jsonl_bytes
@@ -137,11 +137,11 @@ def documents(inputs: Iterable[str | Doc], opts: pipeline.Options, report: Calla
     """
     out: list[Doc] = []
     for x in read(inputs, report):
-        seconds = engines.budget_for(len(x.raw), engines.TIME_LIMIT)
+        seconds = budget.budget_for(len(x.raw), engines.TIME_LIMIT)
         try:
-            with engines.Budget(seconds):
+            with budget.Budget(seconds):
                 out.append(pipeline.process_doc(x, opts))
-        except engines.DocTimeout:
+        except budget.DocTimeout:
             report(f"{place_of(x)}: took more than {seconds:g} s, skipped")
         except Exception as e:  # noqa: BLE001 - one bad article must not stop the batch
             report(f"{place_of(x)}: could not be processed ({type(e).__name__}: {e}); skipped")
@@ -165,7 +165,7 @@ class RunConfig:
     force: bool = False
     quiet: bool = False
     progress: bool | None = None  # None: when stderr is a terminal and not quiet
-    time_limit: float | None = engines.TIME_LIMIT  # seconds per document (engines.budget_for); None: no limit
+    time_limit: float | None = engines.TIME_LIMIT  # seconds per document (budget.budget_for); None: no limit
 
 
 @dataclass

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from extract import dedup, lexicon, pipeline
+from extract import budget, dedup, lexicon, pipeline
+from extract.budget import Budget, DocTimeout, budget_for
 from extract.model import Doc, Fact, Mention, jsonl_bytes
 from extract.store import STORE_FORMAT
 
@@ -33,7 +34,6 @@ RECORD_KINDS = ("quantities", "dates", "entities")
 CHUNK_DOCS = 8  # documents per task: amortises IPC, small enough to balance 2 workers
 CHUNK_CHARS = 200_000  # a long article travels alone
 TIME_LIMIT = 60.0  # seconds per document (per started million characters for longer ones): see budget_for
-HARD_GRACE = 15.0  # a pool worker still busy this long after its document's time ran out ends itself
 
 Chunk = list[tuple[str, Doc]]
 
@@ -143,86 +143,6 @@ class Result:
     error: str | None = None
 
 
-class DocTimeout(BaseException):
-    """A document took longer than its time budget (raised in the thread that processes it).
-
-    A BaseException, like KeyboardInterrupt: an ``except Exception`` inside a stage must not swallow it.
-    """
-
-
-def budget_for(chars: int, limit: float | None) -> float | None:
-    """Seconds one document may take: ``limit`` per started million characters (a long article is not a hang)."""
-    if not limit:
-        return None
-    return limit * max(1, -(-chars // 1_000_000))
-
-
-_IN_POOL_WORKER = False  # set in pool workers: only there may an overrun document end the process
-
-
-class Budget:
-    """A time limit on the enclosed work: :class:`DocTimeout` is raised in the working thread when it runs out.
-
-    A watchdog thread stops the work: in the main thread (pool workers, the inline engine) with a signal,
-    which also interrupts a blocking call such as a sleep; in any other thread (Dask runs tasks in threads,
-    which signals cannot reach) with an asynchronous exception (``PyThreadState_SetAsyncExc``).  Either
-    stops any Python loop.  Native code that never returns to the interpreter cannot be interrupted from
-    inside the process: a pool worker still busy ``HARD_GRACE`` seconds later ends its own process; the
-    pool is replaced and the document reported (:class:`_Pool`).
-    """
-
-    def __init__(self, seconds: float | None) -> None:
-        self.seconds = seconds
-        self.lock = threading.Lock()
-        self.fired = self.done = False
-        self.tid = 0
-        self.main = False
-        self.old_handler: Any = None
-        self.timer: threading.Timer | None = None
-
-    def __enter__(self) -> Budget:
-        if self.seconds:
-            self.tid = threading.get_ident()
-            self.main = self.tid == threading.main_thread().ident and hasattr(signal, "pthread_kill")
-            if self.main:
-                self.old_handler = signal.signal(signal.SIGALRM, self._alarm)
-            self.timer = threading.Timer(self.seconds, self._fire)
-            self.timer.daemon = True
-            self.timer.start()
-        return self
-
-    def _alarm(self, signum: int, frame: Any) -> None:
-        if not self.done:
-            raise DocTimeout
-
-    def _fire(self) -> None:
-        with self.lock:
-            if self.done:
-                return
-            self.fired = True
-            if self.main:
-                signal.pthread_kill(self.tid, signal.SIGALRM)
-            else:
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.tid), ctypes.py_object(DocTimeout))
-        if _IN_POOL_WORKER:
-            threading.Event().wait(HARD_GRACE)
-            with self.lock:
-                if not self.done:
-                    os._exit(70)
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        with self.lock:
-            self.done = True
-            if self.timer is not None:
-                self.timer.cancel()
-            if self.fired and not self.main:  # a pending asynchronous exception must not escape this block
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.tid), None)
-        if self.main:
-            signal.signal(signal.SIGALRM, self.old_handler)
-        if self.fired and exc_type is None:
-            raise DocTimeout
-
-
 def work_chunk(chunk: Chunk, opts: pipeline.Options, limit: float | None = TIME_LIMIT) -> list[Result]:
     """Process documents on their own (the unit of work of every engine); never raises for one bad article.
 
@@ -306,8 +226,7 @@ def _die_with_parent(parent: int) -> None:
 
 def _worker_init(parent: int) -> None:
     """A pool worker: dies with the run, never holds the run's standard output, loads the dictionary."""
-    global _IN_POOL_WORKER
-    _IN_POOL_WORKER = True
+    budget.in_pool_worker()
     _die_with_parent(parent)
     with contextlib.suppress(OSError):  # `zh-extract run ... | cat` ends when the run ends
         devnull = os.open(os.devnull, os.O_WRONLY)

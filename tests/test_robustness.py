@@ -21,7 +21,7 @@ from batchutil import ROOT, copy_seeds, fail_on_boom, make_corpus, outputs, pin_
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extract import batch, engines, ingest, pages, pipeline
+from extract import batch, budget, engines, ingest, pages, pipeline
 from extract.ingest import InputError
 from extract.model import Doc
 
@@ -240,7 +240,7 @@ def test_a_worker_stuck_in_native_code_is_ended_and_the_document_reported(tmp_pa
     src = make_corpus(tmp_path / "in", copies=4, cut=400)  # enough chunks for a pool
     (src / "005_sleep.txt").write_text(ARTICLE + "SLEEP", encoding="utf-8")
     _hang_on(monkeypatch, "SLEEP", "native")
-    monkeypatch.setattr(engines, "HARD_GRACE", 1.0)
+    monkeypatch.setattr(budget, "HARD_GRACE", 1.0)
     monkeypatch.setattr(engines, "_worker_init", _blocking_alarm(engines._worker_init))
     rep, msgs = run([src], tmp_path / "o", workers=2, time_limit=1.0)
     assert rep.counts["documents"] == 20
@@ -257,9 +257,40 @@ def _blocking_alarm(init):
 
 
 def test_budget_scales_with_length():
-    assert engines.budget_for(5_000, 60) == 60
-    assert engines.budget_for(2_500_000, 60) == 180
-    assert engines.budget_for(5_000, None) is None
+    assert budget.budget_for(5_000, 60) == 60
+    assert budget.budget_for(2_500_000, 60) == 180
+    assert budget.budget_for(5_000, None) is None
+
+
+def _spin_until_stopped(seconds: float) -> float:
+    """Seconds until a budget of ``seconds`` stopped a busy loop (a failure if it never does within 10 s)."""
+    t = time.monotonic()
+    with pytest.raises(budget.DocTimeout), budget.Budget(seconds):
+        while time.monotonic() - t < 10:
+            pass
+    return time.monotonic() - t
+
+
+def test_one_watchdog_serves_every_budget_and_wakes_for_an_earlier_deadline():
+    """Budgets in a row start no thread each; a short budget after a long one still fires on time."""
+    for _ in range(50):
+        with budget.Budget(3600):
+            pass
+    threads = threading.active_count()
+    for _ in range(50):
+        with budget.Budget(3600):
+            pass
+    assert threading.active_count() == threads
+    assert _spin_until_stopped(0.3) < 5
+
+
+def test_a_budget_stops_work_in_another_thread():
+    """Dask runs documents in threads, which signals cannot reach: the asynchronous exception stops them."""
+    took: list[float] = []
+    th = threading.Thread(target=lambda: took.append(_spin_until_stopped(0.3)))
+    th.start()
+    th.join(15)
+    assert took and took[0] < 5
 
 
 # ------------------------------------------------------------------ 6. workers die with the run
