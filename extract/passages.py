@@ -68,6 +68,7 @@ class PassageRules(NamedTuple):
     min_part: int
     part_end: frozenset[str]
     end: re.Pattern[str]  # a sentence end: terminators, then closing quotes and brackets
+    piece: re.Pattern[str]  # blanks, then a piece (group 1): up to and including its sentence end (group 2)
     names: dict[str, str]  # table -> rule name: exact, contained, near, near_corrupt, tail, head, part
 
 
@@ -77,10 +78,12 @@ def passage_rules() -> PassageRules:
     names = {t: r[t]["name"] for t in ("exact", "contained", "near", "near_corrupt", "part")}
     names.update(tail=r["affix"]["tail"]["name"], head=r["affix"]["head"]["name"])
     s = r["sentences"]
-    end = re.compile(f"[{re.escape(s['end'])}]+[{re.escape(s['closers'])}]*")
+    ends, closers = re.escape(s["end"]), re.escape(s["closers"])
+    end = re.compile(f"[{ends}]+[{closers}]*")
+    piece = re.compile(rf"\s*([^{ends}]*([{ends}]+[{closers}]*)?)")
     return PassageRules(r["exact"]["min_key"], r["contained"]["min_key"], r["near"]["min_key"], r["near"]["ratio"],
                         r["affix"]["min_key"], r["part"]["min_key"], frozenset(r["part"]["sentence_end"]), end,
-                        names)
+                        piece, names)
 
 
 @dataclass(slots=True)
@@ -108,23 +111,20 @@ class Piece:
     ref: int = -1  # the paragraph of the earlier copy
 
 
-def _pieces(text: str, paras: list[Span], end: re.Pattern[str]) -> list[Piece]:
+def _pieces(text: str, paras: list[Span], piece: re.Pattern[str]) -> list[Piece]:
     """Every paragraph cut at its sentence ends (blanks between sentences belong to no piece).
 
+    One match per piece (``piece``: the blanks, then the text up to and including the next sentence end, the
+    same cuts as the sentence-end pattern's matches), not a list of cuts walked again character by character.
     A piece's key is read in place (``findall`` between two offsets, the same as on the slice: the word-run
     pattern has no look-around), one slice less per piece."""
     out: list[Piece] = []
     runs = _WORD_RUN.findall
     for p, (s, e) in enumerate(paras):
-        cuts = [m.end() for m in end.finditer(text, s, e)]
-        cuts.append(e)
-        pos = s
-        for i, c in enumerate(cuts):
-            while pos < c and text[pos].isspace():
-                pos += 1
-            if pos < c:
-                out.append(Piece(pos, c, p, "".join(runs(text, pos, c)).lower(), i < len(cuts) - 1))
-            pos = c
+        for m in piece.finditer(text, s, e):
+            a, c = m.span(1)
+            if a < c:
+                out.append(Piece(a, c, p, "".join(runs(text, a, c)).lower(), m.end(2) >= 0))
     return out
 
 
@@ -190,8 +190,12 @@ def _shingles(k: str) -> Shingles:
     b = k.encode("utf-16-le", "surrogatepass")
     if len(b) != 2 * len(k):
         return {_gram_code(k[i:i + 4]) for i in range(len(k) - 3)}
-    h = np.sort(np.ndarray((len(k) - 3,), dtype="<u8", buffer=b, strides=(2,)))
-    return h[np.concatenate(([True], h[1:] != h[:-1]))]
+    h = np.ndarray((len(k) - 3,), dtype="<u8", buffer=b, strides=(2,)).copy()
+    h.sort()  # (in place, and the methods: no np.sort / np.concatenate wrappers per paragraph)
+    keep = np.empty(len(h), dtype=bool)
+    keep[0] = True
+    np.not_equal(h[1:], h[:-1], out=keep[1:])
+    return h[keep]
 
 
 def _gram_code(g: str) -> int | str:
@@ -218,8 +222,10 @@ _MIX, _SHIFT = np.uint64(0x9E3779B97F4A7C15), np.uint64(29)
 def _sketch(sh: Shingles) -> list[int | str]:
     """The ``SKETCH`` smallest mixed hashes of a shingle collection: near-identical keys share most of them."""
     if isinstance(sh, np.ndarray):  # uint64 arithmetic on arrays wraps around silently: what a hash wants
-        mixed = (sh * _MIX) ^ (sh >> _SHIFT)
-        return np.sort(mixed)[:SKETCH].tolist() if len(mixed) > SKETCH else sorted(mixed.tolist())
+        mixed = sh * _MIX
+        mixed ^= sh >> _SHIFT
+        mixed.sort()  # (a fresh array: sorted in place; numpy orders uint64 as Python orders the ints)
+        return mixed[:SKETCH].tolist()
     return sorted(hash(x) for x in sh)[:SKETCH]
 
 
@@ -238,7 +244,6 @@ class _NearIndex:
         self.sketches: dict[int, list[int | str]] = {}
 
     def add(self, i: int) -> None:
-        self.numbers[i] = _DIGITS.findall(self.keys[i])
         for v in self.sketch(i):
             bucket = self.by_value.setdefault(v, [])
             if len(bucket) < BUCKET:
@@ -249,6 +254,13 @@ class _NearIndex:
         if s is None:
             s = self.sketches[i] = _sketch(self.shingles(i))
         return s
+
+    def digits(self, i: int) -> list[str]:
+        """The numbers of paragraph ``i``, read when a candidate needs them (most paragraphs have none)."""
+        d = self.numbers.get(i)
+        if d is None:
+            d = self.numbers[i] = _DIGITS.findall(self.keys[i])
+        return d
 
     def shingles(self, i: int) -> Shingles:
         s = self.sets.get(i)
@@ -263,15 +275,17 @@ class _NearIndex:
         The candidates share a sketch value; the few closest on their 4-gram sets get difflib's ratio.
         """
         k = self.keys[i]
-        mine = self.shingles(i)
-        digits = _DIGITS.findall(k)
         close: list[tuple[float, int]] = []
         lo, hi = 0.8 * len(k), 1.25 * len(k)
         n = len(self.parts[i])
         cands = {j for v in self.sketch(i) for j in self.by_value.get(v, ())
                  if lo <= len(self.keys[j]) <= hi and len(self.parts[j]) == n}
+        if not cands:  # (the common case: no numbers read, no 4-gram sets compared)
+            return None, 0.0
+        mine = self.shingles(i)
+        digits = self.digits(i)
         for j in sorted(cands):
-            if self.numbers[j] != digits:
+            if self.digits(j) != digits:
                 continue
             other = self.shingles(j)
             inter = _common(mine, other)
@@ -322,7 +336,7 @@ class _Scan:
     def of(cls, text: str, corrupt: list[Span]) -> _Scan:
         rules = passage_rules()
         paras = paragraphs(text)
-        pieces = _pieces(text, paras, rules.end)
+        pieces = _pieces(text, paras, rules.piece)
         parts: list[list[str]] = [[] for _ in paras]
         for p in pieces:
             if p.key:
@@ -386,6 +400,11 @@ class _Scan:
     def _settle(self, sentence: list[Piece]) -> None:
         """A complete sentence: a repeat as a whole (a line broken inside it), or its new pieces are indexed."""
         if not sentence:
+            return
+        if len(sentence) == 1:  # (most sentences are on one line: no joined key, no sentence-wide checks)
+            p = sentence[0]
+            if p.status == NEW and p.para not in self.near_drops:
+                self.seen.add(p.key, p.para)
             return
         k = "".join(p.key for p in sentence)
         ref = self.seen.exact(k) if len(sentence) > 1 else None
