@@ -75,20 +75,21 @@ def extract(doc: Doc) -> list[Quantity]:
 
 
 @cache
-def _wide_thousands_re() -> tuple[re.Pattern[str], str, re.Pattern[str]]:
-    """numerals.toml [wide_thousands]: digit groups joined by a full-width comma, the full-width digits, and a
+def _wide_thousands_re() -> tuple[re.Pattern[str], str, re.Pattern[str], str]:
+    """numerals.toml [wide_thousands]: digit groups joined by a full-width comma, the full-width digits, a
     digit, the comma and a digit (what every group holds: a text without it, most, is not scanned by the group
-    regex, whose look-behind is tried at every character)."""
+    regex, whose look-behind is tried at every character), and the comma (a text without it is not scanned by
+    that regex either: ``in`` is a fast string search, the regex steps through every character)."""
     w = load_toml("numbers/numerals")["wide_thousands"]
     return re.compile(rf"(?<![\d.,{w['comma']}])\d{{1,3}}(?:{w['comma']}\d{{3}})+(?!\d)"), w["digits"], \
-        re.compile(rf"\d{w['comma']}\d")
+        re.compile(rf"\d{w['comma']}\d"), w["comma"]
 
 
 def _wide_thousands(doc: Doc, text: str) -> str:
     """The text to scan: ４，５６５ (full-width digits in the raw input) read as 4,565, one character for one,
     so that every offset stays the text's own."""
-    pattern, wide, joined = _wide_thousands_re()
-    if joined.search(text) is None:
+    pattern, wide, joined, comma = _wide_thousands_re()
+    if comma not in text or joined.search(text) is None:
         return text
     out = None
     for m in pattern.finditer(text):
