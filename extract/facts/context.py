@@ -26,7 +26,6 @@ from extract.model import DateRec, Doc, Entity, Quantity, Span, SpanIndex
 
 _START = attrgetter("start")
 _FIRST = itemgetter(0)
-_MATCH_START = re.Match.start
 _WS = re.compile(r"\s+")
 _LAST_BLANK = 0x3000  # the highest code point Unicode calls white space (U+3000, the ideographic space)
 _COMPLEMENT_WINDOW = 6  # characters read before an entity for a preposition or a verb (总部位于)
@@ -124,20 +123,25 @@ class Dates:
 
 
 @cache
-def _char_classes(separators: str) -> np.ndarray:
-    """A table over every code point: bit 1 a clause separator, bit 2 a blank (what ``\\s`` matches)."""
+def _char_classes(separators: str, sentence_ends: str) -> np.ndarray:
+    """A table over every code point: bit 1 a clause separator, bit 2 a blank (what ``\\s`` matches), bit 4 a
+    sentence end."""
     lut = np.zeros(sys.maxunicode + 1, dtype=np.uint8)
     lut[[ord(c) for c in separators]] = 1
     lut[[i for i in range(_LAST_BLANK + 1) if chr(i).isspace()]] |= 2
+    lut[[ord(c) for c in sentence_ends]] |= 4
     return lut
 
 
-def _seps_and_spaces(text: str, separators: str) -> tuple[list[int], list[int]]:
-    """The positions of the clause separators and of the blanks, in one vectorised pass over the text (two
-    regex scans built a match object per comma and per line break)."""
+def _char_positions(text: str, separators: str, sentence_ends: str) -> tuple[list[int], list[int], list[int]]:
+    """The positions of the clause separators, of the blanks and of the sentence ends, in one vectorised pass
+    over the text (regex scans built a match object per comma and per line break; one ``flatnonzero`` over the
+    whole text, then three over the few marked positions)."""
     codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    kinds = _char_classes(separators)[codes]
-    return np.flatnonzero(kinds & 1).tolist(), np.flatnonzero(kinds & 2).tolist()
+    kinds = _char_classes(separators, sentence_ends)[codes]
+    at = np.flatnonzero(kinds)
+    marked = kinds[at]
+    return at[(marked & 1) != 0].tolist(), at[(marked & 2) != 0].tolist(), at[(marked & 4) != 0].tolist()
 
 
 def _dateline_spans(doc: Doc) -> list[Span]:
@@ -162,7 +166,9 @@ class Context:
         self.sents = logical_sentences(doc, self.r)
         self.sent_index = SpanIndex(self.sents)
         self.para_index = SpanIndex(doc.paragraphs)
-        self.seps, self.spaces = _seps_and_spaces(self.text, self.r.clauses.separators)
+        # where the full sentences end (。！？: across ；), sorted: see sentence_start
+        self.seps, self.spaces, self.sentence_ends = _char_positions(self.text, self.r.clauses.separators,
+                                                                     self.r.periods.sentence_ends)
         self.aliases, self.entities = read_aliases(doc, self.r.topics.alias_re)  # with the aliases' mentions
         labels, credits = self.r.subjects.labels, _dateline_spans(doc)
         ents = [e for e in self.entities if e.label in labels]
@@ -181,7 +187,7 @@ class Context:
         self.source_clauses: dict[Span, SpanIndex] = {}  # by sentence: see source_clauses
         self.clause_subjects: dict[Span, Any] = {}  # by clause: the subject it states (subject.sentence_subject)
         self.sentence_subjects: dict[int, Any] = {}  # by clause start: the subject of the clauses before it
-        self.clause_names: dict[int, list[Entity]] = {}  # by clause start: the entities that can be its subject
+        self.clause_names: dict[int, Any] = {}  # by clause start: its entities as subjects (subject.ClauseNames)
         self.anaphors: dict[Span, Any] = {}  # by the stretch read: the anaphor starting it (subject._anaphor)
         self.periods: dict[int, tuple[str | None, str | None]] = {}  # id of a date -> its period
         self.dated: dict[Span, bool] = {}  # by sentence: whether a date starts in it (period._stated)
@@ -213,11 +219,6 @@ class Context:
     def since_dates(self) -> list[DateRec]:
         """The dates with bound since (7月下旬以来), in order: listed once, not filtered again per number."""
         return [d for d in self.dates.dates if d.bound == "since"]
-
-    @cached_property
-    def sentence_ends(self) -> list[int]:
-        """Where the full sentences end (。！？: across ；), sorted."""
-        return list(map(_MATCH_START, self.r.periods.sentence_end_re.finditer(self.text)))
 
     def sentence_start(self, pos: int) -> int:
         """Start of the full sentence (up to 。！？, across ；) holding ``pos``."""
@@ -395,15 +396,17 @@ def source_clauses(ctx: Context, sent: Span) -> SpanIndex:
         return cached
     sr = ctx.r.subjects
     out: list[Span] = []
-    s0 = sent[0]
-    if not sr.hint_re.search(ctx.compact(*sent)):
-        s0 = sent[1]  # no clause of it can start with the source prefix or end with a speaker word
-    while s0 < sent[1]:
-        ce = ctx.clause_end(s0, sent[1])
+    s0, end = sent
+    if not sr.hint_re.search(ctx.compact(s0, end)):
+        s0 = end  # no clause of it can start with the source prefix or end with a speaker word
+    seps = ctx.seps
+    i, n = bisect_left(seps, s0), len(seps)
+    while s0 < end:  # clause by clause: separator by separator (ctx.clause_end without a bisection per clause)
+        ce = seps[i] if i < n and seps[i] < end else end
         c = ctx.compact(s0, ce)
         if c.startswith(sr.source_prefix) and sr.source_re.search(c) or c.endswith(sr.speakers):
             out.append((s0, ce))
-        s0 = ce + 1
+        s0, i = ce + 1, i + 1
     ctx.source_clauses[sent] = SpanIndex(out)
     return ctx.source_clauses[sent]
 

@@ -232,7 +232,7 @@ class Periods:
     accumulated_re: re.Pattern[str]
     present_re: re.Pattern[str]
     horizon: tuple[str, ...]
-    sentence_end_re: re.Pattern[str]
+    sentence_ends: str  # the characters ending a full sentence (across ；)
     heading_max: int
     whole_year_re: re.Pattern[str]
     comparison: tuple[str, ...]
@@ -441,7 +441,7 @@ def _lists(c: dict[str, Any], resp: dict[str, Any]) -> Lists:
 def _periods(c: dict[str, Any], report: dict[str, Any]) -> Periods:
     cumulative = longest_first(c["cumulative"])
     return Periods(cumulative, max(map(len, cumulative)), re.compile(_alt(c["accumulated"])),
-                   re.compile(_alt(c["present"])), tuple(c["horizon"]), _chars(c["sentence_ends"]), c["heading_max"],
+                   re.compile(_alt(c["present"])), tuple(c["horizon"]), c["sentence_ends"], c["heading_max"],
                    re.compile(_alt(c["whole_year"])),
                    tuple(c["comparison"]), re.compile(_alt(report["words"])),
                    str.maketrans("", "", report["day_parts"]))

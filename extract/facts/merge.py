@@ -115,7 +115,7 @@ def facts_of(doc: Doc, sents: list[Span], rows: list[Row]) -> list[Fact]:
     table = FactTable()
     sentences: dict[int, str] = {}
     raw_span = doc.raw_span if doc.mapped is None else doc.mapped.raw_span  # (the text has a map: no check per row)
-    facts = table.facts
+    facts, doc_id = table.facts, doc.doc_id
     for row in rows:
         q = row.q
         if unnamed(row.metric, row.change, q) or row.subject is None and (
@@ -123,8 +123,9 @@ def facts_of(doc: Doc, sents: list[Span], rows: list[Row]) -> list[Fact]:
             continue  # whose and what: a fact needs a subject or a metric a reader would recognise
         mk = metric_key(row.metric, q.value, q.unit, row.change)
         key = fact_key(row.subject, mk, q.value, q.unit, row.period)
-        rs, re_ = raw_span(row.start, max(row.end, q.end))
-        mention = Mention(doc.doc_id, row.start, max(row.end, q.end), rs, re_)
+        end = row.end if row.end > q.end else q.end
+        rs, re_ = raw_span(row.start, end)
+        mention = Mention(doc_id, row.start, end, rs, re_)
         if key in facts:
             table.restate(key, [mention], row.change)
             continue
@@ -137,7 +138,7 @@ def facts_of(doc: Doc, sents: list[Span], rows: list[Row]) -> list[Fact]:
         facts[key] = Fact(id=fact_id(key), subject=row.subject, metric=row.metric, value=q.value,
                           value_max=q.value_max, unit=q.unit, approx=q.approx, period_start=row.period[0],
                           period_end=row.period[1], change=row.change, sentence=sentences[row.sent],
-                          mentions=[mention], doc_id=doc.doc_id, rule=row.rule,
+                          mentions=[mention], doc_id=doc_id, rule=row.rule,
                           metric_canonical=c.name if c else None, subject_source=row.subject_source,
                           segment=row.segment, guessed=list(row.guessed) or None,
                           confidence=_confidence(tuple(row.guessed)) if row.guessed else 1.0)

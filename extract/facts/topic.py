@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from functools import cached_property
+from operator import attrgetter
 from typing import Any
 
 from extract.facts.context import Context, complement, source_clauses
@@ -23,6 +24,9 @@ from extract.model import Entity, Span
 
 _ADMIN = "省市县区"  # 湖南省 and 湖南, 无锡市 and 无锡 are one place
 _LINKED = {"entity_id", "canonical"} <= {f.name for f in fields(Entity)}  # records of the entity stage's linking
+# what makes two mentions one name: its text and label, and the entity stage's entity_id and canonical when its
+# records have them
+_NAME_KEY = attrgetter("text", "label", "entity_id", "canonical") if _LINKED else attrgetter("text", "label")
 
 
 @dataclass(slots=True)
@@ -50,27 +54,26 @@ class Topic:
     @cached_property
     def ranked(self) -> list[Thing]:
         """The things scored at least ``min_score``, best first (ties: said first)."""
-        uniq: dict[tuple[str, str, Any, Any], list[Any]] = {}  # a name said ten times is added once
-        linked = _LINKED  # the entity stage's entity_id and canonical, when its records have them
-        labels = self.tr.labels
+        uniq: dict[tuple[Any, ...], list[Any]] = {}  # a name said ten times is added once
+        key, labels = _NAME_KEY, self.tr.labels  # (one C call builds the key: this loop visits every entity)
         for e in self.ctx.entities:
             if e.label in labels:
-                k = (e.text, e.label, e.entity_id, e.canonical) if linked else (e.text, e.label, None, None)
-                got = uniq.get(k)
+                got = uniq.get(k := key(e))
                 if got is None:
                     uniq[k] = [1, e.start, e]
                 else:
                     got[0] += 1
                     if e.start < got[1]:
                         got[1] = e.start
-        head, lead = self._headline(), self._lead()
+        head = self._headline()
+        lead = self._lead(head)
         early = max(head[1], lead[1])
         named = set(self.aliases) | set(self.aliases.values())
         cap = self.tr.mention_cap
         for n, first, e in uniq.values():  # only names that can score min_score: said early, aliased or often
             if first < early or e.text in named or n >= cap or e.label == "ORG" and self.body_place(e.text):
                 self._add(e, n, first)
-        self._score()
+        self._score(head, lead)
         ranked = sorted(self.things.values(), key=lambda t: (-t.score, t.first))
         return [t for t in ranked if t.score >= self.tr.min_score]
 
@@ -123,10 +126,10 @@ class Topic:
 
     # ------------------------------------------------------------------ scores
 
-    def _score(self) -> None:
-        """Score every thing: headline, a number after it in the headline, lead, alias, mentions (capped)."""
+    def _score(self, head: Span, lead: Span) -> None:
+        """Score every thing: headline, a number after it in the headline, lead, alias, mentions (capped); ``head``
+        and ``lead`` as :meth:`_headline` and :meth:`_lead` find them."""
         w, ctx = self.tr.weights, self.ctx
-        head, lead = self._headline(), self._lead()
         aliased = {self.key_of.get(full, self.aliases[full]) for full in self.aliases}
         seen: set[tuple[str, str]] = set()
         end = max(head[1], lead[1])
@@ -180,12 +183,12 @@ class Topic:
         line = self.ctx.text[s:e].strip()
         return (s, e) if 0 < len(line) <= self.tr.headline_max and line[-1] not in "。！？!?" else (0, 0)
 
-    def _lead(self) -> Span:
-        """The lead: the first ``lead_chars`` characters of the body (paragraphs after the headline that hold a
-        sentence end: a dateline or a byline line does not)."""
-        head = self._headline()
+    def _lead(self, head: Span) -> Span:
+        """The lead: the first ``lead_chars`` characters of the body (paragraphs after the headline ``head`` that
+        hold a sentence end: a dateline or a byline line does not)."""
+        text = self.ctx.text
         for s, e in self.ctx.doc.paragraphs:
-            if s >= head[1] and "。" in self.ctx.text[s:e]:
+            if s >= head[1] and text.find("。", s, e) >= 0:  # (no copy of each paragraph)
                 return s, min(e, s + self.tr.lead_chars)
         return 0, 0
 
