@@ -152,7 +152,8 @@ def matches(gaz: Gazetteer, text: str, bnd: bytearray, pairs: Pairs) -> list[Can
     if n < 2:
         return []
     first, cut = gaz.first, gaz.cut
-    found: list[tuple[int, int, int, str, str]] = []  # (-words, start, end, label, rule) in text order
+    found: list[Cand] = []  # in text order, their word counts in ``counts`` (read when two overlap)
+    counts: list[int] = []
     last = 0
     overlap = False
     for p, e in zip(*word_starts(bnd, pairs.starts(gaz.pairs)), strict=True):
@@ -161,7 +162,8 @@ def matches(gaz: Gazetteer, text: str, bnd: bytearray, pairs: Pairs) -> list[Can
             continue
         k, lab, rul = got
         if lab is not None:
-            found.append((-1, p, e, lab, rul))
+            found.append(Cand(p, e, lab, rul))
+            counts.append(1)
             overlap |= p < last
             last = e
         if k == 1:
@@ -172,25 +174,27 @@ def matches(gaz: Gazetteer, text: str, bnd: bytearray, pairs: Pairs) -> list[Can
             e = bnd.find(1, e + 1)
             hit = cut.get(text[p:e])
             if hit is not None and hit[1] == words and bnd[p:e + 1] == hit[0]:
-                found.append((-words, p, e, hit[2], hit[3]))
+                found.append(Cand(p, e, hit[2], hit[3]))
+                counts.append(words)
                 overlap |= p < last
                 last = e
-    return [Cand(s, e, lab, rul) for _, s, e, lab, rul in (_ruler_resolve(found, n) if overlap else found)]
+    return _ruler_resolve(found, counts, n) if overlap else found
 
 
-_BY_START = operator.itemgetter(1)
+_BY_START = operator.attrgetter("start")
 
 
-def _ruler_resolve(found: list[tuple[int, int, int, str, str]], n: int) -> list[tuple[int, int, int, str, str]]:
-    """The EntityRuler's choice among overlapping matches ``(-words, start, end, …)``: most words first,
-    then leftmost; a match whose first or last character is taken is dropped.  Kept ones in text order."""
+def _ruler_resolve(found: list[Cand], counts: list[int], n: int) -> list[Cand]:
+    """The EntityRuler's choice among overlapping matches (``counts``: their word counts): most words first,
+    then leftmost (then shortest: no two share a start and an end); a match whose first or last character is
+    taken is dropped.  Kept ones in text order."""
     taken = bytearray(n + 1)
     keep = []
-    for m in sorted(found):
-        s, e = m[1], m[2]
+    for i in sorted(range(len(found)), key=lambda i: (-counts[i], found[i].start, found[i].end)):
+        m = found[i]
+        s, e = m.start, m.end
         if not taken[s] and not taken[e - 1]:
             keep.append(m)
             taken[s:e] = b"\x01" * (e - s)
     keep.sort(key=_BY_START)
     return keep
-

@@ -84,6 +84,7 @@ class Orgs:
     outlet_not: frozenset[str]
     rule_outlet: str
     alias_re: re.Pattern[str]  # （以下简称“X”）: group 1 is the short form
+    alias_needs: str  # a word every alias match holds (the pattern is tried only in a text holding it)
     ticker_re: re.Pattern[str]  # （股票代码：603001）: group 1 is the code
     alias_legal: tuple[str, ...]  # legal suffixes a short form drops, longest first
     alias_prefix_min: int
@@ -227,6 +228,7 @@ class Works:
     event_re: re.Pattern[str]
     event_prefixes: tuple[tuple[re.Pattern[str], str], ...]  # (prefix regex, rule name)
     event_fixed: re.Pattern[str]
+    event_names: tuple[str, ...]  # the known event names of ``event_fixed`` (tried only in a text holding one)
     rule_fixed: str
     currency_label: str
     rule_currency: str
@@ -329,7 +331,8 @@ def _orgs(cfg: dict, chars: Chars, place_heads: list[str]) -> Orgs:
         outlet=tuple((re.compile(p["regex"], re.M), tuple(p["needs"])) for p in org["outlet"]["pattern"]),
         place_heads={h: ends for h in kind if (ends := tuple(x for x in place_heads if x.endswith(h)))},
         outlet_not=frozenset(org["outlet"]["not_names"]), rule_outlet=org["outlet"]["name"],
-        alias_re=re.compile(org["alias"]["pattern"]), ticker_re=re.compile(org["ticker"]["pattern"]),
+        alias_re=re.compile(org["alias"]["pattern"]), alias_needs=org["alias"]["needs"],
+        ticker_re=re.compile(org["ticker"]["pattern"]),
         alias_legal=tuple(sorted(org["alias"]["legal"], key=len, reverse=True)),
         alias_prefix_min=org["alias"]["prefix_min"], rule_alias=org["alias"]["name"],
         rule_propagated=org["propagated"]["name"])
@@ -488,7 +491,8 @@ def _works(cfg: dict) -> Works:
             rf"(?:{alternation(ev['suffixes'])})"
     return Works(nlp=nlp, matcher=matcher, labels={p["name"]: p["label"] for p in cfg["work"]},
                  brackets=brackets(cfg["work"]), event_re=re.compile(event), event_prefixes=prefixes,
-                 event_fixed=re.compile(alternation(ev["fixed"]["names"])), rule_fixed=ev["fixed"]["name"],
+                 event_fixed=re.compile(alternation(ev["fixed"]["names"])), event_names=tuple(ev["fixed"]["names"]),
+                 rule_fixed=ev["fixed"]["name"],
                  currency_label=cfg["currency"]["label"], rule_currency=cfg["currency"]["name"])
 
 

@@ -73,6 +73,8 @@ def _tickers(ctx: Ctx, ents: list[Cand]) -> None:
 def _aliases(ctx: Ctx, ents: list[Cand], taken: bytearray) -> list[Cand]:
     """（以下简称“X”） right after an organisation: X, a mention of it (canonical: the name before the bracket)."""
     text, org = ctx.text, ctx.r.org
+    if org.alias_needs not in text:
+        return []  # the usual case: no alias in the text (a substring search, not a regex scan)
     by_end = {c.end: c for c in ents if c.label in _NAME_LABELS}
     out = []
     for m in org.alias_re.finditer(text):

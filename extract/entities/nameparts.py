@@ -46,11 +46,12 @@ def name_parts(ctx: Ctx, lo: int, a: int) -> list[tuple[int, int]]:
     p = lo
     while p < a:  # name_word, not is_name_word, and freq in place of is_unknown: no extra call per word
         q = bnd.find(1, p + 1)
-        word = text[p:min(q, a)]
         if q > a:  # the word holding the head: a part only when a known name opens it (北京|大学 as 北京大学)
+            word = text[p:a]
             if name_word(word) and freq.get(word):
                 found.append((p, a))
             break
+        word = text[p:q]
         if len(word) >= 2 and word[0] in org.stop_chars and not freq.get(word):  # 由|鼎泓, 据|省 glued by jieba
             if name_word(word[1:]):
                 found.append((p + 1, q))
@@ -61,7 +62,7 @@ def name_parts(ctx: Ctx, lo: int, a: int) -> list[tuple[int, int]]:
         found += [m.span() for m in org.latin.finditer(text, lo, a)]
     if ctx.has_ordinal_unit:
         found += [m.span() for m in org.ordinal_unit.finditer(text, lo, a)]
-    return sorted(set(found))
+    return found if len(found) < 2 else sorted(set(found))  # none or one: already sorted and unique
 
 
 def first_part(ctx: Ctx, parts: list[tuple[int, int]], a: int) -> tuple[int, int] | None:

@@ -247,13 +247,17 @@ def _bodies_only(ctx: Ctx, p: int, q: int) -> bool:
     return all(text[s:e] in bodies for s, e in ctx.words(p, q))
 
 
-_ORDINAL_BEFORE = re.compile(r"第[〇零一二三四五六七八九十百两\d]{1,4}$")
+_ORDINAL_MARK = "第"
+_ORDINAL_BEFORE = re.compile(_ORDINAL_MARK + r"[〇零一二三四五六七八九十百两\d]{1,4}$")
 
 
 def _after_ordinal(ctx: Ctx, a: int, b: int) -> bool:
     """True when an ordinal stands right before a weak head (参加第三站比赛, 第二部: a stage, a part), unless the
     two make a numbered unit (第六师, 第一支队: the organisation.toml ``ordinal_unit``)."""
-    m = _ORDINAL_BEFORE.search(ctx.text, max(0, a - 5), a)
+    lo = max(0, a - 5)
+    if ctx.text.find(_ORDINAL_MARK, lo, a) < 0:
+        return False  # the usual case: no 第 before the head (a substring search, not a regex search per start)
+    m = _ORDINAL_BEFORE.search(ctx.text, lo, a)
     return m is not None and not ctx.r.org.ordinal_unit.fullmatch(ctx.text, m.start(), b)
 
 

@@ -84,12 +84,16 @@ def admin_cands(ctx: Ctx) -> list[Cand]:
         lengths = loc.admin_lengths.get(text[b - 2:b])
         if lengths is None:
             continue  # 全市, 城市: no division name ends so (the usual case)
-        lo = max(ctx.window(a, loc.admin_max), b - loc.admin_max)
+        lo = -1  # the window, made when a name of the lists stands there (the tests are pure: order is free)
         for k in lengths:  # only where a name of the lists with this ending may start, leftmost first
             s = b - k
             if s >= a:
                 break
-            if s >= lo and (bnd[s] or s in ends or text[s - 1] in punct) and text[s:b] in loc.admin_names:
+            if (bnd[s] or s in ends or text[s - 1] in punct) and text[s:b] in loc.admin_names:
+                if lo < 0:
+                    lo = max(ctx.window(a, loc.admin_max), b - loc.admin_max)
+                if s < lo:
+                    continue
                 c = Cand(s, b, "LOC", loc.rule_admin)
                 out.append(c)
                 ends.add(b)
@@ -180,8 +184,8 @@ def _place_opens_word(ctx: Ctx, a: int, b: int) -> list[Cand]:
     if a <= 0:
         return []
     s, e = ctx.word_before(a)
-    if e != b:
-        return []
+    if e != b or a <= s + 1:
+        return []  # the suffix is no word's end, or the word holds one character before it (no place of 2+)
     gaz, text = ctx.r.gaz, ctx.text
     k = next((k for k in range(a, s + 1, -1) if gaz.label.get(text[s:k]) == "LOC"), None)
     return [Cand(s, k, "LOC", gaz.rule[text[s:k]])] if k is not None else []

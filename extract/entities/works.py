@@ -84,7 +84,8 @@ def event_cands(ctx: Ctx) -> list[Cand]:
     work, text = ctx.r.work, ctx.text
     out = [Cand(_place_before(ctx, m.start()), m.end(), "EVENT", _prefix_rule(ctx.r, text, m.start()))
            for m in work.event_re.finditer(text)]
-    out += [Cand(m.start(), m.end(), "EVENT", work.rule_fixed) for m in work.event_fixed.finditer(text)]
+    if any(name in text for name in work.event_names):  # substring searches cost less than a regex scan
+        out += [Cand(m.start(), m.end(), "EVENT", work.rule_fixed) for m in work.event_fixed.finditer(text)]
     return out
 
 
