@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/compare_revisions.py 65d979c            # that commit against the working tree
     .venv/bin/python benchmarks/compare_revisions.py 65d979c main --rounds 6
+    .venv/bin/python benchmarks/compare_revisions.py 65d979c main --rounds 6 --whole   # and whole runs
 
 Issues put speed bars relative to a commit ("the pipeline benchmark must not get slower by more than 10 %").
 On a shared host the speed of one run varies by a third, so two runs made minutes apart cannot answer that.
@@ -68,6 +69,19 @@ def measure(tree: Path, corpus: Path, articles: int) -> dict[str, float]:
     return json.loads(out.stdout.splitlines()[-1])
 
 
+def measure_run(tree: Path, corpus: Path) -> dict[str, float]:
+    """Processing CPU seconds of a whole ``zh-extract run`` (one worker) of the revision in ``tree``.
+
+    What the pipeline benchmark times: the manifest's processing time, which besides the stages holds what
+    runs around them per document (the time budget, the store entry and its write), not start-up or output.
+    """
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as out:
+        subprocess.run([sys.executable, "-m", "extract", "run", str(corpus), "--out", out, "--workers", "1", "-q"],
+                       cwd=tree, check=True, capture_output=True, env={**os.environ, "PYTHONPATH": str(tree)})
+        timings = json.loads(Path(out, "manifest.json").read_text(encoding="utf-8"))["timings"]
+    return {"whole run": timings.get("process_cpu") or timings["process"]}
+
+
 def report(names: tuple[str, str], runs: dict[str, list[dict[str, float]]]) -> None:
     """Median CPU seconds per stage of both revisions, and the ratio of the totals per round."""
     stages = list(dict.fromkeys(k for rs in runs.values() for r in rs for k in r))
@@ -92,6 +106,9 @@ def main() -> None:
     ap.add_argument("head", nargs="?", default="WORKTREE", help="the revision measured (default: this checkout)")
     ap.add_argument("--rounds", type=int, default=4, help="alternations (each: one process per revision)")
     ap.add_argument("--articles", type=int, default=120, help="benchmark articles per pass")
+    ap.add_argument("--whole", action="store_true",
+                    help="also time a whole `zh-extract run` of the corpus per revision and round (the pipeline "
+                         "benchmark's measure: stages plus the per-document work around them)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-revs-") as tmp:
         corpus = Path(tmp, "corpus.jsonl")
@@ -99,11 +116,17 @@ def main() -> None:
         trees = {args.base: checkout(args.base, Path(tmp, "base")), args.head: checkout(args.head, Path(tmp, "head"))}
         try:
             runs: dict[str, list[dict[str, float]]] = {rev: [] for rev in trees}
+            whole: dict[str, list[dict[str, float]]] = {rev: [] for rev in trees}
             for i in range(args.rounds):
                 for rev, tree in trees.items():
                     runs[rev].append(measure(tree, corpus, args.articles))
+                    if args.whole:
+                        whole[rev].append(measure_run(tree, corpus))
                 print(f"round {i + 1}/{args.rounds} done", file=sys.stderr, flush=True)
             report((args.base, args.head), runs)
+            if args.whole:
+                print()
+                report((args.base, args.head), whole)
         finally:
             for tree in trees.values():
                 if tree != ROOT:
