@@ -172,6 +172,7 @@ class Persons:
     max_len: int
     max_len_surname: int
     surname_word_lengths: tuple[int, ...]
+    first_not_tags: frozenset[str]  # a name of no surname never opens with a one-character word so tagged (后)
     name_len: tuple[int, int]
     triggers: tuple[str, ...]
     not_in_name: frozenset[str]
@@ -440,7 +441,8 @@ def _persons(cfg: dict, chars: Chars) -> Persons:
         titles=frozenset(title["titles"]), title_re=re.compile(trie_pattern(title["titles"])),
         title_pairs=pair_bits(title["titles"]), chain=title["chain"], chain_window=title["chain_window"],
         org_gap=title["org_gap"], max_len=title["max_len"], max_len_surname=title["max_len_surname"],
-        surname_word_lengths=tuple(title["surname_word_lengths"]), name_len=(names["min_len"], names["max_len"]),
+        surname_word_lengths=tuple(title["surname_word_lengths"]), first_not_tags=frozenset(title["first_not_tags"]),
+        name_len=(names["min_len"], names["max_len"]),
         triggers=tuple(sorted(names["triggers"], key=len, reverse=True)), not_in_name=frozenset(names["not_in_name"]),
         surnames=single, ambiguous=ambiguous, compound=compound, compound_len=_one_length(sorted(compound)),
         speaker_verbs=tuple(sorted(speaker["verbs"], key=len, reverse=True)), speaker_before=speaker["before"],

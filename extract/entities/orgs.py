@@ -192,9 +192,21 @@ def _ends_word(ctx: Ctx, a: int, b: int) -> bool:
     if a > 0 and text[a - 1] in org.stop_chars:
         return True
     if not ctx.is_word(a - 1, b):
-        return False
+        return _split_verb(ctx, a, b)
     word = text[a - 1:b]
     return org.freq.get(word, 0) >= org.single_word_freq or ctx.r.gaz.tag.get(word, "nz") not in org.name_tags
+
+
+def _split_verb(ctx: Ctx, a: int, b: int) -> bool:
+    """True when the head at [a, b) and the character before it are a frequent verb that jieba's cut split off
+    only for one reading of an ambiguous stretch (一|审判|处 read 一审|判处: the word before the head opens with a
+    character that ends a word with the one before it too); 稽查|处 (务稽 is no word) stays an office."""
+    org, text, bnd = ctx.r.org, ctx.text, ctx.bnd
+    verb = text[a - 1:b]
+    if org.freq.get(verb, 0) < org.single_word_freq or ctx.r.gaz.tag.get(verb) not in org.verb_tags:
+        return False  # the usual case: no verb ends with the head
+    ws = bnd.rfind(1, 0, a)  # the word holding the character before the head
+    return 0 < ws < a - 1 and bool(org.freq.get(text[ws - 1:ws + 1]))
 
 
 def _weak_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
@@ -219,7 +231,8 @@ def _weak_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
         return None
     if len(head) == 1 and head not in org.close and a - parts[0][1] < org.single_min_middle:
         return None
-    if ctx.r.per.title_re.search(text, a - middle, a) or _verb_inside(ctx, a - middle, a):
+    if ctx.r.per.title_re.search(text, a - middle, a) or _verb_inside(ctx, a - middle, a) \
+            or _verb_object(ctx, a - middle, a):
         return None
     if head in org.close:  # 马拉加队|两球战胜|杭州队: a team is the name right before its head
         return _close_start(ctx, parts)
@@ -228,15 +241,22 @@ def _weak_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:
 
 def _close_start(ctx: Ctx, parts: list[tuple[int, int]]) -> int:
     """Start of the name of a close head: the last name part, and each earlier one that only words of a body
-    part from it (浙江|高速|交警|金华|支队: a unit of the province's traffic police; 马拉加队|两球战胜|杭州队: 杭州)."""
+    part from it (浙江|高速|交警|金华|支队: a unit of the province's traffic police; 马拉加队|两球战胜|杭州队: 杭州)
+    or that is a known place touching it (山东|泰山|队: a club's home and its name; 首尔队|不敌|中国|北京队 stops
+    at 中国: 不敌 is no place)."""
     start = parts[-1][0]
     for ps, pe in reversed(parts[:-1]):
         if pe > start:
             continue  # a part holding a later one (an anchor over both)
-        if pe == start or not _bodies_only(ctx, pe, start):
+        if not (_bodies_only(ctx, pe, start) if pe < start else _is_place(ctx, ps, pe)):
             break
         start = ps
     return start
+
+
+def _is_place(ctx: Ctx, s: int, e: int) -> bool:
+    """True when a known place spans exactly [s, e)."""
+    return any(c.end == e for c in ctx.anchors.locs_within(s, e))
 
 
 def _bodies_only(ctx: Ctx, p: int, q: int) -> bool:
@@ -272,6 +292,20 @@ def _verb_inside(ctx: Ctx, s: int, a: int) -> bool:
             return True
         verb = t in org.verb_tags
     return False
+
+
+def _verb_object(ctx: Ctx, s: int, a: int) -> bool:
+    """True when the head at ``a`` ends a common word that a verb right before governs (北京协和医院|派出|医疗队,
+    组建|救援队): the team is the verb's object, no unit of the name before it; a name-tagged word is a unit
+    (海关|查检|三科), and so is a head standing alone after a verb (城管|执法|大队, 行政|审批|局)."""
+    bnd = ctx.bnd
+    if bnd[a]:
+        return False  # the usual case: the head opens its own word
+    ws = bnd.rfind(1, 0, a)  # the word holding the head's first character
+    if ws <= s or ctx.text[ws:bnd.find(1, a)] not in ctx.r.gaz.common:
+        return False
+    vs = bnd.rfind(1, s, ws)
+    return vs >= s and ctx.r.gaz.tag.get(ctx.text[vs:ws]) in ctx.r.org.verb_tags
 
 
 def _brand_start(ctx: Ctx, head: str, w: int, a: int, b: int) -> int | None:

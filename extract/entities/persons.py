@@ -61,6 +61,8 @@ def _name_at(ctx: Ctx, p: int) -> tuple[int, int] | None:
     surname = run >= lo and (text[p] in per.surnames or text[p:p + per.compound_len] in per.compound)
     if surname and text[p] in per.ambiguous and text[p + 1] in per.given_not:
         return None  # 当事人|应自收到: a modal or a preposition after a character that is seldom a surname
+    if (not surname or text[p] in per.ambiguous) and ctx.single[p] and ctx.r.gaz.tag.get(text[p]) in per.first_not_tags:
+        return None  # 总经理|后|继续: the clause goes on after the title
     for n in range(lo, run + 1):
         if not valid_name(ctx.r, text[p:p + n]):
             break
@@ -108,6 +110,8 @@ def title_persons(ctx: Ctx) -> list[Cand]:
     by_end: dict[int, list[Cand]] = {}
     out: list[Cand] = []
     for m in matches:
+        if _straddles(ctx.bnd, m.start(), m.end()):
+            continue
         span = _name_at(ctx, _past_blanks(text, m.end()))
         if span is None:
             continue
@@ -117,6 +121,12 @@ def title_persons(ctx: Ctx) -> list[Cand]:
         out.append(Cand(span[0], span[1], "PERSON", per.rule_title, title=text[ts:m.end()], org=org))
         out.append(Cand(ts, m.end(), "TITLE", per.rule_title_word))
     return out
+
+
+def _straddles(bnd: bytearray, s: int, e: int) -> bool:
+    """True when jieba's words cross both edges of ``[s, e)``: the title's characters end one word and open the
+    next (湖南省|长沙市 holds no 省长; 南安市|市长 and 江苏省委|书记 keep a title)."""
+    return bnd[s] != 1 and e < len(bnd) and bnd[e] != 1
 
 
 def _past_blanks(text: str, p: int) -> int:
