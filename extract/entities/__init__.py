@@ -33,7 +33,13 @@ from extract.entities.orgs import org_cands
 from extract.entities.persons import byline_persons, dot_persons, propagate, title_persons
 from extract.entities.places import admin_cands, dictionary_places, facility_cands, loc_cands, not_places
 from extract.entities.resolve import beside, resolve, resolve_taken
-from extract.entities.untitled import anonymised_persons, dictionary_persons, list_persons, speaker_persons
+from extract.entities.untitled import (
+    anonymised_persons,
+    dictionary_persons,
+    list_persons,
+    speaker_persons,
+    subject_persons,
+)
 from extract.entities.words import Pairs, boundaries, codes, pair_bits, scan
 from extract.entities.works import event_cands, work_matches
 from extract.model import Doc, Entity
@@ -78,6 +84,7 @@ def _find(doc: Doc) -> tuple[list[Cand], Pairs | None]:
     persons = [c for c in persons if c.label == "PERSON"]
     persons += [c for c in gaz if c.label == "PERSON"]
     persons += speaker_persons(ctx) + anonymised_persons(ctx) + dictionary_persons(ctx, points)
+    persons += subject_persons(ctx, points, orgs)
     persons += list_persons(ctx, persons)
     cands = gaz + admins + orgs + locs + event_cands(ctx) + works + persons + propagate(r, text, persons)
     ents = expand(ctx, *resolve_taken(r, cands, len(text)))

@@ -216,6 +216,21 @@ class Persons:
     rule_anonymised: str
     rule_list: str
     rule_dictionary: str
+    subject: Subject
+
+
+@dataclass
+class Subject:
+    """``[person.subject]``: a name opening a clause before a verb, a transliterated or an unknown native one."""
+
+    next_tags: frozenset[str]  # the word after the name is so tagged
+    next_not: frozenset[str]  # ... and none of these verbs of organisations (成立, 位于)
+    max_len: int
+    native_len: int
+    translit_max_freq: int
+    translit: frozenset[str]  # the characters of transliterated names
+    first_table: np.ndarray  # per code point: True for a transliteration character or an unambiguous surname
+    rule: str
 
 
 @dataclass
@@ -461,7 +476,16 @@ def _persons(cfg: dict, chars: Chars) -> Persons:
         byline_names=re.compile(f"[^{re.escape(byline['separators'])}]+"), roles=frozenset(byline["roles"]),
         rule_title=title["name"], rule_title_word=cfg["title"]["name"], rule_dot=dot["name"],
         rule_byline=byline["name"], rule_propagated=per["propagated"]["name"], rule_speaker=speaker["name"],
-        rule_anonymised=anon["name"], rule_list=lst["name"], rule_dictionary=dic["name"])
+        rule_anonymised=anon["name"], rule_list=lst["name"], rule_dictionary=dic["name"],
+        subject=_subject(per["subject"], single - ambiguous))
+
+
+def _subject(sub: dict, surnames: frozenset[str]) -> Subject:
+    translit = frozenset(sub["translit"]) - frozenset(" \n")
+    return Subject(next_tags=frozenset(sub["next_tags"]), next_not=frozenset(sub["next_not"]),
+                   max_len=sub["max_len"], native_len=sub["native_len"],
+                   translit_max_freq=sub["translit_max_freq"], translit=translit,
+                   first_table=_char_table(translit | surnames), rule=sub["name"])
 
 
 def _char_table(chars: frozenset[str]) -> np.ndarray:

@@ -171,3 +171,51 @@ def _previous_in_list(ctx: Ctx, s: int) -> tuple[int, int] | None:
                 and not ctx.opens_common_word(b, e):
             return b, e
     return None
+
+
+def subject_persons(ctx: Ctx, points: np.ndarray, orgs: list[Cand]) -> list[Cand]:
+    """A name opening a clause before a verb, a preposition or an adverb (克雷桑|在, 苏炳添|以, 樊振东|率先): news
+    of sport and office names its subject so, with no title or speech verb.  The words of 3 to ``max_len``
+    characters opening with a transliteration character or a surname are picked at once (numpy), as in
+    :func:`dictionary_persons`; the context and the word are then read for those few.  A word that is also part
+    of an organisation of the text (凯斯勒|成立于, 凯斯勒传动技术公司) names that organisation."""
+    sub, text, bnd, per = ctx.r.per.subject, ctx.text, ctx.bnd, ctx.r.per
+    at = np.flatnonzero(np.frombuffer(bnd, dtype=bool))
+    starts, ends = at[:-1], at[1:]
+    n = ends - starts
+    sel = (n >= 3) & (n <= sub.max_len) & sub.first_table[points[np.minimum(starts, len(points) - 1)]]
+    out = []
+    for s, e in zip(starts[sel].tolist(), ends[sel].tolist(), strict=True):
+        if e >= len(text) or s > 0 and text[s - 1] not in ctx.r.chars.punct and text[s - 1] not in per.speaker_before:
+            continue
+        nxt = text[e:bnd.find(1, e + 1)]
+        verb = ctx.r.gaz.tag.get(nxt) in sub.next_tags or text.startswith(per.speaker_verbs, e)
+        if nxt in sub.next_not or not verb:
+            continue
+        word = text[s:e]
+        if _transliterated(ctx, word) or _unknown_native(ctx, s, e):
+            out.append(Cand(s, e, "PERSON", sub.rule))
+    if out and orgs:
+        held = [text[c.start:c.end] for c in orgs if c.label == "ORG"]
+        out = [c for c in out if not any(text[c.start:c.end] in o for o in held)]
+    return out
+
+
+def _transliterated(ctx: Ctx, word: str) -> bool:
+    """Every character a transliteration one, and the word no brand, club or place (阿森纳, 特斯拉 are words
+    jieba uses often; 巴黎 is a gazetteer place)."""
+    r, sub = ctx.r, ctx.r.per.subject
+    return all(ch in sub.translit for ch in word) and (r.org.freq.get(word) or 0) <= sub.translit_max_freq \
+        and r.gaz.tag.get(word) not in r.per.speaker_not_tags and r.gaz.label.get(word, "PERSON") == "PERSON" \
+        and valid_name(r, word)
+
+
+def _unknown_native(ctx: Ctx, s: int, e: int) -> bool:
+    """A three-character word jieba does not know, opening with a surname (郑钦文); after a surname that is a
+    common character too (全, 孙, 苏) the given name is no dictionary word at all (全红婵, not 全市场)."""
+    per, word = ctx.r.per, ctx.text[s:e]
+    if e - s != per.subject.native_len or word[0] not in per.surnames or not ctx.is_unknown(word):
+        return False
+    if word[0] in per.ambiguous and not ctx.is_unknown(word[1:]):
+        return False
+    return ctx.all_han_word(word) and valid_name(ctx.r, word) and not ctx.opens_common_word(s, e)
