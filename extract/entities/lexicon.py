@@ -227,6 +227,7 @@ class Subject:
     next_not: frozenset[str]  # ... and none of these verbs of organisations (成立, 位于)
     max_len: int
     native_len: int
+    native_not_second: frozenset[str]  # the second character of an unknown native name is none of these (巴方|愿)
     translit_max_freq: int
     translit: frozenset[str]  # the characters of transliterated names
     first_table: np.ndarray  # per code point: True for a transliteration character or an unambiguous surname
@@ -484,6 +485,7 @@ def _subject(sub: dict, surnames: frozenset[str]) -> Subject:
     translit = frozenset(sub["translit"]) - frozenset(" \n")
     return Subject(next_tags=frozenset(sub["next_tags"]), next_not=frozenset(sub["next_not"]),
                    max_len=sub["max_len"], native_len=sub["native_len"],
+                   native_not_second=frozenset(sub["native_not_second"]),
                    translit_max_freq=sub["translit_max_freq"], translit=translit,
                    first_table=_char_table(translit | surnames), rule=sub["name"])
 

@@ -212,9 +212,11 @@ def _transliterated(ctx: Ctx, word: str) -> bool:
 
 def _unknown_native(ctx: Ctx, s: int, e: int) -> bool:
     """A three-character word jieba does not know, opening with a surname (郑钦文); after a surname that is a
-    common character too (全, 孙, 苏) the given name is no dictionary word at all (全红婵, not 全市场)."""
+    common character too (全, 孙, 苏) the given name is no dictionary word at all (全红婵, not 全市场); a country's
+    side glued to its verb (巴方|愿, 俄方|称: jieba's one unknown word) is no name."""
     per, word = ctx.r.per, ctx.text[s:e]
-    if e - s != per.subject.native_len or word[0] not in per.surnames or not ctx.is_unknown(word):
+    if e - s != per.subject.native_len or word[0] not in per.surnames or not ctx.is_unknown(word) \
+            or word[1] in per.subject.native_not_second:
         return False
     if word[0] in per.ambiguous and not ctx.is_unknown(word[1:]):
         return False
