@@ -512,11 +512,12 @@ def rules() -> Lexicon:
     changes = _changes(ch)
     filler = longest_first(cfg["filler"]["filler"]["words"])
     trim = cfg["filler"]["filler"]["trim"]
+    keep = tuple(cfg["filler"]["filler"].get("keep", ()))
     return Lexicon(
         names=_names(cfg, ch), clauses=_clauses(cfg["clauses"]),
         metrics=_metrics(cfg["metrics"], cfg["facts"]["count"], cfg["facts"]["equivalent"], ch),
         subjects=_subjects(cfg["subjects"], changes.moves), topics=_topics(cfg["subjects"]),
         lists=_lists(cfg["lists"]["list"], cfg["facts"]["respectively"]),
         periods=_periods(cfg["periods"]["period"], cfg["periods"]["report"]), changes=changes,
-        skips=_skips(cfg["skip"]), filler=filler, strip=filler_index(filler, 1, trim),
-        strip_long_ends=filler_index(filler, 2, trim), guesses=dict(cfg["facts"]["guesses"]))
+        skips=_skips(cfg["skip"]), filler=filler, strip=filler_index(filler, 1, trim, keep),
+        strip_long_ends=filler_index(filler, 2, trim, keep), guesses=dict(cfg["facts"]["guesses"]))
