@@ -17,7 +17,8 @@ from operator import itemgetter
 class FillerIndex:
     """Filler words by text -> their place in the word tuple (as prefixes; as suffixes when long enough),
     and by the character they start with (or, as suffixes, end with) -> their lengths, ascending; ``trim``
-    is what is stripped after the words (quotes, blanks)."""
+    is what is stripped after the words (quotes, blanks); ``keeps``: by filler word, the words starting with it
+    that are no filler (有 of 有效, 就 of 就业), which keep it at the start of a phrase."""
 
     words: tuple[str, ...]
     starts: dict[str, int]
@@ -25,6 +26,7 @@ class FillerIndex:
     start_lens: dict[str, tuple[int, ...]]
     end_lens: dict[str, tuple[int, ...]]
     trim: str
+    keeps: dict[str, tuple[str, ...]]
 
 
 def _lens_by(words: Iterable[str], key: Callable[[str], str]) -> dict[str, tuple[int, ...]]:
@@ -36,11 +38,18 @@ def _lens_by(words: Iterable[str], key: Callable[[str], str]) -> dict[str, tuple
 
 
 @cache
-def filler_index(words: tuple[str, ...], end_min: int, trim: str) -> FillerIndex:
-    """The :class:`FillerIndex` of ``words`` (tried in this order) stripping suffixes of ``end_min``+ characters."""
+def filler_index(words: tuple[str, ...], end_min: int, trim: str, keep: tuple[str, ...] = ()) -> FillerIndex:
+    """The :class:`FillerIndex` of ``words`` (tried in this order) stripping suffixes of ``end_min``+ characters;
+    a phrase starting with a word of ``keep`` keeps the filler it starts with."""
     ends = {w: i for i, w in enumerate(words) if len(w) >= end_min}
+    keeps: dict[str, list[str]] = {}
+    for k in keep:
+        for w in words:
+            if len(w) < len(k) and k.startswith(w):
+                keeps.setdefault(w, []).append(k)
     return FillerIndex(words, {w: i for i, w in enumerate(words)}, ends,
-                       _lens_by(words, itemgetter(0)), _lens_by(ends, itemgetter(-1)), trim)
+                       _lens_by(words, itemgetter(0)), _lens_by(ends, itemgetter(-1)), trim,
+                       {w: tuple(ks) for w, ks in keeps.items()})
 
 
 def strip(s: str, fi: FillerIndex) -> str:
@@ -78,7 +87,7 @@ def strip(s: str, fi: FillerIndex) -> str:
             if w in fi.ends and s.endswith(w):
                 s = s[: -len(w)]
                 changed = True
-            if s.startswith(w):
+            if s.startswith(w) and not (w in fi.keeps and s.startswith(fi.keeps[w])):  # 有效, 就业: no filler
                 s = s[len(w):]
                 changed = True
             k = j + 1

@@ -299,6 +299,8 @@ class Skips:
     event_kinds: frozenset[str]
     rank_move_re: re.Pattern[str]  # 上升3位: a move in a ranking, for a number with one of rank_move_units
     rank_move_units: frozenset[str]
+    bracket: tuple[str, ...] = ()  # 65岁以上老年人口: a number ending with one of these before a noun is a bracket
+    bracket_not: str = ""  # 12万亩以上的农田: not before these (a figure said of the noun after it)
 
 
 @dataclass(frozen=True)
@@ -501,7 +503,8 @@ def _skips(s: dict[str, Any]) -> Skips:
                  frozenset(s["window"]["kinds"]), longest_first(s["threshold"]["before"]),
                  longest_first(s["rate"]["words"]), frozenset(s["rate"]["kinds"]), longest_first(s["event"]["after"]),
                  frozenset(s["event"]["kinds"]), re.compile(s["rank_move"]["before_re"]),
-                 frozenset(s["rank_move"]["units"]))
+                 frozenset(s["rank_move"]["units"]), longest_first(s["threshold"]["bracket"]),
+                 s["threshold"]["bracket_not"])
 
 
 @cache
@@ -512,11 +515,12 @@ def rules() -> Lexicon:
     changes = _changes(ch)
     filler = longest_first(cfg["filler"]["filler"]["words"])
     trim = cfg["filler"]["filler"]["trim"]
+    keep = tuple(cfg["filler"]["filler"].get("keep", ()))
     return Lexicon(
         names=_names(cfg, ch), clauses=_clauses(cfg["clauses"]),
         metrics=_metrics(cfg["metrics"], cfg["facts"]["count"], cfg["facts"]["equivalent"], ch),
         subjects=_subjects(cfg["subjects"], changes.moves), topics=_topics(cfg["subjects"]),
         lists=_lists(cfg["lists"]["list"], cfg["facts"]["respectively"]),
         periods=_periods(cfg["periods"]["period"], cfg["periods"]["report"]), changes=changes,
-        skips=_skips(cfg["skip"]), filler=filler, strip=filler_index(filler, 1, trim),
-        strip_long_ends=filler_index(filler, 2, trim), guesses=dict(cfg["facts"]["guesses"]))
+        skips=_skips(cfg["skip"]), filler=filler, strip=filler_index(filler, 1, trim, keep),
+        strip_long_ends=filler_index(filler, 2, trim, keep), guesses=dict(cfg["facts"]["guesses"]))

@@ -114,6 +114,8 @@ class Linker:
         elif met.text is None and cs > sent[0] and not strip(ctx.compact(lo, q.start), ctx.r.strip):
             met.text = self.metric_before(q, cs, sent)
         self.set_metric(row, met)
+        if st is None and prev_row is not None and prev_row.subject_source == "clause":
+            st = Stated(prev_row.subject, -1, -1, "clause", prev_row.carry)  # 李明贡献12分和10个篮板: the same name
         if st is None:
             st = sentence_subject(ctx, self.topic, cs, sent, para) or self.topic_subject(para)
         self.set_subject(row, st, cs)
