@@ -301,6 +301,7 @@ class Skips:
     rank_move_units: frozenset[str]
     bracket: tuple[str, ...] = ()  # 65岁以上老年人口: a number ending with one of these before a noun is a bracket
     bracket_not: str = ""  # 12万亩以上的农田: not before these (a figure said of the noun after it)
+    bracket_figure_re: re.Pattern[str] | None = None  # 20列以上发运能力: nor before a capacity word (matched after)
 
 
 @dataclass(frozen=True)
@@ -504,7 +505,13 @@ def _skips(s: dict[str, Any]) -> Skips:
                  longest_first(s["rate"]["words"]), frozenset(s["rate"]["kinds"]), longest_first(s["event"]["after"]),
                  frozenset(s["event"]["kinds"]), re.compile(s["rank_move"]["before_re"]),
                  frozenset(s["rank_move"]["units"]), longest_first(s["threshold"]["bracket"]),
-                 s["threshold"]["bracket_not"])
+                 s["threshold"]["bracket_not"], _bracket_figure(s["threshold"]))
+
+
+def _bracket_figure(th: dict) -> re.Pattern[str]:
+    """Han characters up to ``bracket_figure_window``, ending with a capacity word that no Han character follows."""
+    return re.compile(f"[\u4e00-\u9fff]{{0,{th['bracket_figure_window']}}}?(?:{_alt(th['bracket_figure'])})"
+                      "(?![\u4e00-\u9fff])")
 
 
 @cache

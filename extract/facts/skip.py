@@ -25,7 +25,8 @@ def skip(ctx: Context, q: Quantity, sent: Span) -> bool:
     if (c in sk.after_firsts or c.isspace()) \
             and ctx.compact(end, min(end + sk.after_window, sent[1])).startswith(sk.after) \
             or q.text.endswith(sk.after) \
-            or q.text.endswith(sk.bracket) and _CJK.match(t, end) is not None and t[end] not in sk.bracket_not:
+            or q.text.endswith(sk.bracket) and _CJK.match(t, end) is not None and t[end] not in sk.bracket_not \
+            and not sk.bracket_figure_re.match(t, end):
         return True  # 400亿元大关; 65岁及以上 (in the number's own text); 65岁以上老年人口 (a noun right after it)
     before = ctx.compact(max(sent[0], start - sk.before_window), start)
     if sk.before_re.search(before) or kind in sk.window_kinds and before.endswith(sk.window_before) \
