@@ -153,6 +153,7 @@ class Places:
     generic_multi: tuple[str, ...]
     station: str
     station_middle: str  # direction characters between a city and 站 (成都东站)
+    area_words: frozenset[str]  # weak suffixes a country or region never takes into its name (中东|地区)
     rule_suffix: str
     rule_named: str
     rule_unknown: str
@@ -418,7 +419,8 @@ def _places(cfg: dict, gaz: Gazetteer, heads: list[str]) -> Places:
         name_len=(unknown["min_len"], unknown["max_len"]), bad_start=unknown["bad_start"],
         descriptors=frozenset(unknown["descriptors"]), generic=frozenset(unknown["generic"]),
         generic_multi=tuple(sorted({g for g in unknown["generic"] if len(g) > 1})), station=after["station"],
-        station_middle=after["station_middle"], rule_suffix=suffix["name"], rule_named=named["name"],
+        station_middle=after["station_middle"], area_words=frozenset(after["area_words"]),
+        rule_suffix=suffix["name"], rule_named=named["name"],
         rule_unknown=unknown["name"], rule_after=after["name"])
 
 

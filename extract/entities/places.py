@@ -107,6 +107,8 @@ def _loc_after_place(ctx: Ctx, suffix: str, a: int, b: int) -> Cand | None:
     """A weak suffix (市, 站) right after a known place (喀什 + 市, 成都 + 东 + 站), or None."""
     text, loc, by_end = ctx.text, ctx.r.loc, ctx.anchors.by_end
     ending = [c.start for c in by_end.get(a, ()) if c.label == "LOC"]
+    if ending and suffix in loc.area_words:  # 京津冀|地区: a broad place takes no area word
+        ending = [s for s in ending if text[s:a] not in loc.broad]
     if not ending and suffix == loc.station and a > 0 and text[a - 1] in loc.station_middle:  # 成都 东 站
         ending = [c.start for c in by_end.get(a - 1, ()) if c.label == "LOC"]
         ending = ending or [c.start for c in place_in_word(ctx, a - 1)]  # 北京西站 is one word
