@@ -166,6 +166,10 @@ class Subjects:
     verb_subject_max: int  # 李明贡献12分: the longest name before a word and the value that is a subject
     name_tags: tuple[str, ...]  # jieba's dictionary tags of personal names (nr)
     surnames: frozenset[str]  # 张, 刘: clear single-character surnames (not common characters as 高, 万)
+    all_surnames: frozenset[str]  # every single-character surname (孙, 周 too)
+    frame_re: re.Pattern[str]  # 在比赛中: a frame phrase ending the words between a name and its verb
+    frame_max: int  # how many more characters of the clause a frame allows
+    verb_complements: str  # 砍|下: characters completing a one-character verb into the word before a value
     group_heads: dict[str, tuple[str, tuple[str, ...]]]  # 城市 -> (their last characters, 一线, 二线 …): a group
 
 
@@ -394,6 +398,9 @@ def _subjects(s: dict[str, Any], moves: tuple[str, ...]) -> Subjects:
         object_subject=longest_first(s["object_subject"]["verbs"]), not_before=tuple(s["subject"]["not_before"]),
         verb_subject_max=s["verb_subject"]["max_len"], name_tags=tuple(s["verb_subject"]["name_tags"]),
         surnames=_clear_surnames(s["verb_subject"]["surnames"]),
+        all_surnames=load_surnames(s["verb_subject"]["surnames"])[0],
+        frame_re=re.compile(f'(?:{s["verb_subject"]["frame"]})$'), frame_max=s["verb_subject"]["frame_max"],
+        verb_complements=s["verb_subject"]["complements"],
         group_heads=_group_heads(s["group"]))
 
 

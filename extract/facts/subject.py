@@ -74,7 +74,7 @@ def stated_subject(ctx: Context, topic: Topic, cs: int, lo: int, upto: int, sent
         elif got is not None:
             got.source = "clause"
     if got is None and unit and not unit.isascii():  # (an ASCII unit needs a metric word: see skip.unnamed)
-        got = _verb_subject(ctx, lo, upto)
+        got = _verb_subject(ctx, lo, upto) or _verb_subject_chars(ctx, lo, upto)
     return got
 
 
@@ -104,6 +104,58 @@ def _verb_subject(ctx: Context, lo: int, upto: int) -> Stated | None:
             or anaphor_at(ctx.r.topics, np_) or ctx.metric_search(lo, upto) is not None:
         return None  # (the metric search last: it reads the whole clause)
     return Stated(np_, toks[i][0], toks[j][0], "clause", False)
+
+
+def _verb_subject_chars(ctx: Context, lo: int, upto: int) -> Stated | None:
+    """周明轩拿下21分, 王浩在比赛中独得31分: :func:`_verb_subject` read on the characters, for the names its
+    words miss: jieba glued the name to what follows (王浩在|比赛|中独得), or a name starting with a surname that
+    is a common character too (周, 孙) is one unknown word.  The clause's words are a name, maybe a frame
+    phrase (在比赛中, [verb_subject] frame), and a dictionary word of two or three characters before the value."""
+    sr = ctx.r.subjects
+    if upto - lo > sr.verb_subject_max + _VERB_REACH + sr.frame_max:
+        return None
+    toks = ctx.doc.tokens
+    i = ctx.token_at(lo)
+    if i >= len(toks) or toks[i][0] != lo:
+        return None
+    words = ctx.compact(lo, upto)
+    s = words.rstrip(_TRAILING)  # 贡献了: the particle after the word
+    w = next((s[-n:] for n in (3, 2) if len(s) > n and _metric_word(ctx, s[-n:])), None)
+    if w is None:
+        return None
+    rest = s[:-len(w)]
+    m = sr.frame_re.search(rest)
+    name = rest[:m.start()] if m is not None else rest
+    if not sr.np_min <= len(name) <= sr.verb_subject_max or not sr.np_re.fullmatch(name) \
+            or not _is_name(ctx, name) or anaphor_at(ctx.r.topics, name) or ctx.metric_search(lo, upto) is not None:
+        return None
+    at = ctx.text.find(w, lo, upto)  # the subject's words run to the word (a frame phrase is neither's)
+    return Stated(name, lo, at if at >= 0 else lo + len(name), "clause", False)
+
+
+_TRAILING = "了着"  # particles a verb may take before its value (贡献了17分)
+
+
+def _metric_word(ctx: Context, w: str) -> bool:
+    """A dictionary word that can name what a value measures: not a function word unless a verb; or a
+    one-character verb and its direction complement, two words to jieba (砍|下, 投|进)."""
+    if frequency(w):
+        return not is_function(ctx, w) or is_verb(ctx, w)
+    return len(w) == 2 and w[1] in ctx.r.subjects.verb_complements and is_verb(ctx, w[0])
+
+
+def _is_name(ctx: Context, name: str) -> bool:
+    """A personal name by its characters: tagged a name in jieba's dictionary; or no dictionary word, after a
+    clear surname; or, after a surname that is a common character too, three characters whose given name is
+    no dictionary word either (孙嘉豪, not 全市场)."""
+    sr = ctx.r.subjects
+    if ctx.tags.get(name) in sr.name_tags:
+        return True
+    if frequency(name):
+        return False
+    if name[0] in sr.surnames:
+        return True
+    return name[0] in sr.all_surnames and len(name) == 3 and not frequency(name[1:])
 
 
 def _name_word(ctx: Context, w: str) -> bool:
