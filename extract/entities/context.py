@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator
+from functools import cached_property
 
 import numpy as np
 
@@ -96,6 +97,13 @@ class Ctx:
         # are skipped in the usual document with no numbered unit
         self.has_latin = r.org.latin.search(text) is not None
         self.has_ordinal_unit = r.org.ordinal_unit.search(text) is not None
+
+    @cached_property
+    def word_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Start and end of every word, as arrays: made once for the scans that pick words by length and first
+        character (:func:`extract.entities.untitled.words_by_first`)."""
+        at = np.flatnonzero(np.frombuffer(self.bnd, dtype=bool))
+        return at[:-1], at[1:]
 
     def word_before(self, a: int) -> tuple[int, int]:
         """The word holding position ``a - 1`` (``a`` > 0)."""

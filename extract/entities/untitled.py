@@ -7,6 +7,8 @@ one, the context (a speech verb after it, a list with a known person, the word s
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 
 from extract.entities.candidate import Cand
@@ -95,21 +97,29 @@ def anonymised_persons(ctx: Ctx) -> list[Cand]:
     return out
 
 
+def words_by_first(ctx: Ctx, points: np.ndarray, first: np.ndarray, lo: int, hi: int) -> Iterator[tuple[int, int]]:
+    """The words of ``lo`` to ``hi`` characters whose first character ``first`` marks (a table by code point) and
+    that open a clause or a list: the context's vote for a name (辐射|范围广 is none).  Length and first character
+    are read for every word at once (numpy), so Python visits only the few words they leave."""
+    starts, ends = ctx.word_bounds
+    n = ends - starts
+    sel = (n >= lo) & (n <= hi) & first[points[np.minimum(starts, len(points) - 1)]]
+    text, punct, before = ctx.text, ctx.r.chars.punct, ctx.r.per.speaker_before
+    for s, e in zip(starts[sel].tolist(), ends[sel].tolist(), strict=True):
+        if s == 0 or text[s - 1] in punct or text[s - 1] in before:
+            yield s, e
+
+
 def dictionary_persons(ctx: Ctx, points: np.ndarray) -> list[Cand]:
     """Words of the text that jieba's dictionary tags as personal names, of ``dict_len`` characters, opening
     with an unambiguous surname and used rarely (周星驰, 徐悲鸿)."""
     per, text, gaz = ctx.r.per, ctx.text, ctx.r.gaz
-    at = np.flatnonzero(np.frombuffer(ctx.bnd, dtype=bool))
-    starts, ends = at[:-1], at[1:]
-    sel = (ends - starts == per.dict_len) & per.surname_table[points[np.minimum(starts, len(points) - 1)]]
     out = []
     freq = ctx.r.org.freq
-    for s, e in zip(starts[sel].tolist(), ends[sel].tolist(), strict=True):
+    for s, e in words_by_first(ctx, points, per.surname_table, per.dict_len, per.dict_len):
         word = text[s:e]
         if word[0] in per.ambiguous or gaz.tag.get(word) not in per.dict_tags or freq.get(word, 0) > per.dict_max_freq:
             continue
-        if s > 0 and text[s - 1] not in ctx.r.chars.punct and text[s - 1] not in per.speaker_before:
-            continue  # the context's vote: a name opens a clause or a list (辐射|范围广 is no name)
         given = word[1:]  # 强|降雨, 金|红利: jieba tags some phrases nr; a given name is no frequent common word
         if valid_name(ctx.r, word) and not (given in gaz.common and freq.get(given, 0) >= per.given_common_freq):
             out.append(Cand(s, e, "PERSON", per.rule_dictionary))
@@ -176,17 +186,13 @@ def _previous_in_list(ctx: Ctx, s: int) -> tuple[int, int] | None:
 def subject_persons(ctx: Ctx, points: np.ndarray, orgs: list[Cand]) -> list[Cand]:
     """A name opening a clause before a verb, a preposition or an adverb (克雷桑|在, 苏炳添|以, 樊振东|率先): news
     of sport and office names its subject so, with no title or speech verb.  The words of 3 to ``max_len``
-    characters opening with a transliteration character or a surname are picked at once (numpy), as in
-    :func:`dictionary_persons`; the context and the word are then read for those few.  A word that is also part
+    characters opening a clause with a transliteration character or a surname are picked at once
+    (:func:`words_by_first`); the word and what follows it are then read for those few.  A word that is also part
     of an organisation of the text (凯斯勒|成立于, 凯斯勒传动技术公司) names that organisation."""
     sub, text, bnd, per = ctx.r.per.subject, ctx.text, ctx.bnd, ctx.r.per
-    at = np.flatnonzero(np.frombuffer(bnd, dtype=bool))
-    starts, ends = at[:-1], at[1:]
-    n = ends - starts
-    sel = (n >= 3) & (n <= sub.max_len) & sub.first_table[points[np.minimum(starts, len(points) - 1)]]
     out = []
-    for s, e in zip(starts[sel].tolist(), ends[sel].tolist(), strict=True):
-        if e >= len(text) or s > 0 and text[s - 1] not in ctx.r.chars.punct and text[s - 1] not in per.speaker_before:
+    for s, e in words_by_first(ctx, points, sub.first_table, 3, sub.max_len):
+        if e >= len(text):
             continue
         nxt = text[e:bnd.find(1, e + 1)]
         verb = ctx.r.gaz.tag.get(nxt) in sub.next_tags or text.startswith(per.speaker_verbs, e)
