@@ -54,6 +54,7 @@ def warm() -> None:
     collector again, and forked workers keep sharing their pages instead of copying them on each collection.
     """
     lexicon.tokenizer()
+    _sketcher()  # its LSH parameters are a numeric search (about 0.1 s): once here, not in the first document
     with contextlib.suppress(Exception):  # a failing extractor is reported per document, not here
         pipeline.process_doc(Doc(source="warm-up", raw=_WARM_TEXT))
     gc.collect()
