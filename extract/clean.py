@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import NamedTuple
 
@@ -54,14 +54,48 @@ def _is_han(ch: str) -> bool:
 _CRLF = re.compile(r"\r\n")
 
 
+# A leading look-behind (no groups inside) or a leading group of one character class.
+_LEAD = re.compile(r"\(\?<[!=](?:\\.|[^()\\])*\)|\(\[(?:\\.|[^\]\\])*\]\)")
+
+
+class _Scan(NamedTuple):
+    """A rule's pattern and ``quick``, the same without its lead, which every match of it implies.
+
+    For patterns that must start with a look-behind or a character before their anchor (damaged
+    entities, pinyin), so are tried at every position (see above): ``quick`` starts at the anchor
+    and skips ahead, and the first place it matches, less the lead's width, is where the pattern's first
+    match can start.  On text with nothing to match it is the only scan (several times cheaper).
+    """
+
+    pattern: re.Pattern[str]
+    quick: re.Pattern[str] | None  # None: no lead, the pattern is scanned as it is
+    back: int  # characters the lead spans: 0 for a look-behind, 1 for a one-character group
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(text)``, started where the first match can be (a look-behind still sees before it)."""
+        if self.quick is None:
+            return self.pattern.finditer(text)
+        m = self.quick.search(text)
+        return self.pattern.finditer(text, max(0, m.start() - self.back)) if m else iter(())
+
+
+def _scan(pattern: str) -> _Scan:
+    """:class:`_Scan` of a rule's pattern (no ``quick`` if it has no lead or refers back to a group)."""
+    lead = _LEAD.match(pattern)
+    rest = pattern[lead.end():] if lead else ""
+    if not rest or re.search(r"\\\d|\(\?P=", rest):
+        return _Scan(re.compile(pattern), None, 0)
+    return _Scan(re.compile(pattern), re.compile(rest), 0 if lead[0].startswith("(?<") else 1)
+
+
 class _CharRules(NamedTuple):
     """The character-level rules of clean.toml, compiled."""
 
     invisible: re.Pattern[str]
     spaces: dict[int, str]  # for str.translate: other spaces -> " ", a lone carriage return -> line feed
-    entities: tuple[tuple[str, re.Pattern[str]], ...]  # (rule name, pattern), applied in this order
+    entities: tuple[tuple[str, _Scan], ...]  # (rule name, pattern), applied in this order
     pinyin_name: str
-    pinyin: re.Pattern[str]
+    pinyin: _Scan
     tone: re.Pattern[str]
     toneless: frozenset[str]
 
@@ -72,10 +106,9 @@ def _char_rules() -> _CharRules:
     chars, pinyin = r["characters"], r["pinyin"]
     spaces = {ord(c): " " for c in chars["spaces"]["chars"]} | {0x0D: "\n"}
     invisible = chars["invisible"]["pattern"]
-    entities = tuple((e["name"], re.compile(e["pattern"])) for e in (r["entities"]["reference"],
-                                                                      r["entities"]["damaged"]))
+    entities = tuple((e["name"], _scan(e["pattern"])) for e in (r["entities"]["reference"], r["entities"]["damaged"]))
     return _CharRules(re.compile(f"{invisible}{invisible}*"), spaces, entities, pinyin["name"],
-                      re.compile(pinyin["pattern"]), re.compile(f"[{pinyin['tone_marks']}]"),
+                      _scan(pinyin["pattern"]), re.compile(f"[{pinyin['tone_marks']}]"),
                       frozenset(pinyin["toneless"]))
 
 
@@ -109,7 +142,7 @@ def clean_chars(doc: Doc) -> Doc:
     return doc
 
 
-def _tracked(doc: Doc, mt: MappedText, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str | None],
+def _tracked(doc: Doc, mt: MappedText, pattern: _Scan, repl: Callable[[re.Match[str]], str | None],
              kind: str, rule: str, summarise: bool = False) -> MappedText:
     """``mt.sub`` that records each change in ``doc.removed`` (one summary row when ``summarise``)."""
     pieces = []

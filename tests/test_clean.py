@@ -5,12 +5,26 @@ from __future__ import annotations
 
 import pytest
 from conftest import CORPUS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extract import batch, clean, corpus, pipeline
 from extract.model import Doc
 from extract.normalise import normalise
 from extract.offsets import MappedText
 from extract.rules import rules_dir
+
+_SCAN_BITS = ("ldquo;", "amp;", "lt;", "&", "a", "A", "中", "網", "(", "（", ")", "）", "wǎng", "de", "x", " ", "\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_SCAN_BITS), max_size=30).map("".join))
+def test_character_rule_scans_started_late_find_every_match(text):
+    """A rule's scan skips to where its quick pattern first matches: the same matches as scanning everything."""
+    r = clean._char_rules()
+    for scan in (*(s for _, s in r.entities), r.pinyin):
+        got = [(m.span(), m.groups()) for m in scan.finditer(text)]
+        assert got == [(m.span(), m.groups()) for m in scan.pattern.finditer(text)]
 
 
 def cleaned(raw: str) -> Doc:
