@@ -27,6 +27,18 @@ def test_character_rule_scans_started_late_find_every_match(text):
         assert got == [(m.span(), m.groups()) for m in scan.pattern.finditer(text)]
 
 
+_CREDIT_BITS = ("记者", "摄影", "通讯员", "摄", "/摄", "供图", "图", "/", "／", "张三", "·", " ", ")", "）", "中")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CREDIT_BITS), max_size=12).map("".join))
+def test_every_photo_credit_holds_one_of_its_marks(line):
+    """clean.toml's credit ``marks``: a line with none of them is never searched for a credit."""
+    r = clean._line_rules()
+    if r.credit.search(line):
+        assert r.is_credit(line)
+
+
 def cleaned(raw: str) -> Doc:
     """Run the cleaning and normalisation stages (as the pipeline does) on a string."""
     doc = Doc(source="t", raw=raw)
