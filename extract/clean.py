@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import NamedTuple
 
@@ -54,14 +54,48 @@ def _is_han(ch: str) -> bool:
 _CRLF = re.compile(r"\r\n")
 
 
+# A leading look-behind (no groups inside) or a leading group of one character class.
+_LEAD = re.compile(r"\(\?<[!=](?:\\.|[^()\\])*\)|\(\[(?:\\.|[^\]\\])*\]\)")
+
+
+class _Scan(NamedTuple):
+    """A rule's pattern and ``quick``, the same without its lead, which every match of it implies.
+
+    For patterns that must start with a look-behind or a character before their anchor (damaged
+    entities, pinyin), so are tried at every position (see above): ``quick`` starts at the anchor
+    and skips ahead, and the first place it matches, less the lead's width, is where the pattern's first
+    match can start.  On text with nothing to match it is the only scan (several times cheaper).
+    """
+
+    pattern: re.Pattern[str]
+    quick: re.Pattern[str] | None  # None: no lead, the pattern is scanned as it is
+    back: int  # characters the lead spans: 0 for a look-behind, 1 for a one-character group
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """``pattern.finditer(text)``, started where the first match can be (a look-behind still sees before it)."""
+        if self.quick is None:
+            return self.pattern.finditer(text)
+        m = self.quick.search(text)
+        return self.pattern.finditer(text, max(0, m.start() - self.back)) if m else iter(())
+
+
+def _scan(pattern: str) -> _Scan:
+    """:class:`_Scan` of a rule's pattern (no ``quick`` if it has no lead or refers back to a group)."""
+    lead = _LEAD.match(pattern)
+    rest = pattern[lead.end():] if lead else ""
+    if not rest or re.search(r"\\\d|\(\?P=", rest):
+        return _Scan(re.compile(pattern), None, 0)
+    return _Scan(re.compile(pattern), re.compile(rest), 0 if lead[0].startswith("(?<") else 1)
+
+
 class _CharRules(NamedTuple):
     """The character-level rules of clean.toml, compiled."""
 
     invisible: re.Pattern[str]
     spaces: dict[int, str]  # for str.translate: other spaces -> " ", a lone carriage return -> line feed
-    entities: tuple[tuple[str, re.Pattern[str]], ...]  # (rule name, pattern), applied in this order
+    entities: tuple[tuple[str, _Scan], ...]  # (rule name, pattern), applied in this order
     pinyin_name: str
-    pinyin: re.Pattern[str]
+    pinyin: _Scan
     tone: re.Pattern[str]
     toneless: frozenset[str]
 
@@ -72,10 +106,9 @@ def _char_rules() -> _CharRules:
     chars, pinyin = r["characters"], r["pinyin"]
     spaces = {ord(c): " " for c in chars["spaces"]["chars"]} | {0x0D: "\n"}
     invisible = chars["invisible"]["pattern"]
-    entities = tuple((e["name"], re.compile(e["pattern"])) for e in (r["entities"]["reference"],
-                                                                      r["entities"]["damaged"]))
+    entities = tuple((e["name"], _scan(e["pattern"])) for e in (r["entities"]["reference"], r["entities"]["damaged"]))
     return _CharRules(re.compile(f"{invisible}{invisible}*"), spaces, entities, pinyin["name"],
-                      re.compile(pinyin["pattern"]), re.compile(f"[{pinyin['tone_marks']}]"),
+                      _scan(pinyin["pattern"]), re.compile(f"[{pinyin['tone_marks']}]"),
                       frozenset(pinyin["toneless"]))
 
 
@@ -109,7 +142,7 @@ def clean_chars(doc: Doc) -> Doc:
     return doc
 
 
-def _tracked(doc: Doc, mt: MappedText, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str | None],
+def _tracked(doc: Doc, mt: MappedText, pattern: _Scan, repl: Callable[[re.Match[str]], str | None],
              kind: str, rule: str, summarise: bool = False) -> MappedText:
     """``mt.sub`` that records each change in ``doc.removed`` (one summary row when ``summarise``)."""
     pieces = []
@@ -322,7 +355,12 @@ class _LineRules(NamedTuple):
     after_image: str  # the caption rule names
     credit_name: str
     credit: re.Pattern[str]
+    credit_marks: str  # every credit holds one of these characters
     joins: dict
+
+    def is_credit(self, line: str) -> bool:
+        """Whether ``line`` ends with a photo credit; a membership test first spares most lines the search."""
+        return any(c in line for c in self.credit_marks) and self.credit.search(line) is not None
 
 
 @cache
@@ -330,7 +368,7 @@ def _line_rules() -> _LineRules:
     r = _rules()
     cap = r["captions"]
     return _LineRules(re.compile(r["heading"]["pattern"]), cap["after_image"]["name"], cap["credit"]["name"],
-                      re.compile(cap["credit"]["pattern"]), r["joins"])
+                      re.compile(cap["credit"]["pattern"]), cap["credit"]["marks"], r["joins"])
 
 
 _LINE = re.compile(r"[^\n]*")
@@ -373,7 +411,7 @@ def _line_edits(doc: Doc, mt: MappedText) -> list[tuple[int, int, None]]:
             prev_image = rule.image
             continue
         if line.strip():
-            caption = r.after_image if prev_image else r.credit_name if r.credit.search(line) else None
+            caption = r.after_image if prev_image else r.credit_name if r.is_credit(line) else None
             if caption:
                 doc.removed.append(Removed("caption", line.strip(), *mt.raw_span(s, e), note="kept in text, marked",
                                            rule=caption))
@@ -402,7 +440,7 @@ def _join_broken(doc: Doc, mt: MappedText) -> MappedText:
         a, b = text[s1:e1].strip(), text[s2:e2].strip()
         seen.add(a)
         if (len(a) >= cfg["min_len"] and inner.search(a) and not end_re.search(a)
-                and not r.credit.search(a) and cont_re.search(b) and b not in seen and "\n" in text[e1:s2]
+                and not r.is_credit(a) and cont_re.search(b) and b not in seen and "\n" in text[e1:s2]
                 and (rule := _cut_inside(a, b, cfg))):
             edits.append((e1, s2, ""))
             rs, re_ = mt.raw_span(e1 - 1, s2 + 1)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
+from itertools import accumulate
 from math import log
 from typing import NamedTuple
 
@@ -48,7 +49,7 @@ class ScoreTables(NamedTuple):
     follow: dict[str, dict[str, PairInfo]]  # first character -> second character -> the pair's entry
     longer: dict[str, float | None]  # three characters or more -> score, None for a prefix
     alone: float  # ``log(1) - log(total)``: a character that is no word counts as frequency 1
-    pair_keys: np.ndarray  # sorted ``first << 16 | second`` code points of the pairs of ``follow``
+    pair_keys: np.ndarray  # uint32, sorted ``first << 16 | second`` code points of the pairs of ``follow``
     steps: np.ndarray  # objects: the PairInfo of each key, then per code point its score or None (a wall)
 
 
@@ -157,14 +158,27 @@ class FastTokenizer(jieba.Tokenizer):
         """
         if cut_all or not HMM or use_paddle:
             return list(super().cut(sentence, cut_all, HMM, use_paddle))
-        out: list[str] = []
-        for piece in _pieces(strdecode(sentence)):
-            self._cut_piece(piece, out)
-        return out
+        text = strdecode(sentence)
+        ends = self.cut_ends(text)
+        return [text[a:b] for a, b in zip([0, *ends], ends, strict=False)]
 
-    def _cut_piece(self, text: str, out: list[str]) -> None:
-        """The words of ``text`` (a whole text or a piece ending after a wall, see :func:`_pieces`) onto ``out``."""
+    def cut_ends(self, text: str) -> list[int]:
+        """Where each word of ``lcut(text)`` ends: the spans without making the word strings.
+
+        The segment stage needs only the offsets; a news article has a word every two characters.
+        """
+        ends: list[int] = []
+        base = 0
+        for piece in _pieces(text):
+            got = self._piece_ends(piece)
+            ends += [base + e for e in got] if base else got
+            base += len(piece)
+        return ends
+
+    def _piece_ends(self, text: str) -> list[int]:
+        """The word ends of ``text`` (a whole text or a piece ending after a wall, see :func:`_pieces`)."""
         nexts = _Route(text, self.tables()).best_ends()
+        ends: list[int] = []
         n = len(text)
         x = run = 0  # run: start of the current run of one-character words
         while x < n:
@@ -173,28 +187,29 @@ class FastTokenizer(jieba.Tokenizer):
                 x += 1
                 continue
             if run < x:
-                self._cut_run(text[run:x], out)
+                self._run_ends(text, run, x, ends)
             if y > 0:
-                out.append(text[x:y])
                 x = y
             elif text.startswith("\r\n", x):
-                out.append("\r\n")
                 x += 2
             else:
-                out.append(text[x])
                 x += 1
+            ends.append(x)
             run = x
         if run < n:
-            self._cut_run(text[run:], out)
+            self._run_ends(text, run, n, ends)
+        return ends
 
-    def _cut_run(self, buf: str, out: list[str]) -> None:
-        """A run of one-character words: kept as is if a dictionary word, else finalseg's cut."""
-        if len(buf) == 1:
-            out.append(buf)
-        elif not self.FREQ.get(buf):
-            _hmm_cut(buf, out)
+    def _run_ends(self, text: str, a: int, b: int, ends: list[int]) -> None:
+        """A run ``text[a:b]`` of one-character words: kept as is if a dictionary word, else finalseg's cut."""
+        if b - a == 1:
+            ends.append(b)
+        elif self.FREQ.get(buf := text[a:b]):
+            ends += range(a + 1, b + 1)
         else:
-            out.extend(buf)
+            words: list[str] = []
+            _hmm_cut(buf, words)
+            ends += [a + e for e in accumulate(map(len, words))]
 
 
 def score_tables(freq: dict[str, int], total: int) -> ScoreTables:
@@ -228,7 +243,7 @@ def _step_arrays(ones: dict[str, float], follow: dict[str, dict[str, PairInfo]])
     (astral characters are clipped to it): its score, or None outside the blocks.
     """
     pairs = sorted((ord(a) << 16 | ord(b), info) for a, nxt in follow.items() for b, info in nxt.items())
-    keys = np.array([k for k, _ in pairs], dtype=np.uint64)
+    keys = np.array([k for k, _ in pairs], dtype=np.uint32)
     steps = np.empty(len(pairs) + _WALL_CP + 1, dtype=object)
     steps[:len(pairs)] = [info for _, info in pairs]
     steps[len(pairs):] = [ones.get(chr(c)) if c < _WALL_CP else None for c in range(_WALL_CP + 1)]
@@ -265,7 +280,9 @@ def _pieces(text: str, window: int = _WINDOW) -> Iterator[str]:
     yield text[start:]
 
 
-_WALL_CP = 0x10000  # the step cell of every code point beyond the Basic Multilingual Plane (a wall)
+# The step cell of U+FFFF (a noncharacter, in no block) and of every code point beyond it: a wall.
+# Below 0x10000, so a pair key fits 32 bits (a cheaper binary search than 64).
+_WALL_CP = 0xFFFF
 
 
 class _Route:
@@ -283,7 +300,6 @@ class _Route:
         of the segmenter's time).
         """
         cps = np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), _WALL_CP)
-        cps = cps.astype(np.uint64)
         keys = cps[:-1] << 16 | cps[1:]
         at = np.searchsorted(tables.pair_keys, keys)
         npairs = len(tables.pair_keys)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import cache
-from itertools import accumulate, chain
+from itertools import chain
 from typing import NamedTuple
 
 from extract.lexicon import stock_tokenizer, tokenizer
@@ -27,12 +27,8 @@ __all__ = ["cut_spans", "paragraphs", "segment", "sentences", "stock_tokenizer",
 
 def cut_spans(text: str, base: int = 0) -> list[Span]:
     """jieba words of ``text`` as spans offset by ``base``."""
-    spans = []
-    pos = base
-    for w in tokenizer().cut(text, HMM=True):
-        spans.append((pos, pos + len(w)))
-        pos += len(w)
-    return spans
+    ends = [base + e for e in tokenizer().cut_ends(text)]
+    return list(zip([base, *ends], ends, strict=False))
 
 
 class SentenceMarks(NamedTuple):
@@ -113,13 +109,12 @@ def word_spans(text: str, paras: list[Span]) -> list[Span]:
     jieba's blocks never cross a line break or a blank, so one call gives exactly the words of
     each paragraph cut on its own, plus the blanks between paragraphs, and every paragraph
     starts and ends on a word boundary: its words are one slice of the list.  One call instead
-    of one per paragraph, spans by running sums and slices instead of a Python loop per word.
+    of one per paragraph, spans from the word ends (no word strings) and slices instead of a
+    Python loop per word.
     """
     if not paras:
         return []
-    words = tokenizer().lcut(text, HMM=True)
-    ends = list(accumulate(map(len, words)))
-    del words  # a long article's words, beside its spans, were the peak of its memory
+    ends = tokenizer().cut_ends(text)
     spans = list(zip(chain((0,), ends), ends, strict=False))  # a start is the previous end (one int object)
     if len(paras) == 1 and paras[0] == (0, len(text)):
         return spans

@@ -5,12 +5,38 @@ from __future__ import annotations
 
 import pytest
 from conftest import CORPUS
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extract import batch, clean, corpus, pipeline
 from extract.model import Doc
 from extract.normalise import normalise
 from extract.offsets import MappedText
 from extract.rules import rules_dir
+
+_SCAN_BITS = ("ldquo;", "amp;", "lt;", "&", "a", "A", "中", "網", "(", "（", ")", "）", "wǎng", "de", "x", " ", "\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_SCAN_BITS), max_size=30).map("".join))
+def test_character_rule_scans_started_late_find_every_match(text):
+    """A rule's scan skips to where its quick pattern first matches: the same matches as scanning everything."""
+    r = clean._char_rules()
+    for scan in (*(s for _, s in r.entities), r.pinyin):
+        got = [(m.span(), m.groups()) for m in scan.finditer(text)]
+        assert got == [(m.span(), m.groups()) for m in scan.pattern.finditer(text)]
+
+
+_CREDIT_BITS = ("记者", "摄影", "通讯员", "摄", "/摄", "供图", "图", "/", "／", "张三", "·", " ", ")", "）", "中")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_CREDIT_BITS), max_size=12).map("".join))
+def test_every_photo_credit_holds_one_of_its_marks(line):
+    """clean.toml's credit ``marks``: a line with none of them is never searched for a credit."""
+    r = clean._line_rules()
+    if r.credit.search(line):
+        assert r.is_credit(line)
 
 
 def cleaned(raw: str) -> Doc:
