@@ -40,7 +40,7 @@ from extract.entities.untitled import (
     speaker_persons,
     subject_persons,
 )
-from extract.entities.words import Pairs, boundaries, codes, pair_bits, scan
+from extract.entities.words import Pairs, boundaries, codes, pair_bits, scan, trie_pattern
 from extract.entities.works import event_cands, work_matches
 from extract.model import Doc, Entity
 from extract.numbers import currency_names
@@ -133,9 +133,11 @@ _FIRST, _SECOND = operator.itemgetter(0), operator.itemgetter(1)
 
 @cache
 def _currency_scanner() -> tuple[re.Pattern[str], np.ndarray, dict[str, str]]:
-    """The numbers stage's currency names (all of 2+ characters) with the table of their first character pairs."""
-    pattern, names = currency_names()
-    return pattern, pair_bits(list(names)), names
+    """The numbers stage's currency names (all of 2+ characters) as a trie regex, with the table of their first
+    character pairs.  The numbers stage's pattern is their literal alternation, longest first; the trie matches the
+    same (the longest name at a position) without trying the names one by one wherever a pair lets it try."""
+    _, names = currency_names()
+    return re.compile(trie_pattern(list(names))), pair_bits(list(names)), names
 
 
 def _with_currencies(doc: Doc, found: list[tuple], pairs: Pairs) -> list[tuple]:

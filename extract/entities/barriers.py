@@ -92,22 +92,20 @@ def barriers(chars: Chars, org_paren: re.Pattern[str], text: str, points: np.nda
     ends = np.array([c.end for c in gaz], dtype=np.int64)
     inside = _inside_names(starts, ends, n)
     keep = _kept_brackets(org_paren, text, cls, gaz, inside, starts, ends)
-    bar = np.zeros(n + 1, dtype=bool)
-    bar[0] = True
     hard = (cls & PUNCT_DIGIT).astype(bool) & ~keep[:n]
-    bar[:n] |= hard
-    bar[1:] |= hard
-    # 2023年11月1日新疆… : no name across a date
-    bar[2:] |= (cls[1:] & DATE_PART).astype(bool) & (cls[:-1] & DIGIT).astype(bool)
     gaz_end = np.zeros(n + 1, dtype=bool)
     gaz_end[ends[ends <= n]] = True
     gaz_end[starts[(ends - starts > 1) & (starts < n)]] = False  # 韩国|外交部: 外 opens the next name
     # a boundary word standing alone, or a locative right after a known name even when jieba glued it to the next
     # character (喀什综合保税区|内中…); 经 of 濠江|经济 opens a word and bounds nothing
     word = np.frombuffer(single, dtype=bool)[:n] | (gaz_end[:n] & (cls & AFTER_NAME).astype(bool))
-    soft = (cls & BOUND_SINGLE).astype(bool) & ~inside[:n] & word
-    bar[:n] |= soft
-    bar[1:] |= soft
+    hard |= (cls & BOUND_SINGLE).astype(bool) & ~inside[:n] & word  # bounding on both sides, as punctuation does
+    bar = np.zeros(n + 1, dtype=bool)
+    bar[:n] = hard
+    bar[1:] |= hard
+    bar[0] = True
+    # 2023年11月1日新疆… : no name across a date
+    bar[2:] |= (cls[1:] & DATE_PART).astype(bool) & (cls[:-1] & DIGIT).astype(bool)
     spans = np.array([m.span() for m in scan(chars.bound_multi, chars.bound_pairs, text, pairs)],
                      dtype=np.int64).reshape(-1, 2)
     bar[spans[:, 1][~inside[spans[:, 0]] & ~inside[spans[:, 1]]]] = True

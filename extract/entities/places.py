@@ -126,6 +126,10 @@ def _loc_start(ctx: Ctx, suffix: str, a: int, b: int) -> tuple[int, str] | None:
     loc = ctx.r.loc
     w = ctx.window(a, loc.window)
     anchors = ctx.anchors.locs_within(w, a)
+    # the usual case, decided without the rules below: no known place in the window and none glued to the suffix
+    # (the tight, glued and word rules all find nothing then), so only an unknown name may stand before it
+    if not anchors and (a <= 0 or ctx.bnd[a]):
+        return (w, loc.rule_unknown) if _unknown_name_before(ctx, w, a) else None
     if suffix in loc.tight:
         near, rule = _tight_places(ctx, suffix, anchors, a)
     elif anchors and a - max(c.end for c in anchors) <= loc.max_middle:
