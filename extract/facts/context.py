@@ -156,6 +156,13 @@ def _inside(spans: list[Span], start: int, end: int) -> bool:
     return any(a <= start and end <= b for a, b in spans)  # a document has a handful of dateline lines
 
 
+def _name_bounds(ents: list[Entity], labels: frozenset[str]) -> tuple[list[int], list[int]]:
+    """The starts of the names with one of ``labels``, sorted, and the running maximum of their ends (the labels
+    read once, not per entity: this visits every entity of the document)."""
+    names = sorted([(e.start, e.end) for e in ents if e.label in labels])
+    return [s for s, _ in names], list(accumulate([e for _, e in names], max))
+
+
 class Context:
     """One document as the fact resolvers read it: text look-ups, sentences, entities, dates, rules."""
 
@@ -176,9 +183,7 @@ class Context:
             ents = [e for e in ents if not _inside(credits, e.raw_start, e.raw_end)]
         self.ents = Entities(ents)
         # names a number may sit inside (第十届亚欧博览会): sorted by start, with the running maximum of their ends
-        names = sorted([(e.start, e.end) for e in doc.entities if e.label in self.r.skips.name_labels])
-        self.name_starts = [s for s, _ in names]
-        self.name_end_max = list(accumulate([e for _, e in names], max))
+        self.name_starts, self.name_end_max = _name_bounds(doc.entities, self.r.skips.name_labels)
         # 比去年, 较上年同期: a comparison base, not the period of anything
         comparison = self.r.periods.comparison
         self.all_dates = Dates(doc.dates)  # a number inside one of these is part of a date (今年首8个月)
