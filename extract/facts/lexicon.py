@@ -19,6 +19,9 @@ from typing import Any
 from extract.facts.filler import FillerIndex, filler_index
 from extract.rules import load_list, load_surnames, load_toml, rule_path
 
+HAN = "\u4e00-\u9fff"  # the Han characters the facts rules read as words (one class for every pattern here)
+HAN_RE = re.compile(f"[{HAN}]")
+
 FILES = ("facts", "clauses", "metrics", "subjects", "lists", "periods", "changes", "filler", "skip")
 
 
@@ -431,7 +434,7 @@ def _topics(s: dict[str, Any]) -> Topics:
             country_default = a["default"]
             countries = frozenset(load_list(a["countries"])) if rule_path(a["countries"]).is_file() else frozenset()
     weights = {k: float(t[k]) for k in ("headline", "headline_before_number", "lead", "alias", "mention", "body_place")}
-    body = re.compile(f"^([\u4e00-\u9fff]{{2,5}}?[{t['body_place_ends']}])[\u4e00-\u9fff]+(?:{_alt(t['body_heads'])})$")
+    body = re.compile(f"^([{HAN}]{{2,5}}?[{t['body_place_ends']}])[{HAN}]+(?:{_alt(t['body_heads'])})$")
     return Topics(frozenset(t["labels"]), float(t["min_score"]), weights, t["mention_cap"], t["lead_chars"],
                   t["headline_max"], re.compile(s["alias"]["pattern"]), anaphors, longest_first(anaphors),
                   tuple(sorted({len(w) for w in anaphors}, reverse=True)),
@@ -517,8 +520,7 @@ def _skips(s: dict[str, Any]) -> Skips:
 
 def _bracket_figure(th: dict) -> re.Pattern[str]:
     """Han characters up to ``bracket_figure_window``, ending with a capacity word that no Han character follows."""
-    return re.compile(f"[\u4e00-\u9fff]{{0,{th['bracket_figure_window']}}}?(?:{_alt(th['bracket_figure'])})"
-                      "(?![\u4e00-\u9fff])")
+    return re.compile(f"[{HAN}]{{0,{th['bracket_figure_window']}}}?(?:{_alt(th['bracket_figure'])})(?![{HAN}])")
 
 
 @cache

@@ -16,7 +16,7 @@ from extract.facts.lexicon import anaphor_at
 from extract.facts.metric import Metric, _canonical_match, metric_for
 from extract.facts.period import period_for
 from extract.facts.rows import Row, Rows
-from extract.facts.subject import Stated, sentence_subject, stated_subject
+from extract.facts.subject import NO_SPAN, Stated, sentence_subject, stated_subject
 from extract.facts.topic import Topic
 from extract.model import Quantity, Span
 
@@ -114,8 +114,8 @@ class Linker:
         elif met.text is None and cs > sent[0] and not strip(ctx.compact(lo, q.start), ctx.r.strip):
             met.text = self.metric_before(q, cs, sent)
         self.set_metric(row, met)
-        if st is None and prev_row is not None and prev_row.subject_source == "clause":
-            st = Stated(prev_row.subject, -1, -1, "clause", prev_row.carry)  # 李明贡献12分和10个篮板: the same name
+        if st is None and prev_row is not None and prev_row.subject_source == "clause":  # 李明贡献12分和10个篮板
+            st = Stated(prev_row.subject, NO_SPAN, NO_SPAN, "clause", prev_row.carry)  # the same name
         if st is None:
             st = sentence_subject(ctx, self.topic, cs, sent, para) or self.topic_subject(para)
         self.set_subject(row, st, cs)
@@ -155,7 +155,7 @@ class Linker:
     def topic_subject(self, para: int = -1) -> Stated | None:
         """No subject stated in the sentence: the paragraph's last stated one, else the article's topic."""
         name = self.rows.last_subject(para) or self.topic.primary()
-        return Stated(name, -1, -1, "topic") if name else None
+        return Stated(name, NO_SPAN, NO_SPAN, "topic") if name else None
 
     def set_subject(self, row: Row, st: Stated | None, cs: int) -> None:
         """The row's subject and where it was found (a mention starts at a subject stated in its clause)."""

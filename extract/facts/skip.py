@@ -6,10 +6,10 @@ import re
 from decimal import Decimal
 
 from extract.facts.context import Context
+from extract.facts.lexicon import HAN_RE  # a noun after 3位 (3位院士): people counted, no place in a ranking
 from extract.model import Quantity, Span
 
 _DIGIT = re.compile(r"\d")
-_CJK = re.compile("[\u4e00-\u9fff]")  # a noun after 3位 (3位院士): people counted, no place in a ranking
 
 
 def skip(ctx: Context, q: Quantity, sent: Span) -> bool:
@@ -25,7 +25,7 @@ def skip(ctx: Context, q: Quantity, sent: Span) -> bool:
     if (c in sk.after_firsts or c.isspace()) \
             and ctx.compact(end, min(end + sk.after_window, sent[1])).startswith(sk.after) \
             or q.text.endswith(sk.after) \
-            or q.text.endswith(sk.bracket) and _CJK.match(t, end) is not None and t[end] not in sk.bracket_not \
+            or q.text.endswith(sk.bracket) and HAN_RE.match(t, end) is not None and t[end] not in sk.bracket_not \
             and not sk.bracket_figure_re.match(t, end):
         return True  # 400亿元大关; 65岁及以上 (in the number's own text); 65岁以上老年人口 (a noun right after it)
     before = ctx.compact(max(sent[0], start - sk.before_window), start)
@@ -33,7 +33,7 @@ def skip(ctx: Context, q: Quantity, sent: Span) -> bool:
             or before.endswith(sk.milestone_before) or ctx.all_dates.overlaps(start, end) \
             or kind in sk.rate_kinds and (before.endswith(sk.rate) or t.startswith(sk.rate, end)) \
             or kind in sk.event_kinds and t.startswith(sk.event, end) \
-            or q.unit in sk.rank_move_units and sk.rank_move_re.search(before) and not _CJK.match(t, end):
+            or q.unit in sk.rank_move_units and sk.rank_move_re.search(before) and not HAN_RE.match(t, end):
         return True  # …; 以1港元兑1.03澳门元; 800米决赛; 排名上升3位
     c = t[start - 1:start]
     if c and c.isascii() and (c.isalpha() or c in " -") \

@@ -40,6 +40,9 @@ _BACK = 10  # clauses looked back through for a sentence subject
 _WINDOW = 16  # characters read for an anaphor at the start of a clause (filler, a time phrase, the word)
 _QUOTE_REACH = 30  # characters before the value read for a quoted name
 _VERB_REACH = 6  # characters of the word and the filler after a name before its value (贡献了)
+# the offsets of a subject with no characters of its own in the clause (carried from the row before, or the
+# article's topic): before every clause start, so it never widens a fact's mention
+NO_SPAN = -1
 
 
 @dataclass(slots=True)
