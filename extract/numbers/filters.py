@@ -33,15 +33,15 @@ def blocked_spans(text: str, skip: Iterable[Span], lex: Lexicon) -> Blocked:
 def local_spans(text: str, pattern: re.Pattern[str]) -> list[Span]:
     """The spans of the short not-a-quantity patterns and set phrases, left to right, none overlapping.
 
-    Each match of the (class-led) scan is one character long and its span is group 1's; a match starting
-    inside the span before it is dropped, as a scan resuming after each match would never find it."""
+    Each match of the (class-led) scan is one character long and its span is group 1's; the next search
+    starts at that span's end, as a scan resuming after each match does (a search at every character instead
+    would read a long match, 1.2.1.2..., again from each of its digits)."""
     out: list[Span] = []
-    last = 0
-    for m in pattern.finditer(text):
+    pos, search = 0, pattern.search
+    while (m := search(text, pos)) is not None:
         s, e = m.span(1)
-        if s >= last:
-            out.append((s, e))
-            last = e
+        out.append((s, e))
+        pos = e if e > s else s + 1
     return out
 
 
