@@ -87,3 +87,14 @@ def _class_item(op: Any, av: Any) -> str:
     if op is C.CATEGORY and av in _CATEGORIES:
         return _CATEGORIES[av]
     raise _Unknown  # a negated class or category
+
+
+def class_led(first: str, body: str) -> str:
+    """``(?=[first])body`` rewritten to begin with the class itself: ``[first](?<=(?=(body)).)``.
+
+    Why: the standard engine skips ahead with a fast class scan only when a pattern begins with a class (or a
+    literal); one beginning with a look-ahead is entered at every position of the text.  The class consumes
+    the first character, the look-behind steps back onto it and the look-ahead matches ``body`` there, in
+    group 1 (the match found is the one ``body`` finds first, as at the top of a pattern).  So the match
+    starts where ``body`` does, but its span is group 1's: read ``m.end(1)``, not ``m.end()``."""
+    return f"[{first}](?<=(?=({body})).)"

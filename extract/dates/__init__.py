@@ -36,12 +36,13 @@ quantities either.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from extract.dates.calendar import add_months, month_end, qingming, shift
 from extract.dates.context import Context
-from extract.dates.grammar import Grammar, grammar
+from extract.dates.grammar import Grammar, Period, grammar
 from extract.dates.lexicon import configure
 from extract.dates.read import Parts, copy
 from extract.dates.read import scan as _scan
@@ -254,8 +255,9 @@ def _periods(text: str, found: list[DateMatch], ref: date | None, gr: Grammar) -
     ends = {d.end: d for d in found if d.value_start is not None and d.bound is None and d.kind != "time"}
     out: list[DateMatch] = []
     busy = Taken(taken)
-    for rx, rule in gr.period_res:
-        for m in rx.finditer(text):
+    for period in gr.period_res:
+        rule = period.rule
+        for m in _period_matches(text, period):
             s, e = m.span()
             if busy.overlaps(s, e):
                 continue
@@ -277,6 +279,26 @@ def _periods(text: str, found: list[DateMatch], ref: date | None, gr: Grammar) -
             taken.append((s, e))
             busy.add(s, e)
     return out
+
+
+def _period_matches(text: str, period: Period) -> Iterator[re.Match]:
+    """The matches of a period's regex over ``text``, in order, none overlapping the one before.
+
+    With a cue (every match ends with it), only the stretches reaching back the longest match from each place
+    of the cue are scanned (merged where they overlap): every match lies inside the stretch of its own last
+    character, so the same matches are found in the same order (look-behinds still see the whole text)."""
+    cue, width, rx = period.cue, period.width, period.re
+    if not cue:
+        yield from rx.finditer(text)
+        return
+    k = text.find(cue)
+    while k >= 0:
+        start, end = max(0, k + 1 - width), k + 1
+        k = text.find(cue, end)
+        while k >= 0 and k + 1 - width <= end:
+            end = k + 1
+            k = text.find(cue, end)
+        yield from rx.finditer(text, start, end)
 
 
 def _count(m: re.Match, gr: Grammar) -> tuple[str, int]:

@@ -39,6 +39,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from re import _parser  # type: ignore[attr-defined]
 
 from extract.dates.guards import CN, NUMERALS, QUARTERS, YEAR4, alt, alt_not_after, chars, first_chars, trie, word_guard
 from extract.dates.lexicon import Lexicon, lexicon
@@ -48,6 +49,18 @@ _DIGIT_MONTH = r"(?:1[0-2]|0?[1-9])"  # 1-12 (01-09 too)
 _DIGIT_DAY = r"(?:3[01]|[12]\d|0?[1-9])"  # 1-31
 _NOT_IN_NUMBER = r"(?<!\d)(?<!\d\.)"  # not inside a longer number (12 of 112, 5 of 1.5)
 ALT = "_"  # the prefix of the group names of the scanning regex's alternatives (_numeric, _dated ...)
+
+
+@dataclass(frozen=True)
+class Period:
+    """One regex of the periods from the reference date (:func:`_periods`), its rule name, and when every match
+    ends with one character (the 来 of 10年来), that character and the longest match: the regex then runs only
+    just before each place of it (the character is rare, the numerals it would be tried at are not)."""
+
+    re: re.Pattern
+    rule: str
+    cue: str = ""
+    width: int = 0
 
 
 @dataclass(frozen=True)
@@ -66,7 +79,7 @@ class Grammar:
     between_re: re.Pattern
     from_chars: str  # before a range, part of it (从, 自)
     comparison_words: tuple[str, ...]  # before a comparison base (比上月, 较9月)
-    period_res: tuple[tuple[re.Pattern, str], ...]  # (regex, rule name) of the periods from the reference
+    period_res: tuple[Period, ...]  # the periods from the reference
 
 
 def grammar() -> Grammar:
@@ -500,12 +513,22 @@ def _periods(lx: Lexicon) -> tuple[tuple[re.Pattern, str], ...]:
     # halves (hz: 半年, 半个月: periods.toml [ago_half]) stand for the count and its unit: 近半年来, 未来半个月
     hz = f"(?P<hz>{alt_not_after(half['words'], back['half_not_after'])})"
     return (
-        (re.compile(f"(?P<past>{alt_not_after(back['prefixes'], t['not_after'])})\\s?{n}\\s?{u}(?:{suffixes})?"),
-         back["name"]),
-        (re.compile(f"(?P<fut>{alt_not_after(ahead['prefixes'], t['not_after'])})\\s?{n}\\s?{u}"), ahead["name"]),
-        (re.compile(f"{n_alone}{u}(?:{suffixes})"), back["name"]),
-        (re.compile(f"(?P<past>{alt_not_after(back['half_prefixes'], t['not_after'])})\\s?{hz}(?:{suffixes})?"),
-         back["name"]),
-        (re.compile(f"(?P<fut>{alt_not_after(ahead['half_prefixes'], t['not_after'])})\\s?{hz}"), ahead["name"]),
-        (re.compile(f"{hz}(?:{suffixes})"), back["name"]),
+        Period(re.compile(f"(?P<past>{alt_not_after(back['prefixes'], t['not_after'])})\\s?{n}\\s?{u}(?:{suffixes})?"),
+               back["name"]),
+        Period(re.compile(f"(?P<fut>{alt_not_after(ahead['prefixes'], t['not_after'])})\\s?{n}\\s?{u}"), ahead["name"]),
+        _suffixed(f"{n_alone}{u}(?:{suffixes})", back["name"], back["suffixes"]),
+        Period(re.compile(f"(?P<past>{alt_not_after(back['half_prefixes'], t['not_after'])})\\s?{hz}(?:{suffixes})?"),
+               back["name"]),
+        Period(re.compile(f"(?P<fut>{alt_not_after(ahead['half_prefixes'], t['not_after'])})\\s?{hz}"), ahead["name"]),
+        _suffixed(f"{hz}(?:{suffixes})", back["name"], back["suffixes"]),
     )
+
+
+def _suffixed(pattern: str, rule: str, suffixes: list[str]) -> Period:
+    """A period whose pattern ends with one of ``suffixes``: with their last character as its cue when they
+    share it (and the longest match, read off the parsed pattern), else without."""
+    lasts = {w[-1] for w in suffixes}
+    width = _parser.parse(pattern).getwidth()[1]
+    if len(lasts) != 1 or width >= _parser.MAXREPEAT:
+        return Period(re.compile(pattern), rule)
+    return Period(re.compile(pattern), rule, lasts.pop(), width)

@@ -8,6 +8,7 @@ frame that makes it one (:func:`frame_ok`: 是五这, “一”, not 一切, 四
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from extract.numbers.lexicon import Lexicon
@@ -25,8 +26,23 @@ def blocked_spans(text: str, skip: Iterable[Span], lex: Lexicon) -> Blocked:
     for cue, pattern in f.global_nq:
         if any(c in text for c in cue):
             spans += [m.span() for m in pattern.finditer(text)]
-    spans += [m.span() for m in f.local_nq.finditer(text)]
+    spans += local_spans(text, f.local_nq)
     return Blocked(s for s in spans if s[1] > s[0])
+
+
+def local_spans(text: str, pattern: re.Pattern[str]) -> list[Span]:
+    """The spans of the short not-a-quantity patterns and set phrases, left to right, none overlapping.
+
+    Each match of the (class-led) scan is one character long and its span is group 1's; the next search
+    starts at that span's end, as a scan resuming after each match does (a search at every character instead
+    would read a long match, 1.2.1.2..., again from each of its digits)."""
+    out: list[Span] = []
+    pos, search = 0, pattern.search
+    while (m := search(text, pos)) is not None:
+        s, e = m.span(1)
+        out.append((s, e))
+        pos = e if e > s else s + 1
+    return out
 
 
 def model_name(s: Scan, q: QMatch, nstart: int) -> bool:

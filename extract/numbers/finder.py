@@ -55,10 +55,10 @@ def find_quantities(text: str, skip: Iterable[Span] = ()) -> list[QMatch]:
             pos = max(_ascii_digits_end(t, p + 1) if "0" <= t[p] <= "9" else p + 1, s.resume)
             continue
         if out and q.start < out[-1].end:
-            pos = max(m.end(), out[-1].end)
+            pos = max(m.end(1), out[-1].end)
             continue
         out.append(q)
-        pos = max(q.end, q.qend, m.end())
+        pos = max(q.end, q.qend, m.end(1))
     return join_comparisons(t, out, lex)
 
 

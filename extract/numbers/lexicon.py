@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import cache
 
 from extract import numeral as nm
-from extract.firstchars import guarded
+from extract.firstchars import class_led, guarded
 from extract.rules import load_list, load_toml
 
 
@@ -476,6 +476,20 @@ def _pair_guard(words: list[str]) -> str:
     return f"(?=[{re.escape(first)}][{re.escape(second)}])"
 
 
+def _local_nq(first: str, scan: dict, nq: str, rest: list[str]) -> re.Pattern:
+    """The one scan for the short not-a-quantity patterns and the set phrases: their match is group 1.
+
+    Class-led (:func:`extract.firstchars.class_led`), with the test that no digit came before kept ahead of
+    the step back.  At the start of a digit run, the alternatives are tried only when one of the characters
+    they need after a digit run follows it (filters.toml ``digit_next``), and at a Chinese numeral the
+    not-a-quantity patterns only when one they need after a run of numerals follows (``numeral_next``): most
+    runs are amounts (3000人) or words (一些), where trying each pattern one by one cost most of this scan."""
+    run = re.escape(scan["numeral_run"])
+    digits = f"(?=\\D|\\d++\\s*+[{re.escape(scan['digit_next'])}])"
+    numerals = f"(?=[^{run}]|[{run}]++\\s*+[{re.escape(scan['numeral_next'])}])"
+    return re.compile(f"[{first}](?<!\\d.)(?<=(?={digits}({numerals}{guarded(nq)}|" + "|".join(rest) + ")).)")
+
+
 def _filters(t: dict, phrases: tuple[str, ...], fraction_of: str) -> Filters:
     nq = "|".join(f"(?:{r['pattern']})" for r in t["not_quantity"] if not r.get("cue"))
     literal = [p for p in phrases if not p.startswith("re:")]
@@ -497,8 +511,7 @@ def _filters(t: dict, phrases: tuple[str, ...], fraction_of: str) -> Filters:
         # (?<!\d): every pattern starts at the first digit of a run, never inside one
         # (the not-a-quantity patterns behind a look-ahead on their own first characters: the idioms' first
         # characters, frequent ones such as 人 and 新, no longer try them all)
-        local_nq=re.compile(f"(?=[{t['not_quantity_scan']['first']}{firsts}])(?<!\\d)(?:{guarded(nq)}|"
-                            + "|".join(parts + regexes) + ")"),
+        local_nq=_local_nq(f"{t['not_quantity_scan']['first']}{firsts}", t["not_quantity_scan"], nq, parts + regexes),
         bare_name=bare["name"], bare_prev=frozenset(bare["single_prev"]), bare_next=frozenset(bare["single_next"]),
         marker_open=bare["marker_open"], marker_close=bare["marker_close"], marker_after=bare["marker_after"],
         marker_dot=bare["marker_dot"], label_years=(bare["label_year_min"], bare["label_year_max"]),
@@ -530,7 +543,8 @@ def _seed(t: dict, pct: dict, r: Reading, u: Units) -> re.Pattern:
             re.escape(duizhe)]
     firsts = (signs + _firsts(words) + neg + r.minus + "." + nm.DIGIT_CHARS + nm.TENS_CHARS + nm.TEN_SCALE_CHARS
               + big_start + nm.SOME_CHARS + r.lead_some + r.lead_over + r.half + fz["first"] + _firsts(fan) + duizhe[0])
-    return re.compile(f"(?=[{re.escape(''.join(dict.fromkeys(firsts)))}\\d])(?:{'|'.join(alts)})")
+    # (class-led: the engine scans to the first characters fast; the seed's span is group 1)
+    return re.compile(class_led(f"{re.escape(''.join(dict.fromkeys(firsts)))}\\d", '|'.join(alts)))
 
 
 @cache
