@@ -31,6 +31,7 @@ def test_report_gives_medians_and_the_ratio_per_round(capsys):
     assert "total                 3.000        3.600    +20.0%" in out
     assert "totals of new per round: 2.200, 5.000" in out
     assert "ratio of the totals per round: 1.100, 1.250 (median 1.175;" in out
+    assert "ratio of the best totals: 1.100" in out  # 2.2 / 2.0: each revision's fastest round
 
 
 def test_whole_run_reads_the_processing_time_of_this_checkout(tmp_path):
