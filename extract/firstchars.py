@@ -12,13 +12,17 @@ guard at all.
 from __future__ import annotations
 
 import re
-from re import _constants as C  # type: ignore[attr-defined]
-from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
-_CATEGORIES = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_SPACE: r"\s", C.CATEGORY_WORD: r"\w"}
-_REPEATS = {C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT)}
-_ZERO_WIDTH = {C.ASSERT, C.ASSERT_NOT, C.AT}
+try:  # private modules of the standard library (3.11 on): without them every pattern just goes unguarded
+    from re import _constants as C  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - a Python whose re package is laid out otherwise
+    C = _parser = None
+
+_CATEGORIES = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_SPACE: r"\s", C.CATEGORY_WORD: r"\w"} if C else {}
+_REPEATS = {C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT)} if C else set()
+_ZERO_WIDTH = {C.ASSERT, C.ASSERT_NOT, C.AT} if C else set()
 
 
 class _Unknown(Exception):
@@ -32,12 +36,14 @@ def guarded(pattern: str) -> str:
 
 def lookahead(pattern: str) -> str:
     """A look-ahead on the characters a match of ``pattern`` can begin with ("" when any may)."""
+    if _parser is None:
+        return ""
     try:
         parsed = _parser.parse(pattern)
         if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
             raise _Unknown
         items, empty = _seq(parsed.data)
-    except _Unknown:
+    except (_Unknown, AttributeError, TypeError, IndexError):  # a parse tree shaped otherwise: no guard, no crash
         return ""
     return "" if empty else f"(?=[{''.join(sorted(items))}])"  # (an empty match starts anywhere)
 

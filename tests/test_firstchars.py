@@ -26,3 +26,25 @@ def test_no_guard_when_unsure() -> None:
     assert lookahead(r"[^a]b") == ""  # a negated class first
     assert lookahead(r"(?i:ab)c") == ""  # flags
     assert lookahead(r"(?<=x)\s*\d") == r"(?=[\d\s])"
+
+
+def test_no_guard_without_the_private_parser(monkeypatch) -> None:
+    """A Python whose ``re`` package lays out its parser otherwise gets unguarded patterns, the same matches."""
+    from extract import firstchars
+
+    monkeypatch.setattr(firstchars, "_parser", None)
+    assert lookahead("(?:北京|上海)") == ""
+    assert guarded("北京|上海") == "(?:北京|上海)"
+    assert re.findall(guarded("北京|上海"), "北京和上海") == ["北京", "上海"]
+
+
+def test_no_guard_when_the_parse_tree_is_shaped_otherwise(monkeypatch) -> None:
+    """A parse tree the reader cannot walk (a changed private layout) gives no guard rather than an error."""
+    from extract import firstchars
+
+    class Odd:
+        def parse(self, pattern: str) -> object:
+            return object()  # no ``state`` nor ``data``
+
+    monkeypatch.setattr(firstchars, "_parser", Odd())
+    assert lookahead("北京|上海") == ""
