@@ -95,6 +95,17 @@ def _class_item(op: Any, av: Any) -> str:
     raise _Unknown  # a negated class or category
 
 
+def max_width(pattern: str) -> int | None:
+    """The length of the longest match of ``pattern``; None when unbounded or not known (no private parser)."""
+    if _parser is None:
+        return None
+    try:
+        width = _parser.parse(pattern).getwidth()[1]
+    except (AttributeError, TypeError, IndexError):
+        return None
+    return None if width >= _parser.MAXREPEAT else width
+
+
 def class_led(first: str, body: str) -> str:
     """``(?=[first])body`` rewritten to begin with the class itself: ``[first](?<=(?=(body)).)``.
 

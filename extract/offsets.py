@@ -9,6 +9,7 @@ the end.
 
 from __future__ import annotations
 
+import operator
 import re
 from array import array
 from collections.abc import Callable, Iterable
@@ -48,6 +49,16 @@ class MappedText:
             pos = self.rs[start] if start < n else self.re[n - 1]
             return pos, pos
         return min(self.rs[start], self.rs[end - 1]), max(self.re[end - 1], self.re[start])
+
+    def raw_spans(self, starts: list[int], ends: list[int]) -> list[tuple[int, int]]:
+        """:meth:`raw_span` of every ``(starts[i], ends[i])``, as array look-ups into the map when all are
+        non-empty spans inside the text (a stage's records at once: no call per record), else one by one."""
+        n = len(self.text)
+        if not starts or min(starts) < 0 or max(ends) > n or not all(map(operator.lt, starts, ends)):
+            return [self.raw_span(s, e) for s, e in zip(starts, ends, strict=True)]
+        rs, re_ = np.asarray(self.rs, dtype=np.int64), np.asarray(self.re, dtype=np.int64)
+        s, e = np.array(starts), np.array(ends) - 1  # first and last character: as raw_span reads them
+        return list(zip(np.minimum(rs[s], rs[e]).tolist(), np.maximum(re_[e], re_[s]).tolist(), strict=True))
 
     def rewrite(self, pieces: Iterable[tuple[int, int, str | None]]) -> MappedText:
         """Apply edits given as ``(start, end, replacement)`` over the current text.

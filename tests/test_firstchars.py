@@ -48,3 +48,18 @@ def test_no_guard_when_the_parse_tree_is_shaped_otherwise(monkeypatch) -> None:
 
     monkeypatch.setattr(firstchars, "_parser", Odd())
     assert lookahead("北京|上海") == ""
+
+
+def test_max_width() -> None:
+    from extract.firstchars import max_width
+
+    assert max_width(r"\d{1,3}年来") == 5
+    assert max_width(r"\d+年来") is None  # unbounded
+
+
+def test_max_width_unknown_without_the_private_parser(monkeypatch) -> None:
+    """Callers then keep the plain scan (a period's regex runs over the whole text)."""
+    from extract import firstchars
+
+    monkeypatch.setattr(firstchars, "_parser", None)
+    assert firstchars.max_width(r"\d{1,3}年来") is None

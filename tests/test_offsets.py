@@ -66,6 +66,20 @@ def test_raw_spans_always_valid(raw):
         assert 0 <= s < e <= n
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(atom, min_size=1, max_size=40), st.data())
+def test_raw_spans_of_many_are_raw_span_of_each(atoms, data):
+    """The batch look-up the record stages use gives what ``raw_span`` gives span by span, empty and
+    out-of-range spans included (those take the one-by-one path)."""
+    doc = normalised("".join(atoms))
+    n = len(doc.text)
+    pairs = data.draw(st.lists(st.tuples(st.integers(-2, n + 2), st.integers(-2, n + 2)), max_size=12))
+    inside = [(a, b) for a, b in pairs if 0 <= a < b <= n]
+    for spans in (pairs, inside):
+        starts, ends = [a for a, _ in spans], [b for _, b in spans]
+        assert doc.mapped.raw_spans(starts, ends) == [doc.raw_span(a, b) for a, b in spans]
+
+
 def test_rewrite_same_length_keeps_char_map():
     mt = MappedText.identity("abcdef").rewrite([(1, 3, "XY")])
     assert mt.text == "aXYdef"

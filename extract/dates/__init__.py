@@ -395,26 +395,19 @@ def _records(doc: Doc, matches: list[DateMatch]) -> list[DateRec]:
     """The records of a document's matches (those on corrupted text left out), numbered in order.
 
     A match's text is already ``doc.text[start:end]``, and what each anchor becomes as the record's
-    ``ref_date_source`` is the same for the whole document: both are taken as they are.  A raw span is read
-    straight off the offset map (:meth:`extract.offsets.MappedText.raw_span` for a non-empty span inside the
-    text, without two calls per record).
+    ``ref_date_source`` is the same for the whole document: both are taken as they are.  The raw spans come
+    from the offset map in one call for all records.
     """
     sources = {"context": "context", "ref": doc.ref_date_source}
     sentence_index = doc.sentence_spans().index if doc.sentences else None
     doc_id = doc.doc_id
-    mapped = doc.mapped
-    assert mapped is not None
-    rs_of, re_of, n = mapped.rs, mapped.re, len(mapped.text)
+    if doc.corrupt:
+        matches = [d for d in matches if not doc.is_corrupt(d.start, d.end)]
+    assert doc.mapped is not None
+    raw = doc.mapped.raw_spans([d.start for d in matches], [d.end for d in matches])
     recs: list[DateRec] = []
-    for d in matches:
+    for d, (rs, re_) in zip(matches, raw, strict=True):
         s, e = d.start, d.end
-        if doc.corrupt and doc.is_corrupt(s, e):
-            continue
-        if 0 <= s < e <= n:
-            a, b, c, f = rs_of[s], rs_of[e - 1], re_of[e - 1], re_of[s]
-            rs, re_ = (a if a < b else b), (c if c > f else f)
-        else:
-            rs, re_ = doc.raw_span(s, e)
         recs.append(DateRec(doc_id=doc_id, id=f"{doc_id}:d{len(recs)}", text=d.text, start=s, end=e,
                             raw_start=rs, raw_end=re_,
                             value_start=d.value_start.isoformat() if d.value_start else None,

@@ -39,11 +39,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from re import _parser  # type: ignore[attr-defined]
 
 from extract.dates.guards import CN, NUMERALS, QUARTERS, YEAR4, alt, alt_not_after, chars, first_chars, trie, word_guard
 from extract.dates.lexicon import Lexicon, lexicon
-from extract.firstchars import lookahead
+from extract.firstchars import lookahead, max_width
 
 _DIGIT_MONTH = r"(?:1[0-2]|0?[1-9])"  # 1-12 (01-09 too)
 _DIGIT_DAY = r"(?:3[01]|[12]\d|0?[1-9])"  # 1-31
@@ -528,7 +527,7 @@ def _suffixed(pattern: str, rule: str, suffixes: list[str]) -> Period:
     """A period whose pattern ends with one of ``suffixes``: with their last character as its cue when they
     share it (and the longest match, read off the parsed pattern), else without."""
     lasts = {w[-1] for w in suffixes}
-    width = _parser.parse(pattern).getwidth()[1]
-    if len(lasts) != 1 or width >= _parser.MAXREPEAT:
+    width = max_width(pattern)
+    if len(lasts) != 1 or width is None:
         return Period(re.compile(pattern), rule)
     return Period(re.compile(pattern), rule, lasts.pop(), width)

@@ -114,7 +114,8 @@ def _records(doc: Doc, found: list[tuple]) -> list[Entity]:
     r = rules()
     source, canonical_of = r.source, r.gaz.canonical
     text, doc_id = doc.text, doc.doc_id
-    raw = _raw_spans(doc, list(map(_FIRST, found)), list(map(_SECOND, found)))
+    assert doc.mapped is not None
+    raw = doc.mapped.raw_spans(list(map(_FIRST, found)), list(map(_SECOND, found)))
     mention, thing = f"{doc_id}:e", f"{doc_id}:n"  # the ids' prefixes, made once (same strings as f"{doc_id}:e{i}")
     keys: dict[tuple[str, str], int] = {}
     out = []
@@ -158,12 +159,3 @@ def _with_currencies(doc: Doc, found: list[tuple], pairs: Pairs) -> list[tuple]:
     return found
 
 
-def _raw_spans(doc: Doc, starts: list[int], ends: list[int]) -> list[tuple[int, int]]:
-    """``doc.raw_span(s, e)`` of every span, as array look-ups into the offset map (no call per span)."""
-    mapped = doc.mapped
-    n = len(doc.text)
-    if mapped is None or not starts or not all(map(operator.lt, starts, ends)) or min(starts) < 0 or max(ends) > n:
-        return [doc.raw_span(s, e) for s, e in zip(starts, ends, strict=True)]
-    rs, re_ = np.asarray(mapped.rs, dtype=np.int64), np.asarray(mapped.re, dtype=np.int64)
-    s, e = np.array(starts), np.array(ends) - 1  # first and last character: as MappedText.raw_span reads them
-    return list(zip(np.minimum(rs[s], rs[e]).tolist(), np.maximum(re_[e], re_[s]).tolist(), strict=True))

@@ -64,33 +64,30 @@ def _records(doc: Doc, text: str, found: list[QMatch]) -> list[Quantity]:
     """The records of the quantities found, numbered in order.
 
     The fields of doc.span_fields are filled positionally (a keyword dict per record cost as much as
-    finding the quantity), and a record's raw span is read straight off the offset map
-    (:meth:`extract.offsets.MappedText.raw_span` for a non-empty span inside the text, without two
-    calls per record)."""
-    mapped = doc.mapped
-    assert mapped is not None
-    rs_of, re_of, n = mapped.rs, mapped.re, len(mapped.text)
-    raw_span = doc.raw_span
+    finding the quantity), and the raw spans come from the offset map in one call for all records."""
+    starts, ends = _text_spans(found)
+    assert doc.mapped is not None
+    raw = doc.mapped.raw_spans(starts, ends)
     doc_id = doc.doc_id
     sentence_index = doc.sentence_spans().index
     out: list[Quantity] = []
-    prev_end = 0
-    for i, q in enumerate(found):
-        s = q.tstart if q.tstart >= 0 else q.start
-        e = q.tend if q.tend >= 0 else q.end  # (QMatch.text_span, inlined)
-        if s < prev_end:
-            s = prev_end  # (a word between two quantities goes to the first)
-        prev_end = e
-        if 0 <= s < e <= n:
-            a, b = rs_of[s], rs_of[e - 1]
-            c, d = re_of[e - 1], re_of[s]
-            rs, re_ = (a if a < b else b), (c if c > d else d)
-        else:
-            rs, re_ = raw_span(s, e)
+    for i, (q, s, e, (rs, re_)) in enumerate(zip(found, starts, ends, raw, strict=True)):
         approx = _OUT_APPROX.get(q.approx, q.approx) if q.approx else None
         out.append(Quantity(doc_id, f"{doc_id}:q{i}", text[s:e], s, e, rs, re_, q.value, q.value_max, q.unit,
                             approx, q.kind, q.unit_text, sentence_index(s), q.rule))
     return out
+
+
+def _text_spans(found: list[QMatch]) -> tuple[list[int], list[int]]:
+    """The starts and ends of the quantities' texts; a word between two quantities goes to the first."""
+    starts, ends = [], []
+    prev_end = 0
+    for q in found:
+        s, e = q.text_span()
+        starts.append(max(s, prev_end))
+        ends.append(e)
+        prev_end = e
+    return starts, ends
 
 
 @cache
