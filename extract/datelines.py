@@ -48,6 +48,7 @@ class _Rules(NamedTuple):
     compound_surnames: tuple[str, ...]
     plain_name_len: int
     skipped: frozenset[str]  # the names of the rules of fields that state nothing (skip, place)
+    openers: tuple[re.Pattern[str], ...]  # the patterns of the opener fields (read_lead's pre-check)
 
 
 def _expand(pattern: str, parts: dict[str, str]) -> str:
@@ -73,7 +74,8 @@ def _rules() -> _Rules:
                   re.compile(f"[^{names['separators']}]+"), d["head_lines"], d["tail_lines"], d["max_len"],
                   frozenset(d["sentence_marks"]), re.compile(rf"(?:{photo.pattern.pattern})\s*[)）]?\s*$"),
                   single, tuple(sorted(compound)), names["plain_max_len"],
-                  frozenset(f.name for f in fields if f.field in _STATES_NOTHING))
+                  frozenset(f.name for f in fields if f.field in _STATES_NOTHING),
+                  tuple(f.pattern for f in fields if f.field == "opener"))
 
 
 def is_name(word: str) -> bool:
@@ -235,7 +237,9 @@ def read_lead(line: str) -> Found | None:
     where they end and the text begins is not known (…电 记者今天获悉)."""
     r = _rules()
     lead = len(line) - len(line.lstrip())
-    first = _field_at(line, lead, r) if lead < len(line) else None
+    if lead >= len(line) or line[lead] not in r.brackets and not _opener_at(line, lead, r):
+        return None  # (most first lines: only an opener field or a bracket can state an opener)
+    first = _field_at(line, lead, r)
     if first is None or "opener" not in first[0].values:
         return None
     found, end = first
@@ -245,6 +249,15 @@ def read_lead(line: str) -> Found | None:
         end = credit[1]
     found.span = (lead, end)
     return found
+
+
+def _opener_at(line: str, pos: int, r: _Rules) -> bool:
+    """Whether an opener field matches at ``pos``: without one, the longest field there states no opener."""
+    for p in r.openers:
+        m = p.match(line, pos)
+        if m and m.end() > pos:
+            return True
+    return False
 
 
 def read_closing(line: str) -> Found | None:
