@@ -371,12 +371,12 @@ def _line_rules() -> _LineRules:
                       re.compile(cap["credit"]["pattern"]), cap["credit"]["marks"], r["joins"])
 
 
-_LINE = re.compile(r"[^\n]*")
+_LINE = re.compile(r"^[^\n]*", re.MULTILINE)  # (^: one match a line, no empty match at each break to filter out)
 
 
 def _lines(text: str) -> list[Span]:
     """Every line of ``text``, empty ones too, without its line break."""
-    return [m.span() for m in _LINE.finditer(text) if m.start() == 0 or text[m.start() - 1] == "\n"]
+    return [m.span() for m in _LINE.finditer(text)]
 
 
 def clean_lines(doc: Doc) -> Doc:

@@ -221,8 +221,8 @@ def read_line(line: str) -> Found | None:
     """A whole line that is a dateline: what it states, or None."""
     r = _rules()
     s = line.strip()
-    if not s or len(s) > r.max_len or (s[0] not in r.brackets and any(c in r.sentence_marks for c in s)):
-        return None
+    if not s or len(s) > r.max_len or (s[0] not in r.brackets and not r.sentence_marks.isdisjoint(s)):
+        return None  # (isdisjoint: the characters of the line tested in C, not by a generator)
     got = read_fields(s)
     if got is None:
         return None
