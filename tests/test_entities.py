@@ -285,3 +285,19 @@ def test_barriers_equal_the_character_loop(text: str) -> None:
     points = codes(text)
     ctx = Ctx(entities.rules(), text, gaz, bnd, points, Pairs(points))
     assert ctx.barrier == _plain_barriers(ctx, spans)
+
+
+def test_byline_pairs_only_when_the_pattern_opens_with_the_roles() -> None:
+    # the pair filter is a superset of a byline's start only when the role opens it and every role has two characters
+    assert lexicon._byline_pairs("({roles})[ ：]*", ["记者", "编辑"]) is not None
+    assert lexicon._byline_pairs("[ ]*({roles})", ["记者"]) is None
+    assert lexicon._byline_pairs("({roles})", ["记者", "摄"]) is None
+
+
+def test_bylines_and_company_brackets_as_full_scans_find_them() -> None:
+    r = entities.rules()
+    text = "本报记者 耿丹丹 乔文汇\n上海国际港务（集团）股份有限公司和（甲）有限公司。（责任编辑：王薇薇）"
+    doc = _prepared(text)
+    found = {(e.text, e.rule) for e in entities.extract(doc)}
+    assert ("耿丹丹", r.per.rule_byline) in found and ("王薇薇", r.per.rule_byline) in found
+    assert any(t == "上海国际港务（集团）股份有限公司" for t, _ in found)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from extract.entities.candidate import Cand
-from extract.entities.words import Pairs, pair_bits, scan, trie_pattern
+from extract.entities.words import Pairs, matches_at, pair_bits, scan, trie_pattern
 
 PUNCT_DIGIT, DATE_PART, DIGIT, BOUND_SINGLE, AFTER_NAME, OPEN_BRACKET, CLOSE_BRACKET = 1, 2, 4, 8, 16, 32, 64
 _HIGH = 0x20000  # the class table scans str.isdigit below this code point (no digit above it in Unicode 15)
@@ -130,6 +130,7 @@ def _kept_brackets(org_paren: re.Pattern[str], text: str, cls: np.ndarray, gaz: 
     s, e = starts[loc], ends[loc]
     wrapped = (cls[s - 1] & OPEN_BRACKET).astype(bool) & (cls[e] & CLOSE_BRACKET).astype(bool)
     keep[s[wrapped] - 1] = keep[e[wrapped]] = True
-    for m in org_paren.finditer(text):
+    # the pattern opens with the open-bracket class (lexicon builds it so): tried at the brackets only, no text scan
+    for m in matches_at(org_paren, text, cls & OPEN_BRACKET):
         keep[m.start()] = keep[m.end() - 1] = True
     return keep

@@ -207,6 +207,7 @@ class Persons:
     dot_not_last: tuple[str, ...]
     byline_re: re.Pattern[str]
     byline_names: re.Pattern[str]  # one name of a byline's names
+    byline_pairs: np.ndarray | None  # pair_bits of the roles when every byline opens with one (else None: a full scan)
     roles: frozenset[str]
     rule_title: str
     rule_title_word: str
@@ -448,6 +449,15 @@ def _template(pattern: str, **parts: str) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: parts.get(m.group(1), m.group(0)), pattern)
 
 
+def _byline_pairs(pattern: str, roles: list[str]) -> np.ndarray | None:
+    """``pair_bits`` of the byline roles when the byline pattern opens with them (so the pattern is tried only where
+    a role's first two characters stand, not at each of their frequent first characters: 记, 本, 编 ...); None when
+    it opens otherwise or a role is one character long."""
+    if not pattern.startswith("({roles})") or any(len(w) < 2 for w in roles):
+        return None
+    return pair_bits(roles)
+
+
 def _persons(cfg: dict, chars: Chars) -> Persons:
     per = cfg["person"]
     title, names, dot, byline = per["title"], per["names"], per["dot"], per["byline"]
@@ -477,6 +487,7 @@ def _persons(cfg: dict, chars: Chars) -> Persons:
         dot_part_max=k, dot_title_window=dot["title_window"], dot_not_last=tuple(dot["not_last"]),
         byline_re=re.compile(_template(byline["pattern"], roles=alternation(byline["roles"]), han=han)),
         byline_names=re.compile(f"[^{re.escape(byline['separators'])}]+"), roles=frozenset(byline["roles"]),
+        byline_pairs=_byline_pairs(byline["pattern"], byline["roles"]),
         rule_title=title["name"], rule_title_word=cfg["title"]["name"], rule_dot=dot["name"],
         rule_byline=byline["name"], rule_propagated=per["propagated"]["name"], rule_speaker=speaker["name"],
         rule_anonymised=anon["name"], rule_list=lst["name"], rule_dictionary=dic["name"],

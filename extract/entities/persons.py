@@ -176,7 +176,8 @@ def byline_persons(ctx: Ctx) -> list[Cand]:
     names is the role of the names after it)."""
     r, text = ctx.r, ctx.text
     out = []
-    for m in r.per.byline_re.finditer(text):
+    pairs = r.per.byline_pairs
+    for m in r.per.byline_re.finditer(text) if pairs is None else scan(r.per.byline_re, pairs, text, ctx.pairs):
         role = m.group(1)
         for nm in r.per.byline_names.finditer(m.group(2)):
             name = nm.group()

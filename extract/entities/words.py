@@ -179,11 +179,12 @@ def scan(pattern: re.Pattern[str], bits: np.ndarray, text: str, pairs: Pairs) ->
     """``list(pattern.finditer(text))`` for an alternation of literal words of 2+ characters, trying the pattern
     only where ``bits`` says a word may begin: the same matches (non-overlapping, leftmost, longest first), without
     a regex scan of every character."""
-    return _matches_at(pattern, text, pairs.starts(bits))
+    return matches_at(pattern, text, pairs.starts(bits))
 
 
-def _matches_at(pattern: re.Pattern[str], text: str, may: np.ndarray) -> list[re.Match[str]]:
-    """The non-overlapping matches of ``pattern`` tried left to right at the positions ``may`` marks."""
+def matches_at(pattern: re.Pattern[str], text: str, may: np.ndarray) -> list[re.Match[str]]:
+    """The non-overlapping matches of ``pattern`` tried left to right at the positions ``may`` marks (nonzero):
+    ``list(pattern.finditer(text))`` when every match starts at a marked position."""
     out = []
     end = 0
     match = pattern.match
@@ -223,7 +224,7 @@ def find_literals(lit: Literals, text: str, points: np.ndarray, pairs: Pairs) ->
     may = lit.single[points]
     if lit.bits is not None and len(points) > 1:
         may[:-1] |= pairs.starts(lit.bits)
-    return _matches_at(lit.regex, text, may)
+    return matches_at(lit.regex, text, may)
 
 
 def alternation(words: list[str] | tuple[str, ...] | set[str]) -> str:
