@@ -17,6 +17,7 @@ from itertools import product
 from typing import Any
 
 from extract.facts.filler import FillerIndex, filler_index
+from extract.firstchars import class_led, lookahead
 from extract.rules import load_list, load_surnames, load_toml, rule_path
 
 HAN = "\u4e00-\u9fff"  # the Han characters the facts rules read as words (one class for every pattern here)
@@ -289,7 +290,7 @@ class Skips:
     after: tuple[str, ...]
     after_firsts: frozenset[str]  # their first characters
     after_window: int
-    before_re: re.Pattern[str]
+    before_re: re.Pattern[str]  # only its truth is read (class-led: see _tested_re)
     before_window: int
     name_labels: frozenset[str]
     model_before_re: re.Pattern[str]
@@ -508,7 +509,7 @@ def _skips(s: dict[str, Any]) -> Skips:
     before = "|".join(f"(?:{s[k]['before_re']})" for k in ("comparison", "ordinal", "rank"))
     fu = s["furniture"]
     return Skips(s["small_count"]["max"], longest_first(after), frozenset(w[0] for w in after),
-                 s["threshold"]["window"], re.compile(before), s["before"]["window"], frozenset(s["in_name"]["labels"]),
+                 s["threshold"]["window"], _tested_re(before), s["before"]["window"], frozenset(s["in_name"]["labels"]),
                  re.compile(s["model"]["before_re"]), re.compile(s["model"]["after_re"]),
                  re.compile(_alt(fu["words"])), fu["max_line"], fu["ends"], longest_first(s["window"]["before"]),
                  frozenset(s["window"]["kinds"]), longest_first(s["threshold"]["before"]),
@@ -516,6 +517,16 @@ def _skips(s: dict[str, Any]) -> Skips:
                  frozenset(s["event"]["kinds"]), re.compile(s["rank_move"]["before_re"]),
                  frozenset(s["rank_move"]["units"]), longest_first(s["threshold"]["bracket"]),
                  s["threshold"]["bracket_not"], _bracket_figure(s["threshold"]))
+
+
+def _tested_re(pattern: str) -> re.Pattern[str]:
+    """``pattern`` for a search whose truth alone is read, led by the class of its first characters.
+
+    Why: the skip rules' regex ends at the end of a short window and opens with a look-behind, so it was
+    entered at every position; led by a class the engine skips ahead to the few places a match can start
+    (same truth; the span is group 1's, see :func:`extract.firstchars.class_led`)."""
+    guard = lookahead(pattern)
+    return re.compile(class_led(guard[4:-2], pattern) if guard else pattern)
 
 
 def _bracket_figure(th: dict) -> re.Pattern[str]:
