@@ -36,6 +36,13 @@ def guarded(pattern: str) -> str:
 
 def lookahead(pattern: str) -> str:
     """A look-ahead on the characters a match of ``pattern`` can begin with ("" when any may)."""
+    first = first_class(pattern)
+    return f"(?=[{first}])" if first else ""
+
+
+def first_class(pattern: str) -> str:
+    """The class items (``[...]`` without brackets) of the characters a match of ``pattern`` can begin with;
+    "" when any may, or when the pattern is not one the reader follows."""
     if _parser is None:
         return ""
     try:
@@ -45,7 +52,7 @@ def lookahead(pattern: str) -> str:
         items, empty = _seq(parsed.data)
     except (_Unknown, AttributeError, TypeError, IndexError):  # a parse tree shaped otherwise: no guard, no crash
         return ""
-    return "" if empty else f"(?=[{''.join(sorted(items))}])"  # (an empty match starts anywhere)
+    return "" if empty else "".join(sorted(items))  # (an empty match starts anywhere)
 
 
 def _seq(items: list[tuple[Any, Any]]) -> tuple[set[str], bool]:

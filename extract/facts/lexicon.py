@@ -17,7 +17,7 @@ from itertools import product
 from typing import Any
 
 from extract.facts.filler import FillerIndex, filler_index
-from extract.firstchars import class_led, lookahead
+from extract.firstchars import class_led, first_class
 from extract.rules import load_list, load_surnames, load_toml, rule_path
 
 HAN = "\u4e00-\u9fff"  # the Han characters the facts rules read as words (one class for every pattern here)
@@ -525,8 +525,8 @@ def _tested_re(pattern: str) -> re.Pattern[str]:
     Why: the skip rules' regex ends at the end of a short window and opens with a look-behind, so it was
     entered at every position; led by a class the engine skips ahead to the few places a match can start
     (same truth; the span is group 1's, see :func:`extract.firstchars.class_led`)."""
-    guard = lookahead(pattern)
-    return re.compile(class_led(guard[4:-2], pattern) if guard else pattern)
+    first = first_class(pattern)
+    return re.compile(class_led(first, pattern) if first else pattern)
 
 
 def _bracket_figure(th: dict) -> re.Pattern[str]:
