@@ -140,16 +140,74 @@ def fold_width(mt: MappedText) -> MappedText:
     return mt.with_text(text) if text != mt.text else mt
 
 
+class _KeyTables(NamedTuple):
+    """rules/normalise/opencc_keys.toml as a table by code point: 0 in no dictionary key, 1 in some key,
+    2 in some key and one of the characters every key the conversion changes holds (the last stays 0)."""
+
+    code: np.ndarray
+    # Over the codes: from a changing character to the end of its run, on through the next ones that
+    # follow within _GAP characters (fewer pieces: OpenCC's cost is in the key characters, not the gaps).
+    changing_runs: re.Pattern[bytes]
+
+
+_GAP = 20
+_SEP = "\ue000"  # joins the pieces sent to OpenCC: a private-use character, in no key
+
+
+@cache
+def _key_tables() -> _KeyTables | None:
+    """The table, or None when it was made from another opencc (then the whole text is converted)."""
+    r = load_toml("normalise/opencc_keys")
+    if r["config"] != T2S or r["opencc_version"] != opencc.__version__:
+        return None
+    keys, changing = (r[f].replace("\n", "") for f in ("keys", "changing"))
+    code = np.zeros(max(map(ord, keys)) + 2, dtype=np.uint8)
+    code[[ord(c) for c in keys]] = 1
+    code[[ord(c) for c in changing]] = 2
+    return _KeyTables(code, re.compile(rb"\x02(?:[\x00\x01]{0,%d}\x02)*[\x01\x02]*" % _GAP))
+
+
+def _changing_pieces(text: str, tables: _KeyTables) -> list[tuple[int, int]]:
+    """Pieces of ``text`` from the start of a run of key characters holding a changing one to the end
+    of such a run: only these can convert.
+
+    A dictionary match never crosses a character that is in no key, so each run converts as it would
+    in the whole text, and a run without a changing character matches only keys that stay the same.
+    The codes are one byte a character, so a bytes regex finds the runs (a numpy pass is slower).
+    """
+    codes = tables.code.take(_code_points(text), mode="clip").tobytes()
+    return [(codes.rfind(b"\x00", 0, m.start()) + 1, m.end()) for m in tables.changing_runs.finditer(codes)]
+
+
+def _converted(src: str) -> str:
+    """OpenCC tw2s of ``src``, sending only its changing pieces (in one call) when the table fits the
+    installed opencc and neither a NUL (which ends OpenCC's input) nor the separator is in the text."""
+    conv = converter(T2S)
+    tables = _key_tables()
+    if tables is None or "\x00" in src or _SEP in src:
+        return conv.convert(src)
+    pieces = _changing_pieces(src, tables)
+    out = conv.convert(_SEP.join(src[a:b] for a, b in pieces)).split(_SEP) if pieces else []
+    if len(out) != len(pieces):
+        return conv.convert(src)
+    parts, last = [], 0
+    for (a, b), new in zip(pieces, out, strict=True):
+        parts += (src[last:a], new)
+        last = b
+    parts.append(src[last:])
+    return "".join(parts)
+
+
 def to_simplified(mt: MappedText) -> MappedText:
     """OpenCC tw2s; lines whose length changes (phrase conversions) are aligned with difflib.
 
-    The whole text is converted in one call: no dictionary entry contains a line break, so this
+    The text is converted in one call: no dictionary entry contains a line break, so this
     gives the same lines as converting line by line.  A line that keeps its length keeps its
     character-to-character map (one same-length edit for the line).
     """
     conv = converter(T2S)
     src = mt.text
-    dst = conv.convert(src)
+    dst = _converted(src)
     if dst == src:
         return mt
     src_lines, dst_lines = src.split("\n"), dst.split("\n")
