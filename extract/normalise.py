@@ -47,6 +47,7 @@ class _WidthRules(NamedTuple):
 
     wide: re.Pattern[str]
     table: dict[int, str]  # full-width -> half-width
+    is_wide: np.ndarray  # boolean by code point (up to the last full-width form, which is not folded)
     digit_mark: re.Pattern[str]
     digit_marks: dict[str, str]
     punct: re.Pattern[str]
@@ -60,7 +61,9 @@ def _width_rules() -> _WidthRules:
     table = {c: chr(c - 0xFEE0) for c in _FULL_WIDTH if fold.fullmatch(chr(c))}
     digit_marks = w["between_digits"]["marks"]
     ctx = f"[{_CJK}{re.escape(p['neighbours'])}]"
-    return _WidthRules(re.compile("[" + re.escape("".join(map(chr, table))) + "]"), table,
+    is_wide = np.zeros(_FULL_WIDTH.stop, dtype=bool)
+    is_wide[list(table)] = True
+    return _WidthRules(re.compile("[" + re.escape("".join(map(chr, table))) + "]"), table, is_wide,
                        re.compile(f"[{re.escape(''.join(digit_marks))}](?<=\\d.)(?=\\d)"), digit_marks,
                        re.compile(f"[{re.escape(''.join(p['marks']))}](?:(?<={ctx}.)|(?={ctx}))"), p["marks"])
 
@@ -92,21 +95,22 @@ def _code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
-def _han_points(text: str) -> np.ndarray:
+def _han_points(text: str, points: np.ndarray | None = None) -> np.ndarray:
     """The code points of the Han characters of ``text`` (in the _CJK range), in order."""
-    points = _code_points(text)
+    points = _code_points(text) if points is None else points
     return points[(points >= _HAN_RANGE.start) & (points < _HAN_RANGE.stop)]
 
 
-def detect_script(text: str) -> str:
+def detect_script(text: str, points: np.ndarray | None = None) -> str:
     """``traditional``, ``simplified`` or ``mixed`` by the share of script-specific characters.
 
     Traditional characters are counted with OpenCC's phrase-aware t2s (so 乾隆 or 著名 in
     simplified text do not count); simplified-only characters, needed only when there are
     traditional ones, are counted per character with s2t (a table made once per process).
-    Ordinary simplified text costs one pass in numpy and one OpenCC call.
+    Ordinary simplified text costs one pass in numpy and one OpenCC call.  ``points``: the code
+    points of ``text`` when the caller has them.
     """
-    src = _han_points(text)
+    src = _han_points(text, points)
     if not len(src):
         return "simplified"
     han = src.tobytes().decode("utf-32-le")
@@ -118,7 +122,7 @@ def detect_script(text: str) -> str:
     trad = int(np.count_nonzero(src[:n] != dst[:n]))
     if trad == 0:
         return "simplified"
-    simp = int(np.count_nonzero(_simplified_only()[src]))
+    simp = int(np.count_nonzero(_simplified_only().take(src)))  # take: no fancy-index machinery
     dominance = _rules()["script"]["detect"]["dominance"]
     if simp == 0 or trad >= dominance * simp:
         return "traditional"
@@ -127,15 +131,21 @@ def detect_script(text: str) -> str:
     return "mixed"
 
 
-def fold_width(mt: MappedText) -> MappedText:
+def fold_width(mt: MappedText, points: np.ndarray | None = None) -> MappedText:
     """Half-width digits, Latin letters, % ; Chinese punctuation where ASCII stood for it.
 
     Every replacement is one character for one, so the text is rewritten with plain ``re.sub``
-    and the offset map is kept as it is.
+    and the offset map is kept as it is.  A scan runs only when its first characters are in the
+    text (a numpy lookup over ``points``, the code points of ``mt.text``, or ``in``): most texts
+    have no full-width letter, and a class-led scan still tests every character.
     """
     r = _width_rules()
-    text = r.wide.sub(lambda m: r.table[ord(m[0])], mt.text)
-    text = r.digit_mark.sub(lambda m: r.digit_marks[m[0]], text)
+    text = mt.text
+    points = _code_points(text) if points is None else points
+    if r.is_wide.take(points, mode="clip").any():
+        text = r.wide.sub(lambda m: r.table[ord(m[0])], text)
+    if any(c in text for c in r.digit_marks):
+        text = r.digit_mark.sub(lambda m: r.digit_marks[m[0]], text)
     text = r.punct.sub(lambda m: r.marks[m[0]], text)
     return mt.with_text(text) if text != mt.text else mt
 
@@ -235,8 +245,9 @@ def _aligned_pieces(src: str, dst: str, base: int) -> list[tuple[int, int, str |
 def normalise(doc: Doc) -> Doc:
     """Width, punctuation and script: after this, ``doc.text`` is simplified Chinese."""
     assert doc.mapped is not None
-    doc.script = detect_script(doc.mapped.text)
-    mt = fold_width(doc.mapped)
+    points = _code_points(doc.mapped.text)  # shared by the script and the width checks
+    doc.script = detect_script(doc.mapped.text, points)
+    mt = fold_width(doc.mapped, points)
     if doc.script != "simplified":
         mt = to_simplified(mt)
     doc.mapped = mt
