@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
-from itertools import accumulate
+from itertools import accumulate, compress
 from math import log
 from typing import NamedTuple
 
@@ -176,24 +176,27 @@ class FastTokenizer(jieba.Tokenizer):
         return ends
 
     def _piece_ends(self, text: str) -> list[int]:
-        """The word ends of ``text`` (a whole text or a piece ending after a wall, see :func:`_pieces`)."""
+        """The word ends of ``text`` (a whole text or a piece ending after a wall, see :func:`_pieces`).
+
+        Only the starts of words of two characters or more and the walls are visited (``compress`` finds
+        them in C, not a Python step per character); the characters between are one-character words.
+        """
         nexts = _Route(text, self.tables()).best_ends()
         ends: list[int] = []
         n = len(text)
-        x = run = 0  # run: start of the current run of one-character words
-        while x < n:
-            y = nexts[x]
-            if not y:
-                x += 1
+        x = run = 0  # x: where the walk is; run: start of the current run of one-character words
+        for k in compress(range(n), nexts):
+            if k < x:  # inside the word (or the ``\r\n``) just taken
                 continue
-            if run < x:
-                self._run_ends(text, run, x, ends)
+            if run < k:
+                self._run_ends(text, run, k, ends)
+            y = nexts[k]
             if y > 0:
                 x = y
-            elif text.startswith("\r\n", x):
-                x += 2
+            elif text.startswith("\r\n", k):
+                x = k + 2
             else:
-                x += 1
+                x = k + 1
             ends.append(x)
             run = x
         if run < n:
@@ -206,10 +209,12 @@ class FastTokenizer(jieba.Tokenizer):
             ends.append(b)
         elif self.FREQ.get(buf := text[a:b]):
             ends += range(a + 1, b + 1)
-        else:
+        elif finalseg.Force_Split_Words:
             words: list[str] = []
             _hmm_cut(buf, words)
             ends += [a + e for e in accumulate(map(len, words))]
+        else:
+            _hmm_ends(buf, a, ends)
 
 
 def score_tables(freq: dict[str, int], total: int) -> ScoreTables:
@@ -398,6 +403,44 @@ def _hmm_cut(text: str, out: list[str]) -> None:
                     out.append(word)
         elif blk:
             out.extend(x for x in finalseg.re_skip.split(blk) if x)
+
+
+def _hmm_ends(text: str, base: int, ends: list[int]) -> None:
+    """The word ends (offset by ``base``) of :func:`_hmm_cut` with no forced splits, without the word strings."""
+    model = _finalseg_model()
+    for i, blk in enumerate(finalseg.re_han.split(text)):
+        if not blk:
+            continue
+        if not i & 1:
+            ends += [base + e for e in accumulate(map(len, filter(None, finalseg.re_skip.split(blk))))]
+        elif len(blk) == 1:
+            ends.append(base + 1)
+        else:
+            _viterbi_ends(blk, model, base, ends)
+        base += len(blk)
+
+
+def _viterbi_ends(text: str, model: HmmModel, base: int, ends: list[int]) -> None:
+    """The word ends (offset by ``base``) of :func:`_viterbi_words`, read off the back pointers.
+
+    A word ends after each E or S (the path's transitions are finalseg's valid ones: only its start can be
+    odd); a path starting with M or E (a degenerate model) takes the words' way.
+    """
+    state, back = _viterbi_back(text, model)
+    out = []  # right to left
+    i = len(text)
+    for ptr in reversed(back):
+        if state >= _E:  # E or S
+            out.append(base + i)
+        i -= 1
+        state = ptr[state]
+    if state == _S:
+        out.append(base + 1)
+    elif state != _B:
+        ends += [base + e for e in accumulate(map(len, _viterbi_words(text, model)))]
+        return
+    out.reverse()
+    ends += out
 
 
 def _viterbi_words(text: str, model: HmmModel) -> list[str]:

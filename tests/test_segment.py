@@ -9,6 +9,7 @@ traditional characters, digits, ASCII, punctuation, blanks), in every cutting mo
 from __future__ import annotations
 
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 
 import jieba
@@ -17,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jieba import finalseg
 
-from extract.jieba_fast import _WALL, FastTokenizer, _pieces, _viterbi_tags, _viterbi_words, hmm_model
+from extract.jieba_fast import _WALL, FastTokenizer, _pieces, _viterbi_ends, _viterbi_tags, _viterbi_words, hmm_model
 from extract.lexicon import load_user_words, stock_tokenizer, tokenizer
 from extract.segment import cut_spans
 
@@ -197,3 +198,6 @@ def test_viterbi_words_are_finalseg_cut_also_on_odd_paths(probs, obs):
     if nexti < len(obs):
         words.append(obs[nexti:])
     assert _viterbi_words(obs, hmm_model(start, trans, emit)) == words
+    ends: list[int] = [7]
+    _viterbi_ends(obs, hmm_model(start, trans, emit), 3, ends)  # the ends alone, offset, appended
+    assert ends == [7, *(3 + e for e in accumulate(map(len, words)))]
