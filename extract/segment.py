@@ -17,7 +17,7 @@ from itertools import chain
 from typing import NamedTuple
 
 from extract.lexicon import stock_tokenizer, tokenizer
-from extract.model import Doc, Span
+from extract.model import Doc, Span, WordCut
 from extract.rules import load_toml
 from extract.spans import paragraphs
 
@@ -99,22 +99,25 @@ def segment(doc: Doc) -> Doc:
     text = doc.text
     doc.paragraphs = paragraphs(text)
     doc.sentences = [s for p in doc.paragraphs for s in sentences(text, p)]
-    doc.tokens = word_spans(text, doc.paragraphs)
+    ends = tokenizer().cut_ends(text) if doc.paragraphs else []
+    doc.tokens = word_spans(text, doc.paragraphs, ends)
+    doc.word_cut = WordCut(doc.tokens, doc.paragraphs, ends)
     return doc
 
 
-def word_spans(text: str, paras: list[Span]) -> list[Span]:
+def word_spans(text: str, paras: list[Span], ends: list[int] | None = None) -> list[Span]:
     """jieba words of the paragraphs, cutting the whole text in one call.
 
     jieba's blocks never cross a line break or a blank, so one call gives exactly the words of
     each paragraph cut on its own, plus the blanks between paragraphs, and every paragraph
     starts and ends on a word boundary: its words are one slice of the list.  One call instead
     of one per paragraph, spans from the word ends (no word strings) and slices instead of a
-    Python loop per word.
+    Python loop per word.  ``ends``: ``cut_ends(text)`` when the caller has it.
     """
     if not paras:
         return []
-    ends = tokenizer().cut_ends(text)
+    if ends is None:
+        ends = tokenizer().cut_ends(text)
     spans = list(zip(chain((0,), ends), ends, strict=False))  # a start is the previous end (one int object)
     if len(paras) == 1 and paras[0] == (0, len(text)):
         return spans

@@ -13,7 +13,7 @@ import pytest
 from extract import entities, pipeline
 from extract.entities import gazetteer, lexicon
 from extract.entities.context import Ctx
-from extract.entities.words import JiebaTokenizer, Pairs, codes, spans_boundaries, word_spans
+from extract.entities.words import JiebaTokenizer, Pairs, boundaries, codes, spans_boundaries, word_spans
 from extract.entities.works import spacy_doc, work_matches
 from extract.model import Doc, Entity, content_id
 from extract.offsets import MappedText
@@ -239,6 +239,23 @@ def test_word_spans_fast_path(tokens: list[tuple[int, int]]) -> None:
     doc = Doc(source="t", raw="一二三四五六七八九十", mapped=MappedText.identity("一二三四五六七八九十"))
     doc.tokens = tokens
     assert word_spans(doc) == _plain_word_spans(doc)
+
+
+@pytest.mark.parametrize("text", ["  一带一路沿线\n\n \n喀什口岸。\n  ", "阿拉山口口岸", "\n\n", ""])
+def test_boundaries_from_the_word_cut_equal_those_from_the_tokens(text: str) -> None:
+    doc = _prepared(text)
+    assert doc.word_cut is not None and doc.word_cut.tokens is doc.tokens
+    from_cut = boundaries(doc)
+    doc.word_cut = None  # the tokens' own pairs
+    assert from_cut == boundaries(doc) == spans_boundaries(word_spans(doc), len(text))
+
+
+def test_boundaries_from_the_word_cut_of_every_seed() -> None:
+    for text in _texts():
+        doc = _prepared(text)
+        from_cut = boundaries(doc)
+        doc.tokens = list(doc.tokens)  # another list than the cut's: the cut is stale and not read
+        assert boundaries(doc) == from_cut
 
 
 def _plain_barriers(ctx: Ctx, spans: list[tuple[int, int]]) -> bytearray:

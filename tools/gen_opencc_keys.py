@@ -68,6 +68,8 @@ def main() -> None:
              "# configuration below (normalise.toml's script.convert): do not edit.  `keys`: every character of",
              "# a dictionary key; `changing`: one character of every key the configuration changes.  Used by",
              "# normalise.to_simplified to send OpenCC only the runs of key characters that hold a changing one.",
+             "# Source: the dictionaries of OpenCC (https://github.com/BYVoid/OpenCC), Apache License 2.0, as the",
+             "# opencc package of the version below ships them; only sets of their characters are kept here.",
              f'config = "{CONFIG}"', f'opencc_version = "{opencc.__version__}"']
     for field, chars in (("keys", keys), ("changing", changing)):
         text = "".join(sorted(chars))

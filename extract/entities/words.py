@@ -81,6 +81,9 @@ def boundaries(doc: Doc) -> bytearray:
     """A 0/1 byte per text position 0..n: 1 where a word of ``word_spans(doc)`` starts or ends."""
     text = doc.text
     n = len(text)
+    cut = doc.word_cut
+    if cut is not None and cut.tokens is doc.tokens and doc.tokens and cut.ends[-1] == n:
+        return _cut_mask(n, cut.ends, cut.paragraphs)
     toks = doc.tokens or cut_spans(text)
     k = len(toks)
     if k:
@@ -89,6 +92,21 @@ def boundaries(doc: Doc) -> bytearray:
         if starts[0] >= 0 and ends[-1] <= n and (starts < ends).all() and (ends[:-1] <= starts[1:]).all():
             return _bounds_mask(n, starts, ends)
     return spans_boundaries(word_spans(doc), n)
+
+
+def _cut_mask(n: int, ends: list[int], paras: list[tuple[int, int]]) -> bytearray:
+    """``boundaries`` from segmentation's word ends of the whole text: every end is a boundary except
+    those strictly inside a gap between paragraphs, which ``word_spans`` fills as one word.  (The
+    paragraphs start and end on word boundaries, so the words kept are exactly those inside them.)"""
+    mask = np.zeros(n + 1, dtype=bool)
+    mask[np.fromiter(ends, dtype=np.int64, count=len(ends))] = True
+    last = 0
+    for s, e in paras:
+        mask[last + 1:s] = False
+        last = e
+    mask[last + 1:n] = False
+    mask[0] = mask[n] = True
+    return bytearray(mask.tobytes())
 
 
 def spans_boundaries(spans: list[tuple[int, int]], n: int) -> bytearray:
