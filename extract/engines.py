@@ -78,7 +78,7 @@ def make_entry(doc: Doc) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]
     candidates are dropped first: the entry does not keep them, and on a long article they are most of
     its memory.
     """
-    doc.tokens, doc.date_candidates = [], []  # working state the entry does not keep: a long article's largest
+    doc.tokens, doc.word_cut, doc.date_candidates = [], None, []  # working state the entry does not keep
     repeats = sum(1 for r in doc.removed if r.kind == "passage")
     summary = {"format": STORE_FORMAT, "doc_id": doc.doc_id,
                "sketch": _sketcher().sketch(doc.doc_id, doc.text, doc.corrupt, repeats)}

@@ -90,6 +90,6 @@ def _apply_repairs(d: Doc, pieces: dict[Span, str], sources: dict[Span, str]) ->
     raw_keep = [d.mapped.raw_span(s, e) for s, e in keep]
     d.mapped = d.mapped.rewrite([(s, e, pieces[(s, e)]) for s, e in spans])
     d.corrupt = d.mapped.spans_from_raw(raw_keep) if raw_keep else []
-    d.paragraphs, d.sentences, d.tokens = [], [], []
+    d.paragraphs, d.sentences, d.tokens, d.word_cut = [], [], [], None
     if "repaired_from_versions" not in d.flags:
         d.flags.append("repaired_from_versions")
