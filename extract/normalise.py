@@ -211,9 +211,9 @@ def _converted(src: str) -> str:
 def to_simplified(mt: MappedText) -> MappedText:
     """OpenCC tw2s; lines whose length changes (phrase conversions) are aligned with difflib.
 
-    The text is converted in one call: no dictionary entry contains a line break, so this
-    gives the same lines as converting line by line.  A line that keeps its length keeps its
-    character-to-character map (one same-length edit for the line).
+    The text is converted in one call (of its changing pieces, :func:`_converted`): no dictionary entry
+    contains a line break, so this gives the same lines as converting line by line.  A line that keeps
+    its length keeps its character-to-character map (one same-length edit for the line).
     """
     conv = converter(T2S)
     src = mt.text

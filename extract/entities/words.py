@@ -98,15 +98,14 @@ def _cut_mask(n: int, ends: list[int], paras: list[tuple[int, int]]) -> bytearra
     """``boundaries`` from segmentation's word ends of the whole text: every end is a boundary except
     those strictly inside a gap between paragraphs, which ``word_spans`` fills as one word.  (The
     paragraphs start and end on word boundaries, so the words kept are exactly those inside them.)"""
-    mask = np.zeros(n + 1, dtype=bool)
-    mask[np.fromiter(ends, dtype=np.int64, count=len(ends))] = True
+    at = np.fromiter(ends, dtype=np.int64, count=len(ends))
+    mask = _bounds_mask(n, at, at)  # (every end is the next word's start: the ends alone are the boundaries)
     last = 0
-    for s, e in paras:
-        mask[last + 1:s] = False
+    for s, e in [*paras, (n, n)]:  # the gap before each paragraph, then the one after the last
+        if s > last + 1:
+            mask[last + 1:s] = bytes(s - last - 1)
         last = e
-    mask[last + 1:n] = False
-    mask[0] = mask[n] = True
-    return bytearray(mask.tobytes())
+    return mask
 
 
 def spans_boundaries(spans: list[tuple[int, int]], n: int) -> bytearray:
