@@ -53,6 +53,16 @@ class ScoreTables(NamedTuple):
     steps: np.ndarray  # objects: the PairInfo of each key, then per code point its score or None (a wall)
 
 
+class TokenizerState(NamedTuple):
+    """A loaded dictionary (jieba's words and the user words) with its score tables: what start-up builds."""
+
+    freq: dict[str, int]
+    total: int
+    tags: dict[str, str]  # the user words' part-of-speech tags
+    tables: ScoreTables
+    force_split: tuple[str, ...]  # finalseg's words never to join (added with frequency 0)
+
+
 class FastTokenizer(jieba.Tokenizer):
     """``jieba.Tokenizer`` with exact, cheaper versions of its hot paths (must match jieba 0.42.1).
 
@@ -98,6 +108,19 @@ class FastTokenizer(jieba.Tokenizer):
             self._tables = score_tables(self.FREQ, self.total)
             self._tables_of, self._tables_key = self.FREQ, key
         return self._tables
+
+    def state(self) -> TokenizerState:
+        """The dictionary and its score tables, as :meth:`restore` takes them back (what start-up builds)."""
+        return TokenizerState(self.FREQ, self.total, self.user_word_tag_tab, self.tables(),
+                              tuple(sorted(finalseg.Force_Split_Words)))
+
+    def restore(self, state: TokenizerState) -> None:
+        """Take a dictionary and score tables made by :meth:`state` (of a tokenizer with the same words)."""
+        self.FREQ, self.total, self.user_word_tag_tab = state.freq, state.total, dict(state.tags)
+        self.initialized = True
+        for word in state.force_split:  # words added with frequency 0: finalseg's global set, as add_word does
+            finalseg.add_force_split(word)
+        self._tables, self._tables_of, self._tables_key = state.tables, self.FREQ, (len(self.FREQ), self.total)
 
     def add_word(self, word: str, freq: int | str | None = None, tag: str | None = None) -> None:
         """jieba's ``add_word``; drops the score tables (``freq=0`` changes a value, not ``total``)."""

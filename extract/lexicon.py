@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import logging
 from functools import cache
+from pathlib import Path
 
 import jieba
+import numpy as np
 
 from extract.jieba_fast import FastTokenizer
 from extract.rules import load_list, load_toml, rule_path, rules_dir
+from extract.tablecache import file_stamp, load_or_build
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -44,10 +47,17 @@ def load_user_words(tk: jieba.Tokenizer) -> jieba.Tokenizer:
 
 @cache
 def tokenizer() -> FastTokenizer:
-    """The project's tokenizer with its user words (built once per process)."""
-    tk = load_user_words(FastTokenizer())
-    tk.tables()  # built here, with the dictionary, rather than on the first document
+    """The project's tokenizer with its user words (once per process; the finished dictionary and score tables
+    come from :mod:`extract.tablecache` when a run before made them from the same code, rules and jieba)."""
+    tk = FastTokenizer()
+    tk.restore(load_or_build("tokenizer", jieba_inputs(), lambda: load_user_words(FastTokenizer()).state()))
     return tk
+
+
+def jieba_inputs() -> tuple[str, ...]:
+    """What the tokenizer's tables are made from besides the code and rules: jieba, its dictionary, numpy."""
+    return (f"jieba {jieba.__version__}", file_stamp(Path(jieba.__file__).resolve().parent / "dict.txt"),
+            f"numpy {np.__version__}")
 
 
 def stock_tokenizer() -> jieba.Tokenizer:

@@ -49,11 +49,12 @@ def version_key() -> str:
     ``$ZH_EXTRACT_PIPELINE_VERSION`` replaces it (tests pin it while the sources change under them;
     a deployment may set its own release id).
     """
-    return os.environ.get("ZH_EXTRACT_PIPELINE_VERSION") or _code_version()
+    return os.environ.get("ZH_EXTRACT_PIPELINE_VERSION") or code_version()
 
 
 @cache
-def _code_version() -> str:
+def code_version() -> str:
+    """Hash of the package version, the store format, the code and the rules (read once per process)."""
     h = hashlib.sha256(f"zh-extract {extract.__version__} store {STORE_FORMAT}".encode())
     src = Path(extract.__file__).resolve().parent
     for p in sorted(src.rglob("*.py")):  # subpackages too: a stage may be a package of modules

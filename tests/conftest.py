@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 CORPUS = ROOT / "corpus"
 SAMPLE_ARGS = ["run", "corpus/", "--ref-date", "2024-03-01", "--quiet"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def table_cache(tmp_path_factory) -> Iterator[Path]:
+    """Start-up tables (extract.tablecache) go to a folder of this session, not the user's cache; the CLI runs of
+    the tests inherit it, so only the first process of the session builds them."""
+    folder = tmp_path_factory.mktemp("table-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ZH_EXTRACT_CACHE", str(folder))
+        yield folder
 
 
 def run_cli(*args: str, cwd: Path = ROOT, stdin: bytes | None = None) -> subprocess.CompletedProcess:

@@ -95,13 +95,13 @@ def test_version_key_follows_rules(tmp_path, monkeypatch):
     rules = tmp_path / "rules"
     shutil.copytree(Path(__file__).resolve().parents[1] / "rules", rules)
     monkeypatch.setenv("ZH_EXTRACT_RULES", str(rules))
-    store._code_version.cache_clear()
+    store.code_version.cache_clear()
     a = store.version_key()
     with (rules / "userdict.txt").open("a", encoding="utf-8") as f:
         f.write("\n新词测试 100 n\n")
-    store._code_version.cache_clear()
+    store.code_version.cache_clear()
     b = store.version_key()
-    store._code_version.cache_clear()
+    store.code_version.cache_clear()
     assert a != b
 
 

@@ -15,11 +15,14 @@ from pathlib import Path
 
 import jieba
 import numpy as np
+import orjson
 
 from extract.entities.candidate import Cand
 from extract.entities.words import Pairs, pair_bits, word_starts
+from extract.lexicon import jieba_inputs
 from extract.rules import load_list, rules_dir
 from extract.segment import cut_spans
+from extract.tablecache import load_or_build
 
 
 @dataclass
@@ -42,7 +45,17 @@ class Gazetteer:
 
 
 def load(cfg: dict) -> Gazetteer:
-    """The gazetteer of ``rules/entities/gazetteers.toml``: the files' names first, then jieba's places."""
+    """The gazetteer of ``rules/entities/gazetteers.toml``: the files' names first, then jieba's places.
+
+    Made from the rules, jieba's dictionary and the tokenizer (every name is cut): about half a second of
+    start-up, so it is kept by :mod:`extract.tablecache` under those inputs and ``cfg`` itself.
+    """
+    parts = (*jieba_inputs(), orjson.dumps(cfg, option=orjson.OPT_SORT_KEYS).decode())
+    return load_or_build("gazetteer", parts, lambda: _build(cfg))
+
+
+def _build(cfg: dict) -> Gazetteer:
+    """:func:`load` without the cache."""
     label: dict[str, str] = {}
     rule: dict[str, str] = {}
     canonical: dict[str, str] = {}
