@@ -68,6 +68,8 @@ class Grammar:
 
     lex: Lexicon
     main: re.Pattern  # the scanning regex
+    guard: re.Pattern  # where a match of ``main`` may start: its first characters and word guard, class-led
+    body: re.Pattern  # ``main`` without its guard: the alternatives, tried where ``guard`` passed
     tail_re: re.Pattern  # the tail alone (read again when a match is a tail without a year)
     day_time: re.Pattern  # weekday, day part and clock after a day
     gap_range: re.Pattern
@@ -101,9 +103,14 @@ def _compile(lx: Lexicon) -> Grammar:
     # each alternative in a group of its name: the match's ``lastgroup`` (the group closed last) names it; behind
     # a look-ahead on its own first characters, so that a position only tries the alternatives it can start
     main = "|".join(f"{lookahead(v)}(?P<{ALT}{k}>{v})" for k, v in alternatives.items())
+    first, guard = first_chars(lx), word_guard(lx)
     return Grammar(
         lex=lx,
-        main=re.compile(f"(?=[{first_chars(lx)}]){word_guard(lx)}(?:{main})"),
+        main=re.compile(f"(?=[{first}]){guard}(?:{main})"),
+        # class-led (the engine skips to a first character in its fast loop, instead of entering a look-ahead
+        # at every position), the guard then read at the character it stepped back to
+        guard=re.compile(f"[{first}](?<=(?={guard}).)"),
+        body=re.compile(f"(?:{main})"),
         tail_re=re.compile(tail),
         day_time=re.compile(_day_time(lx)),
         gap_range=re.compile(f"\\s*(?:{alt(t['range']['words'])})\\s*"),
