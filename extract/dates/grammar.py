@@ -82,7 +82,7 @@ class Grammar:
     from_chars: str  # before a range, part of it (从, 自)
     comparison_words: tuple[str, ...]  # before a comparison base (比上月, 较9月)
     period_res: tuple[Period, ...]  # the periods from the reference
-    period_first: re.Pattern | None  # the first characters of the periods without a cue (None: no such period)
+    period_chars: str  # the first characters of the periods without a cue that have them
 
 
 def grammar() -> Grammar:
@@ -125,7 +125,7 @@ def _compile(lx: Lexicon) -> Grammar:
         from_chars=t["from"]["chars"],
         comparison_words=tuple(t["comparison"]["words"]),
         period_res=periods,
-        period_first=_period_first(periods),
+        period_chars="".join(sorted(set().union(*(p.first for p in periods)))),
     )
 
 
@@ -535,18 +535,12 @@ def _periods(lx: Lexicon) -> tuple[tuple[re.Pattern, str], ...]:
 
 
 def _with_first(p: Period) -> Period:
-    """A period without a cue with the characters its matches start with, when they are plain characters: the
-    places of all of them are then found in one scan of the text, not one scan per period."""
+    """A period without a cue with the characters its matches start with, when they are plain characters: it is
+    then tried only where one of them stands, not at every character of a scan (:func:`extract.dates._periods`)."""
     items = "" if p.cue else first_class(p.re.pattern)
     if not items or re.search(r"[\\\-\[\]^]", items):
         return p
     return Period(p.re, p.rule, first=frozenset(items))
-
-
-def _period_first(periods: tuple[Period, ...]) -> re.Pattern | None:
-    """The class of the first characters of the periods that have them (see :func:`_with_first`)."""
-    items = "".join(sorted(set().union(*(p.first for p in periods))))
-    return re.compile(f"[{re.escape(items)}]") if items else None
 
 
 def _suffixed(pattern: str, rule: str, suffixes: list[str]) -> Period:
