@@ -70,7 +70,6 @@ class Grammar:
     lex: Lexicon
     main: re.Pattern  # the scanning regex
     guard: re.Pattern  # where a match of ``main`` may start: its first characters and word guard, class-led
-    body: re.Pattern  # ``main`` without its guard: the alternatives, tried where ``guard`` passed
     tail_re: re.Pattern  # the tail alone (read again when a match is a tail without a year)
     day_time: re.Pattern  # weekday, day part and clock after a day
     gap_range: re.Pattern
@@ -113,7 +112,6 @@ def _compile(lx: Lexicon) -> Grammar:
         # class-led (the engine skips to a first character in its fast loop, instead of entering a look-ahead
         # at every position), the guard then read at the character it stepped back to
         guard=re.compile(f"[{first}](?<=(?={guard}).)"),
-        body=re.compile(f"(?:{main})"),
         tail_re=re.compile(tail),
         day_time=re.compile(_day_time(lx)),
         gap_range=re.compile(f"\\s*(?:{alt(t['range']['words'])})\\s*"),

@@ -145,7 +145,7 @@ def _matches(text: str, gr: Grammar) -> Iterator[re.Match]:
     second one a date word needs), and only there are the alternatives tried: the scanning regex itself
     starts with a look-ahead, which the engine enters at every position of the text.  An empty match, which
     ``finditer`` follows with a non-empty one at the same place, hands the rest of the text to ``finditer``."""
-    pos, search, match = 0, gr.guard.search, gr.body.match
+    pos, search, match = 0, gr.guard.search, gr.main.match  # (its guard again: cheaper than compiling it without)
     while (g := search(text, pos)) is not None:
         p = g.start()
         m = match(text, p)
