@@ -116,16 +116,47 @@ def _pieces(text: str, paras: list[Span], piece: re.Pattern[str]) -> list[Piece]
 
     One match per piece (``piece``: the blanks, then the text up to and including the next sentence end, the
     same cuts as the sentence-end pattern's matches), not a list of cuts walked again character by character.
-    A piece's key is read in place (``findall`` between two offsets, the same as on the slice: the word-run
-    pattern has no look-around), one slice less per piece."""
+    The keys are read for all pieces at once (:func:`_keys`)."""
     out: list[Piece] = []
-    runs = _WORD_RUN.findall
     for p, (s, e) in enumerate(paras):
         for m in piece.finditer(text, s, e):
             a, c = m.span(1)
             if a < c:
-                out.append(Piece(a, c, p, "".join(runs(text, a, c)).lower(), m.end(2) >= 0))
+                out.append(Piece(a, c, p, "", m.end(2) >= 0))
+    if out:
+        _keys(text, out)
     return out
+
+
+def _keys(text: str, pieces: list[Piece]) -> None:
+    """Set each piece's key: its letters and digits (what the word-run pattern keeps), lower-cased.
+
+    The letters and digits of the whole text are picked out once (a table look-up per character in numpy) and
+    a piece's key is a slice of them, lower-cased: a regex scan and a join per piece cost several times more.
+    A text with characters beyond the BMP (outside the table) is read piece by piece with the pattern."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if int(codes.max()) >= 0x10000:
+        runs = _WORD_RUN.findall
+        for p in pieces:
+            p.key = "".join(runs(text, p.start, p.end)).lower()
+        return
+    keep = _word_table()[codes]
+    kept = codes[keep].tobytes().decode("utf-32-le")  # (no surrogate is a letter: the kept codes decode)
+    before = np.zeros(len(codes) + 1, dtype=np.int64)  # letters and digits before each offset
+    np.cumsum(keep, out=before[1:])
+    starts = before[[p.start for p in pieces]].tolist()
+    ends = before[[p.end for p in pieces]].tolist()
+    for p, i, j in zip(pieces, starts, ends, strict=True):
+        p.key = kept[i:j].lower()
+
+
+@cache
+def _word_table() -> np.ndarray:
+    """Whether each BMP character is one the word-run pattern keeps (read off the pattern itself, once)."""
+    table = np.zeros(0x10000, dtype=bool)
+    kept = "".join(_WORD_RUN.findall("".join(map(chr, range(0x10000)))))
+    table[np.frombuffer(kept.encode("utf-32-le"), dtype=np.uint32)] = True
+    return table
 
 
 class _Seen:
