@@ -30,6 +30,7 @@ Near-duplicate *documents* (versions of one article) are :mod:`extract.dedup`'s,
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -263,7 +264,7 @@ def _sketch(sh: Shingles) -> list[int | str]:
 class _NearIndex:
     """Earlier long paragraphs, found again through their sketch values (a bounded list per value)."""
 
-    __slots__ = ("keys", "parts", "ratio", "by_value", "sets", "numbers", "sketches")
+    __slots__ = ("keys", "parts", "ratio", "by_value", "sets", "numbers", "sketches", "pending", "lengths")
 
     def __init__(self, keys: list[str], parts: list[list[str]], ratio: float) -> None:
         self.keys = keys
@@ -273,12 +274,31 @@ class _NearIndex:
         self.sets: dict[int, Shingles] = {}
         self.numbers: dict[int, list[str]] = {}
         self.sketches: dict[int, list[int | str]] = {}
+        self.pending: list[int] = []  # paragraphs added but not yet in by_value, in order
+        self.lengths: dict[int, list[int]] = {}  # sentence count -> sorted key lengths of the added paragraphs
 
     def add(self, i: int) -> None:
-        for v in self.sketch(i):
-            bucket = self.by_value.setdefault(v, [])
-            if len(bucket) < BUCKET:
-                bucket.append(i)
+        """Index paragraph ``i``; its sketch is made only once a later paragraph could be a near copy of an
+        added one (as many sentences, a length in range): most paragraphs never need one."""
+        self.pending.append(i)
+        bisect.insort(self.lengths.setdefault(len(self.parts[i]), []), len(self.keys[i]))
+
+    def _flush(self) -> None:
+        """Put the pending paragraphs in by_value, in the order they were added (the buckets keep the first)."""
+        for i in self.pending:
+            for v in self.sketch(i):
+                bucket = self.by_value.setdefault(v, [])
+                if len(bucket) < BUCKET:
+                    bucket.append(i)
+        self.pending = []
+
+    def _may_match(self, n: int, lo: float, hi: float) -> bool:
+        """Whether an added paragraph has ``n`` sentences and a key length in [lo, hi] (else no candidate)."""
+        lens = self.lengths.get(n)
+        if not lens:
+            return False
+        at = bisect.bisect_left(lens, lo)
+        return at < len(lens) and lens[at] <= hi
 
     def sketch(self, i: int) -> list[int | str]:
         s = self.sketches.get(i)
@@ -309,6 +329,9 @@ class _NearIndex:
         close: list[tuple[float, int]] = []
         lo, hi = 0.8 * len(k), 1.25 * len(k)
         n = len(self.parts[i])
+        if not self._may_match(n, lo, hi):
+            return None, 0.0
+        self._flush()
         cands = {j for v in self.sketch(i) for j in self.by_value.get(v, ())
                  if lo <= len(self.keys[j]) <= hi and len(self.parts[j]) == n}
         if not cands:  # (the common case: no numbers read, no 4-gram sets compared)
