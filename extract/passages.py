@@ -30,6 +30,7 @@ Near-duplicate *documents* (versions of one article) are :mod:`extract.dedup`'s,
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -116,16 +117,47 @@ def _pieces(text: str, paras: list[Span], piece: re.Pattern[str]) -> list[Piece]
 
     One match per piece (``piece``: the blanks, then the text up to and including the next sentence end, the
     same cuts as the sentence-end pattern's matches), not a list of cuts walked again character by character.
-    A piece's key is read in place (``findall`` between two offsets, the same as on the slice: the word-run
-    pattern has no look-around), one slice less per piece."""
+    The keys are read for all pieces at once (:func:`_keys`)."""
     out: list[Piece] = []
-    runs = _WORD_RUN.findall
     for p, (s, e) in enumerate(paras):
         for m in piece.finditer(text, s, e):
             a, c = m.span(1)
             if a < c:
-                out.append(Piece(a, c, p, "".join(runs(text, a, c)).lower(), m.end(2) >= 0))
+                out.append(Piece(a, c, p, "", m.end(2) >= 0))
+    if out:
+        _keys(text, out)
     return out
+
+
+def _keys(text: str, pieces: list[Piece]) -> None:
+    """Set each piece's key: its letters and digits (what the word-run pattern keeps), lower-cased.
+
+    The letters and digits of the whole text are picked out once (a table look-up per character in numpy) and
+    a piece's key is a slice of them, lower-cased: a regex scan and a join per piece cost several times more.
+    A text with characters beyond the BMP (outside the table) is read piece by piece with the pattern."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if int(codes.max()) >= 0x10000:
+        runs = _WORD_RUN.findall
+        for p in pieces:
+            p.key = "".join(runs(text, p.start, p.end)).lower()
+        return
+    keep = _word_table()[codes]
+    kept = codes[keep].tobytes().decode("utf-32-le")  # (no surrogate is a letter: the kept codes decode)
+    before = np.zeros(len(codes) + 1, dtype=np.int64)  # letters and digits before each offset
+    np.cumsum(keep, out=before[1:])
+    starts = before[[p.start for p in pieces]].tolist()
+    ends = before[[p.end for p in pieces]].tolist()
+    for p, i, j in zip(pieces, starts, ends, strict=True):
+        p.key = kept[i:j].lower()
+
+
+@cache
+def _word_table() -> np.ndarray:
+    """Whether each BMP character is one the word-run pattern keeps (read off the pattern itself, once)."""
+    table = np.zeros(0x10000, dtype=bool)
+    kept = "".join(_WORD_RUN.findall("".join(map(chr, range(0x10000)))))
+    table[np.frombuffer(kept.encode("utf-32-le"), dtype=np.uint32)] = True
+    return table
 
 
 class _Seen:
@@ -232,7 +264,7 @@ def _sketch(sh: Shingles) -> list[int | str]:
 class _NearIndex:
     """Earlier long paragraphs, found again through their sketch values (a bounded list per value)."""
 
-    __slots__ = ("keys", "parts", "ratio", "by_value", "sets", "numbers", "sketches")
+    __slots__ = ("keys", "parts", "ratio", "by_value", "sets", "numbers", "sketches", "pending", "lengths")
 
     def __init__(self, keys: list[str], parts: list[list[str]], ratio: float) -> None:
         self.keys = keys
@@ -242,12 +274,31 @@ class _NearIndex:
         self.sets: dict[int, Shingles] = {}
         self.numbers: dict[int, list[str]] = {}
         self.sketches: dict[int, list[int | str]] = {}
+        self.pending: list[int] = []  # paragraphs added but not yet in by_value, in order
+        self.lengths: dict[int, list[int]] = {}  # sentence count -> sorted key lengths of the added paragraphs
 
     def add(self, i: int) -> None:
-        for v in self.sketch(i):
-            bucket = self.by_value.setdefault(v, [])
-            if len(bucket) < BUCKET:
-                bucket.append(i)
+        """Index paragraph ``i``; its sketch is made only once a later paragraph could be a near copy of an
+        added one (as many sentences, a length in range): most paragraphs never need one."""
+        self.pending.append(i)
+        bisect.insort(self.lengths.setdefault(len(self.parts[i]), []), len(self.keys[i]))
+
+    def _flush(self) -> None:
+        """Put the pending paragraphs in by_value, in the order they were added (the buckets keep the first)."""
+        for i in self.pending:
+            for v in self.sketch(i):
+                bucket = self.by_value.setdefault(v, [])
+                if len(bucket) < BUCKET:
+                    bucket.append(i)
+        self.pending = []
+
+    def _may_match(self, n: int, lo: float, hi: float) -> bool:
+        """Whether an added paragraph has ``n`` sentences and a key length in [lo, hi] (else no candidate)."""
+        lens = self.lengths.get(n)
+        if not lens:
+            return False
+        at = bisect.bisect_left(lens, lo)
+        return at < len(lens) and lens[at] <= hi
 
     def sketch(self, i: int) -> list[int | str]:
         s = self.sketches.get(i)
@@ -278,6 +329,9 @@ class _NearIndex:
         close: list[tuple[float, int]] = []
         lo, hi = 0.8 * len(k), 1.25 * len(k)
         n = len(self.parts[i])
+        if not self._may_match(n, lo, hi):
+            return None, 0.0
+        self._flush()
         cands = {j for v in self.sketch(i) for j in self.by_value.get(v, ())
                  if lo <= len(self.keys[j]) <= hi and len(self.parts[j]) == n}
         if not cands:  # (the common case: no numbers read, no 4-gram sets compared)

@@ -42,7 +42,7 @@ from functools import cache
 
 from extract.dates.guards import CN, NUMERALS, QUARTERS, YEAR4, alt, alt_not_after, chars, first_chars, trie, word_guard
 from extract.dates.lexicon import Lexicon, lexicon
-from extract.firstchars import lookahead, max_width
+from extract.firstchars import first_class, lookahead, max_width
 
 _DIGIT_MONTH = r"(?:1[0-2]|0?[1-9])"  # 1-12 (01-09 too)
 _DIGIT_DAY = r"(?:3[01]|[12]\d|0?[1-9])"  # 1-31
@@ -60,6 +60,7 @@ class Period:
     rule: str
     cue: str = ""
     width: int = 0
+    first: frozenset[str] = frozenset()  # without a cue: the characters a match starts with (empty: unknown)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class Grammar:
 
     lex: Lexicon
     main: re.Pattern  # the scanning regex
+    guard: re.Pattern  # where a match of ``main`` may start: its first characters and word guard, class-led
     tail_re: re.Pattern  # the tail alone (read again when a match is a tail without a year)
     day_time: re.Pattern  # weekday, day part and clock after a day
     gap_range: re.Pattern
@@ -79,6 +81,7 @@ class Grammar:
     from_chars: str  # before a range, part of it (从, 自)
     comparison_words: tuple[str, ...]  # before a comparison base (比上月, 较9月)
     period_res: tuple[Period, ...]  # the periods from the reference
+    period_chars: str  # the first characters of the periods without a cue that have them
 
 
 def grammar() -> Grammar:
@@ -101,9 +104,14 @@ def _compile(lx: Lexicon) -> Grammar:
     # each alternative in a group of its name: the match's ``lastgroup`` (the group closed last) names it; behind
     # a look-ahead on its own first characters, so that a position only tries the alternatives it can start
     main = "|".join(f"{lookahead(v)}(?P<{ALT}{k}>{v})" for k, v in alternatives.items())
+    first, guard = first_chars(lx), word_guard(lx)
+    periods = tuple(_with_first(p) for p in _periods(lx))
     return Grammar(
         lex=lx,
-        main=re.compile(f"(?=[{first_chars(lx)}]){word_guard(lx)}(?:{main})"),
+        main=re.compile(f"(?=[{first}]){guard}(?:{main})"),
+        # class-led (the engine skips to a first character in its fast loop, instead of entering a look-ahead
+        # at every position), the guard then read at the character it stepped back to
+        guard=re.compile(f"[{first}](?<=(?={guard}).)"),
         tail_re=re.compile(tail),
         day_time=re.compile(_day_time(lx)),
         gap_range=re.compile(f"\\s*(?:{alt(t['range']['words'])})\\s*"),
@@ -114,7 +122,8 @@ def _compile(lx: Lexicon) -> Grammar:
         between_re=re.compile(f"(?:{alt(t['between']['words'])})"),
         from_chars=t["from"]["chars"],
         comparison_words=tuple(t["comparison"]["words"]),
-        period_res=_periods(lx),
+        period_res=periods,
+        period_chars="".join(sorted(set().union(*(p.first for p in periods)))),
     )
 
 
@@ -521,6 +530,15 @@ def _periods(lx: Lexicon) -> tuple[tuple[re.Pattern, str], ...]:
         Period(re.compile(f"(?P<fut>{alt_not_after(ahead['half_prefixes'], t['not_after'])})\\s?{hz}"), ahead["name"]),
         _suffixed(f"{hz}(?:{suffixes})", back["name"], back["suffixes"]),
     )
+
+
+def _with_first(p: Period) -> Period:
+    """A period without a cue with the characters its matches start with, when they are plain characters: it is
+    then tried only where one of them stands, not at every character of a scan (:func:`extract.dates._periods`)."""
+    items = "" if p.cue else first_class(p.re.pattern)
+    if not items or re.search(r"[\\\-\[\]^]", items):
+        return p
+    return Period(p.re, p.rule, first=frozenset(items))
 
 
 def _suffixed(pattern: str, rule: str, suffixes: list[str]) -> Period:

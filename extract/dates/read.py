@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import NamedTuple
@@ -120,9 +120,7 @@ def copy(p: Parts) -> Parts:
 def scan(text: str, gr: Grammar) -> list[Parts]:
     """The date expressions of ``text`` as parts, in order, none overlapping the one before."""
     out: list[Parts] = []
-    for m in gr.main.finditer(text):
-        if m.end() == m.start():
-            continue
+    for m in _matches(text, gr):
         p = _read(m, gr)
         if p is None or _titled(text, p):
             continue
@@ -138,6 +136,29 @@ def scan(text: str, gr: Grammar) -> list[Parts]:
             continue
         out.append(p)
     return out
+
+
+def _matches(text: str, gr: Grammar) -> Iterator[re.Match]:
+    """The non-empty matches of the scanning regex, as its ``finditer`` gives them.
+
+    The class-led guard finds the few places where a match may start (a date's first character, and the
+    second one a date word needs), and only there are the alternatives tried: the scanning regex itself
+    starts with a look-ahead, which the engine enters at every position of the text.  An empty match, which
+    ``finditer`` follows with a non-empty one at the same place, hands the rest of the text to ``finditer``."""
+    pos, search, match = 0, gr.guard.search, gr.main.match  # (its guard again: cheaper than compiling it without)
+    while (g := search(text, pos)) is not None:
+        p = g.start()
+        m = match(text, p)
+        if m is None:
+            pos = p + 1
+        elif m.end() > p:
+            yield m
+            pos = m.end()
+        else:
+            rest = gr.main.finditer(text, p)
+            next(rest)  # (the same empty match)
+            yield from (m for m in rest if m.end() > m.start())
+            return
 
 
 def _year_of(text: str, y: Parts, p: Parts) -> bool:
