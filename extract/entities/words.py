@@ -146,8 +146,10 @@ def word_at(bnd: bytearray, p: int) -> int:
 
 
 def codes(text: str) -> np.ndarray:
-    """The code points of ``text`` as an array (one C-level conversion shared by the array computations)."""
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    """The code points of ``text`` as an array (one C-level conversion shared by the array computations), as
+    ``np.intp``: the tables by code point are indexed with it several times a document, and numpy gathers with a
+    native index type about twice as fast as with uint32 (which it converts on every gather)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.intp)
 
 
 _PAIR_MASK = (1 << 20) - 1
