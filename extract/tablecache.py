@@ -7,8 +7,8 @@ user's cache folder and read back in a fraction of that time.
 
 A cache file is named by a hash of everything the tables are made from: the project's code and
 rules (:func:`extract.store.code_version`), the Python version and the versions and files the caller
-names (jieba's, numpy's).  Any change gives a new name, so a stale table is never read; the older
-files of the same table are removed when a new one is written.  A missing, unreadable or corrupt file
+names (jieba's, numpy's).  Any change gives a new name, so a stale table is never read; when a new one is
+written, only the newest three files of the table are kept.  A missing, unreadable or corrupt file
 means the table is built as before: the cache never fails a run.
 
 ``ZH_EXTRACT_CACHE`` names another folder; ``ZH_EXTRACT_CACHE=off`` (or ``0``, ``no``) turns the cache
@@ -31,6 +31,7 @@ from typing import TypeVar
 from extract.atomic import write_atomic
 
 T = TypeVar("T")
+KEEP = 3  # files kept per table: the newest (older ones are of code, rules or installs since replaced)
 _OFF = frozenset({"0", "off", "no", "false"})
 
 
@@ -95,10 +96,18 @@ def _read(path: Path) -> object | None:
 
 
 def _write(folder: Path, name: str, path: Path, value: object) -> None:
-    """Keep ``value`` at ``path`` (atomically) and drop the older files of table ``name``; never raises."""
+    """Keep ``value`` at ``path`` (atomically) and drop all but the newest ``KEEP`` files of table ``name``
+    (two installs used in turn, each with its own jieba, keep their own tables); never raises."""
     with contextlib.suppress(OSError, pickle.PicklingError):
         folder.mkdir(parents=True, exist_ok=True)
         write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        for old in folder.glob(f"{name}-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        others = sorted((p for p in folder.glob(f"{name}-*.pickle") if p != path), key=_mtime, reverse=True)
+        for old in others[KEEP - 1:]:
+            old.unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

@@ -3,6 +3,7 @@ bad, and the tokenizer made from a cached table cuts exactly as one built from t
 
 from __future__ import annotations
 
+import os
 import pickle
 
 import pytest
@@ -36,13 +37,24 @@ def test_built_once_then_read(folder):
     assert len(list(folder.glob("t-*.pickle"))) == 1
 
 
-def test_new_inputs_new_file_old_one_removed(folder):
+def test_new_inputs_new_file_oldest_ones_removed(folder):
+    for k in range(tablecache.KEEP + 2):
+        build = Builder(k)
+        assert tablecache.load_or_build("t", (str(k),), build) == k
+        assert build.calls == 1
+        os.utime(next(folder.glob(f"t-{tablecache.cache_key((str(k),))}.pickle")), (k, k))  # distinct ages
+    kept = sorted(pickle.loads(p.read_bytes()) for p in folder.glob("t-*.pickle"))
+    assert kept == list(range(2, tablecache.KEEP + 2))  # the newest KEEP
+    again = Builder(9)
+    assert tablecache.load_or_build("t", (str(tablecache.KEEP + 1),), again) == tablecache.KEEP + 1
+    assert again.calls == 0  # a kept table is read, not built
+
+
+def test_other_tables_are_left_alone(folder):
     tablecache.load_or_build("t", ("a",), Builder(1))
-    build = Builder(2)
-    assert tablecache.load_or_build("t", ("b",), build) == 2
-    assert build.calls == 1
-    files = list(folder.glob("t-*.pickle"))
-    assert len(files) == 1 and pickle.loads(files[0].read_bytes()) == 2
+    for k in range(tablecache.KEEP + 1):
+        tablecache.load_or_build("u", (str(k),), Builder(k))
+    assert len(list(folder.glob("t-*.pickle"))) == 1
 
 
 def test_corrupt_file_is_rebuilt(folder):
