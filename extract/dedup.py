@@ -31,6 +31,7 @@ from datasketch import MinHashLSH
 
 from extract.model import Doc, Span
 from extract.passages import key
+from extract.spans import code_points
 
 # --- documents --------------------------------------------------------------------------------------
 
@@ -63,7 +64,7 @@ def shingle_hashes(k: str, size: int = SHINGLE) -> np.ndarray:
     """Distinct 64-bit hashes of the character ``size``-grams of a key, vectorised (deterministic across runs)."""
     if not k:
         return np.zeros(0, dtype=np.uint64)
-    cps = np.frombuffer(k.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    cps = code_points(k).astype(np.uint64)
     if len(cps) < size:
         size = len(cps)
     n = len(cps) - size + 1

@@ -22,6 +22,8 @@ import numpy as np
 from jieba import finalseg
 from jieba._compat import strdecode
 
+from extract.spans import code_points
+
 _ABSENT = object()  # score table default: not even a prefix of a dictionary word
 _NEG_INF = float("-inf")
 _B, _M, _E, _S = range(4)  # HMM states, as finalseg spells them 'B', 'M', 'E', 'S'
@@ -327,7 +329,7 @@ class _Route:
         gather over the text's code points in numpy (per-character dict lookups were a third
         of the segmenter's time).
         """
-        cps = np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), _WALL_CP)
+        cps = np.minimum(code_points(text), _WALL_CP)
         keys = cps[:-1] << 16 | cps[1:]
         at = np.searchsorted(tables.pair_keys, keys)
         npairs = len(tables.pair_keys)

@@ -26,6 +26,7 @@ import opencc
 from extract.model import Doc
 from extract.offsets import MappedText
 from extract.rules import load_toml
+from extract.spans import code_points
 
 _CJK = "\u3400-\u9fff"
 _HAN_RANGE = range(0x3400, 0xA000)  # the code points of _CJK
@@ -90,14 +91,9 @@ def _simplified_only() -> np.ndarray:
     return table
 
 
-def _code_points(text: str) -> np.ndarray:
-    """The code points of ``text`` as an array, so characters are compared and looked up in C."""
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-
-
 def _han_points(text: str, points: np.ndarray | None = None) -> np.ndarray:
     """The code points of the Han characters of ``text`` (in the _CJK range), in order."""
-    points = _code_points(text) if points is None else points
+    points = code_points(text) if points is None else points
     return points[(points >= _HAN_RANGE.start) & (points < _HAN_RANGE.stop)]
 
 
@@ -117,7 +113,7 @@ def detect_script(text: str, points: np.ndarray | None = None) -> str:
     to_s = converter("t2s").convert(han)
     if to_s == han:
         return "simplified"
-    dst = _code_points(to_s)
+    dst = code_points(to_s)
     n = min(len(src), len(dst))  # compared position by position, as far as both go
     trad = int(np.count_nonzero(src[:n] != dst[:n]))
     if trad == 0:
@@ -141,7 +137,7 @@ def fold_width(mt: MappedText, points: np.ndarray | None = None) -> MappedText:
     """
     r = _width_rules()
     text = mt.text
-    points = _code_points(text) if points is None else points
+    points = code_points(text) if points is None else points
     if r.is_wide.take(points, mode="clip").any():
         text = r.wide.sub(lambda m: r.table[ord(m[0])], text)
     if any(c in text for c in r.digit_marks):
@@ -185,7 +181,7 @@ def _changing_pieces(text: str, tables: _KeyTables) -> list[tuple[int, int]]:
     in the whole text, and a run without a changing character matches only keys that stay the same.
     The codes are one byte a character, so a bytes regex finds the runs (a numpy pass is slower).
     """
-    codes = tables.code.take(_code_points(text), mode="clip").tobytes()
+    codes = tables.code.take(code_points(text), mode="clip").tobytes()
     return [(codes.rfind(b"\x00", 0, m.start()) + 1, m.end()) for m in tables.changing_runs.finditer(codes)]
 
 
@@ -245,7 +241,7 @@ def _aligned_pieces(src: str, dst: str, base: int) -> list[tuple[int, int, str |
 def normalise(doc: Doc) -> Doc:
     """Width, punctuation and script: after this, ``doc.text`` is simplified Chinese."""
     assert doc.mapped is not None
-    points = _code_points(doc.mapped.text)  # shared by the script and the width checks
+    points = code_points(doc.mapped.text)  # shared by the script and the width checks
     doc.script = detect_script(doc.mapped.text, points)
     mt = fold_width(doc.mapped, points)
     if doc.script != "simplified":

@@ -41,7 +41,7 @@ import numpy as np
 
 from extract.model import Doc, Removed, Span
 from extract.rules import load_toml
-from extract.spans import merge_spans, paragraphs
+from extract.spans import code_points, merge_spans, paragraphs
 
 _WORD_RUN = re.compile(r"[^\W_]+")
 _DIGITS = re.compile(r"\d+")
@@ -135,7 +135,7 @@ def _keys(text: str, pieces: list[Piece]) -> None:
     The letters and digits of the whole text are picked out once (a table look-up per character in numpy) and
     a piece's key is a slice of them, lower-cased: a regex scan and a join per piece cost several times more.
     A text with characters beyond the BMP (outside the table) is read piece by piece with the pattern."""
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = code_points(text)
     if int(codes.max()) >= 0x10000:
         runs = _WORD_RUN.findall
         for p in pieces:
@@ -156,7 +156,7 @@ def _word_table() -> np.ndarray:
     """Whether each BMP character is one the word-run pattern keeps (read off the pattern itself, once)."""
     table = np.zeros(0x10000, dtype=bool)
     kept = "".join(_WORD_RUN.findall("".join(map(chr, range(0x10000)))))
-    table[np.frombuffer(kept.encode("utf-32-le"), dtype=np.uint32)] = True
+    table[code_points(kept)] = True
     return table
 
 

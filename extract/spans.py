@@ -1,9 +1,10 @@
-"""Spans of text as ``(start, end)`` pairs: the helpers every stage shares.
+"""Spans of text as ``(start, end)`` pairs, and a text's code points: the helpers every stage shares.
 
 Kept apart from the stages (and free of imports from the package) so that an early stage never
 has to import a later one for them: passage de-duplication and segmentation both split the
 text into :func:`paragraphs`; the offset map, passage de-duplication and the number finder
-merge overlapping spans with :func:`merge_spans`.
+merge overlapping spans with :func:`merge_spans`; the array stages (normalise, passages, segmentation,
+entities, facts) read a text's characters as numbers with :func:`code_points`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable
 
+import numpy as np
+
 _LINE = re.compile(r"[^\n]+")
+
+
+def code_points(text: str) -> np.ndarray:
+    """The code points of ``text`` as a ``uint32`` array, one C-level conversion (lone surrogates kept)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
 def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -19,6 +19,7 @@ from spacy.tokens import Doc as SpacyDoc
 
 from extract.model import Doc
 from extract.segment import cut_spans
+from extract.spans import code_points
 
 
 class JiebaTokenizer:
@@ -149,7 +150,7 @@ def codes(text: str) -> np.ndarray:
     """The code points of ``text`` as an array (one C-level conversion shared by the array computations), as
     ``np.intp``: the tables by code point are indexed with it several times a document, and numpy gathers with a
     native index type about twice as fast as with uint32 (which it converts on every gather)."""
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.intp)
+    return code_points(text).astype(np.intp)
 
 
 _PAIR_MASK = (1 << 20) - 1

@@ -24,6 +24,7 @@ import numpy as np
 from extract.facts.lexicon import Lexicon, rules
 from extract.lexicon import jieba_inputs
 from extract.model import DateRec, Doc, Entity, Quantity, Span, SpanIndex
+from extract.spans import code_points
 from extract.tablecache import load_or_build
 
 _START = attrgetter("start")
@@ -139,7 +140,7 @@ def _char_positions(text: str, separators: str, sentence_ends: str) -> tuple[lis
     """The positions of the clause separators, of the blanks and of the sentence ends, in one vectorised pass
     over the text (regex scans built a match object per comma and per line break; one ``flatnonzero`` over the
     whole text, then three over the few marked positions)."""
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = code_points(text)
     kinds = _char_classes(separators, sentence_ends)[codes]
     at = np.flatnonzero(kinds)
     marked = kinds[at]
