@@ -12,6 +12,7 @@ words: thousands of short place names would change segmentation everywhere and s
 from __future__ import annotations
 
 import logging
+import re
 from functools import cache
 from pathlib import Path
 
@@ -54,9 +55,32 @@ def tokenizer() -> FastTokenizer:
     return tk
 
 
+DICT_BLANK = r"[^\S\n]"  # whitespace within a line: a dictionary line is ``word freq tag``
+
+
+@cache
+def jieba_dict_text() -> str:
+    """jieba's dictionary file, read once; lines are matched with regexes (no per-line Python loop)."""
+    with _jieba_dict_path().open(encoding="utf-8") as f:
+        return f.read()
+
+
+@cache
+def jieba_tags() -> dict[str, str]:
+    """word -> part-of-speech tag of jieba's dictionary (a look-up table, never posseg), for the names and the
+    facts; one regex pass over the file, kept between runs by :mod:`extract.tablecache`."""
+    b = DICT_BLANK
+    line = rf"^{b}*(\S+){b}+\d+{b}+(\S+){b}*$"
+    return load_or_build("jieba-tags", jieba_inputs(), lambda: dict(re.findall(line, jieba_dict_text(), re.M)))
+
+
+def _jieba_dict_path() -> Path:
+    return Path(jieba.__file__).resolve().parent / "dict.txt"
+
+
 def jieba_inputs() -> tuple[str, ...]:
     """What the tokenizer's tables are made from besides the code and rules: jieba, its dictionary, numpy."""
-    return (f"jieba {jieba.__version__}", file_stamp(Path(jieba.__file__).resolve().parent / "dict.txt"),
+    return (f"jieba {jieba.__version__}", file_stamp(_jieba_dict_path()),
             f"numpy {np.__version__}")
 
 

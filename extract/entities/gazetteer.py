@@ -7,19 +7,18 @@ equal those of the name cut alone, tried only where a hashed table of first char
 
 from __future__ import annotations
 
+import dataclasses
 import operator
 import re
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
-import jieba
 import numpy as np
 import orjson
 
 from extract.entities.candidate import Cand
 from extract.entities.words import Pairs, pair_bits, word_starts
-from extract.lexicon import jieba_inputs
+from extract.lexicon import DICT_BLANK as _H
+from extract.lexicon import jieba_dict_text, jieba_inputs, jieba_tags
 from extract.rules import load_list, rules_dir
 from extract.segment import cut_spans
 from extract.tablecache import load_or_build
@@ -51,7 +50,9 @@ def load(cfg: dict) -> Gazetteer:
     start-up, so it is kept by :mod:`extract.tablecache` under those inputs and ``cfg`` itself.
     """
     parts = (*jieba_inputs(), orjson.dumps(cfg, option=orjson.OPT_SORT_KEYS).decode())
-    return load_or_build("gazetteer", parts, lambda: _build(cfg))
+    gaz = load_or_build("gazetteer", parts, lambda: dataclasses.replace(_build(cfg), tag={}))
+    gaz.tag = jieba_tags()  # kept once, by extract.lexicon (the facts read the same table)
+    return gaz
 
 
 def _build(cfg: dict) -> Gazetteer:
@@ -103,29 +104,12 @@ def _file_names(files: list[dict]) -> list[tuple[str, str, str, str, str]]:
     return out
 
 
-_H = r"[^\S\n]"  # whitespace within a line: a dictionary line is ``word freq tag``
-
-
 def _jieba_places(cfg: dict) -> list[str]:
     """Administrative place names of jieba's dictionary (see ``[jieba_places]`` in gazetteers.toml)."""
     exclude = set(cfg["exclude"])
     line = re.compile(rf"^{_H}*(\S{{{int(cfg['min_len'])},}}){_H}+\S+{_H}+{re.escape(cfg['tag'])}{_H}*$", re.M)
-    return [w for w in (m.group(1) for m in line.finditer(_jieba_dict_text()))
+    return [w for w in (m.group(1) for m in line.finditer(jieba_dict_text()))
             if w[-1] in cfg["suffixes"] and w not in exclude]
-
-
-@cache
-def _jieba_dict_text() -> str:
-    """jieba's dictionary file, read once; lines are matched with regexes (no per-line Python loop)."""
-    path = Path(jieba.__file__).resolve().parent / "dict.txt"
-    with path.open(encoding="utf-8") as f:
-        return f.read()
-
-
-@cache
-def jieba_tags() -> dict[str, str]:
-    """word -> part-of-speech tag of jieba's dictionary (one regex pass over the file, no per-line loop)."""
-    return dict(re.findall(rf"^{_H}*(\S+){_H}+\d+{_H}+(\S+){_H}*$", _jieba_dict_text(), re.M))
 
 
 def _common_words(tags: dict[str, str], name_tags: frozenset[str]) -> frozenset[str]:

@@ -15,17 +15,14 @@ from collections.abc import Iterator
 from functools import cache, cached_property
 from itertools import accumulate
 from operator import attrgetter, itemgetter
-from pathlib import Path
 from typing import Any
 
-import jieba
 import numpy as np
 
 from extract.facts.lexicon import Lexicon, rules
-from extract.lexicon import jieba_inputs
+from extract.lexicon import jieba_tags
 from extract.model import DateRec, Doc, Entity, Quantity, Span, SpanIndex
 from extract.spans import code_points
-from extract.tablecache import load_or_build
 
 _START = attrgetter("start")
 _FIRST = itemgetter(0)
@@ -350,15 +347,8 @@ class Context:
 @cache
 def word_tags(tags: tuple[str, ...]) -> dict[str, str]:
     """The words jieba's dictionary gives one of ``tags`` (verbs, prepositions …), with their tag: a lookup table
-    read once in one pass (not posseg), kept between runs by :mod:`extract.tablecache` (a fifth of a second)."""
-    return load_or_build("word-tags", (*jieba_inputs(), *tags), lambda: _read_word_tags(tags))
-
-
-def _read_word_tags(tags: tuple[str, ...]) -> dict[str, str]:
-    """:func:`word_tags` without the cache: one regex pass over jieba's dictionary file."""
-    line = re.compile(rf"^(\S+) \d+ ({'|'.join(map(re.escape, tags))})$", re.M)
-    with (Path(jieba.__file__).resolve().parent / "dict.txt").open(encoding="utf-8") as f:
-        return dict(line.findall(f.read()))
+    made once from :func:`extract.lexicon.jieba_tags` (not posseg)."""
+    return {w: t for w, t in jieba_tags().items() if t in tags}
 
 
 def is_function(ctx: Context, word: str) -> bool:
