@@ -62,10 +62,16 @@ def checkout(rev: str, into: Path) -> Path:
     return into
 
 
+def _env(tree: Path) -> dict[str, str]:
+    """The environment of a revision's process: its code first on the path, and one BLAS thread for both revisions
+    (the CLI now sets it itself; an older revision would start idle BLAS threads)."""
+    return {**os.environ, "PYTHONPATH": str(tree), "OPENBLAS_NUM_THREADS": os.environ.get("OPENBLAS_NUM_THREADS", "1")}
+
+
 def measure(tree: Path, corpus: Path, articles: int) -> dict[str, float]:
     """CPU seconds per stage of one fresh process of the revision in ``tree``."""
     out = subprocess.run([sys.executable, "-c", CHILD, str(corpus), str(articles)], cwd=tree, check=True,
-                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(tree)})
+                         capture_output=True, text=True, env=_env(tree))
     return json.loads(out.stdout.splitlines()[-1])
 
 
@@ -77,7 +83,7 @@ def measure_run(tree: Path, corpus: Path) -> dict[str, float]:
     """
     with tempfile.TemporaryDirectory(prefix="bench-run-") as out:
         subprocess.run([sys.executable, "-m", "extract", "run", str(corpus), "--out", out, "--workers", "1", "-q"],
-                       cwd=tree, check=True, capture_output=True, env={**os.environ, "PYTHONPATH": str(tree)})
+                       cwd=tree, check=True, capture_output=True, env=_env(tree))
         timings = json.loads(Path(out, "manifest.json").read_text(encoding="utf-8"))["timings"]
     return {"whole run": timings.get("process_cpu") or timings["process"]}
 
