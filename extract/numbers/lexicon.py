@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import cache
 
 from extract import numeral as nm
-from extract.firstchars import class_led, guarded
+from extract.firstchars import guarded
 from extract.rules import load_list, load_toml
 
 
@@ -466,6 +466,37 @@ def _ranges(t: dict) -> Ranges:
         join_name=join["name"])
 
 
+@cache
+def _bmp_digits() -> str:
+    """Class items for every decimal digit of the Basic Multilingual Plane (what ``\\d`` matches there), as
+    ranges, and every character above it: a superset of ``\\d`` for a class that only says where a pattern
+    may begin (every branch after it tests its own first character, none lets a character above the BMP in
+    but a digit), one range test instead of some thirty runs of digits up there."""
+    ds = re.findall(r"\d", "".join(map(chr, range(0x10000))))
+    out, i = [], 0
+    while i < len(ds):
+        j = i
+        while j + 1 < len(ds) and ord(ds[j + 1]) == ord(ds[j]) + 1:
+            j += 1
+        out.append(re.escape(ds[i]) + (f"-{re.escape(ds[j])}" if j > i else ""))
+        i = j + 1
+    return "".join(out) + "\U00010000-\U0010ffff"
+
+
+def _spelled_digits(items: str) -> str:
+    """Class items with ``\\d`` spelled out as character ranges (see :func:`_bmp_digits`).
+
+    Why: a scan led by a class tests every character of the text against it, and a class holding ``\\d`` ends
+    with a Unicode category test (a call into the character database) for each character its table does not
+    hold, most of a Chinese text; with the digits in the table one look-up decides."""
+    return re.sub(r"\\.", lambda m: _bmp_digits() if m.group() == "\\d" else m.group(), items)
+
+
+def digit_led(first: str, body: str) -> str:
+    """:func:`extract.firstchars.class_led` with the class's ``\\d`` spelled out (:func:`_spelled_digits`)."""
+    return f"[{_spelled_digits(first)}](?<=(?=({body})).)"
+
+
 def _pair_guard(words: list[str]) -> str:
     """A look-ahead on the first two characters of ``words`` (when none is shorter): the set phrases and idioms
     begin with some hundred characters, frequent ones among them, and a failing try of their alternation walks
@@ -487,7 +518,8 @@ def _local_nq(first: str, scan: dict, nq: str, rest: list[str]) -> re.Pattern:
     run = re.escape(scan["numeral_run"])
     digits = f"(?=\\D|\\d++\\s*+[{re.escape(scan['digit_next'])}])"
     numerals = f"(?=[^{run}]|[{run}]++\\s*+[{re.escape(scan['numeral_next'])}])"
-    return re.compile(f"[{first}](?<!\\d.)(?<=(?={digits}({numerals}{guarded(nq)}|" + "|".join(rest) + ")).)")
+    return re.compile(f"[{_spelled_digits(first)}](?<!\\d.)(?<=(?={digits}({numerals}{guarded(nq)}|"
+                      + "|".join(rest) + ")).)")
 
 
 def _filters(t: dict, phrases: tuple[str, ...], fraction_of: str) -> Filters:
@@ -544,7 +576,7 @@ def _seed(t: dict, pct: dict, r: Reading, u: Units) -> re.Pattern:
     firsts = (signs + _firsts(words) + neg + r.minus + "." + nm.DIGIT_CHARS + nm.TENS_CHARS + nm.TEN_SCALE_CHARS
               + big_start + nm.SOME_CHARS + r.lead_some + r.lead_over + r.half + fz["first"] + _firsts(fan) + duizhe[0])
     # (class-led: the engine scans to the first characters fast; the seed's span is group 1)
-    return re.compile(class_led(f"{re.escape(''.join(dict.fromkeys(firsts)))}\\d", '|'.join(alts)))
+    return re.compile(digit_led(f"{re.escape(''.join(dict.fromkeys(firsts)))}\\d", '|'.join(alts)))
 
 
 @cache
