@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import cache
 
 from extract import numeral as nm
-from extract.firstchars import guarded
+from extract.firstchars import first_class, guarded
 from extract.rules import load_list, load_toml
 
 
@@ -507,7 +507,22 @@ def _pair_guard(words: list[str]) -> str:
     return f"(?=[{re.escape(first)}][{re.escape(second)}])"
 
 
-def _local_nq(first: str, scan: dict, nq: str, rest: list[str]) -> re.Pattern:
+def _lone_phrase_guard(literal: list[str], others: list[str]) -> str:
+    """A test right after the scan's class: a character that begins a set phrase and nothing else (新 of
+    新官上任三把火, 进 of 进一步: most of the scan's stops in news) goes on only when a second character of a phrase
+    follows it, as the phrases' own pair guard requires (:func:`_pair_guard`).  Why: that guard sat behind the
+    step back and four look-aheads of the not-a-quantity branch, each a costly engine call at every such stop.
+
+    ``others`` are the class items of what else may begin a match; "" when the guard cannot be exact."""
+    if not _pair_guard(literal) or any(not o for o in others):
+        return ""
+    other = re.compile("|".join(f"[{o}]" for o in others))
+    lone = "".join(sorted({w[0] for w in literal if other.match(w[0]) is None}))
+    second = "".join(sorted({w[1] for w in literal}))
+    return f"(?<![{re.escape(lone)}](?![{re.escape(second)}]))" if lone else ""
+
+
+def _local_nq(first: str, scan: dict, nq: str, rest: list[str], lone_guard: str) -> re.Pattern:
     """The one scan for the short not-a-quantity patterns and the set phrases: their match is group 1.
 
     Class-led (:func:`extract.firstchars.class_led`), with the test that no digit came before kept ahead of
@@ -518,7 +533,7 @@ def _local_nq(first: str, scan: dict, nq: str, rest: list[str]) -> re.Pattern:
     run = re.escape(scan["numeral_run"])
     digits = f"(?=\\D|\\d++\\s*+[{re.escape(scan['digit_next'])}])"
     numerals = f"(?=[^{run}]|[{run}]++\\s*+[{re.escape(scan['numeral_next'])}])"
-    return re.compile(f"[{_spelled_digits(first)}](?<!\\d.)(?<=(?={digits}({numerals}{guarded(nq)}|"
+    return re.compile(f"[{_spelled_digits(first)}]{lone_guard}(?<!\\d.)(?<=(?={digits}({numerals}{guarded(nq)}|"
                       + "|".join(rest) + ")).)")
 
 
@@ -543,7 +558,10 @@ def _filters(t: dict, phrases: tuple[str, ...], fraction_of: str) -> Filters:
         # (?<!\d): every pattern starts at the first digit of a run, never inside one
         # (the not-a-quantity patterns behind a look-ahead on their own first characters: the idioms' first
         # characters, frequent ones such as 人 and 新, no longer try them all)
-        local_nq=_local_nq(f"{t['not_quantity_scan']['first']}{firsts}", t["not_quantity_scan"], nq, parts + regexes),
+        local_nq=_local_nq(f"{t['not_quantity_scan']['first']}{firsts}", t["not_quantity_scan"], nq, parts + regexes,
+                           _lone_phrase_guard(literal, [f"{t['not_quantity_scan']['first']}{nm.DIGIT_CHARS}"
+                                                        f"{nm.TEN_SCALE_CHARS}\\d", first_class(nq)]
+                                              + [first_class(r) for r in regexes])),
         bare_name=bare["name"], bare_prev=frozenset(bare["single_prev"]), bare_next=frozenset(bare["single_next"]),
         marker_open=bare["marker_open"], marker_close=bare["marker_close"], marker_after=bare["marker_after"],
         marker_dot=bare["marker_dot"], label_years=(bare["label_year_min"], bare["label_year_max"]),
