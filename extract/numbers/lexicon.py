@@ -492,9 +492,10 @@ def _spelled_digits(items: str) -> str:
     return re.sub(r"\\.", lambda m: _bmp_digits() if m.group() == "\\d" else m.group(), items)
 
 
-def digit_led(first: str, body: str) -> str:
-    """:func:`extract.firstchars.class_led` with the class's ``\\d`` spelled out (:func:`_spelled_digits`)."""
-    return f"[{_spelled_digits(first)}](?<=(?=({body})).)"
+def digit_led(first: str, body: str, guard: str = "") -> str:
+    """:func:`extract.firstchars.class_led` with the class's ``\\d`` spelled out (:func:`_spelled_digits`) and
+    ``guard`` (a look-behind on the class's character, :func:`_lone_phrase_guard`) before the step back."""
+    return f"[{_spelled_digits(first)}]{guard}(?<=(?=({body})).)"
 
 
 def _pair_guard(words: list[str]) -> str:
@@ -508,10 +509,11 @@ def _pair_guard(words: list[str]) -> str:
 
 
 def _lone_phrase_guard(literal: list[str], others: list[str]) -> str:
-    """A test right after the scan's class: a character that begins a set phrase and nothing else (新 of
-    新官上任三把火, 进 of 进一步: most of the scan's stops in news) goes on only when a second character of a phrase
-    follows it, as the phrases' own pair guard requires (:func:`_pair_guard`).  Why: that guard sat behind the
-    step back and four look-aheads of the not-a-quantity branch, each a costly engine call at every such stop.
+    """A test right after the scan's class: a character that begins a set phrase (a currency name for the
+    seed) and nothing else (新 of 新官上任三把火, 进 of 进一步, 中 of 中非法郎: most of the scans' stops in news)
+    goes on only when a second character of one follows it, as the words' own pair guard requires
+    (:func:`_pair_guard`).  Why: that guard sat behind the step back (and, in the not-a-quantity scan, four
+    look-aheads), each a costly engine call at every such stop.
 
     ``others`` are the class items of what else may begin a match; "" when the guard cannot be exact."""
     if not _pair_guard(literal) or any(not o for o in others):
@@ -594,7 +596,8 @@ def _seed(t: dict, pct: dict, r: Reading, u: Units) -> re.Pattern:
     firsts = (signs + _firsts(words) + neg + r.minus + "." + nm.DIGIT_CHARS + nm.TENS_CHARS + nm.TEN_SCALE_CHARS
               + big_start + nm.SOME_CHARS + r.lead_some + r.lead_over + r.half + fz["first"] + _firsts(fan) + duizhe[0])
     # (class-led: the engine scans to the first characters fast; the seed's span is group 1)
-    return re.compile(digit_led(f"{re.escape(''.join(dict.fromkeys(firsts)))}\\d", '|'.join(alts)))
+    return re.compile(digit_led(f"{re.escape(''.join(dict.fromkeys(firsts)))}\\d", '|'.join(alts),
+                                _lone_phrase_guard(words, [re.escape(firsts.replace(_firsts(words), "")) + "\\d"])))
 
 
 @cache
