@@ -24,6 +24,14 @@ def test_values_are_exact_decimals_without_exponent() -> None:
         assert [str(q.value) for q in find_quantities(text)] == [value]
 
 
+def test_digits_above_the_bmp_begin_numbers_and_other_characters_there_do_not() -> None:
+    # the scans' first-character classes spell \d out for the BMP and let every character above it in
+    cases = [("😀5元", [(1, 3, "5")]), ("𠀀三个人", [(1, 3, "3")]), ("共𝟏𝟐𝟑人", [(1, 5, "123")]),
+             ("a😀1", [(2, 3, "1")]), ("𝟏𝟐年", [(0, 3, "12")])]
+    for text, want in cases:
+        assert [(q.start, q.end, str(q.value)) for q in find_quantities(text)] == want
+
+
 def test_extract_on_doc() -> None:
     from extract import numbers
     from extract.model import Doc

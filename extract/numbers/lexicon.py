@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import cache
 
 from extract import numeral as nm
-from extract.firstchars import class_led, guarded
+from extract.firstchars import first_class, guarded
 from extract.rules import load_list, load_toml
 
 
@@ -466,6 +466,38 @@ def _ranges(t: dict) -> Ranges:
         join_name=join["name"])
 
 
+@cache
+def _bmp_digits() -> str:
+    """Class items for every decimal digit of the Basic Multilingual Plane (what ``\\d`` matches there), as
+    ranges, and every character above it: a superset of ``\\d`` for a class that only says where a pattern
+    may begin (every branch after it tests its own first character, none lets a character above the BMP in
+    but a digit), one range test instead of some thirty runs of digits up there."""
+    ds = re.findall(r"\d", "".join(map(chr, range(0x10000))))
+    out, i = [], 0
+    while i < len(ds):
+        j = i
+        while j + 1 < len(ds) and ord(ds[j + 1]) == ord(ds[j]) + 1:
+            j += 1
+        out.append(re.escape(ds[i]) + (f"-{re.escape(ds[j])}" if j > i else ""))
+        i = j + 1
+    return "".join(out) + "\U00010000-\U0010ffff"
+
+
+def _spelled_digits(items: str) -> str:
+    """Class items with ``\\d`` spelled out as character ranges (see :func:`_bmp_digits`).
+
+    Why: a scan led by a class tests every character of the text against it, and a class holding ``\\d`` ends
+    with a Unicode category test (a call into the character database) for each character its table does not
+    hold, most of a Chinese text; with the digits in the table one look-up decides."""
+    return re.sub(r"\\.", lambda m: _bmp_digits() if m.group() == "\\d" else m.group(), items)
+
+
+def digit_led(first: str, body: str, guard: str = "") -> str:
+    """:func:`extract.firstchars.class_led` with the class's ``\\d`` spelled out (:func:`_spelled_digits`) and
+    ``guard`` (a look-behind on the class's character, :func:`_lone_phrase_guard`) before the step back."""
+    return f"[{_spelled_digits(first)}]{guard}(?<=(?=({body})).)"
+
+
 def _pair_guard(words: list[str]) -> str:
     """A look-ahead on the first two characters of ``words`` (when none is shorter): the set phrases and idioms
     begin with some hundred characters, frequent ones among them, and a failing try of their alternation walks
@@ -476,7 +508,23 @@ def _pair_guard(words: list[str]) -> str:
     return f"(?=[{re.escape(first)}][{re.escape(second)}])"
 
 
-def _local_nq(first: str, scan: dict, nq: str, rest: list[str]) -> re.Pattern:
+def _lone_phrase_guard(literal: list[str], others: list[str]) -> str:
+    """A test right after the scan's class: a character that begins a set phrase (a currency name for the
+    seed) and nothing else (新 of 新官上任三把火, 进 of 进一步, 中 of 中非法郎: most of the scans' stops in news)
+    goes on only when a second character of one follows it, as the words' own pair guard requires
+    (:func:`_pair_guard`).  Why: that guard sat behind the step back (and, in the not-a-quantity scan, four
+    look-aheads), each a costly engine call at every such stop.
+
+    ``others`` are the class items of what else may begin a match; "" when the guard cannot be exact."""
+    if not _pair_guard(literal) or any(not o for o in others):
+        return ""
+    other = re.compile("|".join(f"[{o}]" for o in others))
+    lone = "".join(sorted({w[0] for w in literal if other.match(w[0]) is None}))
+    second = "".join(sorted({w[1] for w in literal}))
+    return f"(?<![{re.escape(lone)}](?![{re.escape(second)}]))" if lone else ""
+
+
+def _local_nq(first: str, scan: dict, nq: str, rest: list[str], lone_guard: str) -> re.Pattern:
     """The one scan for the short not-a-quantity patterns and the set phrases: their match is group 1.
 
     Class-led (:func:`extract.firstchars.class_led`), with the test that no digit came before kept ahead of
@@ -487,7 +535,8 @@ def _local_nq(first: str, scan: dict, nq: str, rest: list[str]) -> re.Pattern:
     run = re.escape(scan["numeral_run"])
     digits = f"(?=\\D|\\d++\\s*+[{re.escape(scan['digit_next'])}])"
     numerals = f"(?=[^{run}]|[{run}]++\\s*+[{re.escape(scan['numeral_next'])}])"
-    return re.compile(f"[{first}](?<!\\d.)(?<=(?={digits}({numerals}{guarded(nq)}|" + "|".join(rest) + ")).)")
+    return re.compile(f"[{_spelled_digits(first)}]{lone_guard}(?<!\\d.)(?<=(?={digits}({numerals}{guarded(nq)}|"
+                      + "|".join(rest) + ")).)")
 
 
 def _filters(t: dict, phrases: tuple[str, ...], fraction_of: str) -> Filters:
@@ -511,7 +560,10 @@ def _filters(t: dict, phrases: tuple[str, ...], fraction_of: str) -> Filters:
         # (?<!\d): every pattern starts at the first digit of a run, never inside one
         # (the not-a-quantity patterns behind a look-ahead on their own first characters: the idioms' first
         # characters, frequent ones such as 人 and 新, no longer try them all)
-        local_nq=_local_nq(f"{t['not_quantity_scan']['first']}{firsts}", t["not_quantity_scan"], nq, parts + regexes),
+        local_nq=_local_nq(f"{t['not_quantity_scan']['first']}{firsts}", t["not_quantity_scan"], nq, parts + regexes,
+                           _lone_phrase_guard(literal, [f"{t['not_quantity_scan']['first']}{nm.DIGIT_CHARS}"
+                                                        f"{nm.TEN_SCALE_CHARS}\\d", first_class(nq)]
+                                              + [first_class(r) for r in regexes])),
         bare_name=bare["name"], bare_prev=frozenset(bare["single_prev"]), bare_next=frozenset(bare["single_next"]),
         marker_open=bare["marker_open"], marker_close=bare["marker_close"], marker_after=bare["marker_after"],
         marker_dot=bare["marker_dot"], label_years=(bare["label_year_min"], bare["label_year_max"]),
@@ -544,7 +596,8 @@ def _seed(t: dict, pct: dict, r: Reading, u: Units) -> re.Pattern:
     firsts = (signs + _firsts(words) + neg + r.minus + "." + nm.DIGIT_CHARS + nm.TENS_CHARS + nm.TEN_SCALE_CHARS
               + big_start + nm.SOME_CHARS + r.lead_some + r.lead_over + r.half + fz["first"] + _firsts(fan) + duizhe[0])
     # (class-led: the engine scans to the first characters fast; the seed's span is group 1)
-    return re.compile(class_led(f"{re.escape(''.join(dict.fromkeys(firsts)))}\\d", '|'.join(alts)))
+    return re.compile(digit_led(f"{re.escape(''.join(dict.fromkeys(firsts)))}\\d", '|'.join(alts),
+                                _lone_phrase_guard(words, [re.escape(firsts.replace(_firsts(words), "")) + "\\d"])))
 
 
 @cache
