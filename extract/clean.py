@@ -27,6 +27,7 @@ from extract import datelines, lexicon
 from extract.model import Doc, Removed, Span
 from extract.offsets import MappedText
 from extract.rules import load_list, load_toml
+from extract.tailsearch import TailSearch, tail_search
 
 
 @cache
@@ -354,9 +355,12 @@ class _LineRules(NamedTuple):
     heading: re.Pattern[str]
     after_image: str  # the caption rule names
     credit_name: str
-    credit: re.Pattern[str]
+    credit: TailSearch  # (anchored at the line end: searched from the run of characters a credit is made of)
     credit_marks: str  # every credit holds one of these characters
     joins: dict
+    inner: re.Pattern[str]
+    sentence_end: TailSearch
+    continuation: re.Pattern[str]
 
     def is_credit(self, line: str) -> bool:
         """Whether ``line`` ends with a photo credit; a membership test first spares most lines the search."""
@@ -367,8 +371,10 @@ class _LineRules(NamedTuple):
 def _line_rules() -> _LineRules:
     r = _rules()
     cap = r["captions"]
+    j = r["joins"]
     return _LineRules(re.compile(r["heading"]["pattern"]), cap["after_image"]["name"], cap["credit"]["name"],
-                      re.compile(cap["credit"]["pattern"]), cap["credit"]["marks"], r["joins"])
+                      tail_search(cap["credit"]["pattern"]), cap["credit"]["marks"], j, re.compile(j["inner"]),
+                      tail_search(j["sentence_end"]), re.compile(j["continuation_start"]))
 
 
 _LINE = re.compile(r"^[^\n]*", re.MULTILINE)  # (^: one match a line, no empty match at each break to filter out)
@@ -430,8 +436,7 @@ def _join_broken(doc: Doc, mt: MappedText) -> MappedText:
     """
     r = _line_rules()
     cfg = r.joins
-    inner, end_re = re.compile(cfg["inner"]), re.compile(cfg["sentence_end"])
-    cont_re = re.compile(cfg["continuation_start"])
+    inner, end_re, cont_re = r.inner, r.sentence_end, r.continuation
     text = mt.text
     paras = [(s, e) for s, e in _lines(text) if text[s:e].strip()]
     seen: set[str] = set()
@@ -460,7 +465,6 @@ def _cut_inside(a: str, b: str, cfg: dict) -> str | None:
     return None
 
 
-_BLANKS = re.compile(r"[ \t][ \t]*")  # [ \t]+, see _CRLF
 _NEWLINES = re.compile(r"\n{2,}")
 _OUTER_NEWLINES = re.compile(r"^\n+|\n+$")
 
@@ -469,9 +473,8 @@ def _tidy(mt: MappedText) -> MappedText:
     """One paragraph a line: trim each line, drop blank lines and the blank at both ends.
 
     Each step first checks cheaply that it has something to do (most texts have few spaces,
-    no blank lines left and no newline at either end): all runs of spaces are found with a
-    pattern the regex engine can skip through (see _CRLF), and those that touch a line end
-    are deleted.
+    no blank lines left and no newline at either end): the runs of spaces that touch a line end
+    are read off the ends of each line, and deleted.
     """
     if spaces := _line_edge_blanks(mt.text):
         mt = mt.delete_spans(spaces)
@@ -483,7 +486,23 @@ def _tidy(mt: MappedText) -> MappedText:
 
 
 def _line_edge_blanks(text: str) -> list[Span]:
-    """Runs of spaces and tabs at the start or end of a line (or of the text)."""
-    n = len(text)
-    return [(s, e) for s, e in (m.span() for m in _BLANKS.finditer(text))
-            if s == 0 or e == n or text[s - 1] == "\n" or text[e] == "\n"]
+    """Runs of spaces and tabs at the start or end of a line (or of the text), in text order.
+
+    Read line by line off the two ends of each (a strip), not found among every run of blanks in the text:
+    a scan of the whole text for blanks costs several times more than a step per line."""
+    out: list[Span] = []
+    s = 0
+    for line in text.split("\n"):
+        e = s + len(line)
+        if line and (line[0] in " \t" or line[-1] in " \t"):
+            a = e - len(line.lstrip(" \t"))
+            if a == e:  # a line of blanks: one run
+                out.append((s, e))
+            else:
+                if a > s:
+                    out.append((s, a))
+                b = s + len(line.rstrip(" \t"))
+                if b < e:
+                    out.append((b, e))
+        s = e + 1
+    return out

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from extract import lexicon, timestamps
 from extract.rules import load_surnames, load_toml
+from extract.tailsearch import TailSearch, tail_search
 
 _PART = re.compile(r"\{([a-z_]+)\}")
 
@@ -43,7 +44,7 @@ class _Rules(NamedTuple):
     tail: int
     max_len: int
     sentence_marks: frozenset[str]
-    photo: re.Pattern[str]
+    photo: TailSearch  # (anchored at the line end: searched from the run of characters a credit is made of)
     surnames: frozenset[str]
     compound_surnames: tuple[str, ...]
     plain_name_len: int
@@ -72,7 +73,7 @@ def _rules() -> _Rules:
     single, _, compound = load_surnames(names["surnames_file"])
     return _Rules(fields, re.compile(d["separator"]), dict(d["brackets"]), frozenset(d["own_outlet"]),
                   re.compile(f"[^{names['separators']}]+"), d["head_lines"], d["tail_lines"], d["max_len"],
-                  frozenset(d["sentence_marks"]), re.compile(rf"(?:{photo.pattern.pattern})\s*[)）]?\s*$"),
+                  frozenset(d["sentence_marks"]), tail_search(rf"(?:{photo.pattern.pattern})\s*[)）]?\s*$"),
                   single, tuple(sorted(compound)), names["plain_max_len"],
                   frozenset(f.name for f in fields if f.field in _STATES_NOTHING),
                   tuple(f.pattern for f in fields if f.field == "opener"))

@@ -47,7 +47,11 @@ class SentenceMarks(NamedTuple):
 def sentence_marks() -> SentenceMarks:
     r = load_toml("segment/segment")["sentence"]
     marks = r["end"]["marks"] + r["quote"]["open"] + r["quote"]["close"]
-    events = re.compile(f"[{re.escape(marks)}]|{re.escape(r['ellipsis']['mark'])}")
+    # "[marks]|……" written to start with one character class: the regex engine then skips to the candidates
+    # instead of trying the alternation at every character (the look-behinds tell which branch it was).
+    ellipsis, marks = r["ellipsis"]["mark"], re.escape(marks)
+    events = re.compile(f"[{marks}{re.escape(ellipsis[0])}](?:(?<=[{marks}])|(?<={re.escape(ellipsis[0])})"
+                        f"{re.escape(ellipsis[1:])})")
     return SentenceMarks(r["end"]["marks"], r["close"]["marks"], r["quote"]["open"], r["quote"]["close"],
                          r["ellipsis"]["mark"], r["ellipsis"]["before"], events)
 
@@ -58,47 +62,68 @@ def sentences(text: str, para: Span) -> list[Span]:
     A regex jumps from one quote or end mark to the next, so only those characters are visited in
     Python (the same decisions as reading every character: all others leave the state unchanged).
     """
-    k = sentence_marks()
-    s0, e0 = para
-    chunk = text[s0:e0]
-    out = []
-    depth = start = 0
-    n = len(chunk)
-    search = k.events.search
-    m = search(chunk)
-    while m is not None:
+    out: list[Span] = []
+    _sentences_into(text, para, sentence_marks(), out)
+    return out
+
+
+def _sentences_into(text: str, para: Span, k: SentenceMarks, out: list[Span]) -> None:
+    """Add the sentences of the paragraph ``para`` to ``out`` (a scan started anew where :func:`_read` asks:
+    a loop, not a recursion, so no paragraph is too long for the stack)."""
+    state: tuple[int, int, int] | None = (para[0], para[0], 0)
+    while state is not None:
+        state = _read(text, para[1], k, *state, out)
+
+
+def _read(text: str, e0: int, k: SentenceMarks, start: int, pos: int, depth: int,
+          out: list[Span]) -> tuple[int, int, int] | None:
+    """Add to ``out`` the sentences of ``text[start:e0]``, read on from ``pos`` at quotation ``depth``.
+
+    One scan for the marks (those an end run took are passed over), not a search per mark and no copy of the
+    paragraph; where the scan would step over a mark a search from a given place would find, it returns where to
+    start anew (start, pos, depth); None when the paragraph is read.
+    """
+    j = pos  # where the last end run stopped: marks before it are taken
+    quote_open, quote_close, end, close = k.quote_open, k.quote_close, k.end, k.close  # (locals: read per mark)
+    for m in k.events.finditer(text, pos, e0):
         i = m.start()
-        ch = chunk[i]
-        if ch in k.quote_open:
+        if i < j:
+            if m.end() > j:  # a mark across the end of the run: read on from the run's end
+                return start, j, depth
+            continue
+        ch = text[i]
+        if ch in quote_open:
             depth += 1
-        elif ch in k.quote_close:
+        elif ch in quote_close:
             if depth:
                 depth -= 1
-        elif ch in k.end or depth == 0:  # an end mark, or an ellipsis outside quotes
+        elif ch in end or depth == 0:  # an end mark, or an ellipsis outside quotes
             j = m.end()
-            while j < n and chunk[j] in k.end:
+            while j < e0 and text[j] in end:
                 j += 1
-            while j < n and chunk[j] in k.close:
-                if chunk[j] in k.quote_close and depth:
+            while j < e0 and text[j] in close:
+                if text[j] in quote_close and depth:
                     depth -= 1
                 j += 1
-            if depth == 0 and not (ch == k.ellipsis[0] and j < n and chunk[j] not in k.after_ellipsis):
-                if chunk[start:j].strip():
-                    out.append((s0 + start, s0 + j))
+            if depth == 0 and not (ch == k.ellipsis[0] and j < e0 and text[j] not in k.after_ellipsis):
+                if text[start:j].strip():
+                    out.append((start, j))
                 start = j
-            m = search(chunk, j)
-            continue
-        m = search(chunk, i + 1)  # an ellipsis inside quotes: a third … may start the next pair
-    if chunk[start:].strip():
-        out.append((s0 + start, e0))
-    return out
+        elif k.events.match(text, i + 1, e0):  # an ellipsis inside quotes: a third … may start the next pair
+            return start, i + 1, depth
+    if text[start:e0].strip():
+        out.append((start, e0))
+    return None
 
 
 def segment(doc: Doc) -> Doc:
     """Fill ``paragraphs``, ``sentences`` and ``tokens`` of a normalised document."""
     text = doc.text
     doc.paragraphs = paragraphs(text)
-    doc.sentences = [s for p in doc.paragraphs for s in sentences(text, p)]
+    k, sents = sentence_marks(), []
+    for para in doc.paragraphs:  # (one list for all: no list made per paragraph)
+        _sentences_into(text, para, k, sents)
+    doc.sentences = sents
     ends = tokenizer().cut_ends(text) if doc.paragraphs else []
     doc.tokens = word_spans(text, doc.paragraphs, ends)
     doc.word_cut = WordCut(doc.tokens, doc.paragraphs, ends)

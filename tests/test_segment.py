@@ -201,3 +201,11 @@ def test_viterbi_words_are_finalseg_cut_also_on_odd_paths(probs, obs):
     ends: list[int] = [7]
     _viterbi_ends(obs, hmm_model(start, trans, emit), 3, ends)  # the ends alone, offset, appended
     assert ends == [7, *(3 + e for e in accumulate(map(len, words)))]
+
+
+def test_sentences_of_a_paragraph_with_thousands_of_marks_inside_quotes():
+    """Ellipses inside quotes make the mark scan start anew each time: a loop, so no paragraph is too long."""
+    from extract.segment import sentences
+
+    text = "他说：“" + "……" * 3000 + "”然后走了。下一句。"
+    assert sentences(text, (0, len(text))) == [(0, len(text) - 4), (len(text) - 4, len(text))]
