@@ -1,7 +1,7 @@
 """The fast paths of the text stages give what the plain regex gives (hypothesis).
 
 extract/tailsearch.py searches an end-anchored pattern from the trailing run of the characters it consumes;
-the passages' pieces are cut off a character table; sentences are read in one scan of a paragraph.  Each is
+the passages' pieces come from one match each; sentences are read in one scan of a paragraph.  Each is
 checked here against the plain way on text made of the characters the rules care about.
 """
 
