@@ -100,16 +100,29 @@ def cli_env(snap: Path) -> dict[str, str]:
     return env
 
 
-def fail_on_boom(monkeypatch):
-    """Make processing raise for every document whose text contains BOOM; returns the real function."""
+def on_processing(monkeypatch, hook):
+    """Call ``hook(doc)`` as each document's processing starts (the engines run the stages a chunk at a time, so
+    the hook wraps the first stage); returns the real stage list, to put back."""
+    import dataclasses
+
     from extract import pipeline
 
-    real = pipeline.process_doc
+    real = pipeline.STAGES
+    first = real[0]
 
-    def flaky(doc, opts=None):
+    def hooked(doc, opts):
+        hook(doc)
+        return first.run(doc, opts)
+
+    monkeypatch.setattr(pipeline, "STAGES", (dataclasses.replace(first, run=hooked), *real[1:]))
+    return real
+
+
+def fail_on_boom(monkeypatch):
+    """Make processing raise for every document whose text contains BOOM; returns the real stage list."""
+
+    def flaky(doc):
         if "BOOM" in doc.raw:
             raise ValueError("extractor failed")
-        return real(doc, opts)
 
-    monkeypatch.setattr(pipeline, "process_doc", flaky)
-    return real
+    return on_processing(monkeypatch, flaky)

@@ -125,7 +125,7 @@ def test_document_that_raises_is_reported_not_dropped(tmp_path, monkeypatch):
     assert msgs == [f"{src / 'bad.txt'}: could not be processed (ValueError: extractor failed); skipped"]
     assert [d["source"] for d in jsonl(tmp_path / "o" / "documents.jsonl")] == [str(src / "good.txt")]
     # the failure is not cached: once fixed, the next run processes it
-    monkeypatch.setattr(pipeline, "process_doc", real)
+    monkeypatch.setattr(pipeline, "STAGES", real)
     rep, msgs = run([src], tmp_path / "o", engine="inline")
     assert (rep.processed, rep.cached, msgs) == (1, 1, [])
 

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from batchutil import copy_seeds, jsonl, make_corpus, outputs, pin_version
+from batchutil import copy_seeds, jsonl, make_corpus, on_processing, outputs, pin_version
 
 from extract import batch, pipeline
 
@@ -44,14 +44,12 @@ def test_only_the_new_file_is_processed(corpus, tmp_path, monkeypatch):
     (corpus / "new.txt").write_text("新华社乌鲁木齐3月1日电  今年前两个月，阿拉山口口岸进出境中欧班列1200列。",
                                     encoding="utf-8")
     seen: list[str] = []
-    real = pipeline.process_doc
 
-    def spy(doc, opts=None):
+    def spy(doc):
         if doc.source != "warm-up":  # the engine warms jieba and the rules on a sentence of its own
             seen.append(doc.source)
-        return real(doc, opts)
 
-    monkeypatch.setattr(pipeline, "process_doc", spy)
+    on_processing(monkeypatch, spy)
     rep = run([corpus], out)
     assert seen == [str(corpus / "new.txt")]
     assert (rep.processed, rep.cached, rep.counts["documents"]) == (1, 5, 6)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import orjson
 import pytest
-from batchutil import ROOT, copy_seeds, fail_on_boom, make_corpus, outputs, pin_version
+from batchutil import ROOT, copy_seeds, fail_on_boom, make_corpus, on_processing, outputs, pin_version
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -203,17 +203,15 @@ def test_threshold_out_of_range_is_a_usage_error(tmp_path, value):
 # ------------------------------------------------------------------ 7. a per-document time budget
 
 def _hang_on(monkeypatch, marker: str, how: str) -> None:
-    real = pipeline.process_doc
 
-    def slow(doc, opts=None):
+    def slow(doc):
         if marker in doc.raw:
             if how == "python":
                 while True:  # a pathological loop in Python code
                     pass
             time.sleep(3600)  # native code that never returns to the interpreter
-        return real(doc, opts)
 
-    monkeypatch.setattr(pipeline, "process_doc", slow)
+    on_processing(monkeypatch, slow)
 
 
 @pytest.mark.parametrize("engine", ["inline", "process"])
@@ -428,3 +426,18 @@ def test_an_input_error_is_never_an_exception(tmp_path):
     finally:
         odd.chmod(0o644)
     assert all(isinstance(x, InputError | Doc) for x, _ in got)
+
+
+def test_a_chunk_goes_stage_by_stage_with_the_records_of_one_document_at_a_time(monkeypatch):
+    """work_chunk runs each stage over the chunk's documents in turn: the same entries as each document through
+    all stages alone; a document a stage fails on is reported and dropped, the others go on."""
+    from extract.model import Doc
+
+    texts = [ARTICLE, "新华社北京3月1日电  今年前两个月，全国进出口总值6.61万亿元，同比增长8.7%。BOOM", ARTICLE[:300]]
+    alone = [engines.pickled(engines.make_entry(pipeline.process_doc(Doc(source=str(i), raw=t))))
+             for i, t in enumerate(texts) if "BOOM" not in t]
+    fail_on_boom(monkeypatch)
+    got = engines.work_chunk([(str(i), Doc(source=str(i), raw=t)) for i, t in enumerate(texts)], pipeline.Options())
+    assert [r.key for r in got] == ["0", "1", "2"]
+    assert got[1].error == "could not be processed (ValueError: extractor failed); skipped" and not got[1].parts
+    assert [r.parts for r in (got[0], got[2])] == alone and got[0].error is None
