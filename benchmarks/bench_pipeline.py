@@ -76,7 +76,7 @@ def texts(path: Path) -> list[str]:
 def stages(path: Path, limit: int = 120) -> None:
     """Seconds per stage on the first ``limit`` articles, in this process: where the time goes."""
     from extract import pipeline
-    from extract.engines import make_entry, pickled, warm
+    from extract.engines import CHUNK_DOCS, make_entry, pickled, warm
     from extract.model import Doc
 
     warm()  # rules and dictionaries load once per worker in real runs: not a per-document cost
@@ -84,14 +84,16 @@ def stages(path: Path, limit: int = 120) -> None:
     n = sum(map(len, ts))
     spent: dict[str, float] = {}
     opts = pipeline.Options()
-    for i, x in enumerate(ts):
-        d = Doc(source=str(i), raw=x, doc_id=str(i))
+    for c in range(0, len(ts), CHUNK_DOCS):  # as a worker runs a chunk: a stage at a time over its documents
+        docs = [Doc(source=str(i), raw=x, doc_id=str(i)) for i, x in enumerate(ts[c:c + CHUNK_DOCS], c)]
         for stage in pipeline.STAGES:  # the pipeline's own list, timed stage by stage
             t = time.perf_counter()
-            stage.run(d, opts)
+            for d in docs:
+                stage.run(d, opts)
             spent[stage.name] = spent.get(stage.name, 0.0) + time.perf_counter() - t
         t = time.perf_counter()
-        pickled(make_entry(d))  # output lines, document record, facts and sketch, as a worker stores them
+        for d in docs:
+            pickled(make_entry(d))  # output lines, document record, facts and sketch, as a worker stores them
         spent["store entry"] = spent.get("store entry", 0.0) + time.perf_counter() - t
     total = sum(spent.values())
     print(f"\n-- stages on {len(ts)} articles, {n:,} chars (one process) --")

@@ -10,6 +10,10 @@ Here both revisions process the same benchmark articles (built by ``bench_pipeli
 processes taking turns, each round giving each revision's best of three passes in CPU seconds per stage (the
 store entry too where the revision has one); the load then hits both alike, and the ratio of the totals is
 the answer. A revision other than the working tree is checked out into a temporary ``git worktree``.
+
+The stage child runs each document through every stage, the same order for both revisions: per-document stage
+costs.  Runs since 50307b6 take a chunk through the pipeline a stage at a time (``engines.work_chunk``), which
+keeps each stage's tables in the caches; only ``--whole`` measures that, as the pipeline benchmark does.
 """
 
 from __future__ import annotations
