@@ -68,52 +68,49 @@ def sentences(text: str, para: Span) -> list[Span]:
 
 
 def _sentences_into(text: str, para: Span, k: SentenceMarks, out: list[Span]) -> None:
-    """Add the sentences of the paragraph ``para`` to ``out`` (a scan started anew where :func:`_read` asks:
-    a loop, not a recursion, so no paragraph is too long for the stack)."""
-    state: tuple[int, int, int] | None = (para[0], para[0], 0)
-    while state is not None:
-        state = _read(text, para[1], k, *state, out)
-
-
-def _read(text: str, e0: int, k: SentenceMarks, start: int, pos: int, depth: int,
-          out: list[Span]) -> tuple[int, int, int] | None:
-    """Add to ``out`` the sentences of ``text[start:e0]``, read on from ``pos`` at quotation ``depth``.
+    """Add the sentences of the paragraph ``para`` to ``out``.
 
     One scan for the marks (those an end run took are passed over), not a search per mark and no copy of the
-    paragraph; where the scan would step over a mark a search from a given place would find, it returns where to
-    start anew (start, pos, depth); None when the paragraph is read.
+    paragraph; where the scan would step over a mark a search from a given place would find, it starts anew from
+    there (a loop, not a recursion: no paragraph is too long for the stack).
     """
-    j = pos  # where the last end run stopped: marks before it are taken
+    start = pos = para[0]
+    e0, depth = para[1], 0
     quote_open, quote_close, end, close = k.quote_open, k.quote_close, k.end, k.close  # (locals: read per mark)
-    for m in k.events.finditer(text, pos, e0):
-        i = m.start()
-        if i < j:
-            if m.end() > j:  # a mark across the end of the run: read on from the run's end
-                return start, j, depth
-            continue
-        ch = text[i]
-        if ch in quote_open:
-            depth += 1
-        elif ch in quote_close:
-            if depth:
-                depth -= 1
-        elif ch in end or depth == 0:  # an end mark, or an ellipsis outside quotes
-            j = m.end()
-            while j < e0 and text[j] in end:
-                j += 1
-            while j < e0 and text[j] in close:
-                if text[j] in quote_close and depth:
+    while True:
+        j = pos  # where the last end run stopped: marks before it are taken
+        for m in k.events.finditer(text, pos, e0):
+            i = m.start()
+            if i < j:
+                if m.end() > j:  # a mark across the end of the run: read on from the run's end
+                    pos = j
+                    break
+                continue
+            ch = text[i]
+            if ch in quote_open:
+                depth += 1
+            elif ch in quote_close:
+                if depth:
                     depth -= 1
-                j += 1
-            if depth == 0 and not (ch == k.ellipsis[0] and j < e0 and text[j] not in k.after_ellipsis):
-                if text[start:j].strip():
-                    out.append((start, j))
-                start = j
-        elif k.events.match(text, i + 1, e0):  # an ellipsis inside quotes: a third … may start the next pair
-            return start, i + 1, depth
+            elif ch in end or depth == 0:  # an end mark, or an ellipsis outside quotes
+                j = m.end()
+                while j < e0 and text[j] in end:
+                    j += 1
+                while j < e0 and text[j] in close:
+                    if text[j] in quote_close and depth:
+                        depth -= 1
+                    j += 1
+                if depth == 0 and not (ch == k.ellipsis[0] and j < e0 and text[j] not in k.after_ellipsis):
+                    if text[start:j].strip():
+                        out.append((start, j))
+                    start = j
+            elif k.events.match(text, i + 1, e0):  # an ellipsis inside quotes: a third … may start the next pair
+                pos = i + 1
+                break
+        else:
+            break
     if text[start:e0].strip():
         out.append((start, e0))
-    return None
 
 
 def segment(doc: Doc) -> Doc:
