@@ -22,7 +22,7 @@ import numpy as np
 from jieba import finalseg
 from jieba._compat import strdecode
 
-from extract.spans import code_points
+from extract.spans import bmp_chars, code_points
 
 _ABSENT = object()  # score table default: not even a prefix of a dictionary word
 _NEG_INF = float("-inf")
@@ -282,7 +282,7 @@ def _step_arrays(ones: dict[str, float], follow: dict[str, dict[str, PairInfo]])
 
 def _block_chars() -> list[str]:
     """The characters of jieba's blocks (``re_han_default``: all in the Basic Multilingual Plane)."""
-    return [c for c in map(chr, range(0x10000)) if jieba.re_han_default.fullmatch(c)]
+    return list(bmp_chars(jieba.re_han_default))
 
 
 # A character outside jieba's blocks (``re_han_default``): jieba's route restarts after it.

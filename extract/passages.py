@@ -41,7 +41,7 @@ import numpy as np
 
 from extract.model import Doc, Removed, Span
 from extract.rules import load_toml
-from extract.spans import code_points, merge_spans, paragraphs
+from extract.spans import bmp_chars, code_points, merge_spans, paragraphs
 
 _WORD_RUN = re.compile(r"[^\W_]+")
 _DIGITS = re.compile(r"\d+")
@@ -155,8 +155,7 @@ def _keys(text: str, pieces: list[Piece]) -> None:
 def _word_table() -> np.ndarray:
     """Whether each BMP character is one the word-run pattern keeps (read off the pattern itself, once)."""
     table = np.zeros(0x10000, dtype=bool)
-    kept = "".join(_WORD_RUN.findall("".join(map(chr, range(0x10000)))))
-    table[code_points(kept)] = True
+    table[code_points(bmp_chars(_WORD_RUN))] = True
     return table
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
+from functools import cache
 
 import numpy as np
 
@@ -21,6 +22,17 @@ _LINE = re.compile(r"[^\n]+")
 def code_points(text: str) -> np.ndarray:
     """The code points of ``text`` as a ``uint32`` array, one C-level conversion (lone surrogates kept)."""
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def bmp_chars(pattern: str | re.Pattern[str]) -> str:
+    """The characters of the Basic Multilingual Plane that ``pattern`` (a character class, or runs of one) matches,
+    in code point order: tables by code point are read off a pattern itself, never typed again."""
+    return "".join(re.findall(pattern, _bmp()))
+
+
+@cache
+def _bmp() -> str:
+    return "".join(map(chr, range(0x10000)))
 
 
 def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -19,6 +19,7 @@ from functools import cache
 from extract import numeral as nm
 from extract.firstchars import first_class, guarded
 from extract.rules import load_list, load_toml
+from extract.spans import bmp_chars
 
 
 def spaced(word: str) -> str:
@@ -472,7 +473,7 @@ def _bmp_digits() -> str:
     ranges, and every character above it: a superset of ``\\d`` for a class that only says where a pattern
     may begin (every branch after it tests its own first character, none lets a character above the BMP in
     but a digit), one range test instead of some thirty runs of digits up there."""
-    ds = re.findall(r"\d", "".join(map(chr, range(0x10000))))
+    ds = bmp_chars(r"\d")
     out, i = [], 0
     while i < len(ds):
         j = i
